@@ -1,0 +1,59 @@
+/** Parsed command line. Pure: no file system, no process. */
+export interface Command {
+  readonly command: 'build' | 'check' | 'summary' | 'help' | 'version';
+  readonly paths: readonly string[];
+  readonly out?: string;
+  readonly check: boolean;
+  readonly watch: boolean;
+  readonly format: string;
+  readonly model?: string;
+}
+
+export const usage = `Usage: netspec <command> [paths...] [options]
+
+Commands:
+  build [paths] [--out DIR] [--check] [--watch]   compile specs into TypeScript modules
+  check [paths] [--format text|json|sarif|github] validate specs and infer shapes; write nothing
+  summary [paths] [--model M] [--format text|markdown|json]
+                                                  print each model's layer table
+
+Paths are spec files or folders; the default comes from netspec.config.json
+(include/exclude/outDir), else specs/. Exit codes: 0 no errors, 1 errors in
+specs, 2 usage or I/O errors.
+`;
+
+const formats: Record<string, readonly string[]> = {
+  check: ['text', 'json', 'sarif', 'github'],
+  summary: ['text', 'markdown', 'json'],
+  build: ['text'],
+};
+
+export function parseArgs(argv: readonly string[]): Command | { error: string } {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { command: 'help', paths: [], check: false, watch: false, format: 'text' };
+  if (first === '--version' || first === '-v') return { command: 'version', paths: [], check: false, watch: false, format: 'text' };
+  if (first !== 'build' && first !== 'check' && first !== 'summary') return { error: `unknown command '${first}'` };
+  const paths: string[] = [];
+  let out: string | undefined;
+  let model: string | undefined;
+  let format = 'text';
+  let check = false;
+  let watch = false;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string | undefined => inline ?? rest[++i];
+    if (flag === '--help' || flag === '-h') return { command: 'help', paths: [], check: false, watch: false, format: 'text' };
+    else if (flag === '--out' && first === 'build') out = value();
+    else if (flag === '--check' && first === 'build') check = true;
+    else if (flag === '--watch' && first === 'build') watch = true;
+    else if (flag === '--format' && first !== 'build') format = value() ?? '';
+    else if (flag === '--model' && first === 'summary') model = value();
+    else if (flag.startsWith('-')) return { error: `unknown option '${flag}' for '${first}'` };
+    else paths.push(arg);
+    if ((flag === '--out' && out === undefined) || (flag === '--model' && model === undefined)) return { error: `${flag} needs a value` };
+  }
+  if (!formats[first]!.includes(format)) return { error: `--format must be one of ${formats[first]!.join(', ')} for '${first}'` };
+  if (check && watch) return { error: '--check and --watch cannot be combined' };
+  return { command: first, paths, check, watch, format, ...(out !== undefined ? { out } : {}), ...(model !== undefined ? { model } : {}) };
+}

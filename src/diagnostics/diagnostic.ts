@@ -1,0 +1,58 @@
+import type { Span } from '../ir.js';
+import { codes, type Code } from './codes.js';
+
+export type Severity = 'error' | 'warning';
+
+/** Another place involved in a diagnostic, e.g. the layer a shape came from. */
+export interface Note {
+  readonly message: string;
+  readonly span?: Span;
+}
+
+export interface Diagnostic {
+  readonly code: Code;
+  readonly severity: Severity;
+  readonly message: string;
+  /** Absent only for diagnostics about the run itself, never for a spec. */
+  readonly span?: Span;
+  readonly notes: readonly Note[];
+  /** A concrete change that would remove the diagnostic. */
+  readonly fix?: string;
+}
+
+/** What every stage returns: a value when it could produce one, and what it found. */
+export interface Result<T> {
+  readonly value?: T;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface DiagnosticExtras {
+  readonly notes?: readonly Note[];
+  readonly fix?: string;
+}
+
+/** Builds a diagnostic whose severity comes from the code table. */
+export function diagnostic(code: Code, span: Span | undefined, message: string, extras: DiagnosticExtras = {}): Diagnostic {
+  return {
+    code,
+    severity: codes[code].severity,
+    message,
+    ...(span ? { span } : {}),
+    notes: extras.notes ?? [],
+    ...(extras.fix ? { fix: extras.fix } : {}),
+  };
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Orders diagnostics by file, then position, then code, so output is stable. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(
+    (a, b) =>
+      (a.span?.file ?? '').localeCompare(b.span?.file ?? '') ||
+      (a.span?.start ?? -1) - (b.span?.start ?? -1) ||
+      a.code.localeCompare(b.code),
+  );
+}

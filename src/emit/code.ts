@@ -1,0 +1,66 @@
+import type { CodeBlockWriter } from 'ts-morph';
+
+/**
+ * The expressions generated modules contain: JSON-like literals, identifiers
+ * and calls. Emit builds these values and prints them through the ts-morph
+ * writer, so no stage pastes source text together.
+ */
+export type Code = number | string | boolean | null | Ident | Call | readonly Code[] | { readonly [key: string]: Code | undefined };
+
+export class Ident {
+  constructor(readonly name: string) {}
+}
+
+export class Call {
+  constructor(
+    readonly callee: string,
+    readonly args: readonly Code[] = [],
+  ) {}
+}
+
+/** A property name as written in an object literal: bare when it is an identifier. */
+function key(name: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : quote(name);
+}
+
+/** Single-quoted string literal (the printer's quote style is pinned to single quotes). */
+export function quote(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+}
+
+/** Prints a value deterministically: object keys in insertion order, numbers in JS shortest form. */
+export function writeCode(writer: CodeBlockWriter, code: Code): void {
+  if (code === null) writer.write('null');
+  else if (typeof code === 'number') writer.write(Object.is(code, -0) ? '0' : String(code));
+  else if (typeof code === 'string') writer.write(quote(code));
+  else if (typeof code === 'boolean') writer.write(String(code));
+  else if (code instanceof Ident) writer.write(code.name);
+  else if (code instanceof Call) {
+    writer.write(`${code.callee}(`);
+    code.args.forEach((arg, i) => {
+      if (i > 0) writer.write(', ');
+      writeCode(writer, arg);
+    });
+    writer.write(')');
+  } else if (Array.isArray(code)) {
+    writer.write('[');
+    (code as readonly Code[]).forEach((item, i) => {
+      if (i > 0) writer.write(', ');
+      writeCode(writer, item);
+    });
+    writer.write(']');
+  } else {
+    const entries = Object.entries(code).filter(([, v]) => v !== undefined) as [string, Code][];
+    if (entries.length === 0) {
+      writer.write('{}');
+      return;
+    }
+    writer.write('{ ');
+    entries.forEach(([k, v], i) => {
+      if (i > 0) writer.write(', ');
+      writer.write(`${key(k)}: `);
+      writeCode(writer, v);
+    });
+    writer.write(' }');
+  }
+}

@@ -1,0 +1,167 @@
+import {
+  IndentationText,
+  NewLineKind,
+  Project,
+  QuoteKind,
+  StructureKind,
+  VariableDeclarationKind,
+  type FunctionDeclarationStructure,
+  type ImportDeclarationStructure,
+  type InterfaceDeclarationStructure,
+  type StatementStructures,
+  type VariableStatementStructure,
+  type WriterFunction,
+} from 'ts-morph';
+import { showShape } from '../diagnostics/describe.js';
+import type { ModelShapes, NamedShape, SpecIR } from '../ir.js';
+import { Call, Ident, writeCode, type Code } from './code.js';
+import { factoryOf, layerConfig } from './layer-call.js';
+import { grouped, pascal, variableNames } from './names.js';
+
+/** A generated file: its path relative to the output folder, and its text. */
+export interface EmittedModule {
+  readonly path: string;
+  readonly text: string;
+}
+
+const tensorTypes = ['tf.Tensor', 'tf.Tensor1D', 'tf.Tensor2D', 'tf.Tensor3D', 'tf.Tensor4D', 'tf.Tensor5D', 'tf.Tensor6D'];
+
+function tensorType(rank: number): string {
+  return tensorTypes[rank] ?? 'tf.Tensor';
+}
+
+function writer(code: Code): WriterFunction {
+  return (w) => writeCode(w, code);
+}
+
+function constStatement(name: string, initializer: WriterFunction, exported = false, docs?: string): VariableStatementStructure {
+  return {
+    kind: StructureKind.VariableStatement,
+    isExported: exported,
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [{ name, initializer }],
+    ...(docs ? { docs: [docs] } : {}),
+  };
+}
+
+function shapeTuples(shapes: readonly NamedShape[]): WriterFunction {
+  return (w) => {
+    writeCode(w, shapes.map((s) => s.shape as Code));
+    w.write(' as const');
+  };
+}
+
+function tensorsInterface(name: string, shapes: readonly NamedShape[], docs: string): InterfaceDeclarationStructure {
+  return {
+    kind: StructureKind.Interface,
+    name,
+    isExported: true,
+    docs: [docs],
+    properties: shapes.map((s) => ({ name: s.name, type: tensorType(s.shape.length), docs: [`Shape ${showShape(s.shape)}.`] })),
+  };
+}
+
+/** `buildFoo()`: the tfjs functional model, one `const` per input and layer, named by spec id. */
+function buildFunction(m: ModelShapes, file: string): FunctionDeclarationStructure {
+  const { model } = m;
+  const names = variableNames([...model.inputs.map((i) => i.id), ...model.layers.map((l) => l.id)]);
+  const statements: (StatementStructures | WriterFunction)[] = [];
+  for (const input of model.inputs) {
+    const config: Record<string, Code> = { name: input.id };
+    if (input.batchSize === null) config['shape'] = input.shape as Code;
+    else config['batchShape'] = [input.batchSize, ...input.shape] as Code;
+    if (input.dtype !== 'float32') config['dtype'] = input.dtype;
+    statements.push(constStatement(names.get(input.id)!, writer(new Call('tf.input', [config]))));
+  }
+  for (const shapes of m.layers) {
+    const { layer } = shapes;
+    const factory = factoryOf(layer);
+    const callee = factory.source === 'tf' ? `tf.layers.${factory.name}` : factory.name;
+    const from = layer.from.map((r) => new Ident(names.get(r.id)!));
+    const argument: Code = from.length === 1 ? from[0]! : from;
+    statements.push(
+      constStatement(names.get(layer.id)!, (w) => {
+        writeCode(w, new Call(callee, [layerConfig(shapes, factory)]));
+        w.write('.apply(');
+        writeCode(w, argument);
+        w.write(') as tf.SymbolicTensor');
+      }),
+    );
+  }
+  statements.push((w) => {
+    w.write('return ');
+    writeCode(w, new Call('tf.model', [{ name: model.name, inputs: model.inputs.map((i) => new Ident(names.get(i.id)!)), outputs: m.outputs.map((o) => new Ident(names.get(o.name)!)) }]));
+    w.write(';');
+  });
+  const { trainable, nonTrainable } = m.params;
+  return {
+    kind: StructureKind.Function,
+    name: `build${pascal(model.name)}`,
+    isExported: true,
+    returnType: 'tf.LayersModel',
+    docs: [`Builds model \`${model.name}\` of ${file}: ${grouped(trainable)} trainable and ${grouped(nonTrainable)} non-trainable parameters.`],
+    statements,
+  };
+}
+
+/** `runFoo(model, inputs)`: predict with named, rank-typed inputs and outputs. */
+function runFunction(m: ModelShapes): FunctionDeclarationStructure {
+  const name = pascal(m.model.name);
+  const single = m.outputs.length === 1;
+  return {
+    kind: StructureKind.Function,
+    name: `run${name}`,
+    isExported: true,
+    parameters: [
+      { name: 'model', type: 'tf.LayersModel' },
+      { name: 'inputs', type: `${name}Inputs` },
+    ],
+    returnType: `${name}Outputs`,
+    docs: [`Runs a model built by \`build${name}()\` on named inputs and names its outputs.`],
+    statements: [
+      (w) => {
+        w.write(single ? 'const output = model.predict(' : 'const outputs = model.predict(');
+        writeCode(w, m.model.inputs.length === 1 ? new Ident(`inputs.${m.model.inputs[0]!.id}`) : m.model.inputs.map((i) => new Ident(`inputs.${i.id}`)));
+        w.write(single ? ') as tf.Tensor;' : ') as tf.Tensor[];');
+      },
+      (w) => {
+        w.write('return { ');
+        m.outputs.forEach((o, k) => w.write(`${k > 0 ? ', ' : ''}${o.name}: ${single ? 'output' : `outputs[${k}]`} as ${tensorType(o.shape.length)}`));
+        w.write(' };');
+      },
+    ],
+  };
+}
+
+function modelStatements(m: ModelShapes, file: string): StatementStructures[] {
+  const base = m.model.name;
+  const name = pascal(base);
+  return [
+    constStatement(`${base}InputShapes`, shapeTuples(m.inputs), true, `Input shapes of \`${base}\`, batch first, in model order: ${m.inputs.map((i) => i.name).join(', ')}.`),
+    constStatement(`${base}OutputShapes`, shapeTuples(m.outputs), true, `Output shapes of \`${base}\`, batch first, in model order: ${m.outputs.map((o) => o.name).join(', ')}.`),
+    tensorsInterface(`${name}Inputs`, m.inputs, `The tensors \`${base}\` takes, by input id.`),
+    tensorsInterface(`${name}Outputs`, m.outputs, `The tensors \`${base}\` returns, by output id.`),
+    buildFunction(m, file),
+    runFunction(m),
+  ];
+}
+
+let project: Project | undefined;
+
+/** Emits `<name>.ts` for a spec whose models all inferred. Deterministic byte for byte. */
+export function emitModule(spec: SpecIR, models: readonly ModelShapes[]): EmittedModule {
+  project ??= new Project({
+    useInMemoryFileSystem: true,
+    manipulationSettings: { indentationText: IndentationText.TwoSpaces, newLineKind: NewLineKind.LineFeed, quoteKind: QuoteKind.Single, useTrailingCommas: true },
+  });
+  const runtimeNames = [...new Set(models.flatMap((m) => m.layers.map((l) => factoryOf(l.layer)).filter((f) => f.source === 'runtime').map((f) => f.name)))].sort();
+  const imports: ImportDeclarationStructure[] = [{ kind: StructureKind.ImportDeclaration, namespaceImport: 'tf', moduleSpecifier: '@tensorflow/tfjs' }];
+  if (runtimeNames.length > 0) imports.push({ kind: StructureKind.ImportDeclaration, namedImports: runtimeNames, moduleSpecifier: 'netspec/runtime' });
+  const file = project.createSourceFile(`${spec.name}.ts`, {
+    leadingTrivia: [`// Generated by netspec from ${spec.file}. Do not edit.`, `// Source hash: sha256:${spec.sourceHash}`, ''].join('\n'),
+    statements: [...imports, ...models.flatMap((m) => modelStatements(m, spec.file))],
+  }, { overwrite: true });
+  const text = file.getFullText();
+  project.removeSourceFile(file);
+  return { path: `${spec.name}.ts`, text };
+}

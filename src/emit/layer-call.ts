@@ -1,0 +1,86 @@
+import type { LayerIR, LayerShapes, Value } from '../ir.js';
+import { Call, type Code } from './code.js';
+
+/** Where a layer's factory comes from in the generated module. */
+export interface LayerFactory {
+  readonly source: 'tf' | 'runtime';
+  /** `tf.layers.<name>` or a named import from netspec/runtime. */
+  readonly name: string;
+}
+
+/** Spec options that are static assertions or wiring only; they never reach tfjs. */
+const compileTimeOnly = new Set(['inputShape', 'batchInputShape', 'batchSize']);
+
+/** Layer types tfjs lacks, supplied by netspec/runtime. */
+const runtimeOnly = new Set(['conv1dTranspose', 'conv3dTranspose', 'upSampling1d', 'upSampling3d', 'zeroPadding1d', 'zeroPadding3d', 'cropping1d', 'cropping3d']);
+
+/** tfjs factory names that differ from the spec's type names. */
+const tfjsNames: Readonly<Record<string, string>> = { cropping2d: 'cropping2D' };
+
+function isOne(value: Value | undefined): boolean {
+  return value === undefined || value === 1 || (Array.isArray(value) && value.every((v) => v === 1));
+}
+
+/**
+ * The native tfjs conv2dTranspose is correct only for valid/same padding
+ * without outputPadding, dilation or outputShape (it silently ignores those),
+ * and it throws on activityRegularizer. Everything else goes to the runtime.
+ */
+function nativeConv2dTransposeIsExact(layer: LayerIR): boolean {
+  const { padding, outputPadding, dilationRate, outputShape, activityRegularizer } = layer.args;
+  return (padding === undefined || padding === 'valid' || padding === 'same') && outputPadding === undefined && isOne(dilationRate) && outputShape === undefined && activityRegularizer === undefined;
+}
+
+/** Chooses, statically, which implementation builds a layer. */
+export function factoryOf(layer: LayerIR): LayerFactory {
+  if (runtimeOnly.has(layer.type) || (layer.type === 'conv2dTranspose' && !nativeConv2dTransposeIsExact(layer))) return { source: 'runtime', name: layer.type };
+  return { source: 'tf', name: tfjsNames[layer.type] ?? layer.type };
+}
+
+function initializerCall(value: Value): Code {
+  const { type, ...config } = typeof value === 'string' ? { type: value } : (value as { type: string });
+  const hasConfig = Object.keys(config).length > 0;
+  // tfjs' zeros() and ones() take no arguments; the others take a (possibly empty) config.
+  return new Call(`tf.initializers.${type}`, type === 'zeros' || type === 'ones' ? [] : [hasConfig ? (config as Code) : {}]);
+}
+
+function regularizerCall(value: Value): Code {
+  if (typeof value === 'string') return new Call(`tf.regularizers.${value}`);
+  const { l1, l2 } = value as { l1?: number; l2?: number };
+  if (l1 !== undefined && l2 !== undefined) return new Call('tf.regularizers.l1l2', [{ l1, l2 }]);
+  return l1 !== undefined ? new Call('tf.regularizers.l1', [{ l1 }]) : new Call('tf.regularizers.l2', [{ l2: l2! }]);
+}
+
+function constraintCall(value: Value): Code {
+  const { type, ...config } = typeof value === 'string' ? { type: value } : (value as { type: string });
+  return new Call(`tf.constraints.${type}`, type === 'nonNeg' ? [] : [config as Code]);
+}
+
+/** `[[top, bottom], [left, right]]` from any of the spec's forms, which tfjs does not all accept. */
+function pairs2d(value: Value | undefined): Code | undefined {
+  if (value === undefined || typeof value === 'number') return value;
+  return (value as readonly (number | readonly number[])[]).map((v) => (typeof v === 'number' ? [v, v] : v));
+}
+
+/** A spec option as the argument of a native tfjs layer. */
+function nativeOption(type: string, option: string, value: Value): Code {
+  if (option.endsWith('Initializer')) return initializerCall(value);
+  if (option.endsWith('Regularizer')) return regularizerCall(value);
+  if (option.endsWith('Constraint')) return constraintCall(value);
+  if (type === 'upSampling2d' && option === 'size' && typeof value === 'number') return [value, value];
+  if ((type === 'zeroPadding2d' && option === 'padding') || (type === 'cropping2d' && option === 'cropping')) return pairs2d(value)!;
+  return value as Code;
+}
+
+/** The config object passed to the layer factory; the tfjs name is always the spec id. */
+export function layerConfig(shapes: LayerShapes, factory: LayerFactory): Record<string, Code> {
+  const { layer } = shapes;
+  const config: Record<string, Code> = { name: layer.id };
+  for (const [option, value] of Object.entries(layer.args)) {
+    if (compileTimeOnly.has(option)) continue;
+    config[option] = factory.source === 'tf' ? nativeOption(layer.type, option, value) : (value as Code);
+  }
+  // tfjs requires cropping for cropping2D; the spec defaults it to 0 like Keras.
+  if (layer.type === 'cropping2d' && config['cropping'] === undefined) config['cropping'] = 0;
+  return config;
+}

@@ -1,0 +1,88 @@
+/**
+ * The library API: `check` validates and infers, `compile` also emits the
+ * generated modules. Both are pure: sources in, results out; the CLI does the I/O.
+ */
+import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { emitModule, type EmittedModule } from './emit/emit-module.js';
+import { inferShapes } from './infer/infer-shapes.js';
+import type { ModelShapes, SourceFile, SpecIR } from './ir.js';
+import { parseSpec } from './parse/parse-spec.js';
+import { resolveSpec } from './resolve/resolve-spec.js';
+import { validateSpec } from './validate/validate-spec.js';
+
+export interface CheckResult {
+  /** Sorted by file and position. */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly specs: readonly SpecIR[];
+  /** Every model whose shapes could be inferred, even when others have errors. */
+  readonly models: readonly ModelShapes[];
+}
+
+export interface CompileResult extends CheckResult {
+  /** One module per spec; empty when any spec has an error, so nothing partial is written. */
+  readonly modules: readonly EmittedModule[];
+}
+
+interface SpecResult {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly spec?: SpecIR;
+  readonly models: readonly ModelShapes[];
+}
+
+/** Runs parse -> validate -> resolve -> infer on one spec. */
+export function checkSource(source: SourceFile): SpecResult {
+  const parsed = parseSpec(source);
+  if (!parsed.value) return { diagnostics: parsed.diagnostics, models: [] };
+  const validated = validateSpec(parsed.value);
+  if (!validated.value) return { diagnostics: validated.diagnostics, models: [] };
+  const resolved = resolveSpec(validated.value);
+  if (!resolved.value) return { diagnostics: resolved.diagnostics, models: [] };
+  const inferred = inferShapes(resolved.value);
+  return { diagnostics: [...resolved.diagnostics, ...inferred.diagnostics], spec: resolved.value, models: inferred.value ?? [] };
+}
+
+/** Two specs must not write the same generated file. */
+function duplicateModules(specs: readonly SpecIR[]): Diagnostic[] {
+  const first = new Map<string, SpecIR>();
+  const diagnostics: Diagnostic[] = [];
+  for (const spec of specs) {
+    const other = first.get(spec.name);
+    if (!other) first.set(spec.name, spec);
+    else {
+      diagnostics.push(
+        diagnostic('NS3010', spec.nameSpan, `module name '${spec.name}' is also used by ${other.file}; both would write ${spec.name}.ts`, {
+          notes: [{ message: `'${spec.name}' is first used here`, span: other.nameSpan }],
+          fix: 'set a distinct `name:` in one of the specs',
+        }),
+      );
+    }
+  }
+  return diagnostics;
+}
+
+/** Validates and infers every spec; no files are produced. */
+export function check(sources: readonly SourceFile[]): CheckResult {
+  const results = sources.map(checkSource);
+  const specs = results.flatMap((r) => (r.spec ? [r.spec] : []));
+  return {
+    diagnostics: sortDiagnostics([...results.flatMap((r) => r.diagnostics), ...duplicateModules(specs)]),
+    specs,
+    models: results.flatMap((r) => r.models),
+  };
+}
+
+/** Checks every spec and, when none has an error, emits one module per spec. */
+export function compile(sources: readonly SourceFile[]): CompileResult {
+  const result = check(sources);
+  if (hasErrors(result.diagnostics)) return { ...result, modules: [] };
+  const modules = result.specs.map((spec) => emitModule(spec, result.models.filter((m) => m.file === spec.file)));
+  return { ...result, modules };
+}
+
+export type { Diagnostic, Note, Severity } from './diagnostics/diagnostic.js';
+export type { Code } from './diagnostics/codes.js';
+export { codes } from './diagnostics/codes.js';
+export { Locator } from './diagnostics/location.js';
+export { formatText } from './diagnostics/format-text.js';
+export type { EmittedModule } from './emit/emit-module.js';
+export type * from './ir.js';

@@ -1,0 +1,91 @@
+import { convTransposeOutputLength, convTransposeOutputRange, effectiveKernel, product, type PadPair } from './formulas.js';
+import { arg, expectRank, knownChannels, join, layoutOf, perAxis, positiveLengths, split, weight, type DataFormat, type Rule, type RuleContext } from './rule.js';
+
+export type TransposePadding = 'valid' | 'same' | PadPair;
+
+/** The padding of one axis: the mode, or that axis's explicit `[begin, end]` pair. */
+function axisPadding(padding: 'valid' | 'same' | readonly PadPair[], axis: number): TransposePadding {
+  return typeof padding === 'string' ? padding : padding[axis]!;
+}
+
+function describePadding(p: TransposePadding): string {
+  return typeof p === 'string' ? p : `[${p[0]}, ${p[1]}]`;
+}
+
+/** Checks BRIEF §2's invalid combinations; returns false after reporting the first. */
+function checkCombination(ctx: RuleContext, strides: readonly number[], dilation: readonly number[], outputPadding: readonly number[] | undefined): boolean {
+  const { layer } = ctx;
+  if (layer.args['padding'] === 'causal') {
+    ctx.error('NS4008', `padding 'causal' is not defined for transposed convolutions`, { option: 'padding', fix: "use 'valid', 'same' or explicit [begin, end] pairs" });
+    return false;
+  }
+  if (strides.some((s) => s > 1) && dilation.some((d) => d > 1)) {
+    ctx.error('NS4008', `strides ${JSON.stringify(strides)} > 1 cannot be combined with dilationRate ${JSON.stringify(dilation)} > 1 (Keras rejects it too)`, {
+      option: 'dilationRate',
+      fix: 'set dilationRate to 1, or strides to 1',
+    });
+    return false;
+  }
+  if (outputPadding) {
+    const axis = outputPadding.findIndex((op, a) => op >= strides[a]!);
+    if (axis >= 0) {
+      ctx.error('NS4008', `outputPadding[${axis}] = ${outputPadding[axis]} must be < strides[${axis}] = ${strides[axis]}`, {
+        option: 'outputPadding',
+        fix: `use outputPadding[${axis}] in 0..${strides[axis]! - 1}${strides[axis] === 1 ? ', i.e. remove outputPadding' : ''}`,
+      });
+      return false;
+    }
+    if (layer.args['outputShape'] !== undefined) {
+      ctx.error('NS4008', 'outputShape and outputPadding both fix the output size; set only one', { option: 'outputPadding' });
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * conv1d/2d/3dTranspose with Keras 3 semantics (BRIEF §2). Kernel layout
+ * `[k..., filters, inChannels]`; MACs count every kernel tap per input position.
+ */
+export function convTranspose(rank: 1 | 2 | 3): Rule {
+  return (ctx) => {
+    const { layer } = ctx;
+    const format = arg<DataFormat>(layer, 'dataFormat', 'channelsLast');
+    const input = expectRank(ctx, rank + 2, layoutOf(rank, format));
+    if (!input) return undefined;
+    const parts = split(input.shape, format);
+    if (!knownChannels(ctx, input, parts.channels)) return undefined;
+    const kernel = perAxis(layer.args['kernelSize'], rank, 1);
+    const strides = perAxis(layer.args['strides'], rank, 1);
+    const dilation = perAxis(layer.args['dilationRate'], rank, 1);
+    const outputPadding = layer.args['outputPadding'] === undefined ? undefined : perAxis(layer.args['outputPadding'], rank, 0);
+    if (!checkCombination(ctx, strides, dilation, outputPadding)) return undefined;
+    const padding = arg<'valid' | 'same' | readonly PadPair[]>(layer, 'padding', 'valid');
+    const requested = layer.args['outputShape'] as readonly number[] | undefined;
+
+    let spatial = parts.spatial.map((i, a) => convTransposeOutputLength(i, kernel[a]!, strides[a]!, dilation[a]!, axisPadding(padding, a), outputPadding?.[a]));
+    if (requested) {
+      for (let a = 0; a < rank; a++) {
+        const i = parts.spatial[a];
+        if (i === null || i === undefined) continue;
+        const [low, high] = convTransposeOutputRange(i, kernel[a]!, strides[a]!, dilation[a]!, axisPadding(padding, a));
+        if (requested[a]! < low || requested[a]! > high) {
+          return ctx.error('NS4008', `outputShape[${a}] = ${requested[a]} is not reachable: legal sizes are ${low}..${high}`, {
+            option: 'outputShape',
+            notes: [{ message: `input length ${i}, kernel ${kernel[a]}, stride ${strides[a]}, padding ${describePadding(axisPadding(padding, a))}`, span: input.span }],
+            fix: `use an outputShape[${a}] in ${low}..${high}`,
+          });
+        }
+      }
+      spatial = requested.slice();
+    }
+    const explain = (a: number) =>
+      `input ${parts.spatial[a]}, kernel ${kernel[a]}${dilation[a]! > 1 ? ` (dilated to ${effectiveKernel(kernel[a]!, dilation[a]!)})` : ''}, stride ${strides[a]}, padding ${describePadding(axisPadding(padding, a))}`;
+    if (!positiveLengths(ctx, spatial, explain, 'padding')) return undefined;
+    const filters = layer.args['filters'] as number;
+    const weights = [weight('kernel', [...kernel, filters, parts.channels]), ...(arg(layer, 'useBias', true) ? [weight('bias', [filters])] : [])];
+    const positions = product(parts.spatial);
+    const macs = positions === null ? null : positions * product(kernel)! * parts.channels * filters;
+    return { outputShape: join({ batch: parts.batch, spatial, channels: filters }, format), weights, macs };
+  };
+}

@@ -1,0 +1,108 @@
+import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import { showShape } from '../diagnostics/describe.js';
+import type { Dim, LayerShapes, ModelIR, ModelShapes, NamedShape, Shape, SpecIR, WeightInfo } from '../ir.js';
+import { elementCount, type Received, type RuleContext } from './rule.js';
+import { rules } from './rules.js';
+
+function dimsMatch(inferred: Shape, asserted: Shape): boolean {
+  return inferred.length === asserted.length && inferred.every((d, a) => asserted[a] === null || d === asserted[a]);
+}
+
+/** Keras' `inputShape`, `batchInputShape` and `batchSize` on a layer are checked, not obeyed: the graph decides shapes. */
+function checkKerasInputArgs(ctx: RuleContext, diagnostics: Diagnostic[]): void {
+  const { layer } = ctx;
+  const input = ctx.inputs[0];
+  if (!input) return;
+  const assertions: [string, Shape][] = [];
+  if (layer.args['inputShape']) assertions.push(['inputShape', [null, ...(layer.args['inputShape'] as Shape)]]);
+  if (layer.args['batchInputShape']) assertions.push(['batchInputShape', layer.args['batchInputShape'] as Shape]);
+  if (layer.args['batchSize'] !== undefined) assertions.push(['batchSize', [layer.args['batchSize'] as number, ...input.shape.slice(1).map(() => null)]]);
+  for (const [option, shape] of assertions) {
+    if (!dimsMatch(input.shape, shape)) {
+      diagnostics.push(
+        diagnostic('NS4006', layer.argSpans[option], `${option} says the layer receives ${showShape(shape)}, but it receives ${showShape(input.shape)} from '${input.id}'`, {
+          notes: [{ message: `shape ${showShape(input.shape)} comes from '${input.id}'`, span: input.span }],
+        }),
+      );
+    }
+  }
+}
+
+function count(weights: readonly WeightInfo[], trainable: boolean): number {
+  return weights.filter((w) => w.trainable === trainable).reduce((sum, w) => sum + elementCount(w.shape), 0);
+}
+
+/** Infers every shape of one model; layers after an error that depend on it are skipped, not reported again. */
+export function inferModel(file: string, model: ModelIR): Result<ModelShapes> {
+  const diagnostics: Diagnostic[] = [];
+  const known = new Map<string, Received>();
+  for (const input of model.inputs) known.set(input.id, { shape: [input.batchSize, ...input.shape], id: input.id, span: input.span });
+  const layers: LayerShapes[] = [];
+  for (const layer of model.layers) {
+    const inputs = layer.from.map((ref) => known.get(ref.id));
+    if (inputs.some((i) => i === undefined)) continue; // an earlier error already explains this
+    const ctx: RuleContext = {
+      layer,
+      inputs: inputs as Received[],
+      error: (code, message, extras = {}) => {
+        const span = (extras.option && layer.argSpans[extras.option]) || (extras.option === 'from' ? layer.from[0]?.span : undefined) || layer.span;
+        diagnostics.push(diagnostic(code, span, `layer '${layer.id}': ${message}`, extras));
+        return undefined;
+      },
+    };
+    const rule = rules[layer.type];
+    if (!rule) {
+      diagnostics.push(diagnostic('NS4010', layer.span, `layer type '${layer.type}' has no shape rule yet`));
+      continue;
+    }
+    const out = rule(ctx);
+    if (!out) continue;
+    checkKerasInputArgs(ctx, diagnostics);
+    const frozen = layer.args['trainable'] === false;
+    const weights = frozen ? out.weights.map((w) => ({ ...w, trainable: false })) : out.weights;
+    layers.push({ layer, inputShapes: ctx.inputs.map((i) => i.shape), outputShape: out.outputShape, weights, macs: out.macs });
+    known.set(layer.id, { shape: out.outputShape, id: layer.id, span: layer.span });
+  }
+
+  const outputs: NamedShape[] = [];
+  for (const output of model.outputs) {
+    const got = known.get(output.ref.id);
+    if (!got) continue;
+    if (output.shape && !dimsMatch(got.shape.slice(1), output.shape)) {
+      const expected: Dim[] = [null, ...output.shape];
+      diagnostics.push(
+        diagnostic('NS4006', output.shapeSpan ?? output.ref.span, `output '${output.ref.id}' is asserted as ${showShape(expected)} but inferred as ${showShape(got.shape)}`, {
+          notes: [{ message: `shape ${showShape(got.shape)} comes from '${got.id}'`, span: got.span }],
+        }),
+      );
+    }
+    outputs.push({ name: output.ref.id, shape: got.shape });
+  }
+  if (diagnostics.length > 0 || layers.length !== model.layers.length) return { diagnostics };
+  const all = layers.flatMap((l) => l.weights);
+  const macs = layers.some((l) => l.macs === null) ? null : layers.reduce((sum, l) => sum + l.macs!, 0);
+  return {
+    value: {
+      file,
+      model,
+      inputs: model.inputs.map((i) => ({ name: i.id, shape: [i.batchSize, ...i.shape] })),
+      outputs,
+      layers,
+      params: { trainable: count(all, true), nonTrainable: count(all, false) },
+      macs,
+    },
+    diagnostics,
+  };
+}
+
+/** Infers the shapes of every model of a spec. */
+export function inferShapes(spec: SpecIR): Result<ModelShapes[]> {
+  const diagnostics: Diagnostic[] = [];
+  const models: ModelShapes[] = [];
+  for (const model of spec.models) {
+    const result = inferModel(spec.file, model);
+    diagnostics.push(...result.diagnostics);
+    if (result.value) models.push(result.value);
+  }
+  return { value: models, diagnostics };
+}

@@ -1,0 +1,82 @@
+import { showShape } from '../diagnostics/describe.js';
+import type { Dim } from '../ir.js';
+import { cameFrom, type Received, type Rule, type RuleContext } from './rule.js';
+
+function atLeastTwo(ctx: RuleContext): boolean {
+  if (ctx.inputs.length >= 2) return true;
+  ctx.error('NS4002', `${ctx.layer.type} merges two or more tensors, received ${ctx.inputs.length}`, {
+    option: 'from',
+    fix: 'list the ids to merge, e.g. `from: [up1, down2]`',
+  });
+  return false;
+}
+
+function sameDim(a: Dim, b: Dim): boolean {
+  return a === null || b === null || a === b;
+}
+
+/**
+ * Concatenation along one axis: every other axis must agree (unknown dims
+ * agree with anything). Source: tfjs-layers `Concatenate.computeOutputShape`.
+ */
+export const concatenate: Rule = (ctx) => {
+  if (!atLeastTwo(ctx)) return undefined;
+  const [first, ...rest] = ctx.inputs as [Received, ...Received[]];
+  const rank = first.shape.length;
+  const wrongRank = rest.find((r) => r.shape.length !== rank);
+  if (wrongRank) {
+    return ctx.error('NS4003', `concatenate needs inputs of equal rank: rank ${rank} ${showShape(first.shape)} from '${first.id}' vs rank ${wrongRank.shape.length} ${showShape(wrongRank.shape)} from '${wrongRank.id}'`, {
+      option: 'from',
+      notes: [cameFrom(first), cameFrom(wrongRank)],
+    });
+  }
+  const axisArg = (ctx.layer.args['axis'] as number | undefined) ?? -1;
+  const axis = axisArg < 0 ? rank + axisArg : axisArg;
+  if (axis < 1 || axis >= rank) {
+    return ctx.error('NS4009', `axis ${axisArg} is ${axis === 0 ? 'the batch axis' : 'out of range'} for inputs of rank ${rank}`, { option: 'axis' });
+  }
+  const others = (shape: readonly Dim[]) => shape.filter((_, a) => a !== axis && a !== 0);
+  for (const r of rest) {
+    if (!first.shape.every((d, a) => a === axis || a === 0 || sameDim(d, r.shape[a]!))) {
+      const what = axis === rank - 1 && rank > 2 ? 'spatial dims' : `dims off axis ${axisArg}`;
+      return ctx.error('NS4003', `concatenate along axis ${axisArg} needs equal ${what}: ${showShape(others(first.shape))} from '${first.id}' vs ${showShape(others(r.shape))} from '${r.id}'`, {
+        option: 'from',
+        notes: [cameFrom(first), cameFrom(r)],
+      });
+    }
+  }
+  const out = first.shape.map((d, a) => (a === 0 ? d : a === axis ? null : ctx.inputs.map((r) => r.shape[a]!).find((x) => x !== null) ?? null));
+  const sizes = ctx.inputs.map((r) => r.shape[axis]!);
+  out[axis] = sizes.some((s) => s === null) ? null : (sizes as number[]).reduce((a, b) => a + b, 0);
+  return { outputShape: out, weights: [], macs: 0 };
+};
+
+/**
+ * add and multiply broadcast like tfjs: shapes align from the right; a 1 or an
+ * unknown dim stretches. Source: tfjs-layers `Merge.computeElementwiseOpOutputShape`.
+ */
+export const elementwiseMerge: Rule = (ctx) => {
+  if (!atLeastTwo(ctx)) return undefined;
+  let out: Dim[] = ctx.inputs[0]!.shape.slice(1);
+  for (const r of ctx.inputs.slice(1)) {
+    const other = r.shape.slice(1);
+    const [long, short] = out.length >= other.length ? [out, other] : [other, out];
+    const merged: Dim[] = long.slice(0, long.length - short.length);
+    for (let k = 0; k < short.length; k++) {
+      const a = long[long.length - short.length + k]!;
+      const b = short[k]!;
+      if (a === null || b === null) merged.push(a === 1 ? b : b === 1 ? a : null);
+      else if (a === 1 || b === 1 || a === b) merged.push(a === 1 ? b : a);
+      else {
+        const first = ctx.inputs[0]!;
+        return ctx.error('NS4003', `${ctx.layer.type} needs shapes that broadcast: ${showShape(first.shape)} from '${first.id}' vs ${showShape(r.shape)} from '${r.id}' differ at ${a} vs ${b}`, {
+          option: 'from',
+          notes: [cameFrom(first), cameFrom(r)],
+        });
+      }
+    }
+    out = merged;
+  }
+  const batch = ctx.inputs.map((r) => r.shape[0]!).find((b) => b !== null) ?? null;
+  return { outputShape: [batch, ...out], weights: [], macs: 0 };
+};

@@ -1,0 +1,41 @@
+import { croppedLength, paddedLength, upSampledLength } from './formulas.js';
+import { arg, expectRank, join, layoutOf, pairsPerAxis, perAxis, positiveLengths, split, type DataFormat, type Rule } from './rule.js';
+
+/** upSampling1d/2d/3d: each position repeated `size` times per axis. Source: Keras `UpSampling*D`. */
+export function upSampling(rank: 1 | 2 | 3): Rule {
+  return (ctx) => {
+    const format = arg<DataFormat>(ctx.layer, 'dataFormat', 'channelsLast');
+    const input = expectRank(ctx, rank + 2, layoutOf(rank, format));
+    if (!input) return undefined;
+    const parts = split(input.shape, format);
+    const size = perAxis(ctx.layer.args['size'], rank, 2);
+    return { outputShape: join({ ...parts, spatial: parts.spatial.map((i, a) => upSampledLength(i, size[a]!)) }, format), weights: [], macs: 0 };
+  };
+}
+
+/** zeroPadding1d/2d/3d. Source: Keras `ZeroPadding*D`. */
+export function zeroPadding(rank: 1 | 2 | 3): Rule {
+  return (ctx) => {
+    const format = arg<DataFormat>(ctx.layer, 'dataFormat', 'channelsLast');
+    const input = expectRank(ctx, rank + 2, layoutOf(rank, format));
+    if (!input) return undefined;
+    const parts = split(input.shape, format);
+    const pads = pairsPerAxis(ctx.layer.args['padding'], rank, 1);
+    return { outputShape: join({ ...parts, spatial: parts.spatial.map((i, a) => paddedLength(i, pads[a]!)) }, format), weights: [], macs: 0 };
+  };
+}
+
+/** cropping1d/2d/3d; cropping everything away is an error. Source: Keras `Cropping*D`. */
+export function cropping(rank: 1 | 2 | 3): Rule {
+  return (ctx) => {
+    const format = arg<DataFormat>(ctx.layer, 'dataFormat', 'channelsLast');
+    const input = expectRank(ctx, rank + 2, layoutOf(rank, format));
+    if (!input) return undefined;
+    const parts = split(input.shape, format);
+    const crops = pairsPerAxis(ctx.layer.args['cropping'], rank, 0);
+    const spatial = parts.spatial.map((i, a) => croppedLength(i, crops[a]!));
+    const explain = (a: number) => `input ${parts.spatial[a]}, cropping [${crops[a]!.join(', ')}]`;
+    if (!positiveLengths(ctx, spatial, explain, 'cropping')) return undefined;
+    return { outputShape: join({ ...parts, spatial }, format), weights: [], macs: 0 };
+  };
+}

@@ -1,0 +1,133 @@
+import type { Code } from '../diagnostics/codes.js';
+import { showShape } from '../diagnostics/describe.js';
+import type { DiagnosticExtras, Note } from '../diagnostics/diagnostic.js';
+import type { Dim, LayerIR, Shape, Span, Value, WeightInfo } from '../ir.js';
+
+/** A tensor a layer receives: its shape and where it came from. */
+export interface Received {
+  readonly shape: Shape;
+  /** Id of the input or layer that produced it. */
+  readonly id: string;
+  /** Where that input or layer is defined. */
+  readonly span: Span;
+}
+
+/** What a shape rule works with; `error` locates at an option when one is named. */
+export interface RuleContext {
+  readonly layer: LayerIR;
+  readonly inputs: readonly Received[];
+  error(code: Code, message: string, extras?: DiagnosticExtras & { readonly option?: string }): undefined;
+}
+
+export interface RuleOutput {
+  readonly outputShape: Shape;
+  readonly weights: readonly WeightInfo[];
+  /** Multiply-accumulates per sample; null when a dimension is unknown. */
+  readonly macs: number | null;
+}
+
+/** A shape rule: checks the layer against what it receives and computes its output, or reports and returns undefined. */
+export type Rule = (ctx: RuleContext) => RuleOutput | undefined;
+
+/** "shape [null, 8, 8] comes from layer 'up1'", pointing at that layer. */
+export function cameFrom(input: Received): Note {
+  return { message: `shape ${showShape(input.shape)} comes from '${input.id}'`, span: input.span };
+}
+
+export function arg<T extends Value>(layer: LayerIR, option: string, fallback: T): T {
+  const value = layer.args[option];
+  return value === undefined ? fallback : (value as T);
+}
+
+/** An int-or-list option as one number per axis: `3` -> `[3, 3]` for two axes. */
+export function perAxis(value: Value | undefined, axes: number, fallback: number): number[] {
+  if (value === undefined || value === null) return new Array<number>(axes).fill(fallback);
+  if (typeof value === 'number') return new Array<number>(axes).fill(value);
+  return (value as readonly number[]).slice();
+}
+
+/** `[begin, end]` per axis from `n`, `[b, e]` (1 axis) or a list mixing ints and pairs. Source: tfjs ZeroPadding2D/Cropping2D args. */
+export function pairsPerAxis(value: Value | undefined, axes: number, fallback: number): [number, number][] {
+  if (value === undefined || value === null) return new Array(axes).fill(0).map(() => [fallback, fallback]);
+  if (typeof value === 'number') return new Array(axes).fill(0).map(() => [value, value]);
+  const list = value as readonly (number | readonly number[])[];
+  if (axes === 1 && list.length === 2 && list.every((v) => typeof v === 'number')) return [[list[0] as number, list[1] as number]];
+  return list.map((v) => (typeof v === 'number' ? [v, v] : [v[0]!, v[1]!]));
+}
+
+export type DataFormat = 'channelsLast' | 'channelsFirst';
+
+/** A batch-first tensor shape split into batch, spatial axes and channels. */
+export interface Split {
+  readonly batch: Dim;
+  readonly spatial: readonly Dim[];
+  readonly channels: Dim;
+}
+
+export function split(shape: Shape, format: DataFormat): Split {
+  return format === 'channelsFirst'
+    ? { batch: shape[0]!, channels: shape[1]!, spatial: shape.slice(2) }
+    : { batch: shape[0]!, channels: shape[shape.length - 1]!, spatial: shape.slice(1, -1) };
+}
+
+export function join(parts: Split, format: DataFormat): Shape {
+  return format === 'channelsFirst' ? [parts.batch, parts.channels, ...parts.spatial] : [parts.batch, ...parts.spatial, parts.channels];
+}
+
+const axisNames: Record<number, string[]> = { 1: ['steps'], 2: ['rows', 'cols'], 3: ['depth', 'rows', 'cols'] };
+
+/** `[batch, rows, cols, channels]` for a 2D layer in channelsLast. */
+export function layoutOf(spatialRank: number, format: DataFormat): string {
+  const spatial = axisNames[spatialRank] ?? [];
+  return `[${(format === 'channelsFirst' ? ['batch', 'channels', ...spatial] : ['batch', ...spatial, 'channels']).join(', ')}]`;
+}
+
+/** Checks that the layer received exactly `count` tensors. */
+export function expectInputs(ctx: RuleContext, count: number): boolean {
+  if (ctx.inputs.length === count) return true;
+  ctx.error('NS4002', `${ctx.layer.type} takes ${count} input${count === 1 ? '' : 's'}, received ${ctx.inputs.length} (${ctx.inputs.map((i) => `'${i.id}'`).join(', ')})`, {
+    option: 'from',
+    fix: `list ${count === 1 ? 'one id' : `${count} ids`} in \`from\``,
+  });
+  return false;
+}
+
+/** Checks the rank (batch included) of the single input. */
+export function expectRank(ctx: RuleContext, rank: number, layout?: string): Received | undefined {
+  if (!expectInputs(ctx, 1)) return undefined;
+  const input = ctx.inputs[0]!;
+  if (input.shape.length === rank) return input;
+  ctx.error('NS4001', `${ctx.layer.type} expects rank ${rank} input${layout ? ` ${layout}` : ''}, received rank ${input.shape.length} ${showShape(input.shape)} from '${input.id}'`, {
+    notes: [cameFrom(input)],
+    fix: rank > input.shape.length ? 'add a reshape before this layer' : 'add a flatten or reshape before this layer',
+  });
+  return undefined;
+}
+
+/** Checks that the channel dimension is known, since the weights depend on it. */
+export function knownChannels(ctx: RuleContext, input: Received, channels: Dim): channels is number {
+  if (channels !== null) return true;
+  ctx.error('NS4007', `${ctx.layer.type} needs a known channel dimension to create its weights; received ${showShape(input.shape)} from '${input.id}'`, {
+    notes: [cameFrom(input)],
+  });
+  return false;
+}
+
+/** Checks that every computed length is positive; names the first axis that is not. */
+export function positiveLengths(ctx: RuleContext, lengths: readonly Dim[], explain: (axis: number) => string, option?: string): boolean {
+  const axis = lengths.findIndex((l) => l !== null && l <= 0);
+  if (axis < 0) return true;
+  ctx.error('NS4004', `${ctx.layer.type} would produce an empty output: spatial axis ${axis} has length ${lengths[axis]} (${explain(axis)})`, {
+    notes: ctx.inputs.map(cameFrom),
+    ...(option ? { option } : {}),
+  });
+  return false;
+}
+
+export function weight(name: string, shape: readonly number[], trainable = true): WeightInfo {
+  return { name, shape, trainable };
+}
+
+export function elementCount(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}

@@ -1,0 +1,51 @@
+import { conv } from './conv.js';
+import { convTranspose } from './conv-transpose.js';
+import { dense } from './dense.js';
+import { dropout, sameShape, softmax } from './elementwise.js';
+import { concatenate, elementwiseMerge } from './merge.js';
+import { batchNormalization, layerNormalization } from './normalization.js';
+import { globalPooling, pooling } from './pooling.js';
+import { cropping, upSampling, zeroPadding } from './resample.js';
+import { flatten, reshape } from './reshape.js';
+import type { Rule } from './rule.js';
+
+/** The shape rule of every layer type, by the type's name in the spec. */
+export const rules: Readonly<Record<string, Rule>> = {
+  dense,
+  reshape,
+  flatten,
+  conv1d: conv(1),
+  conv2d: conv(2),
+  conv3d: conv(3),
+  conv1dTranspose: convTranspose(1),
+  conv2dTranspose: convTranspose(2),
+  conv3dTranspose: convTranspose(3),
+  upSampling1d: upSampling(1),
+  upSampling2d: upSampling(2),
+  upSampling3d: upSampling(3),
+  zeroPadding1d: zeroPadding(1),
+  zeroPadding2d: zeroPadding(2),
+  zeroPadding3d: zeroPadding(3),
+  cropping1d: cropping(1),
+  cropping2d: cropping(2),
+  cropping3d: cropping(3),
+  maxPooling1d: pooling(1),
+  maxPooling2d: pooling(2),
+  maxPooling3d: pooling(3),
+  averagePooling1d: pooling(1),
+  averagePooling2d: pooling(2),
+  averagePooling3d: pooling(3),
+  globalAveragePooling1d: globalPooling(1),
+  globalAveragePooling2d: globalPooling(2),
+  batchNormalization,
+  layerNormalization,
+  activation: sameShape,
+  leakyReLU: sameShape,
+  reLU: sameShape,
+  elu: sameShape,
+  softmax,
+  dropout,
+  concatenate,
+  add: elementwiseMerge,
+  multiply: elementwiseMerge,
+};

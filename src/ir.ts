@@ -1,0 +1,122 @@
+/**
+ * The data that flows between the stages. Every node keeps the span of the
+ * YAML it came from; line and column are computed only when a diagnostic is
+ * printed (see diagnostics/location.ts).
+ */
+
+/** A half-open range of UTF-16 offsets `[start, end)` into one source file. */
+export interface Span {
+  readonly file: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A source file as the CLI read it: a display path (relative, `/`-separated) and its text. */
+export interface SourceFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+/** One dimension of a tensor: a size, or `null` where it is unknown until run time. */
+export type Dim = number | null;
+
+/** A tensor shape. Shapes in the IR after inference include the batch dimension. */
+export type Shape = readonly Dim[];
+
+/** A value after resolution: expressions evaluated, defaults applied. */
+export type Value = number | string | boolean | null | readonly Value[] | { readonly [key: string]: Value };
+
+export type Args = { readonly [option: string]: Value };
+
+/** A reference to another layer or input by id, as written in `from` or `outputs`. */
+export interface Ref {
+  readonly id: string;
+  readonly span: Span;
+}
+
+export interface InputIR {
+  readonly id: string;
+  /** Shape without the batch dimension. */
+  readonly shape: Shape;
+  readonly batchSize: number | null;
+  readonly dtype: 'float32' | 'int32';
+  readonly span: Span;
+}
+
+export interface LayerIR {
+  readonly id: string;
+  /** True when the spec named the layer; false when netspec generated the id. */
+  readonly explicitId: boolean;
+  readonly type: string;
+  readonly args: Args;
+  readonly from: readonly Ref[];
+  /** The whole layer mapping. */
+  readonly span: Span;
+  /** Spans of the option values, by option name, for diagnostics about one option. */
+  readonly argSpans: { readonly [option: string]: Span };
+}
+
+export interface OutputIR {
+  readonly ref: Ref;
+  /** Asserted shape without the batch dimension, or undefined when not asserted. */
+  readonly shape?: Shape;
+  readonly shapeSpan?: Span;
+}
+
+export interface ModelIR {
+  readonly name: string;
+  readonly span: Span;
+  readonly nameSpan: Span;
+  readonly inputs: readonly InputIR[];
+  /** In dependency order: every `from` names an input or an earlier layer. */
+  readonly layers: readonly LayerIR[];
+  readonly outputs: readonly OutputIR[];
+}
+
+export interface SpecIR {
+  readonly file: string;
+  /** Module name: the spec's `name`, or the file stem. */
+  readonly name: string;
+  /** Where `name:` is written, or the start of the file when the name is the file stem. */
+  readonly nameSpan: Span;
+  /** sha256 of the spec text, hex; written into the generated header. */
+  readonly sourceHash: string;
+  readonly models: readonly ModelIR[];
+}
+
+/** A weight tensor a layer creates, in the Keras/tfjs layout. */
+export interface WeightInfo {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly trainable: boolean;
+}
+
+export interface LayerShapes {
+  readonly layer: LayerIR;
+  readonly inputShapes: readonly Shape[];
+  readonly outputShape: Shape;
+  readonly weights: readonly WeightInfo[];
+  /** Multiply-accumulates per sample, or null when a dimension is unknown. */
+  readonly macs: number | null;
+}
+
+export interface ParamCounts {
+  readonly trainable: number;
+  readonly nonTrainable: number;
+}
+
+export interface NamedShape {
+  readonly name: string;
+  readonly shape: Shape;
+}
+
+/** A model whose every shape was inferred. */
+export interface ModelShapes {
+  readonly file: string;
+  readonly model: ModelIR;
+  readonly inputs: readonly NamedShape[];
+  readonly outputs: readonly NamedShape[];
+  readonly layers: readonly LayerShapes[];
+  readonly params: ParamCounts;
+  readonly macs: number | null;
+}

@@ -1,0 +1,151 @@
+import type { BinaryOp, Expr, ExprError } from './ast.js';
+
+type Token =
+  | { readonly kind: 'number'; readonly value: number; readonly start: number; readonly end: number }
+  | { readonly kind: 'name'; readonly name: string; readonly start: number; readonly end: number }
+  | { readonly kind: 'op'; readonly op: string; readonly start: number; readonly end: number }
+  | { readonly kind: 'end'; readonly start: number; readonly end: number };
+
+const operators = ['**', '//', '+', '-', '*', '/', '%', '(', ')', ','];
+
+function tokenize(text: string): Token[] | ExprError {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    const number = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/.exec(text.slice(i));
+    if (number) {
+      tokens.push({ kind: 'number', value: Number(number[0]), start: i, end: i + number[0].length });
+      i += number[0].length;
+      continue;
+    }
+    const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i));
+    if (name) {
+      tokens.push({ kind: 'name', name: name[0], start: i, end: i + name[0].length });
+      i += name[0].length;
+      continue;
+    }
+    const op = operators.find((o) => text.startsWith(o, i));
+    if (!op) return { message: `unexpected character '${c}'`, start: i, end: i + 1 };
+    tokens.push({ kind: 'op', op, start: i, end: i + op.length });
+    i += op.length;
+  }
+  tokens.push({ kind: 'end', start: text.length, end: text.length });
+  return tokens;
+}
+
+class Parser {
+  #pos = 0;
+  constructor(private readonly tokens: readonly Token[]) {}
+
+  get #peek(): Token {
+    return this.tokens[this.#pos]!;
+  }
+
+  #isOp(op: string): boolean {
+    const t = this.#peek;
+    return t.kind === 'op' && t.op === op;
+  }
+
+  #expect(op: string): void {
+    if (!this.#isOp(op)) throw this.#unexpected(`'${op}'`);
+    this.#pos++;
+  }
+
+  #unexpected(wanted: string): ExprError {
+    const t = this.#peek;
+    const got = t.kind === 'end' ? 'end of expression' : t.kind === 'op' ? `'${t.op}'` : t.kind === 'name' ? `'${t.name}'` : `'${t.value}'`;
+    return { message: `expected ${wanted}, found ${got}`, start: t.start, end: Math.max(t.end, t.start + 1) };
+  }
+
+  parse(): Expr {
+    const expr = this.#additive();
+    if (this.#peek.kind !== 'end') throw this.#unexpected('an operator');
+    return expr;
+  }
+
+  #binary(next: () => Expr, ops: readonly BinaryOp[]): Expr {
+    let left = next();
+    for (;;) {
+      const t = this.#peek;
+      if (t.kind !== 'op' || !ops.includes(t.op as BinaryOp)) return left;
+      this.#pos++;
+      const right = next();
+      left = { kind: 'binary', op: t.op as BinaryOp, left, right, start: left.start, end: right.end };
+    }
+  }
+
+  #additive(): Expr {
+    return this.#binary(() => this.#multiplicative(), ['+', '-']);
+  }
+
+  #multiplicative(): Expr {
+    return this.#binary(() => this.#unary(), ['*', '/', '//', '%']);
+  }
+
+  #unary(): Expr {
+    const t = this.#peek;
+    if (t.kind === 'op' && (t.op === '-' || t.op === '+')) {
+      this.#pos++;
+      const operand = this.#unary();
+      return { kind: 'unary', op: t.op, operand, start: t.start, end: operand.end };
+    }
+    return this.#power();
+  }
+
+  /** `**` is right-associative and binds tighter than a unary minus on its left, as in Python. */
+  #power(): Expr {
+    const base = this.#primary();
+    if (!this.#isOp('**')) return base;
+    this.#pos++;
+    const exponent = this.#unary();
+    return { kind: 'binary', op: '**', left: base, right: exponent, start: base.start, end: exponent.end };
+  }
+
+  #primary(): Expr {
+    const t = this.#peek;
+    if (t.kind === 'number') {
+      this.#pos++;
+      return t;
+    }
+    if (t.kind === 'name') {
+      this.#pos++;
+      if (!this.#isOp('(')) return t;
+      this.#pos++;
+      const args: Expr[] = [];
+      if (!this.#isOp(')')) {
+        args.push(this.#additive());
+        while (this.#isOp(',')) {
+          this.#pos++;
+          args.push(this.#additive());
+        }
+      }
+      const close = this.#peek;
+      this.#expect(')');
+      return { kind: 'call', callee: t.name, args, start: t.start, end: close.end };
+    }
+    if (this.#isOp('(')) {
+      this.#pos++;
+      const inner = this.#additive();
+      this.#expect(')');
+      return inner;
+    }
+    throw this.#unexpected('a number, a name or (');
+  }
+}
+
+/** Parses netspec's arithmetic: numbers, names, `+ - * / // % **`, parentheses, min(), max(). Never eval. */
+export function parseExpr(text: string): { expr: Expr } | { error: ExprError } {
+  const tokens = tokenize(text);
+  if (!Array.isArray(tokens)) return { error: tokens };
+  try {
+    return { expr: new Parser(tokens).parse() };
+  } catch (e) {
+    if (e && typeof e === 'object' && 'message' in e && 'start' in e) return { error: e as ExprError };
+    throw e;
+  }
+}

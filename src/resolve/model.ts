@@ -1,0 +1,194 @@
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import type { Args, InputIR, LayerIR, ModelIR, OutputIR, Ref, Shape, Span, Value } from '../ir.js';
+import { spanAt, type PathSegment } from '../parse/parse-spec.js';
+import { idGenerator, isIdentifier } from './ids.js';
+import { resolveValue, type ResolveContext, type Scope } from './values.js';
+
+type Data = Record<string, unknown>;
+
+/** Options that are layer wiring, not layer arguments. */
+const wiring = new Set(['type', 'id', 'name', 'from']);
+
+/** A layer before ids and `from` are settled. */
+interface PendingLayer {
+  readonly type: string;
+  readonly id?: Ref;
+  readonly from?: readonly Ref[];
+  readonly args: Args;
+  readonly argSpans: Record<string, Span>;
+  readonly span: Span;
+  readonly typeSpan: Span;
+}
+
+function checkIdentifier(ctx: ResolveContext, name: string, span: Span, what: string): boolean {
+  if (isIdentifier(name)) return true;
+  ctx.diagnostics.push(diagnostic('NS3012', span, `${what} '${name}' is not an identifier`, { fix: `use letters, digits and _, e.g. '${name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1')}'` }));
+  return false;
+}
+
+function resolveShape(ctx: ResolveContext, raw: unknown, path: readonly PathSegment[], scope: Scope): Shape | undefined {
+  const value = resolveValue(ctx, raw, path, scope);
+  return value === undefined ? undefined : (value as Shape);
+}
+
+function resolveInput(ctx: ResolveContext, id: string, raw: unknown, path: readonly PathSegment[], scope: Scope): InputIR | undefined {
+  const span = spanAt(ctx.spec, path, 'key');
+  checkIdentifier(ctx, id, span, 'input id');
+  const long = !Array.isArray(raw) ? (raw as Data) : undefined;
+  const shape = resolveShape(ctx, long ? long['shape'] : raw, long ? [...path, 'shape'] : path, scope);
+  const batchSize = long?.['batchSize'] === undefined ? null : resolveValue(ctx, long['batchSize'], [...path, 'batchSize'], scope);
+  if (shape === undefined || batchSize === undefined) return undefined;
+  return { id, shape, batchSize: batchSize as number | null, dtype: (long?.['dtype'] as InputIR['dtype'] | undefined) ?? 'float32', span };
+}
+
+function refsOf(ctx: ResolveContext, raw: unknown, path: readonly PathSegment[]): Ref[] {
+  const list = Array.isArray(raw) ? raw : [raw];
+  return list.map((id, i) => ({ id: String(id), span: spanAt(ctx.spec, Array.isArray(raw) ? [...path, i] : path) }));
+}
+
+function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment[], scope: Scope, defaults: ReadonlyMap<string, ReadonlyMap<string, string>>): PendingLayer | undefined {
+  const type = raw['type'] as string;
+  const args: Record<string, Value> = {};
+  const argSpans: Record<string, Span> = {};
+  let ok = true;
+  for (const [option, rawValue] of Object.entries(raw)) {
+    if (wiring.has(option)) continue;
+    const value = resolveValue(ctx, rawValue, [...path, option], scope);
+    if (value === undefined) ok = false;
+    else {
+      args[option] = value;
+      argSpans[option] = spanAt(ctx.spec, [...path, option]);
+    }
+  }
+  // Defaults fill only the options the layer leaves out; they are located at the default.
+  for (const [option, pointer] of defaults.get(type) ?? []) {
+    if (option in raw) continue;
+    const defaultPath = pointer.slice(1).split('/');
+    const value = resolveValue(ctx, defaultsData(ctx, defaultPath), defaultPath, scope, pointer);
+    if (value === undefined) ok = false;
+    else {
+      args[option] = value;
+      argSpans[option] = spanAt(ctx.spec, defaultPath);
+    }
+  }
+  const span = spanAt(ctx.spec, path);
+  const typeSpan = spanAt(ctx.spec, [...path, 'type']);
+  let id: Ref | undefined;
+  const explicitId = raw['id'] as string | undefined;
+  const name = raw['name'] as string | undefined;
+  if (explicitId !== undefined && name !== undefined && explicitId !== name) {
+    ctx.diagnostics.push(diagnostic('NS3009', spanAt(ctx.spec, [...path, 'name']), `layer has id '${explicitId}' and name '${name}'; tfjs names the layer after its id`, { fix: 'remove `name:`' }));
+    ok = false;
+  } else if (explicitId !== undefined || name !== undefined) {
+    const key = explicitId !== undefined ? 'id' : 'name';
+    id = { id: (explicitId ?? name)!, span: spanAt(ctx.spec, [...path, key]) };
+    if (!checkIdentifier(ctx, id.id, id.span, 'layer id')) ok = false;
+  }
+  const from = raw['from'] === undefined ? undefined : refsOf(ctx, raw['from'], [...path, 'from']);
+  if (!ok) return undefined;
+  return { type, ...(id ? { id } : {}), ...(from ? { from } : {}), args, argSpans, span, typeSpan };
+}
+
+function defaultsData(ctx: ResolveContext, path: readonly PathSegment[]): unknown {
+  let value: unknown = ctx.spec.data;
+  for (const segment of path) value = (value as Data)[String(segment)];
+  return value;
+}
+
+/** Resolves one model: inputs, layers with ids and `from`, outputs. */
+export function resolveModel(
+  ctx: ResolveContext,
+  name: string,
+  raw: Data,
+  path: readonly PathSegment[],
+  scope: Scope,
+  defaults: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): ModelIR | undefined {
+  const errorsBefore = ctx.diagnostics.length;
+  const nameSpan = spanAt(ctx.spec, path, 'key');
+  checkIdentifier(ctx, name, nameSpan, 'model name');
+
+  const inputs: InputIR[] = [];
+  for (const [id, rawInput] of Object.entries(raw['inputs'] as Data)) {
+    const input = resolveInput(ctx, id, rawInput, [...path, 'inputs', id], scope);
+    if (input) inputs.push(input);
+  }
+
+  const pending: (PendingLayer | undefined)[] = (raw['layers'] as Data[]).map((layer, i) => resolveLayer(ctx, layer, [...path, 'layers', i], scope, defaults));
+
+  // Ids must be unique across inputs and layers: tfjs names share one namespace per model.
+  const seen = new Map<string, Span>();
+  for (const ref of [...inputs.map((i) => ({ id: i.id, span: i.span })), ...pending.flatMap((p) => (p?.id ? [p.id] : []))]) {
+    const first = seen.get(ref.id);
+    if (first) ctx.diagnostics.push(diagnostic('NS3004', ref.span, `duplicate id '${ref.id}' in model '${name}'`, { notes: [{ message: `'${ref.id}' is first used here`, span: first }] }));
+    else seen.set(ref.id, ref.span);
+  }
+  const nextId = idGenerator(new Set(seen.keys()));
+  const layerIds = pending.map((p) => (p ? (p.id?.id ?? nextId(p.type)) : undefined));
+  const position = new Map<string, number>();
+  inputs.forEach((input) => position.set(input.id, -1));
+  layerIds.forEach((id, i) => id !== undefined && !position.has(id) && position.set(id, i));
+  const allIds = [...position.keys()];
+
+  const layers: LayerIR[] = [];
+  pending.forEach((p, i) => {
+    if (!p) return;
+    let from = p.from;
+    if (!from) {
+      if (i > 0) {
+        const previous = layerIds[i - 1];
+        if (previous === undefined) return; // the layer before has an error already reported
+        from = [{ id: previous, span: p.typeSpan }];
+      } else if (inputs.length === 1) {
+        from = [{ id: inputs[0]!.id, span: p.typeSpan }];
+      } else {
+        ctx.diagnostics.push(diagnostic('NS3008', p.typeSpan, `the first layer of model '${name}' must say which input it reads: the model has ${inputs.length} inputs`, { fix: `add \`from: ${inputs[0]?.id ?? 'x'}\`` }));
+        return;
+      }
+    }
+    let ok = true;
+    for (const ref of from) {
+      const at = position.get(ref.id);
+      if (at === undefined) {
+        const hint = didYouMean(ref.id, allIds);
+        ctx.diagnostics.push(diagnostic('NS3005', ref.span, `'${ref.id}' names no input or layer of model '${name}'`, { fix: hint ?? `known ids: ${allIds.join(', ')}` }));
+        ok = false;
+      } else if (at >= i) {
+        ctx.diagnostics.push(
+          diagnostic('NS3006', ref.span, at === i ? `layer '${layerIds[i]}' reads its own output` : `layer '${layerIds[i]}' reads '${ref.id}', which is defined after it`, {
+            notes: [{ message: `'${ref.id}' is defined here`, span: pending[at]!.id?.span ?? pending[at]!.typeSpan }],
+            fix: 'a layer can only read inputs and earlier layers; reorder the layers',
+          }),
+        );
+        ok = false;
+      }
+    }
+    if (ok) layers.push({ id: layerIds[i]!, explicitId: p.id !== undefined, type: p.type, args: p.args, from, span: p.span, argSpans: p.argSpans });
+  });
+
+  const outputs: OutputIR[] = [];
+  const rawOutputs = raw['outputs'] as Data | undefined;
+  if (rawOutputs) {
+    for (const [id, rawShape] of Object.entries(rawOutputs)) {
+      const outPath = [...path, 'outputs', id];
+      const ref = { id, span: spanAt(ctx.spec, outPath, 'key') };
+      if (!position.has(id)) {
+        const hint = didYouMean(id, allIds);
+        ctx.diagnostics.push(diagnostic('NS3007', ref.span, `output '${id}' names no layer or input of model '${name}'`, { fix: hint ?? `known ids: ${allIds.join(', ')}` }));
+        continue;
+      }
+      if (rawShape === null) outputs.push({ ref });
+      else {
+        const shape = resolveShape(ctx, rawShape, outPath, scope);
+        if (shape) outputs.push({ ref, shape, shapeSpan: spanAt(ctx.spec, outPath) });
+      }
+    }
+  } else if (layers.length > 0 && layerIds.length === layers.length) {
+    const last = layers[layers.length - 1]!;
+    outputs.push({ ref: { id: last.id, span: last.span } });
+  }
+  if (ctx.diagnostics.length > errorsBefore) return undefined;
+  return { name, span: spanAt(ctx.spec, path), nameSpan, inputs, layers, outputs };
+}
+

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import type { ModelIR, SpecIR } from '../ir.js';
+import { spanAt } from '../parse/parse-spec.js';
+import type { ValidatedSpec } from '../validate/validate-spec.js';
+import { isIdentifier } from './ids.js';
+import { resolveModel } from './model.js';
+import { evaluateAt, scopeOf, type ResolveContext } from './values.js';
+
+type Data = Record<string, unknown>;
+
+/** The file name without folders and extension: `specs/dcgan.yaml` -> `dcgan`. */
+export function fileStem(path: string): string {
+  return path.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+}
+
+/** Params in order; each may use the params before it. */
+function resolveParams(ctx: ResolveContext, raw: Data): Map<string, number> {
+  const params = new Map<string, number>();
+  for (const [name, value] of Object.entries(raw)) {
+    const path = ['params', name];
+    if (!isIdentifier(name)) {
+      ctx.diagnostics.push(diagnostic('NS3012', spanAt(ctx.spec, path, 'key'), `param '${name}' is not an identifier`));
+      continue;
+    }
+    const number = typeof value === 'number' ? value : evaluateAt(ctx, String(value), path, { kind: 'number' }, scopeOf(params));
+    if (number !== undefined) params.set(name, number);
+  }
+  return params;
+}
+
+/** Params, expressions, defaults, ids and `from` graphs: the spec as IR. */
+export function resolveSpec(validated: ValidatedSpec): Result<SpecIR> {
+  const spec = validated.parsed;
+  const ctx: ResolveContext = { spec, slots: validated.exprSlots, diagnostics: [] };
+  const data = spec.data as Data;
+  const params = resolveParams(ctx, (data['params'] as Data | undefined) ?? {});
+  const scope = scopeOf(params);
+  const models: ModelIR[] = [];
+  for (const [name, raw] of Object.entries(data['models'] as Data)) {
+    const model = resolveModel(ctx, name, raw as Data, ['models', name], scope, validated.defaults);
+    if (model) models.push(model);
+  }
+  const name = (data['name'] as string | undefined) ?? fileStem(spec.source.path);
+  const sourceHash = createHash('sha256').update(spec.source.text).digest('hex');
+  const nameSpan = data['name'] === undefined ? { file: spec.source.path, start: 0, end: 1 } : spanAt(spec, ['name']);
+  return { value: { file: spec.source.path, name, nameSpan, sourceHash, models }, diagnostics: ctx.diagnostics };
+}

@@ -1,0 +1,195 @@
+import * as tf from '@tensorflow/tfjs';
+import { convTransposeCropBefore, convTransposeOutputLength, fullTransposeLength, type PadPair } from '../infer/formulas.js';
+import {
+  toActivation,
+  toConstraint,
+  toInitializer,
+  toRegularizer,
+  type ConstraintDescriptor,
+  type InitializerDescriptor,
+  type RegularizerDescriptor,
+} from './descriptors.js';
+import { interleaveZeros, toChannelsFirst, toChannelsLast, window } from './tensor-ops.js';
+
+type Tuple = number | readonly number[];
+
+/** Options of a transposed convolution, named as in tfjs/Keras. See docs/semantics.md. */
+export interface ConvTransposeArgs {
+  /** Number of spatial axes: 1, 2 or 3. */
+  readonly rank: 1 | 2 | 3;
+  /** Number of output channels. */
+  readonly filters: number;
+  /** Window size per spatial axis. */
+  readonly kernelSize: Tuple;
+  /** Stride per spatial axis. Default 1. */
+  readonly strides?: Tuple;
+  /** `valid` (default), `same`, or `[begin, end]` pairs per axis. */
+  readonly padding?: 'valid' | 'same' | readonly PadPair[];
+  /** Extra length at the end of each axis, < stride. Default: inferred. */
+  readonly outputPadding?: Tuple;
+  /** Spatial output size, as in tf.nn.conv_transpose. Default: inferred. */
+  readonly outputShape?: readonly number[];
+  /** Default channelsLast. */
+  readonly dataFormat?: 'channelsLast' | 'channelsFirst';
+  /** Dilation per spatial axis. Default 1. */
+  readonly dilationRate?: Tuple;
+  /** Default: none (linear). */
+  readonly activation?: string;
+  /** Default true. */
+  readonly useBias?: boolean;
+  /** Default glorotUniform. */
+  readonly kernelInitializer?: InitializerDescriptor;
+  /** Default zeros. */
+  readonly biasInitializer?: InitializerDescriptor;
+  readonly kernelRegularizer?: RegularizerDescriptor;
+  readonly biasRegularizer?: RegularizerDescriptor;
+  readonly activityRegularizer?: RegularizerDescriptor;
+  readonly kernelConstraint?: ConstraintDescriptor;
+  readonly biasConstraint?: ConstraintDescriptor;
+  readonly name?: string;
+  readonly trainable?: boolean;
+  readonly dtype?: 'float32';
+}
+
+function tuple(value: Tuple | undefined, rank: number, fallback: number): number[] {
+  if (value === undefined) return new Array<number>(rank).fill(fallback);
+  return typeof value === 'number' ? new Array<number>(rank).fill(value) : value.slice();
+}
+
+/**
+ * A transposed convolution of rank 1, 2 or 3 that computes exactly the Keras 3
+ * semantics of BRIEF §2 on every backend, with gradients: the full transposed
+ * convolution, then a crop from the start and a zero-extension at the end.
+ * The kernel keeps the Keras layout `[k..., filters, inChannels]`.
+ */
+export class ConvTranspose extends tf.layers.Layer {
+  static className = 'NetspecConvTranspose';
+  readonly args: ConvTransposeArgs;
+  private readonly kernelSize: number[];
+  private readonly strides: number[];
+  private readonly dilation: number[];
+  private readonly outputPadding?: number[];
+  private readonly activationFn: (x: tf.Tensor) => tf.Tensor;
+  private kernel?: tf.LayerVariable;
+  private bias?: tf.LayerVariable;
+
+  constructor(args: ConvTransposeArgs) {
+    super({ ...(args.name ? { name: args.name } : {}), ...(args.trainable !== undefined ? { trainable: args.trainable } : {}), dtype: args.dtype ?? 'float32' });
+    this.args = args;
+    this.kernelSize = tuple(args.kernelSize, args.rank, 1);
+    this.strides = tuple(args.strides, args.rank, 1);
+    this.dilation = tuple(args.dilationRate, args.rank, 1);
+    if (args.outputPadding !== undefined) this.outputPadding = tuple(args.outputPadding, args.rank, 0);
+    this.activationFn = toActivation(args.activation);
+    this.inputSpec = [{ ndim: args.rank + 2 }];
+  }
+
+  private get channelsFirst(): boolean {
+    return this.args.dataFormat === 'channelsFirst';
+  }
+
+  private padding(axis: number): 'valid' | 'same' | PadPair {
+    const p = this.args.padding ?? 'valid';
+    return typeof p === 'string' ? p : p[axis]!;
+  }
+
+  /** Output length of one spatial axis for input length `i` (null stays null). */
+  private outputLength(i: number | null, axis: number): number | null {
+    if (this.args.outputShape) return this.args.outputShape[axis]!;
+    return convTransposeOutputLength(i, this.kernelSize[axis]!, this.strides[axis]!, this.dilation[axis]!, this.padding(axis), this.outputPadding?.[axis]);
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const channels = shape[this.channelsFirst ? 1 : shape.length - 1];
+    if (channels === null || channels === undefined) throw new Error(`${this.name}: the channel dimension must be known`);
+    this.kernel = this.addWeight(
+      'kernel',
+      [...this.kernelSize, this.args.filters, channels],
+      'float32',
+      toInitializer(this.args.kernelInitializer ?? 'glorotUniform'),
+      toRegularizer(this.args.kernelRegularizer),
+      true,
+      toConstraint(this.args.kernelConstraint),
+    );
+    if (this.args.useBias ?? true) {
+      this.bias = this.addWeight(
+        'bias',
+        [this.args.filters],
+        'float32',
+        toInitializer(this.args.biasInitializer ?? 'zeros'),
+        toRegularizer(this.args.biasRegularizer),
+        true,
+        toConstraint(this.args.biasConstraint),
+      );
+    }
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const spatial = this.channelsFirst ? shape.slice(2) : shape.slice(1, -1);
+    const out = spatial.map((i, a) => this.outputLength(i ?? null, a));
+    return this.channelsFirst ? [shape[0]!, this.args.filters, ...out] : [shape[0]!, ...out, this.args.filters];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      let x = Array.isArray(inputs) ? inputs[0]! : inputs;
+      if (this.channelsFirst) x = toChannelsLast(x);
+      let y = this.fullTranspose(x);
+      const spatial = x.shape.slice(1, -1) as number[];
+      spatial.forEach((i, a) => {
+        const o = this.outputLength(i, a)!;
+        const crop = convTransposeCropBefore(i, this.kernelSize[a]!, this.strides[a]!, this.dilation[a]!, this.padding(a), o);
+        y = window(y, a + 1, crop, o);
+      });
+      if (this.bias) y = tf.add(y, this.bias.read());
+      y = this.activationFn(y);
+      return this.channelsFirst ? toChannelsFirst(y) : y;
+    });
+  }
+
+  /** The full transposed convolution, length `(i-1)*s + ek` per axis, channelsLast. */
+  private fullTranspose(x: tf.Tensor): tf.Tensor {
+    const rank = this.args.rank;
+    // Dilation is materialized in the kernel: stride and dilation never combine, and the ops' dilation support lacks gradients.
+    let kernel: tf.Tensor = this.kernel!.read();
+    for (let a = 0; a < rank; a++) kernel = interleaveZeros(kernel, a, this.dilation[a]!);
+    const ek = kernel.shape.slice(0, rank) as number[];
+    const spatial = x.shape.slice(1, -1) as number[];
+    const full = spatial.map((i, a) => fullTransposeLength(i, ek[a]!, this.strides[a]!, 1));
+    const batch = x.shape[0]!;
+    const filters = this.args.filters;
+    if (rank === 2) {
+      return tf.conv2dTranspose(x as tf.Tensor4D, kernel as tf.Tensor4D, [batch, full[0]!, full[1]!, filters], this.strides as [number, number], 'valid');
+    }
+    if (rank === 1) {
+      const x4 = x.expandDims(1) as tf.Tensor4D;
+      const k4 = kernel.expandDims(0) as tf.Tensor4D;
+      return tf.conv2dTranspose(x4, k4, [batch, 1, full[0]!, filters], [1, this.strides[0]!], 'valid').squeeze([1]);
+    }
+    // 3D: a stride-1 convolution of the zero-interleaved input with the flipped kernel.
+    let z = x;
+    for (let a = 0; a < 3; a++) z = interleaveZeros(z, a + 1, this.strides[a]!);
+    z = tf.pad(z, [[0, 0], ...ek.map((k): [number, number] => [k - 1, k - 1]), [0, 0]]);
+    const flipped = tf.reverse(kernel, [0, 1, 2]).transpose([0, 1, 2, 4, 3]) as tf.Tensor5D;
+    return tf.conv3d(z as tf.Tensor5D, flipped, 1, 'valid');
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...(this.args as unknown as tf.serialization.ConfigDict) };
+  }
+}
+tf.serialization.registerClass(ConvTranspose);
+
+export function convTranspose(rank: 1 | 2 | 3): (args: Omit<ConvTransposeArgs, 'rank'>) => ConvTranspose {
+  return (args) => new ConvTranspose({ ...args, rank });
+}
+
+/** A 1D transposed convolution (tfjs has none). */
+export const conv1dTranspose = convTranspose(1);
+/** A 2D transposed convolution honouring outputPadding, dilationRate, outputShape and explicit padding. */
+export const conv2dTranspose = convTranspose(2);
+/** A 3D transposed convolution, correct on cpu and wasm and trainable. */
+export const conv3dTranspose = convTranspose(3);

@@ -1,0 +1,9 @@
+/**
+ * netspec/runtime: the layers generated modules import where tfjs has none,
+ * or where the tfjs layer computes something other than the spec says.
+ * Every class is registered for serialization, so model.save and
+ * tf.loadLayersModel round-trip.
+ */
+export { ConvTranspose, conv1dTranspose, conv2dTranspose, conv3dTranspose, type ConvTransposeArgs } from './conv-transpose.js';
+export { Cropping, UpSampling, ZeroPadding, cropping1d, cropping3d, upSampling1d, upSampling3d, zeroPadding1d, zeroPadding3d } from './resample.js';
+export type { ConstraintDescriptor, InitializerDescriptor, RegularizerDescriptor } from './descriptors.js';

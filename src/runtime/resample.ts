@@ -1,0 +1,144 @@
+import * as tf from '@tensorflow/tfjs';
+import { croppedLength, paddedLength, upSampledLength, type PadPair } from '../infer/formulas.js';
+import { toChannelsFirst, toChannelsLast } from './tensor-ops.js';
+
+type DataFormat = 'channelsLast' | 'channelsFirst';
+
+interface ResampleArgs {
+  readonly rank: 1 | 2 | 3;
+  /** Default channelsLast. */
+  readonly dataFormat?: DataFormat;
+  readonly name?: string;
+  readonly trainable?: boolean;
+  readonly dtype?: 'float32';
+}
+
+/** An int for every axis, `[begin, end]` for 1 axis, or per-axis ints or pairs (tfjs ZeroPadding2D/Cropping2D forms). */
+export type PairsArg = number | readonly (number | readonly [number, number])[];
+
+function pairs(value: PairsArg | undefined, rank: number, fallback: number): PadPair[] {
+  if (value === undefined) return new Array(rank).fill(0).map(() => [fallback, fallback] as const);
+  if (typeof value === 'number') return new Array(rank).fill(0).map(() => [value, value] as const);
+  if (rank === 1 && value.length === 2 && value.every((v) => typeof v === 'number')) return [[value[0] as number, value[1] as number]];
+  return value.map((v) => (typeof v === 'number' ? ([v, v] as const) : ([v[0], v[1]] as const)));
+}
+
+/** Shared plumbing: channelsLast inside, the spatial axes mapped one by one. */
+abstract class SpatialLayer extends tf.layers.Layer {
+  readonly args: ResampleArgs;
+
+  constructor(args: ResampleArgs) {
+    super({ ...(args.name ? { name: args.name } : {}), ...(args.trainable !== undefined ? { trainable: args.trainable } : {}), dtype: args.dtype ?? 'float32' });
+    this.args = args;
+    this.inputSpec = [{ ndim: args.rank + 2 }];
+  }
+
+  protected get channelsFirst(): boolean {
+    return this.args.dataFormat === 'channelsFirst';
+  }
+
+  protected abstract length(i: number | null, axis: number): number | null;
+  protected abstract apply1(x: tf.Tensor): tf.Tensor;
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const offset = this.channelsFirst ? 2 : 1;
+    return shape.map((d, a) => (a >= offset && a < offset + this.args.rank ? this.length(d ?? null, a - offset) : d));
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+      if (!this.channelsFirst) return this.apply1(x);
+      return toChannelsFirst(this.apply1(toChannelsLast(x)));
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...(this.args as unknown as tf.serialization.ConfigDict) };
+  }
+}
+
+/** Nearest-neighbour upsampling: every position repeated `size` times per axis (Keras UpSampling1D/3D). */
+export class UpSampling extends SpatialLayer {
+  static className = 'NetspecUpSampling';
+  private readonly size: number[];
+
+  constructor(args: ResampleArgs & { readonly size?: number | readonly number[] }) {
+    super(args);
+    const size = args.size ?? 2;
+    this.size = typeof size === 'number' ? new Array<number>(args.rank).fill(size) : size.slice();
+  }
+
+  protected length(i: number | null, axis: number): number | null {
+    return upSampledLength(i, this.size[axis]!);
+  }
+
+  protected apply1(x: tf.Tensor): tf.Tensor {
+    let y = x;
+    this.size.forEach((factor, a) => {
+      if (factor === 1) return;
+      const axis = a + 1;
+      const shape = y.shape as number[];
+      const reps = shape.map(() => 1);
+      reps.splice(axis + 1, 0, factor);
+      y = tf.tile(y.expandDims(axis + 1), reps).reshape([...shape.slice(0, axis), shape[axis]! * factor, ...shape.slice(axis + 1)]);
+    });
+    return y;
+  }
+}
+
+/** Zeros added at the begin and end of every spatial axis (Keras ZeroPadding1D/3D). */
+export class ZeroPadding extends SpatialLayer {
+  static className = 'NetspecZeroPadding';
+  private readonly pads: PadPair[];
+
+  constructor(args: ResampleArgs & { readonly padding?: PairsArg }) {
+    super(args);
+    this.pads = pairs(args.padding, args.rank, 1);
+  }
+
+  protected length(i: number | null, axis: number): number | null {
+    return paddedLength(i, this.pads[axis]!);
+  }
+
+  protected apply1(x: tf.Tensor): tf.Tensor {
+    return tf.pad(x, [[0, 0], ...this.pads.map((p): [number, number] => [p[0], p[1]]), [0, 0]]);
+  }
+}
+
+/** Positions removed at the begin and end of every spatial axis (Keras Cropping1D/3D). */
+export class Cropping extends SpatialLayer {
+  static className = 'NetspecCropping';
+  private readonly crops: PadPair[];
+
+  constructor(args: ResampleArgs & { readonly cropping?: PairsArg }) {
+    super(args);
+    this.crops = pairs(args.cropping, args.rank, 0);
+  }
+
+  protected length(i: number | null, axis: number): number | null {
+    return croppedLength(i, this.crops[axis]!);
+  }
+
+  protected apply1(x: tf.Tensor): tf.Tensor {
+    const shape = x.shape as number[];
+    const begin = shape.map((_, a) => (a >= 1 && a <= this.args.rank ? this.crops[a - 1]![0] : 0));
+    const size = shape.map((d, a) => (a >= 1 && a <= this.args.rank ? d - this.crops[a - 1]![0] - this.crops[a - 1]![1] : d));
+    return tf.slice(x, begin, size);
+  }
+}
+
+for (const cls of [UpSampling, ZeroPadding, Cropping]) tf.serialization.registerClass(cls);
+
+type Without<T> = Omit<T, 'rank'>;
+type UpArgs = Without<ConstructorParameters<typeof UpSampling>[0]>;
+type PadArgs = Without<ConstructorParameters<typeof ZeroPadding>[0]>;
+type CropArgs = Without<ConstructorParameters<typeof Cropping>[0]>;
+
+export const upSampling1d = (args: UpArgs = {}) => new UpSampling({ ...args, rank: 1 });
+export const upSampling3d = (args: UpArgs = {}) => new UpSampling({ ...args, rank: 3 });
+export const zeroPadding1d = (args: PadArgs = {}) => new ZeroPadding({ ...args, rank: 1 });
+export const zeroPadding3d = (args: PadArgs = {}) => new ZeroPadding({ ...args, rank: 3 });
+export const cropping1d = (args: CropArgs = {}) => new Cropping({ ...args, rank: 1 });
+export const cropping3d = (args: CropArgs = {}) => new Cropping({ ...args, rank: 3 });

@@ -1,0 +1,174 @@
+import type { ErrorObject } from 'ajv';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { oneOf, show } from '../diagnostics/describe.js';
+import { closest, didYouMean } from '../diagnostics/suggest.js';
+import { spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
+import { discriminatorValues, propertiesOf, type SchemaObject } from './schema.js';
+
+export function pointerToPath(pointer: string): PathSegment[] {
+  if (pointer === '') return [];
+  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** The data at a path. */
+function dataAt(data: unknown, path: readonly PathSegment[]): unknown {
+  let value = data;
+  for (const segment of path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[String(segment)] : undefined;
+  return value;
+}
+
+/** The path of the innermost layer mapping that contains `path`, if any. */
+function layerPath(path: readonly PathSegment[]): PathSegment[] | undefined {
+  for (let i = path.length - 2; i >= 0; i--) {
+    if (path[i] === 'layers' && /^\d+$/.test(String(path[i + 1]))) return path.slice(0, i + 2);
+  }
+  return undefined;
+}
+
+function layerName(data: unknown, path: readonly PathSegment[]): string {
+  const layer = dataAt(data, path);
+  const fields = layer !== null && typeof layer === 'object' ? (layer as Record<string, unknown>) : {};
+  const id = typeof fields['id'] === 'string' ? `'${fields['id']}' ` : '';
+  const type = typeof fields['type'] === 'string' ? fields['type'] : `#${Number(path[path.length - 1]) + 1}`;
+  return `layer ${id}(${type})`;
+}
+
+/** What a user calls the thing at a path: `layer 'up1' (conv2dTranspose)`, `'strides' of layer ...`, `model 'generator'`. */
+function subject(data: unknown, path: readonly PathSegment[]): string {
+  const layer = layerPath(path);
+  if (layer) return layer.length === path.length ? layerName(data, layer) : `'${path.slice(layer.length).join('.')}' of ${layerName(data, layer)}`;
+  if (path.length === 2 && path[0] === 'models') return `model '${String(path[1])}'`;
+  if (path.length === 0) return 'the spec';
+  return `'${path.join('.')}'`;
+}
+
+const typeWords: Record<string, string> = {
+  integer: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  array: 'a list',
+  object: 'a mapping',
+  null: 'null',
+  boolean: 'true or false',
+};
+
+/** What the failing errors at one path expected, in words. */
+function expectations(errors: readonly ErrorObject[]): string[] {
+  const words: string[] = [];
+  for (const e of errors) {
+    const parent = e.parentSchema as SchemaObject | undefined;
+    switch (e.keyword) {
+      case 'type': {
+        const types = ([] as string[]).concat(e.params['type'] as string | string[]);
+        for (const t of types) {
+          words.push(t === 'string' && parent?.['x-expr'] ? 'an expression' : t === 'string' && parent?.['pattern'] ? 'an identifier' : typeWords[t] ?? t);
+        }
+        break;
+      }
+      case 'enum':
+        words.push(`one of ${oneOf((e.params['allowedValues'] as unknown[]).map(String))}`);
+        break;
+      case 'const':
+        words.push(show(e.params['allowedValue']));
+        break;
+      case 'minimum':
+      case 'maximum':
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum': {
+        const op = { minimum: '>=', maximum: '<=', exclusiveMinimum: '>', exclusiveMaximum: '<' }[e.keyword];
+        words.push(`a value ${op} ${String(e.params['limit'])}`);
+        break;
+      }
+      case 'minItems':
+      case 'maxItems': {
+        const min = parent?.['minItems'] as number | undefined;
+        const max = parent?.['maxItems'] as number | undefined;
+        words.push(min !== undefined && min === max ? `a list of ${min}` : min !== undefined && max !== undefined ? `a list of ${min} to ${max}` : e.keyword === 'minItems' ? `at least ${min} item${min === 1 ? '' : 's'}` : `at most ${max} items`);
+        break;
+      }
+      case 'minLength':
+        words.push('a non-empty string');
+        break;
+      case 'minProperties':
+        words.push('a non-empty mapping');
+        break;
+      case 'pattern':
+        words.push('an identifier (letters, digits and _, not starting with a digit)');
+        break;
+      default:
+        words.push(e.message ?? e.keyword);
+    }
+  }
+  return [...new Set(words)];
+}
+
+const structural = new Set(['if', 'then', 'else', 'anyOf', 'oneOf', 'allOf', 'not']);
+
+/**
+ * Turns ajv's raw error list into one diagnostic per problem and YAML node:
+ * unknown options and types get "did you mean", combinator noise is dropped,
+ * and alternative expectations at one node merge into one message.
+ */
+export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject[], base: readonly PathSegment[] = []): Diagnostic[] {
+  const data = spec.data;
+  const diagnostics: Diagnostic[] = [];
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    if (structural.has(e.keyword)) continue;
+    const list = byPath.get(e.instancePath) ?? [];
+    list.push(e);
+    byPath.set(e.instancePath, list);
+  }
+  const pointers = [...byPath.keys()];
+  for (const [pointer, list] of byPath) {
+    const path = [...base, ...pointerToPath(pointer)];
+    const value = dataAt(data, path);
+    const rest: ErrorObject[] = [];
+    for (const e of list) {
+      const parent = e.parentSchema as SchemaObject;
+      if (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties') {
+        const key = String(e.params['additionalProperty'] ?? e.params['unevaluatedProperty']);
+        const allowed = Object.keys(propertiesOf(parent)).filter((k) => k !== 'type');
+        const hint = didYouMean(key, allowed);
+        diagnostics.push(
+          diagnostic('NS2002', spanAt(spec, [...path, key], 'key'), `unknown option '${key}' for ${subject(data, path)}`, {
+            ...(hint ? { fix: hint } : { fix: `allowed: ${allowed.join(', ')}` }),
+          }),
+        );
+      } else if (e.keyword === 'required') {
+        const key = String(e.params['missingProperty']);
+        diagnostics.push(diagnostic('NS2004', spanAt(spec, path), `${subject(data, path)} is missing required option '${key}'`, { fix: `add \`${key}:\`` }));
+      } else if (e.keyword === 'discriminator') {
+        const tag = String(e.params['tag']);
+        const given = dataAt(value, [tag]);
+        const allowed = discriminatorValues(parent, tag);
+        if (layerPath(path)?.length === path.length) {
+          const hint = typeof given === 'string' ? didYouMean(given, allowed) : undefined;
+          diagnostics.push(diagnostic('NS2003', spanAt(spec, [...path, tag]), `unknown layer type ${show(given)}`, { fix: hint ?? `use one of: ${allowed.join(', ')}` }));
+        } else {
+          const hint = typeof given === 'string' ? closest(given, allowed) : undefined;
+          diagnostics.push(
+            diagnostic('NS2005', spanAt(spec, [...path, tag]), `unknown ${String(path[path.length - 1])} type ${show(given)}; expected ${oneOf(allowed)}`, hint ? { fix: `did you mean '${hint}'?` } : {}),
+          );
+        }
+      } else {
+        rest.push(e);
+      }
+    }
+    // A deeper error means some alternative matched this node's type: the others' complaints are noise.
+    const deeper = pointers.some((p) => p.startsWith(pointer + '/'));
+    const shallow = rest.filter((e) => !(deeper && (e.keyword === 'type' || e.keyword === 'enum')));
+    if (shallow.length === 0) continue;
+    if (path.length === 1 && path[0] === 'netspec') {
+      diagnostics.push(diagnostic('NS2006', spanAt(spec, path), `unsupported spec version ${show(value)}; this netspec reads version 1`, { fix: 'set `netspec: 1`' }));
+      continue;
+    }
+    const enums = shallow.filter((e) => e.keyword === 'enum').flatMap((e) => (e.params['allowedValues'] as unknown[]).map(String));
+    const hint = typeof value === 'string' && enums.length > 0 ? closest(value, enums) : undefined;
+    const code = enums.length > 0 && typeof value === 'string' ? 'NS2005' : 'NS2001';
+    diagnostics.push(
+      diagnostic(code, spanAt(spec, path), `${subject(data, path)} must be ${oneOf(expectations(shallow), false)}; received ${show(value)}`, hint ? { fix: `did you mean '${hint}'?` } : {}),
+    );
+  }
+  return diagnostics;
+}
