@@ -137,6 +137,9 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
         );
       } else if (e.keyword === 'required') {
         const key = String(e.params['missingProperty']);
+        // `kernel_size` given, `kernelSize` missing: one mistake, reported once as the misspelling.
+        const misspelled = list.some((u) => (u.keyword === 'unevaluatedProperties' || u.keyword === 'additionalProperties') && closest(String(u.params['unevaluatedProperty'] ?? u.params['additionalProperty']), [key]) === key);
+        if (misspelled) continue;
         diagnostics.push(diagnostic('NS2004', spanAt(spec, path), `${subject(data, path)} is missing required option '${key}'`, { fix: `add \`${key}:\`` }));
       } else if (e.keyword === 'discriminator') {
         const tag = String(e.params['tag']);

@@ -76,15 +76,62 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, slots: Map<strin
   return diagnostics;
 }
 
+type Data = Record<string, unknown>;
+
+function isMapping(value: unknown): value is Data {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Every layer mapping in the data with its JSON pointer, so defaults can be filled in. */
+function layerPointers(data: Data): { layer: Data; pointer: string }[] {
+  const found: { layer: Data; pointer: string }[] = [];
+  const models = data['models'];
+  if (!isMapping(models)) return found;
+  for (const [name, model] of Object.entries(models)) {
+    const layers = isMapping(model) ? model['layers'] : undefined;
+    if (!Array.isArray(layers)) continue;
+    layers.forEach((layer, i) => isMapping(layer) && found.push({ layer, pointer: `/models/${name.replace(/~/g, '~0').replace(/\//g, '~1')}/layers/${i}` }));
+  }
+  return found;
+}
+
+/**
+ * A copy of the data with applicable defaults filled into the layers that
+ * leave them out, so that a default can satisfy a required option. Returns
+ * the pointers of the filled values: their errors belong to the default,
+ * which was validated on its own.
+ */
+function fillDefaults(data: Data, applicable: ReadonlyMap<string, ReadonlyMap<string, string>>): { data: Data; filled: string[] } {
+  const filled: string[] = [];
+  const copy = structuredClone(data);
+  for (const { layer, pointer } of layerPointers(copy)) {
+    const options = typeof layer['type'] === 'string' ? applicable.get(layer['type']) : undefined;
+    for (const [option, from] of options ?? []) {
+      if (option in layer) continue;
+      layer[option] = from.slice(1).split('/').reduce<unknown>((v, k) => (v as Data)[k], data);
+      filled.push(`${pointer}/${option}`);
+    }
+  }
+  return { data: copy, filled };
+}
+
 /** Validates a parsed spec against the JSON Schema; every error is located at its YAML node. */
 export function validateSpec(spec: ParsedSpec): Result<ValidatedSpec> {
-  const validate = validatorFor('');
-  const { valid, slots } = validateCollecting(validate, spec.data);
-  const diagnostics = valid ? [] : schemaDiagnostics(spec, validate.errors ?? []);
-  const data = spec.data as { defaults?: Defaults } | null;
+  const diagnostics: Diagnostic[] = [];
   const defaults = new Map<string, Map<string, string>>();
-  if (data && typeof data === 'object' && data.defaults && typeof data.defaults === 'object' && !Array.isArray(data.defaults)) {
-    diagnostics.push(...validateDefaults(spec, data.defaults, slots, defaults));
+  const slots = new Map<string, ExprSlot>();
+  let data = spec.data;
+  let filled: string[] = [];
+  if (isMapping(spec.data) && isMapping(spec.data['defaults'])) {
+    diagnostics.push(...validateDefaults(spec, spec.data['defaults'], slots, defaults));
+    ({ data, filled } = fillDefaults(spec.data, defaults));
+  }
+  const validate = validatorFor('');
+  const result = validateCollecting(validate, data);
+  for (const [pointer, slot] of result.slots) if (!filled.some((f) => pointer === f || pointer.startsWith(f + '/'))) slots.set(pointer, slot);
+  if (!result.valid) {
+    const own = (validate.errors ?? []).filter((e) => !filled.some((f) => e.instancePath === f || e.instancePath.startsWith(f + '/')));
+    diagnostics.unshift(...schemaDiagnostics(spec, own));
   }
   if (diagnostics.length > 0) return { diagnostics };
   return { value: { parsed: spec, exprSlots: slots, defaults }, diagnostics };

@@ -1,0 +1,86 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { compile } from '../../src/index.js';
+import { elementCount } from '../../src/infer/rule.js';
+import type { ModelShapes, Shape } from '../../src/ir.js';
+import { gallerySources } from '../helpers/gallery.js';
+
+/**
+ * The two paths of every gallery model must agree: what netspec infers
+ * statically, and what tfjs builds and computes from the generated module.
+ */
+const result = compile(gallerySources());
+
+function pascal(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** A concrete batch for a shape with unknown dims: batch 2, unknown spatial dims 8. */
+function concrete(shape: Shape, batch: number): number[] {
+  return shape.map((d, a) => (a === 0 ? (d ?? batch) : (d ?? 8)));
+}
+
+async function build(m: ModelShapes): Promise<tf.LayersModel> {
+  const spec = result.specs.find((s) => s.file === m.file)!;
+  const module = (await import(`../../generated/${spec.name}.ts`)) as Record<string, () => tf.LayersModel>;
+  return module[`build${pascal(m.model.name)}`]!();
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+test('the gallery compiles without diagnostics', () => {
+  expect(result.diagnostics).toEqual([]);
+  expect(result.models.length).toBeGreaterThanOrEqual(4);
+});
+
+describe.each(result.models.map((m) => [`${m.file} ${m.model.name}`, m] as const))('%s', (_, m) => {
+  let model: tf.LayersModel;
+  beforeAll(async () => {
+    model = await build(m);
+  });
+
+  test('output shapes: inferred == model.outputShape == predict on zeros', () => {
+    const declared = (Array.isArray(model.outputShape[0]) ? model.outputShape : [model.outputShape]) as (number | null)[][];
+    expect(declared).toEqual(m.outputs.map((o) => [...o.shape]));
+    const batch = 2;
+    const inputs = m.inputs.map((i) => tf.zeros(concrete(i.shape, batch)));
+    const outputs = tf.tidy(() => {
+      const y = model.predict(inputs.length === 1 ? inputs[0]! : inputs);
+      return (Array.isArray(y) ? y : [y]).map((t) => t.shape);
+    });
+    tf.dispose(inputs);
+    expect(outputs).toEqual(m.outputs.map((o) => concrete(o.shape, batch)));
+  });
+
+  test('every layer: inferred output shape == tfjs layer output shape', () => {
+    for (const l of m.layers) expect([l.layer.id, model.getLayer(l.layer.id).outputShape]).toEqual([l.layer.id, [...l.outputShape]]);
+  });
+
+  test('parameter counts: inferred == countParams, trainable split included', () => {
+    const size = (ws: tf.LayerVariable[]) => ws.reduce((sum, w) => sum + elementCount(w.shape as number[]), 0);
+    expect(model.countParams()).toBe(m.params.trainable + m.params.nonTrainable);
+    expect(size(model.trainableWeights)).toBe(m.params.trainable);
+    expect(size(model.nonTrainableWeights)).toBe(m.params.nonTrainable);
+  });
+});
+
+/** Parameter counts published with the original models, independent of netspec and tfjs. */
+const published: [string, string, { trainable: number; nonTrainable: number }][] = [
+  ['dcgan', 'generator', { trainable: 5_126_723, nonTrainable: 1_920 }],
+  ['dcganMnist', 'generator', { trainable: 2_330_944 - 25_472, nonTrainable: 25_472 }],
+  ['vaeDecoder', 'decoder', { trainable: 65_089, nonTrainable: 0 }],
+];
+
+test.each(published)('%s %s has the published parameter counts', (spec, model, params) => {
+  const file = result.specs.find((s) => s.name === spec)!.file;
+  expect(result.models.find((m) => m.file === file && m.model.name === model)!.params).toEqual(params);
+});
+
+test('the DCGAN discriminator maps 64x64x3 to one logit', () => {
+  const file = result.specs.find((s) => s.name === 'dcgan')!.file;
+  const d = result.models.find((m) => m.file === file && m.model.name === 'discriminator')!;
+  expect(d.inputs[0]!.shape).toEqual([null, 64, 64, 3]);
+  expect(d.outputs[0]!.shape).toEqual([null, 1]);
+});
