@@ -4,6 +4,7 @@
  */
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { emitModule, type EmittedModule } from './emit/emit-module.js';
+import { unsupportedOption } from './emit/layer-call.js';
 import { inferShapes } from './infer/infer-shapes.js';
 import type { ModelShapes, SourceFile, SpecIR } from './ir.js';
 import { parseSpec } from './parse/parse-spec.js';
@@ -29,6 +30,15 @@ interface SpecResult {
   readonly models: readonly ModelShapes[];
 }
 
+function unsupported(spec: SpecIR): Diagnostic[] {
+  return spec.models.flatMap((m) =>
+    m.layers.flatMap((layer) => {
+      const found = unsupportedOption(layer);
+      return found ? [diagnostic('NS4010', layer.argSpans[found.option] ?? layer.idSpan, `layer '${layer.id}': ${found.message}`)] : [];
+    }),
+  );
+}
+
 /** Runs parse -> validate -> resolve -> infer on one spec. */
 export function checkSource(source: SourceFile): SpecResult {
   const parsed = parseSpec(source);
@@ -38,7 +48,7 @@ export function checkSource(source: SourceFile): SpecResult {
   const resolved = resolveSpec(validated.value);
   if (!resolved.value) return { diagnostics: resolved.diagnostics, models: [] };
   const inferred = inferShapes(resolved.value);
-  return { diagnostics: [...resolved.diagnostics, ...inferred.diagnostics], spec: resolved.value, models: inferred.value ?? [] };
+  return { diagnostics: [...resolved.diagnostics, ...inferred.diagnostics, ...unsupported(resolved.value)], spec: resolved.value, models: inferred.value ?? [] };
 }
 
 /** Two specs must not write the same generated file. */

@@ -52,6 +52,8 @@ export interface LayerIR {
   readonly from: readonly Ref[];
   /** The whole layer mapping. */
   readonly span: Span;
+  /** Where the layer is named: its `id` value, or its `type` value when the id is generated. Notes point here. */
+  readonly idSpan: Span;
   /** Spans of the option values, by option name, for diagnostics about one option. */
   readonly argSpans: { readonly [option: string]: Span };
 }

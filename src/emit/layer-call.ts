@@ -84,3 +84,15 @@ export function layerConfig(shapes: LayerShapes, factory: LayerFactory): Record<
   if (layer.type === 'cropping2d' && config['cropping'] === undefined) config['cropping'] = 0;
   return config;
 }
+
+/**
+ * Options netspec cannot build yet for a layer, as located NS4010 errors
+ * rather than generated code that throws or silently ignores them.
+ */
+export function unsupportedOption(layer: LayerIR): { option: string; message: string } | undefined {
+  if (layer.args['weights'] !== undefined) return { option: 'weights', message: `'weights' (initial values from a file) is not supported yet` };
+  if (layer.args['activityRegularizer'] !== undefined && factoryOf(layer).source === 'tf') {
+    return { option: 'activityRegularizer', message: `activityRegularizer on ${layer.type} is not supported yet (tfjs throws on it)` };
+  }
+  return undefined;
+}

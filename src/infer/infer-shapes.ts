@@ -45,14 +45,14 @@ export function inferModel(file: string, model: ModelIR): Result<ModelShapes> {
       layer,
       inputs: inputs as Received[],
       error: (code, message, extras = {}) => {
-        const span = (extras.option && layer.argSpans[extras.option]) || (extras.option === 'from' ? layer.from[0]?.span : undefined) || layer.span;
+        const span = (extras.option && layer.argSpans[extras.option]) || (extras.option === 'from' ? layer.from[0]?.span : undefined) || layer.idSpan;
         diagnostics.push(diagnostic(code, span, `layer '${layer.id}': ${message}`, extras));
         return undefined;
       },
     };
     const rule = rules[layer.type];
     if (!rule) {
-      diagnostics.push(diagnostic('NS4010', layer.span, `layer type '${layer.type}' has no shape rule yet`));
+      diagnostics.push(diagnostic('NS4010', layer.idSpan, `layer type '${layer.type}' has no shape rule yet`));
       continue;
     }
     const out = rule(ctx);
@@ -61,7 +61,7 @@ export function inferModel(file: string, model: ModelIR): Result<ModelShapes> {
     const frozen = layer.args['trainable'] === false;
     const weights = frozen ? out.weights.map((w) => ({ ...w, trainable: false })) : out.weights;
     layers.push({ layer, inputShapes: ctx.inputs.map((i) => i.shape), outputShape: out.outputShape, weights, macs: out.macs });
-    known.set(layer.id, { shape: out.outputShape, id: layer.id, span: layer.span });
+    known.set(layer.id, { shape: out.outputShape, id: layer.id, span: layer.idSpan });
   }
 
   const outputs: NamedShape[] = [];

@@ -164,7 +164,7 @@ export function resolveModel(
         ok = false;
       }
     }
-    if (ok) layers.push({ id: layerIds[i]!, explicitId: p.id !== undefined, type: p.type, args: p.args, from, span: p.span, argSpans: p.argSpans });
+    if (ok) layers.push({ id: layerIds[i]!, explicitId: p.id !== undefined, type: p.type, args: p.args, from, span: p.span, idSpan: p.id?.span ?? p.typeSpan, argSpans: p.argSpans });
   });
 
   const outputs: OutputIR[] = [];

@@ -72,6 +72,8 @@ export class ConvTranspose extends tf.layers.Layer {
   private readonly activationFn: (x: tf.Tensor) => tf.Tensor;
   private kernel?: tf.LayerVariable;
   private bias?: tf.LayerVariable;
+  /** The latest output, read by the activity-regularizer loss inside the same training step. */
+  private lastOutput?: tf.Tensor;
 
   constructor(args: ConvTransposeArgs) {
     super({ ...(args.name ? { name: args.name } : {}), ...(args.trainable !== undefined ? { trainable: args.trainable } : {}), dtype: args.dtype ?? 'float32' });
@@ -82,6 +84,9 @@ export class ConvTranspose extends tf.layers.Layer {
     if (args.outputPadding !== undefined) this.outputPadding = tuple(args.outputPadding, args.rank, 0);
     this.activationFn = toActivation(args.activation);
     this.inputSpec = [{ ndim: args.rank + 2 }];
+    const activity = toRegularizer(args.activityRegularizer);
+    // tfjs' own activityRegularizer throws; as in Keras 3 the penalty of the output joins the losses fit minimizes.
+    if (activity) this.addLoss(() => (this.lastOutput ? activity.apply(this.lastOutput) : tf.scalar(0)));
   }
 
   private get channelsFirst(): boolean {
@@ -134,7 +139,7 @@ export class ConvTranspose extends tf.layers.Layer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
+    const output = tf.tidy(() => {
       let x = Array.isArray(inputs) ? inputs[0]! : inputs;
       if (this.channelsFirst) x = toChannelsLast(x);
       let y = this.fullTranspose(x);
@@ -148,6 +153,8 @@ export class ConvTranspose extends tf.layers.Layer {
       y = this.activationFn(y);
       return this.channelsFirst ? toChannelsFirst(y) : y;
     });
+    if (this.args.activityRegularizer !== undefined) this.lastOutput = output;
+    return output;
   }
 
   /** The full transposed convolution, length `(i-1)*s + ek` per axis, channelsLast. */
