@@ -85,8 +85,9 @@ export class ConvTranspose extends tf.layers.Layer {
     this.activationFn = toActivation(args.activation);
     this.inputSpec = [{ ndim: args.rank + 2 }];
     const activity = toRegularizer(args.activityRegularizer);
-    // tfjs' own activityRegularizer throws; as in Keras 3 the penalty of the output joins the losses fit minimizes.
-    if (activity) this.addLoss(() => (this.lastOutput ? activity.apply(this.lastOutput) : tf.scalar(0)));
+    // tfjs' own activityRegularizer throws. As in Keras 3 (Layer.__call__), the penalty of the
+    // output, divided by the batch size, joins the losses that fit minimizes.
+    if (activity) this.addLoss(() => (this.lastOutput ? tf.div(activity.apply(this.lastOutput), this.lastOutput.shape[0]!) : tf.scalar(0)));
   }
 
   private get channelsFirst(): boolean {
@@ -186,6 +187,12 @@ export class ConvTranspose extends tf.layers.Layer {
 
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), ...(this.args as unknown as tf.serialization.ConfigDict) };
+  }
+
+  /** tfjs adds `customObjects` to the config it loads; keeping it in `args` would write it into every later save. */
+  static override fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+    const { customObjects: _, ...args } = config;
+    return new cls(args);
   }
 }
 tf.serialization.registerClass(ConvTranspose);

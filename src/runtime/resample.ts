@@ -57,6 +57,12 @@ abstract class SpatialLayer extends tf.layers.Layer {
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), ...(this.args as unknown as tf.serialization.ConfigDict) };
   }
+
+  /** tfjs adds `customObjects` to the config it loads; keeping it in `args` would write it into every later save. */
+  static override fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+    const { customObjects: _, ...args } = config;
+    return new cls(args);
+  }
 }
 
 /** Nearest-neighbour upsampling: every position repeated `size` times per axis (Keras UpSampling1D/3D). */

@@ -1,0 +1,157 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ConvTranspose, conv1dTranspose, conv2dTranspose, conv3dTranspose } from '../../src/runtime/conv-transpose.js';
+import { Cropping, UpSampling, ZeroPadding, cropping1d, cropping3d, upSampling1d, upSampling3d, zeroPadding1d, zeroPadding3d } from '../../src/runtime/resample.js';
+import { lcg, randomArray } from '../reference/conv-transpose.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+async function saveToMemory(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } };
+    }),
+  );
+  // Through JSON text, as a file on disk would be.
+  return { ...artifacts!, modelTopology: JSON.parse(JSON.stringify(artifacts!.modelTopology)) as object };
+}
+
+/** Saves to memory and loads back through the registered classes; saving the loaded model gives the same topology. */
+async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
+  const artifacts = await saveToMemory(model);
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  expect((await saveToMemory(loaded)).modelTopology).toEqual(artifacts.modelTopology);
+  return loaded;
+}
+
+function randomInputs(model: tf.LayersModel, seed: number): tf.Tensor[] {
+  const next = lcg(seed);
+  return model.inputs.map((input) => {
+    const shape = [2, ...input.shape.slice(1)] as number[];
+    return tf.tensor(Float32Array.from(randomArray(shape, next).data), shape);
+  });
+}
+
+async function expectSameModel(model: tf.LayersModel, loaded: tf.LayersModel): Promise<void> {
+  expect(loaded.layers.map((l) => l.getClassName())).toEqual(model.layers.map((l) => l.getClassName()));
+  expect(loaded.layers.map((l) => l.name)).toEqual(model.layers.map((l) => l.name));
+  for (let n = 0; n < model.layers.length; n++) expect(loaded.layers[n]!.getConfig(), model.layers[n]!.name).toEqual(model.layers[n]!.getConfig());
+  expect(loaded.toJSON(null, false)).toEqual(model.toJSON(null, false));
+  expect(loaded.outputs.map((o) => o.shape)).toEqual(model.outputs.map((o) => o.shape));
+
+  const weights = model.getWeights();
+  const loadedWeights = loaded.getWeights();
+  expect(loadedWeights.length).toBe(weights.length);
+  for (let n = 0; n < weights.length; n++) expect(Array.from(loadedWeights[n]!.dataSync())).toEqual(Array.from(weights[n]!.dataSync()));
+
+  const inputs = randomInputs(model, 99);
+  const want = ([] as tf.Tensor[]).concat(model.predict(inputs) as tf.Tensor | tf.Tensor[]);
+  const got = ([] as tf.Tensor[]).concat(loaded.predict(inputs) as tf.Tensor | tf.Tensor[]);
+  expect(got.length).toBe(want.length);
+  for (let n = 0; n < want.length; n++) {
+    expect(got[n]!.shape).toEqual(want[n]!.shape);
+    expect(Array.from(got[n]!.dataSync())).toEqual(Array.from(want[n]!.dataSync()));
+  }
+  tf.dispose([...inputs, ...want, ...got]);
+}
+
+/** One branch per rank, every runtime layer and option form at least once. */
+function functionalModel(): tf.LayersModel {
+  const in1 = tf.input({ name: 'in1', shape: [6, 2] });
+  let y1 = zeroPadding1d({ name: 'pad1', padding: [1, 2] }).apply(in1) as tf.SymbolicTensor;
+  y1 = conv1dTranspose({
+    name: 'up1',
+    filters: 3,
+    kernelSize: 3,
+    strides: 2,
+    padding: 'same',
+    outputPadding: 1,
+    activation: 'relu',
+    // tfjs applies constraints when loading weights: a non-negative kernel keeps nonNeg exact.
+    kernelInitializer: { type: 'randomUniform', minval: 0.01, maxval: 0.5, seed: 1 }, // tfjs reads minval 0 as unset (-0.05)
+    biasInitializer: { type: 'randomNormal', mean: 0, stddev: 0.5, seed: 2 },
+    kernelRegularizer: { l2: 0.01 },
+    biasRegularizer: 'l1',
+    kernelConstraint: 'nonNeg',
+  }).apply(y1) as tf.SymbolicTensor;
+  y1 = upSampling1d({ name: 'resize1', size: 3 }).apply(y1) as tf.SymbolicTensor;
+  y1 = cropping1d({ name: 'crop1', cropping: [2, 1] }).apply(y1) as tf.SymbolicTensor;
+
+  const in2 = tf.input({ name: 'in2', shape: [2, 4, 5] });
+  let y2 = conv2dTranspose({
+    name: 'up2',
+    filters: 4,
+    kernelSize: [3, 2],
+    dilationRate: [2, 1],
+    padding: [
+      [1, 0],
+      [0, 2],
+    ],
+    dataFormat: 'channelsFirst',
+    useBias: false,
+    activation: 'tanh',
+    kernelInitializer: 'heNormal',
+  }).apply(in2) as tf.SymbolicTensor;
+  y2 = new ZeroPadding({ name: 'pad2', rank: 2, padding: [[0, 1], 2], dataFormat: 'channelsFirst' }).apply(y2) as tf.SymbolicTensor;
+  y2 = new UpSampling({ name: 'resize2', rank: 2, size: [2, 1], dataFormat: 'channelsFirst' }).apply(y2) as tf.SymbolicTensor;
+  y2 = new Cropping({ name: 'crop2', rank: 2, cropping: 1, dataFormat: 'channelsFirst' }).apply(y2) as tf.SymbolicTensor;
+
+  const in3 = tf.input({ name: 'in3', shape: [3, 3, 2, 2] });
+  let y3 = conv3dTranspose({
+    name: 'up3',
+    filters: 2,
+    kernelSize: [2, 3, 1],
+    strides: [2, 1, 3],
+    padding: 'valid',
+    outputShape: [7, 5, 6],
+    activation: 'sigmoid',
+    biasInitializer: 'ones',
+    activityRegularizer: 'l1l2',
+    biasConstraint: 'nonNeg',
+  }).apply(in3) as tf.SymbolicTensor;
+  y3 = zeroPadding3d({ name: 'pad3', padding: [[0, 1], 1, [2, 0]] }).apply(y3) as tf.SymbolicTensor;
+  y3 = upSampling3d({ name: 'resize3', size: [1, 2, 1], dataFormat: 'channelsFirst' }).apply(y3) as tf.SymbolicTensor;
+  y3 = cropping3d({ name: 'crop3', cropping: [1, [0, 2], 0] }).apply(y3) as tf.SymbolicTensor;
+
+  return tf.model({ name: 'everyRuntimeLayer', inputs: [in1, in2, in3], outputs: [y1, y2, y3] });
+}
+
+describe('runtime layers survive model.save + tf.loadLayersModel (cpu)', () => {
+  test('functional model with every runtime layer, ranks 1-3', async () => {
+    const model = functionalModel();
+    expect(model.outputs.map((o) => o.shape)).toEqual([
+      [null, 51, 3],
+      [null, 4, 14, 6],
+      [null, 6, 5, 16, 2],
+    ]);
+    const loaded = await roundTrip(model);
+    for (const name of ['up1', 'up2', 'up3']) expect(loaded.getLayer(name)).toBeInstanceOf(ConvTranspose);
+    for (const [name, cls] of [
+      ['pad1', ZeroPadding],
+      ['resize2', UpSampling],
+      ['crop3', Cropping],
+    ] as const)
+      expect(loaded.getLayer(name)).toBeInstanceOf(cls);
+    await expectSameModel(model, loaded);
+  });
+
+  test('sequential model', async () => {
+    const model = tf.sequential({
+      name: 'seq',
+      layers: [
+        tf.layers.inputLayer({ inputShape: [4, 3] }),
+        conv1dTranspose({ name: 'ct', filters: 2, kernelSize: 4, strides: 3, padding: 'same', outputPadding: 2 }),
+        upSampling1d({ name: 'us' }),
+        zeroPadding1d({ name: 'zp' }),
+        cropping1d({ name: 'cr', cropping: 1 }),
+      ],
+    });
+    expect(model.outputs[0]!.shape).toEqual([null, 22, 2]);
+    const loaded = await roundTrip(model);
+    await expectSameModel(model, loaded);
+  });
+});
