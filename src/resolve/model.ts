@@ -3,7 +3,7 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import type { Args, InputIR, LayerIR, ModelIR, OutputIR, Ref, Shape, Span, Value } from '../ir.js';
 import { spanAt, type PathSegment } from '../parse/parse-spec.js';
 import { idGenerator, isIdentifier } from './ids.js';
-import { resolveValue, type ResolveContext, type Scope } from './values.js';
+import { pointerOf, resolveValue, type ResolveContext, type Scope } from './values.js';
 
 type Data = Record<string, unknown>;
 
@@ -61,11 +61,12 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
       argSpans[option] = spanAt(ctx.spec, [...path, option]);
     }
   }
-  // Defaults fill only the options the layer leaves out; they are located at the default.
+  // Defaults fill only the options the layer leaves out; they are located at the default,
+  // but their expression slots are the layer's (validate filled them in there).
   for (const [option, pointer] of defaults.get(type) ?? []) {
     if (option in raw) continue;
     const defaultPath = pointer.slice(1).split('/');
-    const value = resolveValue(ctx, defaultsData(ctx, defaultPath), defaultPath, scope, pointer);
+    const value = resolveValue(ctx, defaultsData(ctx, defaultPath), defaultPath, scope, pointerOf([...path, option]));
     if (value === undefined) ok = false;
     else {
       args[option] = value;
@@ -125,9 +126,13 @@ export function resolveModel(
     else seen.set(ref.id, ref.span);
   }
   const nextId = idGenerator(new Set(seen.keys()));
-  const layerIds = pending.map((p) => (p ? (p.id?.id ?? nextId(p.type)) : undefined));
+  // A layer with an error keeps its explicit id, so that reading it is not reported as a second, unknown-id error.
+  const rawIds = (raw['layers'] as Data[]).map((layer) => layer['id'] ?? layer['name']);
+  const layerIds = pending.map((p, i) => (p ? (p.id?.id ?? nextId(p.type)) : typeof rawIds[i] === 'string' ? rawIds[i] : undefined));
   const position = new Map<string, number>();
-  inputs.forEach((input) => position.set(input.id, -1));
+  // Every input the spec declares, also one whose shape has an error, so that none is reported twice.
+  const inputIds = Object.keys(raw['inputs'] as Data);
+  inputIds.forEach((id) => position.set(id, -1));
   layerIds.forEach((id, i) => id !== undefined && !position.has(id) && position.set(id, i));
   const allIds = [...position.keys()];
 
@@ -140,10 +145,10 @@ export function resolveModel(
         const previous = layerIds[i - 1];
         if (previous === undefined) return; // the layer before has an error already reported
         from = [{ id: previous, span: p.typeSpan }];
-      } else if (inputs.length === 1) {
-        from = [{ id: inputs[0]!.id, span: p.typeSpan }];
+      } else if (inputIds.length === 1) {
+        from = [{ id: inputIds[0]!, span: p.typeSpan }];
       } else {
-        ctx.diagnostics.push(diagnostic('NS3008', p.typeSpan, `the first layer of model '${name}' must say which input it reads: the model has ${inputs.length} inputs`, { fix: `add \`from: ${inputs[0]?.id ?? 'x'}\`` }));
+        ctx.diagnostics.push(diagnostic('NS3008', p.typeSpan, `the first layer of model '${name}' must say which input it reads: the model has ${inputIds.length} inputs`, { fix: `add \`from: ${inputIds[0] ?? 'x'}\`` }));
         return;
       }
     }

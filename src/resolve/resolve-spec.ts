@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import type { ModelIR, SpecIR } from '../ir.js';
 import { spanAt } from '../parse/parse-spec.js';
 import type { ValidatedSpec } from '../validate/validate-spec.js';
@@ -23,10 +23,20 @@ function resolveParams(ctx: ResolveContext, raw: Data): Map<string, number> {
       ctx.diagnostics.push(diagnostic('NS3012', spanAt(ctx.spec, path, 'key'), `param '${name}' is not an identifier`));
       continue;
     }
-    const number = typeof value === 'number' ? value : evaluateAt(ctx, String(value), path, { kind: 'number' }, scopeOf(params));
+    const scope = { ...scopeOf(params), explain: (used: string) => (used in raw ? `param '${used}' is defined after '${name}'; a param can only use the params above it` : undefined) };
+    const number = typeof value === 'number' ? value : evaluateAt(ctx, String(value), path, { kind: 'number' }, scope);
     if (number !== undefined) params.set(name, number);
   }
   return params;
+}
+
+/** A bad default is evaluated for every layer it fills; report it once. */
+function unique(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code} ${d.span?.start} ${d.span?.end} ${d.message}`;
+    return !seen.has(key) && (seen.add(key), true);
+  });
 }
 
 /** Params, expressions, defaults, ids and `from` graphs: the spec as IR. */
@@ -44,5 +54,5 @@ export function resolveSpec(validated: ValidatedSpec): Result<SpecIR> {
   const name = (data['name'] as string | undefined) ?? fileStem(spec.source.path);
   const sourceHash = createHash('sha256').update(spec.source.text).digest('hex');
   const nameSpan = data['name'] === undefined ? { file: spec.source.path, start: 0, end: 1 } : spanAt(spec, ['name']);
-  return { value: { file: spec.source.path, name, nameSpan, sourceHash, models }, diagnostics: ctx.diagnostics };
+  return { value: { file: spec.source.path, name, nameSpan, sourceHash, models }, diagnostics: unique(ctx.diagnostics) };
 }

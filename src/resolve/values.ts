@@ -10,6 +10,8 @@ import { parseExpr } from './expr/parse-expr.js';
 export interface Scope {
   lookup(name: string): number | undefined;
   names(): readonly string[];
+  /** Why a name is unknown here when it exists elsewhere, e.g. a param defined later. */
+  explain?(name: string): string | undefined;
 }
 
 export const emptyScope: Scope = { lookup: () => undefined, names: () => [] };
@@ -66,11 +68,11 @@ export function evaluateAt(ctx: ResolveContext, text: string, path: readonly Pat
     const unknown = (result.error as { unknownName?: string }).unknownName;
     const span = spanOf(result.error.start, result.error.end);
     if (unknown !== undefined) {
-      const hint = didYouMean(unknown, scope.names());
       const known = scope.names();
+      const explained = scope.explain?.(unknown);
       ctx.diagnostics.push(
-        diagnostic('NS3002', span, `unknown name '${unknown}' in '${text}'`, {
-          fix: hint ?? (known.length > 0 ? `known names: ${known.join(', ')}` : `declare it under \`params:\``),
+        diagnostic('NS3002', span, `unknown name '${unknown}' in '${text}'${explained ? `: ${explained}` : ''}`, {
+          fix: didYouMean(unknown, known) ?? (explained || known.length === 0 ? `declare '${unknown}' under \`params:\` before its use` : `known names: ${known.join(', ')}`),
         }),
       );
     } else {

@@ -129,7 +129,9 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
       if (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties') {
         const key = String(e.params['additionalProperty'] ?? e.params['unevaluatedProperty']);
         const allowed = Object.keys(propertiesOf(parent)).filter((k) => k !== 'type');
-        const hint = didYouMean(key, allowed);
+        // In a flow mapping `{ units: max(1, n) }` YAML splits the expression at its comma.
+        const splitExpression = /[()*+/]/.test(key);
+        const hint = splitExpression ? 'an expression with a comma inside `{ }` must be quoted, e.g. `units: "max(1, n)"`' : didYouMean(key, allowed);
         diagnostics.push(
           diagnostic('NS2002', spanAt(spec, [...path, key], 'key'), `unknown option '${key}' for ${subject(data, path)}`, {
             ...(hint ? { fix: hint } : { fix: `allowed: ${allowed.join(', ')}` }),
@@ -144,6 +146,7 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
       } else if (e.keyword === 'discriminator') {
         const tag = String(e.params['tag']);
         const given = dataAt(value, [tag]);
+        if (given === undefined) continue; // a missing `type` is reported once, by `required`
         const allowed = discriminatorValues(parent, tag);
         if (layerPath(path)?.length === path.length) {
           const hint = typeof given === 'string' ? didYouMean(given, allowed) : undefined;

@@ -7,7 +7,11 @@ import { layerTypes, optionsOf, validateCollecting, validatorFor, type ExprSlot 
 /** A spec that matches schemas/netspec.schema.json. */
 export interface ValidatedSpec {
   readonly parsed: ParsedSpec;
-  /** Where expressions may stand (JSON pointers into the data), with their kind and bounds. */
+  /**
+   * Where expressions may stand (JSON pointers into the data), with their kind
+   * and bounds; a default filled into a layer has its slot at the layer's
+   * pointer, since whether it is an expression depends on the layer type.
+   */
   readonly exprSlots: ReadonlyMap<string, ExprSlot>;
   /** For each layer type, the defaults that apply to it: option -> JSON pointer of the default's value. */
   readonly defaults: ReadonlyMap<string, ReadonlyMap<string, string>>;
@@ -24,7 +28,7 @@ function typesWithOption(option: string): string[] {
  * Defaults are checked against every layer type they apply to, with the same
  * schema as the options themselves, so a bad default is reported once, at the default.
  */
-function validateDefaults(spec: ParsedSpec, defaults: Defaults, slots: Map<string, ExprSlot>, applicable: Map<string, Map<string, string>>): Diagnostic[] {
+function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<string, Map<string, string>>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const apply = (layerType: string, option: string, pointer: string) => {
     const options = applicable.get(layerType) ?? new Map<string, string>();
@@ -34,18 +38,18 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, slots: Map<strin
   const allOptions = new Set(layerTypes.flatMap(optionsOf));
   const check = (layerType: string, option: string, value: unknown, pointer: string): readonly Diagnostic[] => {
     const validate = validatorFor(`/$defs/${layerType}`);
-    const { valid, slots: found } = validateCollecting(validate, { type: layerType, [option]: value });
-    if (valid) {
-      for (const [p, slot] of found) if (p.startsWith(`/${option}`)) slots.set(pointer + p.slice(option.length + 1), slot);
-      return [];
-    }
+    if (validate({ type: layerType, [option]: value })) return [];
     const errors = (validate.errors ?? []).filter((e) => e.instancePath.startsWith(`/${option}`) || (e.keyword === 'unevaluatedProperties' && e.params['unevaluatedProperty'] === option));
     const base = pointer.slice(1).split('/').slice(0, -1);
     return schemaDiagnostics(spec, errors.map((e) => ({ ...e, instancePath: e.instancePath.replace(/^\/[^/]+/, `/${pointer.split('/').pop()!}`) })), base);
   };
-  for (const [key, value] of Object.entries(defaults)) {
+  // `activation: relu` is the option; `activation: { ... }` the layer type.
+  const isTypeKey = (key: string, value: unknown) => layerTypes.includes(key) && (isMapping(value) || !allOptions.has(key));
+  // Per-type defaults come last so that they override option-level ones wherever they are written.
+  const entries = Object.entries(defaults).sort(([a, x], [b, y]) => Number(isTypeKey(a, x)) - Number(isTypeKey(b, y)));
+  for (const [key, value] of entries) {
     const at = `/defaults/${key}`;
-    if (layerTypes.includes(key)) {
+    if (isTypeKey(key, value)) {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         diagnostics.push(diagnostic('NS3011', spanAt(spec, ['defaults', key]), `defaults for layer type '${key}' must be a mapping of its options`));
         continue;
@@ -68,10 +72,17 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, slots: Map<strin
       continue;
     }
     // A default applies to every layer type whose schema accepts it; it is an error only if none does.
+    // A string some type takes literally (`padding: same`) is not also an expression for the others.
     const types = typesWithOption(key);
     const perType = types.map((t) => check(t, key, value, at));
-    perType.forEach((found, i) => found.length === 0 && apply(types[i]!, key, at));
-    if (perType.every((d) => d.length > 0)) diagnostics.push(...perType[0]!);
+    const literal = (t: string) => typeof value !== 'string' || !validateCollecting(validatorFor(`/$defs/${t}`), { type: t, [key]: value }).slots.has(`/${key}`);
+    const accepted = types.filter((_, i) => perType[i]!.length === 0);
+    const literally = accepted.filter(literal);
+    // Taken only as an expression but one edit away from a literal elsewhere (`padding: sme`): a typo, not an expression.
+    const typo = literally.length === 0 ? perType.find((d) => d[0]?.code === 'NS2005' && d[0].fix) : undefined;
+    if (typo) diagnostics.push(...typo);
+    else if (accepted.length === 0) diagnostics.push(...perType[0]!);
+    else for (const t of literally.length > 0 ? literally : accepted) apply(t, key, at);
   }
   return diagnostics;
 }
@@ -123,12 +134,12 @@ export function validateSpec(spec: ParsedSpec): Result<ValidatedSpec> {
   let data = spec.data;
   let filled: string[] = [];
   if (isMapping(spec.data) && isMapping(spec.data['defaults'])) {
-    diagnostics.push(...validateDefaults(spec, spec.data['defaults'], slots, defaults));
+    diagnostics.push(...validateDefaults(spec, spec.data['defaults'], defaults));
     ({ data, filled } = fillDefaults(spec.data, defaults));
   }
   const validate = validatorFor('');
   const result = validateCollecting(validate, data);
-  for (const [pointer, slot] of result.slots) if (!filled.some((f) => pointer === f || pointer.startsWith(f + '/'))) slots.set(pointer, slot);
+  for (const [pointer, slot] of result.slots) slots.set(pointer, slot);
   if (!result.valid) {
     const own = (validate.errors ?? []).filter((e) => !filled.some((f) => e.instancePath === f || e.instancePath.startsWith(f + '/')));
     diagnostics.unshift(...schemaDiagnostics(spec, own));

@@ -40,7 +40,10 @@ function tokenize(text: string): Token[] | ExprError {
 
 class Parser {
   #pos = 0;
-  constructor(private readonly tokens: readonly Token[]) {}
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly text: string,
+  ) {}
 
   get #peek(): Token {
     return this.tokens[this.#pos]!;
@@ -58,7 +61,8 @@ class Parser {
 
   #unexpected(wanted: string): ExprError {
     const t = this.#peek;
-    const got = t.kind === 'end' ? 'end of expression' : t.kind === 'op' ? `'${t.op}'` : t.kind === 'name' ? `'${t.name}'` : `'${t.value}'`;
+    // The source text, not the parsed value: `.2` is reported as '.2', not '0.2'.
+    const got = t.kind === 'end' ? 'end of expression' : `'${this.text.slice(t.start, t.end)}'`;
     return { message: `expected ${wanted}, found ${got}`, start: t.start, end: Math.max(t.end, t.start + 1) };
   }
 
@@ -143,7 +147,7 @@ export function parseExpr(text: string): { expr: Expr } | { error: ExprError } {
   const tokens = tokenize(text);
   if (!Array.isArray(tokens)) return { error: tokens };
   try {
-    return { expr: new Parser(tokens).parse() };
+    return { expr: new Parser(tokens, text).parse() };
   } catch (e) {
     if (e && typeof e === 'object' && 'message' in e && 'start' in e) return { error: e as ExprError };
     throw e;
