@@ -72,7 +72,7 @@ export function evaluateAt(ctx: ResolveContext, text: string, path: readonly Pat
       const explained = scope.explain?.(unknown);
       ctx.diagnostics.push(
         diagnostic('NS3002', span, `unknown name '${unknown}' in '${text}'${explained ? `: ${explained}` : ''}`, {
-          fix: didYouMean(unknown, known) ?? (explained || known.length === 0 ? `declare '${unknown}' under \`params:\` before its use` : `known names: ${known.join(', ')}`),
+          fix: didYouMean(unknown, known) ?? (explained || known.length === 0 ? `declare '${unknown}' under \`params:\`` : `known names: ${known.join(', ')}`),
         }),
       );
     } else {

@@ -196,7 +196,7 @@ describe('resolveSpec: expression errors are located in the expression', () => {
     }],
     ['an unknown name without params', {
       given: spec(['{ type: dense, units: 2 * zzz }']),
-      want: [{ code: 'NS3002', at: '6:35', message: "unknown name 'zzz' in '2 * zzz'", fix: 'declare it under `params:`' }],
+      want: [{ code: 'NS3002', at: '6:35', message: "unknown name 'zzz' in '2 * zzz'", fix: "declare 'zzz' under `params:`" }],
     }],
     ['a param that uses a later param', {
       given: spec(['{ type: flatten }'], { head: 'params: { a: b * 2, b: 2 }\n' }),
