@@ -30,10 +30,12 @@ interface SpecResult {
   readonly models: readonly ModelShapes[];
 }
 
-function unsupported(spec: SpecIR): Diagnostic[] {
-  return spec.models.flatMap((m) =>
-    m.layers.flatMap((layer) => {
-      const found = unsupportedOption(layer);
+/** Layers that infer fine but that netspec cannot build yet. */
+function unsupported(models: readonly ModelShapes[]): Diagnostic[] {
+  return models.flatMap((m) =>
+    m.layers.flatMap((shapes) => {
+      const found = unsupportedOption(shapes);
+      const { layer } = shapes;
       return found ? [diagnostic('NS4010', layer.argSpans[found.option] ?? layer.idSpan, `layer '${layer.id}': ${found.message}`)] : [];
     }),
   );
@@ -48,7 +50,8 @@ export function checkSource(source: SourceFile): SpecResult {
   const resolved = resolveSpec(validated.value);
   if (!resolved.value) return { diagnostics: resolved.diagnostics, models: [] };
   const inferred = inferShapes(resolved.value);
-  return { diagnostics: [...resolved.diagnostics, ...inferred.diagnostics, ...unsupported(resolved.value)], spec: resolved.value, models: inferred.value ?? [] };
+  const models = inferred.value ?? [];
+  return { diagnostics: [...resolved.diagnostics, ...inferred.diagnostics, ...unsupported(models)], spec: resolved.value, models };
 }
 
 /** Two specs must not write the same generated file. */

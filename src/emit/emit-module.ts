@@ -75,7 +75,7 @@ function buildFunction(m: ModelShapes, file: string): FunctionDeclarationStructu
   }
   for (const shapes of m.layers) {
     const { layer } = shapes;
-    const factory = factoryOf(layer);
+    const factory = factoryOf(shapes);
     const callee = factory.source === 'tf' ? `tf.layers.${factory.name}` : factory.name;
     const from = layer.from.map((r) => new Ident(names.get(r.id)!));
     const argument: Code = from.length === 1 ? from[0]! : from;
@@ -157,7 +157,7 @@ export function emitModule(spec: SpecIR, models: readonly ModelShapes[]): Emitte
     useInMemoryFileSystem: true,
     manipulationSettings: { indentationText: IndentationText.TwoSpaces, newLineKind: NewLineKind.LineFeed, quoteKind: QuoteKind.Single, useTrailingCommas: true },
   });
-  const runtimeNames = [...new Set(models.flatMap((m) => m.layers.map((l) => factoryOf(l.layer)).filter((f) => f.source === 'runtime').map((f) => f.name)))].sort();
+  const runtimeNames = [...new Set(models.flatMap((m) => m.layers.map((l) => factoryOf(l)).filter((f) => f.source === 'runtime').map((f) => f.name)))].sort();
   const imports: ImportDeclarationStructure[] = [{ kind: StructureKind.ImportDeclaration, namespaceImport: 'tf', moduleSpecifier: '@tensorflow/tfjs' }];
   if (runtimeNames.length > 0) imports.push({ kind: StructureKind.ImportDeclaration, namedImports: runtimeNames, moduleSpecifier: 'netspec/runtime' });
   const file = project.createSourceFile(`${spec.name}.ts`, {

@@ -31,9 +31,21 @@ function nativeConv2dTransposeIsExact(layer: LayerIR): boolean {
   return (padding === undefined || padding === 'valid' || padding === 'same') && outputPadding === undefined && isOne(dilationRate) && outputShape === undefined && activityRegularizer === undefined;
 }
 
+/** tfjs declares negative sizes for cropped unknown dims, which poisons later layers' shapes. */
+function nativeCropping2dIsExact(shapes: LayerShapes): boolean {
+  return shapes.inputShapes[0]!.slice(1).every((d) => d !== null);
+}
+
 /** Chooses, statically, which implementation builds a layer. */
-export function factoryOf(layer: LayerIR): LayerFactory {
-  if (runtimeOnly.has(layer.type) || (layer.type === 'conv2dTranspose' && !nativeConv2dTransposeIsExact(layer))) return { source: 'runtime', name: layer.type };
+export function factoryOf(shapes: LayerShapes): LayerFactory {
+  const { layer } = shapes;
+  if (
+    runtimeOnly.has(layer.type) ||
+    (layer.type === 'conv2dTranspose' && !nativeConv2dTransposeIsExact(layer)) ||
+    (layer.type === 'cropping2d' && !nativeCropping2dIsExact(shapes))
+  ) {
+    return { source: 'runtime', name: layer.type };
+  }
   return { source: 'tf', name: tfjsNames[layer.type] ?? layer.type };
 }
 
@@ -72,6 +84,24 @@ function nativeOption(type: string, option: string, value: Value): Code {
   return value as Code;
 }
 
+/**
+ * Options whose tfjs reading differs from the spec's, rewritten to the
+ * spec's meaning: tfjs' softmax layer defaults to axis 1 (Keras: -1), its
+ * concatenate treats every negative axis as -1, its reshape declares a wrong
+ * shape for -1 with an unknown batch, and its cropping2D requires `cropping`.
+ */
+function nativeAdjustments(shapes: LayerShapes, config: Record<string, Code>): void {
+  const { layer } = shapes;
+  const rank = shapes.inputShapes[0]!.length;
+  if (layer.type === 'softmax') config['axis'] = -1;
+  if (layer.type === 'concatenate') {
+    const axis = (layer.args['axis'] as number | undefined) ?? -1;
+    config['axis'] = axis < 0 ? rank + axis : axis;
+  }
+  if (layer.type === 'reshape' && shapes.outputShape.slice(1).every((d) => d !== null)) config['targetShape'] = shapes.outputShape.slice(1) as Code;
+  if (layer.type === 'cropping2d' && config['cropping'] === undefined) config['cropping'] = 0;
+}
+
 /** The config object passed to the layer factory; the tfjs name is always the spec id. */
 export function layerConfig(shapes: LayerShapes, factory: LayerFactory): Record<string, Code> {
   const { layer } = shapes;
@@ -80,19 +110,29 @@ export function layerConfig(shapes: LayerShapes, factory: LayerFactory): Record<
     if (compileTimeOnly.has(option)) continue;
     config[option] = factory.source === 'tf' ? nativeOption(layer.type, option, value) : (value as Code);
   }
-  // tfjs requires cropping for cropping2D; the spec defaults it to 0 like Keras.
-  if (layer.type === 'cropping2d' && config['cropping'] === undefined) config['cropping'] = 0;
+  if (factory.source === 'tf') nativeAdjustments(shapes, config);
   return config;
 }
 
 /**
- * Options netspec cannot build yet for a layer, as located NS4010 errors
- * rather than generated code that throws or silently ignores them.
+ * Configurations netspec cannot build yet, as located NS4010 errors rather
+ * than generated code that throws or silently computes something else.
  */
-export function unsupportedOption(layer: LayerIR): { option: string; message: string } | undefined {
+export function unsupportedOption(shapes: LayerShapes): { option: string; message: string } | undefined {
+  const { layer } = shapes;
+  const native = factoryOf(shapes).source === 'tf';
   if (layer.args['weights'] !== undefined) return { option: 'weights', message: `'weights' (initial values from a file) is not supported yet` };
-  if (layer.args['activityRegularizer'] !== undefined && factoryOf(layer).source === 'tf') {
+  if (layer.args['activityRegularizer'] !== undefined && native) {
     return { option: 'activityRegularizer', message: `activityRegularizer on ${layer.type} is not supported yet (tfjs throws on it)` };
+  }
+  if (layer.type === 'conv1d' && layer.args['padding'] === 'causal') return { option: 'padding', message: `conv1d with padding 'causal' is not supported yet (tfjs does not implement it)` };
+  if (layer.type === 'conv1d' && layer.args['dataFormat'] === 'channelsFirst') {
+    return { option: 'dataFormat', message: 'conv1d with channelsFirst is not supported yet (tfjs computes a channelsLast tensor for it)' };
+  }
+  if (layer.type === 'softmax') {
+    const rank = shapes.inputShapes[0]!.length;
+    const axis = (layer.args['axis'] as number | undefined) ?? -1;
+    if ((axis < 0 ? rank + axis : axis) !== rank - 1) return { option: 'axis', message: `softmax over axis ${axis} of a rank-${rank} tensor is not supported yet (tfjs only normalizes the last axis)` };
   }
   return undefined;
 }

@@ -11,13 +11,26 @@ function atLeastTwo(ctx: RuleContext): boolean {
   return false;
 }
 
-function sameDim(a: Dim, b: Dim): boolean {
-  return a === null || b === null || a === b;
+/**
+ * tfjs `Merge.build` throws when two known batch sizes differ; `Concatenate.build`
+ * (`strict`) also when only one of them is known.
+ */
+function differentBatch(ctx: RuleContext, strict: boolean): boolean {
+  const inputs = ctx.inputs;
+  const first = inputs.find((r) => r.shape[0] !== null) ?? inputs[0]!;
+  const other = inputs.find((r) => r.shape[0] !== first.shape[0] && (strict || r.shape[0] !== null));
+  if (!other) return false;
+  ctx.error('NS4003', `${ctx.layer.type} needs equal batch sizes: ${first.shape[0]} from '${first.id}' vs ${other.shape[0]} from '${other.id}'`, {
+    option: 'from',
+    notes: [cameFrom(first), cameFrom(other)],
+  });
+  return true;
 }
 
 /**
- * Concatenation along one axis: every other axis must agree (unknown dims
- * agree with anything). Source: tfjs-layers `Concatenate.computeOutputShape`.
+ * Concatenation along one axis: every other axis must agree, batch included;
+ * an unknown dim agrees only with an unknown dim, as tfjs-layers
+ * `Concatenate.build` compares shapes with `arraysEqual`.
  */
 export const concatenate: Rule = (ctx) => {
   if (!atLeastTwo(ctx)) return undefined;
@@ -36,8 +49,9 @@ export const concatenate: Rule = (ctx) => {
     return ctx.error('NS4009', `axis ${axisArg} is ${axis === 0 ? 'the batch axis' : 'out of range'} for inputs of rank ${rank}`, { option: 'axis' });
   }
   const others = (shape: readonly Dim[]) => shape.filter((_, a) => a !== axis && a !== 0);
+  if (differentBatch(ctx, true)) return undefined;
   for (const r of rest) {
-    if (!first.shape.every((d, a) => a === axis || a === 0 || sameDim(d, r.shape[a]!))) {
+    if (!first.shape.every((d, a) => a === axis || a === 0 || d === r.shape[a])) {
       const what = axis === rank - 1 && rank > 2 ? 'spatial dims' : `dims off axis ${axisArg}`;
       return ctx.error('NS4003', `concatenate along axis ${axisArg} needs equal ${what}: ${showShape(others(first.shape))} from '${first.id}' vs ${showShape(others(r.shape))} from '${r.id}'`, {
         option: 'from',
@@ -57,6 +71,7 @@ export const concatenate: Rule = (ctx) => {
  */
 export const elementwiseMerge: Rule = (ctx) => {
   if (!atLeastTwo(ctx)) return undefined;
+  if (differentBatch(ctx, false)) return undefined;
   let out: Dim[] = ctx.inputs[0]!.shape.slice(1);
   for (const r of ctx.inputs.slice(1)) {
     const other = r.shape.slice(1);

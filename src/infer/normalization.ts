@@ -40,6 +40,8 @@ export const layerNormalization: Rule = (ctx) => {
   for (const a of typeof raw === 'number' ? [raw] : raw) {
     const index = normalizeAxis(ctx, a, input.shape.length);
     if (index === undefined) return undefined;
+    // tfjs LayerNormalization.build throws "Found duplicate axes".
+    if (axes.includes(index)) return ctx.error('NS4009', `axis ${showShape(raw as readonly number[])} names axis ${index} twice; list each axis once`, { option: 'axis' });
     axes.push(index);
   }
   const dims = axes.map((a) => input.shape[a]!);

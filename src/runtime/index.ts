@@ -5,5 +5,5 @@
  * tf.loadLayersModel round-trip.
  */
 export { ConvTranspose, conv1dTranspose, conv2dTranspose, conv3dTranspose, type ConvTransposeArgs } from './conv-transpose.js';
-export { Cropping, UpSampling, ZeroPadding, cropping1d, cropping3d, upSampling1d, upSampling3d, zeroPadding1d, zeroPadding3d } from './resample.js';
+export { Cropping, UpSampling, ZeroPadding, cropping1d, cropping2d, cropping3d, upSampling1d, upSampling3d, zeroPadding1d, zeroPadding3d } from './resample.js';
 export type { ConstraintDescriptor, InitializerDescriptor, RegularizerDescriptor } from './descriptors.js';

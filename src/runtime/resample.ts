@@ -147,4 +147,6 @@ export const upSampling3d = (args: UpArgs = {}) => new UpSampling({ ...args, ran
 export const zeroPadding1d = (args: PadArgs = {}) => new ZeroPadding({ ...args, rank: 1 });
 export const zeroPadding3d = (args: PadArgs = {}) => new ZeroPadding({ ...args, rank: 3 });
 export const cropping1d = (args: CropArgs = {}) => new Cropping({ ...args, rank: 1 });
+/** tfjs has cropping2D, but it declares negative sizes for unknown dims; netspec uses this one then. */
+export const cropping2d = (args: CropArgs = {}) => new Cropping({ ...args, rank: 2 });
 export const cropping3d = (args: CropArgs = {}) => new Cropping({ ...args, rank: 3 });
