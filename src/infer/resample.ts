@@ -32,7 +32,8 @@ export function cropping(rank: 1 | 2 | 3): Rule {
     const input = expectRank(ctx, rank + 2, layoutOf(rank, format));
     if (!input) return undefined;
     const parts = split(input.shape, format);
-    const crops = pairsPerAxis(ctx.layer.args['cropping'], rank, 0);
+    // Keras defaults: Cropping1D/3D crop 1 per side, Cropping2D nothing.
+    const crops = pairsPerAxis(ctx.layer.args['cropping'], rank, rank === 2 ? 0 : 1);
     const spatial = parts.spatial.map((i, a) => croppedLength(i, crops[a]!));
     const explain = (a: number) => `input ${parts.spatial[a]}, cropping [${crops[a]!.join(', ')}]`;
     if (!positiveLengths(ctx, spatial, explain, 'cropping')) return undefined;

@@ -120,7 +120,8 @@ export class Cropping extends SpatialLayer {
 
   constructor(args: ResampleArgs & { readonly cropping?: PairsArg }) {
     super(args);
-    this.crops = pairs(args.cropping, args.rank, 0);
+    // Keras defaults: Cropping1D/3D crop 1 per side, Cropping2D nothing.
+    this.crops = pairs(args.cropping, args.rank, args.rank === 2 ? 0 : 1);
   }
 
   protected length(i: number | null, axis: number): number | null {

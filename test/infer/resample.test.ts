@@ -56,6 +56,8 @@ describe('cropping', () => {
     ['2d pairs', { type: 'cropping2d', given: { args: { cropping: [[1, 1], [2, 0]] }, input: [null, 8, 8, 3] }, want: { shape: [null, 6, 6, 3] } }],
     ['2d channelsFirst', { type: 'cropping2d', given: { args: { cropping: [[1, 1], [2, 0]], dataFormat: 'channelsFirst' }, input: [null, 3, 8, 8] }, want: { shape: [null, 3, 6, 6] } }],
     ['2d unknown rows stay unknown', { type: 'cropping2d', given: { args: { cropping: 1 }, input: [null, null, 8, 3] }, want: { shape: [null, null, 6, 3] } }],
+    ['1d default crops 1 per side (Keras)', { type: 'cropping1d', given: { input: [null, 10, 3] }, want: { shape: [null, 8, 3] } }],
+    ['3d default crops 1 per side (Keras)', { type: 'cropping3d', given: { input: [null, 4, 5, 6, 1] }, want: { shape: [null, 2, 3, 4, 1] } }],
     ['1d [begin, end]', { type: 'cropping1d', given: { args: { cropping: [1, 2] }, input: [null, 10, 3] }, want: { shape: [null, 7, 3] } }],
     ['1d int', { type: 'cropping1d', given: { args: { cropping: 2 }, input: [null, 10, 3] }, want: { shape: [null, 6, 3] } }],
     ['3d int', { type: 'cropping3d', given: { args: { cropping: 1 }, input: [null, 4, 4, 4, 1] }, want: { shape: [null, 2, 2, 2, 1] } }],

@@ -72,13 +72,13 @@ const padCases: Readonly<Record<1 | 3, readonly PairsCase[]>> = {
 
 const cropCases: Readonly<Record<1 | 3, readonly PairsCase[]>> = {
   1: [
-    ['default', undefined, [[0, 0]]],
+    ['default (Keras: 1 per side)', undefined, [[1, 1]]],
     ['int', 1, [[1, 1]]],
     ['[begin, end]', [2, 0], [[2, 0]]],
     ['[[begin, end]]', [[0, 3]], [[0, 3]]],
   ],
   3: [
-    ['default', undefined, [[0, 0], [0, 0], [0, 0]]],
+    ['default (Keras: 1 per side)', undefined, [[1, 1], [1, 1], [1, 1]]],
     ['int', 1, [[1, 1], [1, 1], [1, 1]]],
     ['int per axis', [1, 0, 0], [[1, 1], [0, 0], [0, 0]]],
     ['pair per axis', [[0, 1], [2, 1], [1, 0]], [[0, 1], [2, 1], [1, 0]]],
