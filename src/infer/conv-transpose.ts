@@ -1,5 +1,5 @@
 import { convTransposeOutputLength, convTransposeOutputRange, effectiveKernel, product, type PadPair } from './formulas.js';
-import { arg, expectRank, knownChannels, join, layoutOf, perAxis, positiveLengths, split, weight, type DataFormat, type Rule, type RuleContext } from './rule.js';
+import { arg, join, knownChannels, perAxis, positiveLengths, type Rule, type RuleContext, spatialInput, weight } from './rule.js';
 
 export type TransposePadding = 'valid' | 'same' | PadPair;
 
@@ -50,10 +50,9 @@ function checkCombination(ctx: RuleContext, strides: readonly number[], dilation
 export function convTranspose(rank: 1 | 2 | 3): Rule {
   return (ctx) => {
     const { layer } = ctx;
-    const format = arg<DataFormat>(layer, 'dataFormat', 'channelsLast');
-    const input = expectRank(ctx, rank + 2, layoutOf(rank, format));
-    if (!input) return undefined;
-    const parts = split(input.shape, format);
+    const spatialIn = spatialInput(ctx, rank);
+    if (!spatialIn) return undefined;
+    const { input, parts, format } = spatialIn;
     if (!knownChannels(ctx, input, parts.channels)) return undefined;
     const kernel = perAxis(layer.args['kernelSize'], rank, 1);
     const strides = perAxis(layer.args['strides'], rank, 1);

@@ -1,5 +1,5 @@
 import { convOutputLength, effectiveKernel, product, type PaddingMode } from './formulas.js';
-import { arg, expectRank, knownChannels, join, layoutOf, perAxis, positiveLengths, split, weight, type DataFormat, type Rule } from './rule.js';
+import { arg, join, knownChannels, perAxis, positiveLengths, type Rule, spatialInput, weight } from './rule.js';
 
 /**
  * conv1d/2d/3d. Kernel layout `[k..., inChannels, filters]` (tfjs/Keras).
@@ -8,10 +8,9 @@ import { arg, expectRank, knownChannels, join, layoutOf, perAxis, positiveLength
 export function conv(rank: 1 | 2 | 3): Rule {
   return (ctx) => {
     const { layer } = ctx;
-    const format = arg<DataFormat>(layer, 'dataFormat', 'channelsLast');
-    const input = expectRank(ctx, rank + 2, layoutOf(rank, format));
-    if (!input) return undefined;
-    const parts = split(input.shape, format);
+    const spatialIn = spatialInput(ctx, rank);
+    if (!spatialIn) return undefined;
+    const { input, parts, format } = spatialIn;
     if (!knownChannels(ctx, input, parts.channels)) return undefined;
     const kernel = perAxis(layer.args['kernelSize'], rank, 1);
     const strides = perAxis(layer.args['strides'], rank, 1);

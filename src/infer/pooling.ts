@@ -1,14 +1,13 @@
 import { poolOutputLength } from './formulas.js';
-import { arg, expectRank, join, layoutOf, perAxis, positiveLengths, split, type DataFormat, type Rule } from './rule.js';
+import { arg, join, perAxis, positiveLengths, type Rule, spatialInput } from './rule.js';
 
 /** max/averagePooling1d/2d/3d. Strides default to the pool size. Source: tfjs-layers `Pooling*D.computeOutputShape`. */
 export function pooling(rank: 1 | 2 | 3): Rule {
   return (ctx) => {
     const { layer } = ctx;
-    const format = arg<DataFormat>(layer, 'dataFormat', 'channelsLast');
-    const input = expectRank(ctx, rank + 2, layoutOf(rank, format));
-    if (!input) return undefined;
-    const parts = split(input.shape, format);
+    const spatialIn = spatialInput(ctx, rank);
+    if (!spatialIn) return undefined;
+    const { parts, format } = spatialIn;
     const pool = perAxis(layer.args['poolSize'], rank, 2);
     const strides = layer.args['strides'] === undefined ? pool : perAxis(layer.args['strides'], rank, 1);
     const padding = arg<'valid' | 'same'>(layer, 'padding', 'valid');
@@ -22,10 +21,9 @@ export function pooling(rank: 1 | 2 | 3): Rule {
 /** globalAveragePooling1d/2d: one value per channel. */
 export function globalPooling(rank: 1 | 2): Rule {
   return (ctx) => {
-    const format = arg<DataFormat>(ctx.layer, 'dataFormat', 'channelsLast');
-    const input = expectRank(ctx, rank + 2, layoutOf(rank, format));
-    if (!input) return undefined;
-    const parts = split(input.shape, format);
+    const spatialIn = spatialInput(ctx, rank);
+    if (!spatialIn) return undefined;
+    const { parts } = spatialIn;
     return { outputShape: [parts.batch, parts.channels], weights: [], macs: 0 };
   };
 }

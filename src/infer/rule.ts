@@ -104,6 +104,13 @@ export function expectRank(ctx: RuleContext, rank: number, layout?: string): Rec
   return undefined;
 }
 
+/** The single input of a layer with `rank` spatial axes, checked for rank and split by the layer's data format. */
+export function spatialInput(ctx: RuleContext, rank: number): { input: Received; parts: Split; format: DataFormat } | undefined {
+  const format = arg<DataFormat>(ctx.layer, 'dataFormat', 'channelsLast');
+  const input = expectRank(ctx, rank + 2, layoutOf(rank, format));
+  return input ? { input, parts: split(input.shape, format), format } : undefined;
+}
+
 /** Checks that the channel dimension is known, since the weights depend on it. */
 export function knownChannels(ctx: RuleContext, input: Received, channels: Dim): channels is number {
   if (channels !== null) return true;

@@ -9,12 +9,13 @@ import {
   type InitializerDescriptor,
   type RegularizerDescriptor,
 } from './descriptors.js';
+import { RuntimeLayer, single, singleShape, type BaseArgs } from './runtime-layer.js';
 import { interleaveZeros, toChannelsFirst, toChannelsLast, window } from './tensor-ops.js';
 
 type Tuple = number | readonly number[];
 
 /** Options of a transposed convolution, named as in tfjs/Keras. See docs/semantics.md. */
-export interface ConvTransposeArgs {
+export interface ConvTransposeArgs extends BaseArgs {
   /** Number of spatial axes: 1, 2 or 3. */
   readonly rank: 1 | 2 | 3;
   /** Number of output channels. */
@@ -46,9 +47,6 @@ export interface ConvTransposeArgs {
   readonly activityRegularizer?: RegularizerDescriptor;
   readonly kernelConstraint?: ConstraintDescriptor;
   readonly biasConstraint?: ConstraintDescriptor;
-  readonly name?: string;
-  readonly trainable?: boolean;
-  readonly dtype?: 'float32';
 }
 
 function tuple(value: Tuple | undefined, rank: number, fallback: number): number[] {
@@ -62,9 +60,8 @@ function tuple(value: Tuple | undefined, rank: number, fallback: number): number
  * convolution, then a crop from the start and a zero-extension at the end.
  * The kernel keeps the Keras layout `[k..., filters, inChannels]`.
  */
-export class ConvTranspose extends tf.layers.Layer {
+export class ConvTranspose extends RuntimeLayer<ConvTransposeArgs> {
   static className = 'NetspecConvTranspose';
-  readonly args: ConvTransposeArgs;
   private readonly kernelSize: number[];
   private readonly strides: number[];
   private readonly dilation: number[];
@@ -76,8 +73,7 @@ export class ConvTranspose extends tf.layers.Layer {
   private lastOutput?: tf.Tensor;
 
   constructor(args: ConvTransposeArgs) {
-    super({ ...(args.name ? { name: args.name } : {}), ...(args.trainable !== undefined ? { trainable: args.trainable } : {}), dtype: args.dtype ?? 'float32' });
-    this.args = args;
+    super(args);
     this.kernelSize = tuple(args.kernelSize, args.rank, 1);
     this.strides = tuple(args.strides, args.rank, 1);
     this.dilation = tuple(args.dilationRate, args.rank, 1);
@@ -106,7 +102,7 @@ export class ConvTranspose extends tf.layers.Layer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const shape = singleShape(inputShape);
     const channels = shape[this.channelsFirst ? 1 : shape.length - 1];
     if (channels === null || channels === undefined) throw new Error(`${this.name}: the channel dimension must be known`);
     this.kernel = this.addWeight(
@@ -133,7 +129,7 @@ export class ConvTranspose extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const shape = singleShape(inputShape);
     const spatial = this.channelsFirst ? shape.slice(2) : shape.slice(1, -1);
     const out = spatial.map((i, a) => this.outputLength(i ?? null, a));
     return this.channelsFirst ? [shape[0]!, this.args.filters, ...out] : [shape[0]!, ...out, this.args.filters];
@@ -141,7 +137,7 @@ export class ConvTranspose extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const output = tf.tidy(() => {
-      let x = Array.isArray(inputs) ? inputs[0]! : inputs;
+      let x = single(inputs);
       if (this.channelsFirst) x = toChannelsLast(x);
       let y = this.fullTranspose(x);
       const spatial = x.shape.slice(1, -1) as number[];
@@ -183,16 +179,6 @@ export class ConvTranspose extends tf.layers.Layer {
     z = tf.pad(z, [[0, 0], ...ek.map((k): [number, number] => [k - 1, k - 1]), [0, 0]]);
     const flipped = tf.reverse(kernel, [0, 1, 2]).transpose([0, 1, 2, 4, 3]) as tf.Tensor5D;
     return tf.conv3d(z as tf.Tensor5D, flipped, 1, 'valid');
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), ...(this.args as unknown as tf.serialization.ConfigDict) };
-  }
-
-  /** tfjs adds `customObjects` to the config it loads; keeping it in `args` would write it into every later save. */
-  static override fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
-    const { customObjects: _, ...args } = config;
-    return new cls(args);
   }
 }
 tf.serialization.registerClass(ConvTranspose);

@@ -1,16 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { croppedLength, paddedLength, upSampledLength, type PadPair } from '../infer/formulas.js';
+import { RuntimeLayer, single, singleShape, type BaseArgs } from './runtime-layer.js';
 import { toChannelsFirst, toChannelsLast } from './tensor-ops.js';
 
 type DataFormat = 'channelsLast' | 'channelsFirst';
 
-interface ResampleArgs {
+interface ResampleArgs extends BaseArgs {
   readonly rank: 1 | 2 | 3;
   /** Default channelsLast. */
   readonly dataFormat?: DataFormat;
-  readonly name?: string;
-  readonly trainable?: boolean;
-  readonly dtype?: 'float32';
 }
 
 /** An int for every axis, `[begin, end]` for 1 axis, or per-axis ints or pairs (tfjs ZeroPadding2D/Cropping2D forms). */
@@ -24,12 +22,9 @@ function pairs(value: PairsArg | undefined, rank: number, fallback: number): Pad
 }
 
 /** Shared plumbing: channelsLast inside, the spatial axes mapped one by one. */
-abstract class SpatialLayer extends tf.layers.Layer {
-  readonly args: ResampleArgs;
-
+abstract class SpatialLayer extends RuntimeLayer<ResampleArgs> {
   constructor(args: ResampleArgs) {
-    super({ ...(args.name ? { name: args.name } : {}), ...(args.trainable !== undefined ? { trainable: args.trainable } : {}), dtype: args.dtype ?? 'float32' });
-    this.args = args;
+    super(args);
     this.inputSpec = [{ ndim: args.rank + 2 }];
   }
 
@@ -41,27 +36,17 @@ abstract class SpatialLayer extends tf.layers.Layer {
   protected abstract apply1(x: tf.Tensor): tf.Tensor;
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const shape = singleShape(inputShape);
     const offset = this.channelsFirst ? 2 : 1;
     return shape.map((d, a) => (a >= offset && a < offset + this.args.rank ? this.length(d ?? null, a - offset) : d));
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+      const x = single(inputs);
       if (!this.channelsFirst) return this.apply1(x);
       return toChannelsFirst(this.apply1(toChannelsLast(x)));
     });
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), ...(this.args as unknown as tf.serialization.ConfigDict) };
-  }
-
-  /** tfjs adds `customObjects` to the config it loads; keeping it in `args` would write it into every later save. */
-  static override fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
-    const { customObjects: _, ...args } = config;
-    return new cls(args);
   }
 }
 

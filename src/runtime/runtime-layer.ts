@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** What every runtime layer accepts besides its own options, as in tfjs `LayerArgs`. */
+export interface BaseArgs {
+  readonly name?: string;
+  /** Default true. */
+  readonly trainable?: boolean;
+  /** Default float32. */
+  readonly dtype?: 'float32';
+}
+
+/**
+ * The base of netspec's runtime layers. Its config is exactly its
+ * constructor arguments (plain JSON, as the spec wrote them), so `getConfig`,
+ * `model.save` and `tf.loadLayersModel` round-trip without translation.
+ */
+export abstract class RuntimeLayer<A extends BaseArgs> extends tf.layers.Layer {
+  readonly args: A;
+
+  constructor(args: A) {
+    super({ ...(args.name ? { name: args.name } : {}), ...(args.trainable !== undefined ? { trainable: args.trainable } : {}), dtype: args.dtype ?? 'float32' });
+    this.args = args;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...(this.args as unknown as tf.serialization.ConfigDict) };
+  }
+
+  /** tfjs adds `customObjects` to the config it loads; keeping it in `args` would write it into every later save. */
+  static override fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+    const { customObjects: _, ...args } = config;
+    return new cls(args);
+  }
+}
+
+/** The tensor of a single-input layer call; tfjs may pass it as a one-element list. */
+export function single(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  return Array.isArray(inputs) ? inputs[0]! : inputs;
+}
+
+/** The input shape of a single-input layer; tfjs may pass it as a one-element list. */
+export function singleShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+  return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+}
