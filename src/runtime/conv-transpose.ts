@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { convTransposeCropBefore, convTransposeOutputLength, fullTransposeLength, type PadPair } from '../infer/formulas.js';
+import { convTransposeCropBefore, convTransposeOutputLength, type PadPair } from '../infer/formulas.js';
 import {
   toActivation,
   toConstraint,
@@ -10,7 +10,8 @@ import {
   type RegularizerDescriptor,
 } from './descriptors.js';
 import { RuntimeLayer, single, singleShape, type BaseArgs } from './runtime-layer.js';
-import { interleaveZeros, toChannelsFirst, toChannelsLast, window } from './tensor-ops.js';
+import { interleaveZeros, toChannelsFirst, toChannelsLast } from './tensor-ops.js';
+import { transposedConvolution } from './transpose-kernels.js';
 
 type Tuple = number | readonly number[];
 
@@ -139,46 +140,20 @@ export class ConvTranspose extends RuntimeLayer<ConvTransposeArgs> {
     const output = tf.tidy(() => {
       let x = single(inputs);
       if (this.channelsFirst) x = toChannelsLast(x);
-      let y = this.fullTranspose(x);
-      const spatial = x.shape.slice(1, -1) as number[];
-      spatial.forEach((i, a) => {
-        const o = this.outputLength(i, a)!;
-        const crop = convTransposeCropBefore(i, this.kernelSize[a]!, this.strides[a]!, this.dilation[a]!, this.padding(a), o);
-        y = window(y, a + 1, crop, o);
+      // Dilation is materialized in the kernel: it never combines with a stride, and the ops' own dilation has no gradients.
+      let kernel: tf.Tensor = this.kernel!.read();
+      this.dilation.forEach((d, a) => (kernel = interleaveZeros(kernel, a, d)));
+      const windows = (x.shape.slice(1, -1) as number[]).map((i, a) => {
+        const length = this.outputLength(i, a)!;
+        return { crop: convTransposeCropBefore(i, this.kernelSize[a]!, this.strides[a]!, this.dilation[a]!, this.padding(a), length), length };
       });
+      let y = transposedConvolution(x, kernel, this.strides, windows);
       if (this.bias) y = tf.add(y, this.bias.read());
       y = this.activationFn(y);
       return this.channelsFirst ? toChannelsFirst(y) : y;
     });
     if (this.args.activityRegularizer !== undefined) this.lastOutput = output;
     return output;
-  }
-
-  /** The full transposed convolution, length `(i-1)*s + ek` per axis, channelsLast. */
-  private fullTranspose(x: tf.Tensor): tf.Tensor {
-    const rank = this.args.rank;
-    // Dilation is materialized in the kernel: stride and dilation never combine, and the ops' dilation support lacks gradients.
-    let kernel: tf.Tensor = this.kernel!.read();
-    for (let a = 0; a < rank; a++) kernel = interleaveZeros(kernel, a, this.dilation[a]!);
-    const ek = kernel.shape.slice(0, rank) as number[];
-    const spatial = x.shape.slice(1, -1) as number[];
-    const full = spatial.map((i, a) => fullTransposeLength(i, ek[a]!, this.strides[a]!, 1));
-    const batch = x.shape[0]!;
-    const filters = this.args.filters;
-    if (rank === 2) {
-      return tf.conv2dTranspose(x as tf.Tensor4D, kernel as tf.Tensor4D, [batch, full[0]!, full[1]!, filters], this.strides as [number, number], 'valid');
-    }
-    if (rank === 1) {
-      const x4 = x.expandDims(1) as tf.Tensor4D;
-      const k4 = kernel.expandDims(0) as tf.Tensor4D;
-      return tf.conv2dTranspose(x4, k4, [batch, 1, full[0]!, filters], [1, this.strides[0]!], 'valid').squeeze([1]);
-    }
-    // 3D: a stride-1 convolution of the zero-interleaved input with the flipped kernel.
-    let z = x;
-    for (let a = 0; a < 3; a++) z = interleaveZeros(z, a + 1, this.strides[a]!);
-    z = tf.pad(z, [[0, 0], ...ek.map((k): [number, number] => [k - 1, k - 1]), [0, 0]]);
-    const flipped = tf.reverse(kernel, [0, 1, 2]).transpose([0, 1, 2, 4, 3]) as tf.Tensor5D;
-    return tf.conv3d(z as tf.Tensor5D, flipped, 1, 'valid');
   }
 }
 tf.serialization.registerClass(ConvTranspose);

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ConvTranspose, type ConvTransposeArgs } from '../../src/runtime/conv-transpose.js';
+import { algorithmFor, forceAlgorithm, type Algorithm } from '../../src/runtime/transpose-kernels.js';
 import {
   axisPlan,
   channelsFirstToLast,
@@ -317,10 +319,6 @@ function legal(c: Case): boolean {
 
 const grids = { main: mainGrid(), dilation: dilationGrid(), outputShape: outputShapeGrid(), mixed: mixedGrid(60) };
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-
 afterAll(() => {
   if (process.env['NETSPEC_TEST_REPORT']) {
     const sizes = Object.entries(grids).map(([k, v]) => `${k} ${v.length}`).join(', ');
@@ -328,65 +326,7 @@ afterAll(() => {
   }
 });
 
-describe('ConvTranspose vs the BRIEF §2 reference (cpu)', () => {
-  test('every grid case is legal', () => {
-    for (const cases of Object.values(grids)) for (const c of cases) expect(legal(c), describeCase(c)).toBe(true);
-  });
-
-  for (const [name, cases] of Object.entries(grids)) {
-    describe(name, () => {
-      for (const rank of RANKS) {
-        const ofRank = cases.filter((c) => c.rank === rank);
-        if (ofRank.length === 0) continue;
-        test(`rank ${rank}: ${ofRank.length} configs`, () => {
-          const failures: string[] = [];
-          for (const c of ofRank) {
-            const error = compareForward(c);
-            if (!(error < TOLERANCE)) failures.push(`${describeCase(c)}: relative error ${error}`);
-          }
-          expect(failures).toEqual([]);
-        });
-      }
-    });
-  }
-});
-
 // ---------------------------------------------------------------- native tfjs
-
-describe('ConvTranspose rank 2 agrees with tf.layers.conv2dTranspose (valid/same, no outputPadding, no dilation)', () => {
-  const cases = grids.main.filter((c) => c.rank === 2 && typeof c.padding === 'string' && !c.outputPadding);
-  test(`${cases.length} configs`, () => {
-    const failures: string[] = [];
-    for (const c of cases) {
-      const { x, kernel, bias } = dataOf(c);
-      const xIn = inLayout(c, x);
-      const ours = buildLayer(c, xIn.shape, kernel, bias);
-      const native = tf.layers.conv2dTranspose({
-        filters: FILTERS,
-        kernelSize: c.kernel.slice(),
-        strides: c.strides.slice(),
-        padding: c.padding as 'valid' | 'same',
-        dataFormat: c.dataFormat,
-        useBias: c.useBias,
-        activation: c.activation,
-      });
-      native.build(xIn.shape.slice());
-      native.setWeights(bias ? [toTensor(kernel), toTensor(bias)] : [toTensor(kernel)]);
-      try {
-        const [a, b] = scoped(() => {
-          const t = toTensor(xIn);
-          return [fromTensor(ours.apply(t) as tf.Tensor), fromTensor(native.apply(t) as tf.Tensor)] as const;
-        });
-        expect(native.computeOutputShape(xIn.shape.slice())).toEqual(ours.computeOutputShape(xIn.shape.slice()));
-        const error = relativeError(a, b);
-        if (!(error < TOLERANCE)) failures.push(`${describeCase(c)}: relative error ${error}`);
-      } finally {
-        release(ours, native);
-      }
-    }
-    expect(failures).toEqual([]);
-  });
-});
 
 // ---------------------------------------------------------------- gradients
 
@@ -439,43 +379,130 @@ const gradientCases: Case[] = RANKS.flatMap((rank, r) => {
   ];
 });
 
-describe('ConvTranspose gradients vs finite differences of the reference (cpu)', () => {
-  test.each(gradientCases.map((c) => [describeCase(c), c] as const))('%s', (_name, c) => {
-    const { x, kernel, bias } = dataOf(c);
-    const xIn = inLayout(c, x);
-    const layer = buildLayer(c, xIn.shape, kernel, bias);
-    try {
-      const outShape = layer.computeOutputShape(xIn.shape.slice()) as number[];
-      const rIn = randomArray(outShape, lcg(c.seed + 7));
-      const rLast = c.dataFormat === 'channelsFirst' ? channelsFirstToLast(rIn) : rIn;
+/**
+ * The same checks for every way the runtime computes: each backend with the
+ * algorithm it picks, and the sub-pixel form on cpu too, so both algorithms
+ * are checked against the reference on the same backend.
+ */
+const setups: [backend: 'cpu' | 'wasm', algorithm: Algorithm][] = [
+  ['cpu', 'native'],
+  ['cpu', 'subpixel'],
+  ['wasm', 'subpixel'],
+];
 
-      const got = scoped(() => {
-        const r = toTensor(rIn);
-        const lossOf = (t: tf.Tensor) => tf.sum(tf.mul(layer.apply(t) as tf.Tensor, r)) as tf.Scalar;
-        const t = toTensor(xIn);
-        const dx = fromTensor(tf.grad(lossOf)(t));
-        const variables = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-        const { grads } = tf.variableGrads(() => lossOf(t), variables);
-        const dw = variables.map((v) => fromTensor(grads[v.name]!));
-        return { dx, dw };
+for (const [backend, algorithm] of setups) {
+  const label = `${backend}, ${algorithm}`;
+  describe(label, () => {
+    beforeAll(async () => {
+      await tf.setBackend(backend);
+      forceAlgorithm(algorithm);
+    });
+    afterAll(() => forceAlgorithm(undefined));
+
+    test('the backend picks this algorithm by itself unless it is forced', () => {
+      forceAlgorithm(undefined);
+      const own = algorithmFor(backend);
+      forceAlgorithm(algorithm);
+      expect(own === algorithm || (backend === 'cpu' && algorithm === 'subpixel')).toBe(true);
+    });
+
+  describe(`ConvTranspose vs the BRIEF §2 reference (${label})`, () => {
+    test('every grid case is legal', () => {
+      for (const cases of Object.values(grids)) for (const c of cases) expect(legal(c), describeCase(c)).toBe(true);
+    });
+
+    for (const [name, cases] of Object.entries(grids)) {
+      describe(name, () => {
+        for (const rank of RANKS) {
+          const ofRank = cases.filter((c) => c.rank === rank);
+          if (ofRank.length === 0) continue;
+          test(`rank ${rank}: ${ofRank.length} configs`, () => {
+            const failures: string[] = [];
+            for (const c of ofRank) {
+              const error = compareForward(c);
+              if (!(error < TOLERANCE)) failures.push(`${describeCase(c)}: relative error ${error}`);
+            }
+            expect(failures).toEqual([]);
+          });
+        }
       });
-
-      const loss = () => referenceLoss(c, x, kernel, bias, rLast);
-      const wantDx = inLayout(c, finiteDifferences(x, loss));
-      const wantDk = finiteDifferences(kernel, loss);
-      const pairs: [string, NdArray, NdArray][] = [
-        ['input', got.dx, wantDx],
-        ['kernel', got.dw[0]!, wantDk],
-      ];
-      if (bias) pairs.push(['bias', got.dw[1]!, finiteDifferences(bias, loss)]);
-      expect(got.dw.length).toBe(bias ? 2 : 1);
-      for (const [what, g, w] of pairs) {
-        const error = relativeError(g, w);
-        maxGradError = Math.max(maxGradError, error);
-        expect(error, `d loss / d ${what}`).toBeLessThan(TOLERANCE);
-      }
-    } finally {
-      release(layer);
     }
   });
-});
+
+  describe(`ConvTranspose rank 2 agrees with tf.layers.conv2dTranspose (${label}; valid/same, no outputPadding, no dilation)`, () => {
+    const cases = grids.main.filter((c) => c.rank === 2 && typeof c.padding === 'string' && !c.outputPadding);
+    test(`${cases.length} configs`, () => {
+      const failures: string[] = [];
+      for (const c of cases) {
+        const { x, kernel, bias } = dataOf(c);
+        const xIn = inLayout(c, x);
+        const ours = buildLayer(c, xIn.shape, kernel, bias);
+        const native = tf.layers.conv2dTranspose({
+          filters: FILTERS,
+          kernelSize: c.kernel.slice(),
+          strides: c.strides.slice(),
+          padding: c.padding as 'valid' | 'same',
+          dataFormat: c.dataFormat,
+          useBias: c.useBias,
+          activation: c.activation,
+        });
+        native.build(xIn.shape.slice());
+        native.setWeights(bias ? [toTensor(kernel), toTensor(bias)] : [toTensor(kernel)]);
+        try {
+          const [a, b] = scoped(() => {
+            const t = toTensor(xIn);
+            return [fromTensor(ours.apply(t) as tf.Tensor), fromTensor(native.apply(t) as tf.Tensor)] as const;
+          });
+          expect(native.computeOutputShape(xIn.shape.slice())).toEqual(ours.computeOutputShape(xIn.shape.slice()));
+          const error = relativeError(a, b);
+          if (!(error < TOLERANCE)) failures.push(`${describeCase(c)}: relative error ${error}`);
+        } finally {
+          release(ours, native);
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+  });
+
+  describe(`ConvTranspose gradients vs finite differences of the reference (${label})`, () => {
+    test.each(gradientCases.map((c) => [describeCase(c), c] as const))('%s', (_name, c) => {
+      const { x, kernel, bias } = dataOf(c);
+      const xIn = inLayout(c, x);
+      const layer = buildLayer(c, xIn.shape, kernel, bias);
+      try {
+        const outShape = layer.computeOutputShape(xIn.shape.slice()) as number[];
+        const rIn = randomArray(outShape, lcg(c.seed + 7));
+        const rLast = c.dataFormat === 'channelsFirst' ? channelsFirstToLast(rIn) : rIn;
+
+        const got = scoped(() => {
+          const r = toTensor(rIn);
+          const lossOf = (t: tf.Tensor) => tf.sum(tf.mul(layer.apply(t) as tf.Tensor, r)) as tf.Scalar;
+          const t = toTensor(xIn);
+          const dx = fromTensor(tf.grad(lossOf)(t));
+          const variables = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+          const { grads } = tf.variableGrads(() => lossOf(t), variables);
+          const dw = variables.map((v) => fromTensor(grads[v.name]!));
+          return { dx, dw };
+        });
+
+        const loss = () => referenceLoss(c, x, kernel, bias, rLast);
+        const wantDx = inLayout(c, finiteDifferences(x, loss));
+        const wantDk = finiteDifferences(kernel, loss);
+        const pairs: [string, NdArray, NdArray][] = [
+          ['input', got.dx, wantDx],
+          ['kernel', got.dw[0]!, wantDk],
+        ];
+        if (bias) pairs.push(['bias', got.dw[1]!, finiteDifferences(bias, loss)]);
+        expect(got.dw.length).toBe(bias ? 2 : 1);
+        for (const [what, g, w] of pairs) {
+          const error = relativeError(g, w);
+          maxGradError = Math.max(maxGradError, error);
+          expect(error, `d loss / d ${what}`).toBeLessThan(TOLERANCE);
+        }
+      } finally {
+        release(layer);
+      }
+    });
+  });
+  });
+}
