@@ -24,17 +24,17 @@ export interface GeneratorOutputs {
 /** Builds model `generator` of specs/dcgan-mnist.yaml: 2,305,472 trainable and 25,472 non-trainable parameters. */
 export function buildGenerator(): tf.LayersModel {
   const noise = tf.input({ name: 'noise', shape: [100] });
-  const dense_1 = tf.layers.dense({ name: 'dense_1', units: 12544, useBias: false }).apply(noise) as tf.SymbolicTensor;
+  const dense_1 = tf.layers.dense({ name: 'dense_1', units: 12544, useBias: false, kernelInitializer: tf.initializers.glorotUniform({}) }).apply(noise) as tf.SymbolicTensor;
   const batchNormalization_1 = tf.layers.batchNormalization({ name: 'batchNormalization_1' }).apply(dense_1) as tf.SymbolicTensor;
   const leakyReLU_1 = tf.layers.leakyReLU({ name: 'leakyReLU_1' }).apply(batchNormalization_1) as tf.SymbolicTensor;
   const reshape_1 = tf.layers.reshape({ name: 'reshape_1', targetShape: [7, 7, 256] }).apply(leakyReLU_1) as tf.SymbolicTensor;
-  const up1 = tf.layers.conv2dTranspose({ name: 'up1', filters: 128, strides: 1, kernelSize: 5, padding: 'same', useBias: false }).apply(reshape_1) as tf.SymbolicTensor;
+  const up1 = tf.layers.conv2dTranspose({ name: 'up1', filters: 128, strides: 1, kernelSize: 5, padding: 'same', useBias: false, kernelInitializer: tf.initializers.glorotUniform({}) }).apply(reshape_1) as tf.SymbolicTensor;
   const batchNormalization_2 = tf.layers.batchNormalization({ name: 'batchNormalization_2' }).apply(up1) as tf.SymbolicTensor;
   const leakyReLU_2 = tf.layers.leakyReLU({ name: 'leakyReLU_2' }).apply(batchNormalization_2) as tf.SymbolicTensor;
-  const up2 = tf.layers.conv2dTranspose({ name: 'up2', filters: 64, strides: 2, kernelSize: 5, padding: 'same', useBias: false }).apply(leakyReLU_2) as tf.SymbolicTensor;
+  const up2 = tf.layers.conv2dTranspose({ name: 'up2', filters: 64, strides: 2, kernelSize: 5, padding: 'same', useBias: false, kernelInitializer: tf.initializers.glorotUniform({}) }).apply(leakyReLU_2) as tf.SymbolicTensor;
   const batchNormalization_3 = tf.layers.batchNormalization({ name: 'batchNormalization_3' }).apply(up2) as tf.SymbolicTensor;
   const leakyReLU_3 = tf.layers.leakyReLU({ name: 'leakyReLU_3' }).apply(batchNormalization_3) as tf.SymbolicTensor;
-  const image = tf.layers.conv2dTranspose({ name: 'image', filters: 1, strides: 2, activation: 'tanh', kernelSize: 5, padding: 'same', useBias: false }).apply(leakyReLU_3) as tf.SymbolicTensor;
+  const image = tf.layers.conv2dTranspose({ name: 'image', filters: 1, strides: 2, activation: 'tanh', kernelSize: 5, padding: 'same', useBias: false, kernelInitializer: tf.initializers.glorotUniform({}) }).apply(leakyReLU_3) as tf.SymbolicTensor;
   return tf.model({ name: 'generator', inputs: [noise], outputs: [image] });
 }
 

@@ -24,11 +24,11 @@ export interface DecoderOutputs {
 /** Builds model `decoder` of specs/vae-decoder.yaml: 65,089 trainable and 0 non-trainable parameters. */
 export function buildDecoder(): tf.LayersModel {
   const z = tf.input({ name: 'z', shape: [2] });
-  const dense_1 = tf.layers.dense({ name: 'dense_1', units: 3136, activation: 'relu' }).apply(z) as tf.SymbolicTensor;
+  const dense_1 = tf.layers.dense({ name: 'dense_1', units: 3136, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({}) }).apply(z) as tf.SymbolicTensor;
   const reshape_1 = tf.layers.reshape({ name: 'reshape_1', targetShape: [7, 7, 64] }).apply(dense_1) as tf.SymbolicTensor;
-  const up1 = tf.layers.conv2dTranspose({ name: 'up1', filters: 64, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }).apply(reshape_1) as tf.SymbolicTensor;
-  const up2 = tf.layers.conv2dTranspose({ name: 'up2', filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }).apply(up1) as tf.SymbolicTensor;
-  const image = tf.layers.conv2dTranspose({ name: 'image', filters: 1, kernelSize: 3, padding: 'same', activation: 'sigmoid' }).apply(up2) as tf.SymbolicTensor;
+  const up1 = tf.layers.conv2dTranspose({ name: 'up1', filters: 64, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({}) }).apply(reshape_1) as tf.SymbolicTensor;
+  const up2 = tf.layers.conv2dTranspose({ name: 'up2', filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({}) }).apply(up1) as tf.SymbolicTensor;
+  const image = tf.layers.conv2dTranspose({ name: 'image', filters: 1, kernelSize: 3, padding: 'same', activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({}) }).apply(up2) as tf.SymbolicTensor;
   return tf.model({ name: 'decoder', inputs: [z], outputs: [image] });
 }
 

@@ -30,6 +30,7 @@ export const codes = {
   NS3010: { severity: 'error', title: 'duplicate module name', help: 'Two specs would write the same generated file; give one a different `name`.' },
   NS3011: { severity: 'error', title: 'default not accepted', help: 'A key under `defaults:` must be an option of some layer type, or a layer type mapping to options.' },
   NS3012: { severity: 'error', title: 'bad identifier', help: 'Model names, param names and ids must start with a letter or _ and use only letters, digits and _.' },
+  NS3013: { severity: 'error', title: 'model names clash', help: 'Model names become TypeScript names (buildFoo, FooInputs); rename one of two models whose names differ only in the case of the first letter.' },
 
   NS4001: { severity: 'error', title: 'wrong input rank', help: 'Feed the layer a tensor of the rank it needs, e.g. add a reshape or flatten before it.' },
   NS4002: { severity: 'error', title: 'wrong number of inputs', help: 'Give the layer as many tensors in `from` as it takes.' },

@@ -5,7 +5,7 @@ import type { CodeBlockWriter } from 'ts-morph';
  * and calls. Emit builds these values and prints them through the ts-morph
  * writer, so no stage pastes source text together.
  */
-export type Code = number | string | boolean | null | Ident | Call | readonly Code[] | { readonly [key: string]: Code | undefined };
+export type Code = number | string | boolean | null | Ident | Call | Cast | readonly Code[] | { readonly [key: string]: Code | undefined };
 
 export class Ident {
   constructor(readonly name: string) {}
@@ -18,24 +18,41 @@ export class Call {
   ) {}
 }
 
+/** `value as type`, for values tfjs accepts at run time but types more narrowly. */
+export class Cast {
+  constructor(
+    readonly value: Code,
+    readonly type: string,
+  ) {}
+}
+
 /** A property name as written in an object literal: bare when it is an identifier. */
 function key(name: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : quote(name);
 }
 
-/** Single-quoted string literal (the printer's quote style is pinned to single quotes). */
+/** Single-quoted string literal (the printer's quote style is pinned to single quotes); line breaks are escaped. */
 export function quote(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
+}
+
+/** JS shortest form; -0 prints as 0. Resolve rejects NaN and Infinity, so meeting one here is a compiler bug. */
+function numberText(n: number): string {
+  if (!Number.isFinite(n)) throw new Error(`netspec emit: cannot print the non-finite number ${n}`);
+  return Object.is(n, -0) ? '0' : String(n);
 }
 
 /** Prints a value deterministically: object keys in insertion order, numbers in JS shortest form. */
 export function writeCode(writer: CodeBlockWriter, code: Code): void {
   if (code === null) writer.write('null');
-  else if (typeof code === 'number') writer.write(Object.is(code, -0) ? '0' : String(code));
+  else if (typeof code === 'number') writer.write(numberText(code));
   else if (typeof code === 'string') writer.write(quote(code));
   else if (typeof code === 'boolean') writer.write(String(code));
   else if (code instanceof Ident) writer.write(code.name);
-  else if (code instanceof Call) {
+  else if (code instanceof Cast) {
+    writeCode(writer, code.value);
+    writer.write(` as ${code.type}`);
+  } else if (code instanceof Call) {
     writer.write(`${code.callee}(`);
     code.args.forEach((arg, i) => {
       if (i > 0) writer.write(', ');

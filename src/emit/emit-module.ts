@@ -15,7 +15,7 @@ import {
 import { showShape } from '../diagnostics/describe.js';
 import type { ModelShapes, NamedShape, SpecIR } from '../ir.js';
 import { Call, Ident, writeCode, type Code } from './code.js';
-import { factoryOf, layerConfig } from './layer-call.js';
+import { factoryOf, layerConfig, typedConfig } from './layer-call.js';
 import { grouped, pascal, variableNames } from './names.js';
 
 /** A generated file: its path relative to the output folder, and its text. */
@@ -64,7 +64,8 @@ function tensorsInterface(name: string, shapes: readonly NamedShape[], docs: str
 /** `buildFoo()`: the tfjs functional model, one `const` per input and layer, named by spec id. */
 function buildFunction(m: ModelShapes, file: string): FunctionDeclarationStructure {
   const { model } = m;
-  const names = variableNames([...model.inputs.map((i) => i.id), ...model.layers.map((l) => l.id)]);
+  const imported = m.layers.map(factoryOf).filter((f) => f.source === 'runtime').map((f) => f.name);
+  const names = variableNames([...model.inputs.map((i) => i.id), ...model.layers.map((l) => l.id)], imported);
   const statements: (StatementStructures | WriterFunction)[] = [];
   for (const input of model.inputs) {
     const config: Record<string, Code> = { name: input.id };
@@ -81,7 +82,7 @@ function buildFunction(m: ModelShapes, file: string): FunctionDeclarationStructu
     const argument: Code = from.length === 1 ? from[0]! : from;
     statements.push(
       constStatement(names.get(layer.id)!, (w) => {
-        writeCode(w, new Call(callee, [layerConfig(shapes, factory)]));
+        writeCode(w, new Call(callee, [typedConfig(layerConfig(shapes, factory))]));
         w.write('.apply(');
         writeCode(w, argument);
         w.write(') as tf.SymbolicTensor');

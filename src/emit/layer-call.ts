@@ -1,5 +1,5 @@
 import type { LayerIR, LayerShapes, Value } from '../ir.js';
-import { Call, type Code } from './code.js';
+import { Call, Cast, type Code } from './code.js';
 
 /** Where a layer's factory comes from in the generated module. */
 export interface LayerFactory {
@@ -50,7 +50,9 @@ export function factoryOf(shapes: LayerShapes): LayerFactory {
 }
 
 function initializerCall(value: Value): Code {
-  const { type, ...config } = typeof value === 'string' ? { type: value } : (value as { type: string });
+  const { type, ...given } = typeof value === 'string' ? { type: value } : (value as { type: string });
+  // tfjs' constant() throws without a value; Keras' Constant defaults it to 0.
+  const config = type === 'constant' && !('value' in given) ? { value: 0 } : given;
   const hasConfig = Object.keys(config).length > 0;
   // tfjs' zeros() and ones() take no arguments; the others take a (possibly empty) config.
   return new Call(`tf.initializers.${type}`, type === 'zeros' || type === 'ones' ? [] : [hasConfig ? (config as Code) : {}]);
@@ -88,7 +90,8 @@ function nativeOption(type: string, option: string, value: Value): Code {
  * Options whose tfjs reading differs from the spec's, rewritten to the
  * spec's meaning: tfjs' softmax layer defaults to axis 1 (Keras: -1), its
  * concatenate treats every negative axis as -1, its reshape declares a wrong
- * shape for -1 with an unknown batch, and its cropping2D requires `cropping`.
+ * shape for -1 with an unknown batch, its cropping2D requires `cropping`, and
+ * its kernels default to another initializer.
  */
 function nativeAdjustments(shapes: LayerShapes, config: Record<string, Code>): void {
   const { layer } = shapes;
@@ -100,6 +103,8 @@ function nativeAdjustments(shapes: LayerShapes, config: Record<string, Code>): v
   }
   if (layer.type === 'reshape' && shapes.outputShape.slice(1).every((d) => d !== null)) config['targetShape'] = shapes.outputShape.slice(1) as Code;
   if (layer.type === 'cropping2d' && config['cropping'] === undefined) config['cropping'] = 0;
+  // tfjs' kernels default to glorotNormal; Keras' (and the runtime layers') to glorotUniform.
+  if (config['kernelInitializer'] === undefined && shapes.weights.some((w) => w.name === 'kernel')) config['kernelInitializer'] = initializerCall('glorotUniform');
 }
 
 /** The config object passed to the layer factory; the tfjs name is always the spec id. */
@@ -112,6 +117,16 @@ export function layerConfig(shapes: LayerShapes, factory: LayerFactory): Record<
   }
   if (factory.source === 'tf') nativeAdjustments(shapes, config);
   return config;
+}
+
+/**
+ * The config as the generated TypeScript writes it: tfjs types `noiseShape` as
+ * `number[]`, though it reads a null entry as the input's size there
+ * (tfjs-core `getNoiseShape`), so such a list is cast.
+ */
+export function typedConfig(config: Record<string, Code>): Record<string, Code> {
+  const noise = config['noiseShape'];
+  return Array.isArray(noise) && noise.includes(null) ? { ...config, noiseShape: new Cast(noise, 'number[]') } : config;
 }
 
 /**
@@ -133,6 +148,27 @@ export function unsupportedOption(shapes: LayerShapes): { option: string; messag
     const rank = shapes.inputShapes[0]!.length;
     const axis = (layer.args['axis'] as number | undefined) ?? -1;
     if ((axis < 0 ? rank + axis : axis) !== rank - 1) return { option: 'axis', message: `softmax over axis ${axis} of a rank-${rank} tensor is not supported yet (tfjs only normalizes the last axis)` };
+  }
+  const alpha = layer.args['alpha'];
+  if (layer.type === 'elu' && alpha !== undefined && alpha !== 1) return { option: 'alpha', message: `elu with alpha ${String(alpha)} is not supported yet (tfjs implements only alpha 1)` };
+  if ((layer.type === 'batchNormalization' || layer.type === 'layerNormalization') && shapes.inputShapes[0]!.length > 4) {
+    return { option: 'type', message: `${layer.type} of a rank-${shapes.inputShapes[0]!.length} tensor is not supported yet (tfjs normalizes ranks 2 to 4 only)` };
+  }
+  return unsupportedInitializer(shapes);
+}
+
+/** tfjs' orthogonal and identity initializers throw on weights they cannot fill (at build time, in the generated code). */
+function unsupportedInitializer(shapes: LayerShapes): { option: string; message: string } | undefined {
+  for (const [option, value] of Object.entries(shapes.layer.args)) {
+    if (!option.endsWith('Initializer')) continue;
+    const type = typeof value === 'string' ? value : (value as { type?: string }).type;
+    const name = option.slice(0, -'Initializer'.length).replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    const shape = shapes.weights.find((w) => w.name === name)?.shape;
+    if (!shape) continue;
+    if (type === 'orthogonal' && shape.length < 2) return { option, message: `the orthogonal initializer needs a weight of rank 2 or more; '${name}' has shape [${shape.join(', ')}]` };
+    if (type === 'identity' && (shape.length !== 2 || shape[0] !== shape[1])) {
+      return { option, message: `the identity initializer needs a square 2D weight; '${name}' has shape [${shape.join(', ')}]` };
+    }
   }
   return undefined;
 }

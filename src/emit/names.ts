@@ -7,12 +7,16 @@ const reserved = new Set(
   ).split(' '),
 );
 
-/** Maps spec ids (identifiers already) to distinct local variable names of the generated build function. */
-export function variableNames(ids: readonly string[]): Map<string, string> {
+/**
+ * Maps spec ids (identifiers already) to distinct local variable names of the
+ * generated build function, none of which shadows a reserved word or one of
+ * the `imported` names the function calls (its netspec/runtime factories).
+ */
+export function variableNames(ids: readonly string[], imported: readonly string[] = []): Map<string, string> {
   const names = new Map<string, string>();
   const used = new Set<string>();
   for (const id of ids) {
-    let name = reserved.has(id) ? `${id}_` : id;
+    let name = reserved.has(id) || imported.includes(id) ? `${id}_` : id;
     while (used.has(name)) name = `${name}_`;
     used.add(name);
     names.set(id, name);

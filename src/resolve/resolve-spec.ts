@@ -47,7 +47,20 @@ export function resolveSpec(validated: ValidatedSpec): Result<SpecIR> {
   const params = resolveParams(ctx, (data['params'] as Data | undefined) ?? {});
   const scope = scopeOf(params);
   const models: ModelIR[] = [];
+  // `gen` and `Gen` would both export `buildGen` and `GenInputs`.
+  const exported = new Map<string, string>();
   for (const [name, raw] of Object.entries(data['models'] as Data)) {
+    const pascal = name.charAt(0).toUpperCase() + name.slice(1);
+    const clash = exported.get(pascal);
+    if (clash !== undefined) {
+      ctx.diagnostics.push(
+        diagnostic('NS3013', spanAt(spec, ['models', name], 'key'), `models '${clash}' and '${name}' would both generate build${pascal}()`, {
+          notes: [{ message: `'${clash}' is defined here`, span: spanAt(spec, ['models', clash], 'key') }],
+          fix: `rename '${name}'`,
+        }),
+      );
+    }
+    exported.set(pascal, name);
     const model = resolveModel(ctx, name, raw as Data, ['models', name], scope, validated.defaults);
     if (model) models.push(model);
   }

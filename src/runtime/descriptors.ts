@@ -18,7 +18,8 @@ export function toInitializer(descriptor: InitializerDescriptor): Initializer {
   const { type, ...config } = typeof descriptor === 'string' ? { type: descriptor } : descriptor;
   const factory = (tf.initializers as unknown as Record<string, Factory<Initializer>>)[type];
   if (!factory) throw new Error(`netspec runtime: unknown initializer '${type}'`);
-  return factory(config as never);
+  // tfjs' constant() throws without a value; Keras' Constant defaults it to 0.
+  return factory((type === 'constant' && !('value' in config) ? { value: 0 } : config) as never);
 }
 
 export function toRegularizer(descriptor: RegularizerDescriptor | undefined): Regularizer | undefined {
