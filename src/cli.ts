@@ -9,7 +9,7 @@ import { unifiedDiff } from './cli/diff.js';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
 import { formatText } from './diagnostics/format-text.js';
 import { Locator } from './diagnostics/location.js';
-import { check, compile, type CheckResult } from './index.js';
+import { check, compile, type CheckOptions, type CheckResult } from './index.js';
 import type { SourceFile } from './ir.js';
 import { checkJson, modelJson } from './report/check-json.js';
 import { summaryMarkdown, summaryText } from './report/summary.js';
@@ -117,6 +117,19 @@ function load(env: Environment, command: Command): Loaded | Diagnostic[] {
   return { config, sources: read.sources, wholeProject };
 }
 
+/** How the library reads the files specs refer to (`weights:`), relative to the working directory. */
+function fileReader(env: Environment): CheckOptions {
+  return {
+    readFile: (path) => {
+      try {
+        return readFileSync(resolve(env.cwd, path));
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
 function locatorOf(sources: readonly SourceFile[]): Locator {
   return new Locator(new Map(sources.map((s) => [s.path, s.text])));
 }
@@ -145,7 +158,7 @@ function existingModules(outDir: string): Map<string, string> {
 function runBuild(env: Environment, command: Command): number {
   const loaded = load(env, command);
   if (Array.isArray(loaded)) return report(env, loaded, [], 'stderr'), 2;
-  const result = compile(loaded.sources);
+  const result = compile(loaded.sources, fileReader(env));
   report(env, result.diagnostics, loaded.sources, 'stderr');
   if (hasErrors(result.diagnostics)) {
     env.stderr('nothing written: fix the errors above first\n');
@@ -184,7 +197,7 @@ function runCheck(env: Environment, command: Command): number {
     else report(env, loaded, [], 'stderr');
     return 2;
   }
-  const result = check(loaded.sources);
+  const result = check(loaded.sources, fileReader(env));
   const locator = locatorOf(loaded.sources);
   if (command.format === 'json') env.stdout(checkJson(result.diagnostics, result.models, locator));
   else report(env, result.diagnostics, loaded.sources, 'stdout');
@@ -194,7 +207,7 @@ function runCheck(env: Environment, command: Command): number {
 function runSummary(env: Environment, command: Command): number {
   const loaded = load(env, command);
   if (Array.isArray(loaded)) return report(env, loaded, [], 'stderr'), 2;
-  const result: CheckResult = check(loaded.sources);
+  const result: CheckResult = check(loaded.sources, fileReader(env));
   report(env, result.diagnostics, loaded.sources, 'stderr');
   const models = result.models.filter((m) => command.model === undefined || m.model.name === command.model);
   if (command.model !== undefined && models.length === 0 && !hasErrors(result.diagnostics)) {

@@ -9,6 +9,7 @@ import { inferShapes } from './infer/infer-shapes.js';
 import type { ModelShapes, SourceFile, SpecIR } from './ir.js';
 import { parseSpec } from './parse/parse-spec.js';
 import { resolveSpec } from './resolve/resolve-spec.js';
+import type { ReadFile } from './resolve/values.js';
 import { validateSpec } from './validate/validate-spec.js';
 
 export interface CheckResult {
@@ -41,13 +42,18 @@ function unsupported(models: readonly ModelShapes[]): Diagnostic[] {
   );
 }
 
+export interface CheckOptions {
+  /** Reads files specs refer to (`weights:`), by project-relative path. Default: none can be read. */
+  readonly readFile?: ReadFile;
+}
+
 /** Runs parse -> validate -> resolve -> infer on one spec. */
-export function checkSource(source: SourceFile): SpecResult {
+export function checkSource(source: SourceFile, options: CheckOptions = {}): SpecResult {
   const parsed = parseSpec(source);
   if (!parsed.value) return { diagnostics: parsed.diagnostics, models: [] };
   const validated = validateSpec(parsed.value);
   if (!validated.value) return { diagnostics: validated.diagnostics, models: [] };
-  const resolved = resolveSpec(validated.value);
+  const resolved = resolveSpec(validated.value, options.readFile);
   if (!resolved.value) return { diagnostics: resolved.diagnostics, models: [] };
   const inferred = inferShapes(resolved.value);
   const models = inferred.value ?? [];
@@ -74,8 +80,8 @@ function duplicateModules(specs: readonly SpecIR[]): Diagnostic[] {
 }
 
 /** Validates and infers every spec; no files are produced. */
-export function check(sources: readonly SourceFile[]): CheckResult {
-  const results = sources.map(checkSource);
+export function check(sources: readonly SourceFile[], options: CheckOptions = {}): CheckResult {
+  const results = sources.map((source) => checkSource(source, options));
   const specs = results.flatMap((r) => (r.spec ? [r.spec] : []));
   return {
     diagnostics: sortDiagnostics([...results.flatMap((r) => r.diagnostics), ...duplicateModules(specs)]),
@@ -85,8 +91,8 @@ export function check(sources: readonly SourceFile[]): CheckResult {
 }
 
 /** Checks every spec and, when none has an error, emits one module per spec. */
-export function compile(sources: readonly SourceFile[]): CompileResult {
-  const result = check(sources);
+export function compile(sources: readonly SourceFile[], options: CheckOptions = {}): CompileResult {
+  const result = check(sources, options);
   if (hasErrors(result.diagnostics)) return { ...result, modules: [] };
   const modules = result.specs.map((spec) => emitModule(spec, result.models.filter((m) => m.file === spec.file)));
   return { ...result, modules };
@@ -99,3 +105,4 @@ export { Locator } from './diagnostics/location.js';
 export { formatText } from './diagnostics/format-text.js';
 export type { EmittedModule } from './emit/emit-module.js';
 export type * from './ir.js';
+export type { ReadFile } from './resolve/values.js';

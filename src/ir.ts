@@ -43,6 +43,19 @@ export interface InputIR {
   readonly span: Span;
 }
 
+/** Initial values of one weight, read from a file named by the spec's `weights:` option. */
+export interface InitialWeight {
+  /** The weight's name (`kernel`, `bias`, ...), or undefined when it is given by position. */
+  readonly name?: string;
+  /** Position in the layer's weights, when given by position. */
+  readonly index: number;
+  readonly shape: readonly number[];
+  readonly values: Float32Array;
+  /** The file, as the spec names it, for messages. */
+  readonly file: string;
+  readonly span: Span;
+}
+
 export interface LayerIR {
   readonly id: string;
   /** True when the spec named the layer; false when netspec generated the id. */
@@ -56,6 +69,8 @@ export interface LayerIR {
   readonly idSpan: Span;
   /** Spans of the option values, by option name, for diagnostics about one option. */
   readonly argSpans: { readonly [option: string]: Span };
+  /** Values from the `weights:` files; checked against the weight shapes by infer. */
+  readonly initialWeights?: readonly InitialWeight[];
 }
 
 export interface OutputIR {
@@ -91,6 +106,8 @@ export interface WeightInfo {
   readonly name: string;
   readonly shape: readonly number[];
   readonly trainable: boolean;
+  /** Initial values from the spec's `weights:` files, when given. */
+  readonly initial?: Float32Array;
 }
 
 export interface LayerShapes {

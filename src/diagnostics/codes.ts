@@ -31,6 +31,7 @@ export const codes = {
   NS3011: { severity: 'error', title: 'default not accepted', help: 'A key under `defaults:` must be an option of some layer type, or a layer type mapping to options.' },
   NS3012: { severity: 'error', title: 'bad identifier', help: 'Model names, param names and ids must start with a letter or _ and use only letters, digits and _.' },
   NS3013: { severity: 'error', title: 'model names clash', help: 'Model names become TypeScript names (buildFoo, FooInputs); rename one of two models whose names differ only in the case of the first letter.' },
+  NS3014: { severity: 'error', title: 'bad weights file', help: 'A weights file must exist beside the spec and hold float arrays: .npy, or JSON nested lists or { shape, data }.' },
 
   NS4001: { severity: 'error', title: 'wrong input rank', help: 'Feed the layer a tensor of the rank it needs, e.g. add a reshape or flatten before it.' },
   NS4002: { severity: 'error', title: 'wrong number of inputs', help: 'Give the layer as many tensors in `from` as it takes.' },
@@ -42,6 +43,8 @@ export const codes = {
   NS4008: { severity: 'error', title: 'invalid transposed convolution', help: 'The combination of strides, dilation, padding and outputPadding is not a valid transposed convolution.' },
   NS4009: { severity: 'error', title: 'option does not fit the input', help: 'The option has the wrong number of entries or a value outside the range the input allows.' },
   NS4010: { severity: 'error', title: 'not supported yet', help: 'netspec does not build this configuration yet; see the features table in README.md.' },
+  NS4011: { severity: 'error', title: 'weights do not fit the layer', help: 'Initial weights must name weights the layer has and match their shapes exactly (Keras layout, e.g. [k..., filters, inChannels] for transposed convolutions).' },
+  NS4012: { severity: 'error', title: 'data format mismatch', help: 'A layer reads the channel axis where the layer before it wrote a spatial axis; give both the same dataFormat.' },
 
   NS9001: { severity: 'error', title: 'cannot read path', help: 'Check that the path exists and is readable.' },
   NS9002: { severity: 'error', title: 'no specs found', help: 'Pass a .yaml file or a folder that contains some.' },

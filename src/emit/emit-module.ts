@@ -61,11 +61,24 @@ function tensorsInterface(name: string, shapes: readonly NamedShape[], docs: str
   };
 }
 
+/** Float32 values as little-endian bytes in base64: compact, exact and the same on every platform. */
+function base64(values: Float32Array): string {
+  const view = new DataView(new ArrayBuffer(values.length * 4));
+  values.forEach((v, i) => view.setFloat32(4 * i, v, true));
+  return Buffer.from(view.buffer).toString('base64');
+}
+
+/** Everything a model's build function imports from netspec/runtime: layer factories and helpers. */
+function runtimeImports(m: ModelShapes): string[] {
+  const factories = m.layers.map(factoryOf).filter((f) => f.source === 'runtime').map((f) => f.name);
+  const helpers = m.layers.some((l) => l.weights.some((w) => w.initial)) ? ['setInitialWeights', 'tensorFromBase64'] : [];
+  return [...factories, ...helpers];
+}
+
 /** `buildFoo()`: the tfjs functional model, one `const` per input and layer, named by spec id. */
 function buildFunction(m: ModelShapes, file: string): FunctionDeclarationStructure {
   const { model } = m;
-  const imported = m.layers.map(factoryOf).filter((f) => f.source === 'runtime').map((f) => f.name);
-  const names = variableNames([...model.inputs.map((i) => i.id), ...model.layers.map((l) => l.id)], imported);
+  const names = variableNames([...model.inputs.map((i) => i.id), ...model.layers.map((l) => l.id)], runtimeImports(m));
   const statements: (StatementStructures | WriterFunction)[] = [];
   for (const input of model.inputs) {
     const config: Record<string, Code> = { name: input.id };
@@ -89,11 +102,25 @@ function buildFunction(m: ModelShapes, file: string): FunctionDeclarationStructu
       }),
     );
   }
-  statements.push((w) => {
-    w.write('return ');
-    writeCode(w, new Call('tf.model', [{ name: model.name, inputs: model.inputs.map((i) => new Ident(names.get(i.id)!)), outputs: m.outputs.map((o) => new Ident(names.get(o.name)!)) }]));
-    w.write(';');
-  });
+  const built = new Call('tf.model', [{ name: model.name, inputs: model.inputs.map((i) => new Ident(names.get(i.id)!)), outputs: m.outputs.map((o) => new Ident(names.get(o.name)!)) }]);
+  const initialized = m.layers.filter((l) => l.weights.some((w) => w.initial));
+  if (initialized.length === 0) {
+    statements.push((w) => {
+      w.write('return ');
+      writeCode(w, built);
+      w.write(';');
+    });
+  } else {
+    statements.push(constStatement('model', writer(built)));
+    for (const l of initialized) {
+      const values = Object.fromEntries(l.weights.filter((w) => w.initial).map((w) => [w.name, new Call('tensorFromBase64', [base64(w.initial!), w.shape as Code])]));
+      statements.push((w) => {
+        writeCode(w, new Call('setInitialWeights', [new Call('model.getLayer', [l.layer.id]), values]));
+        w.write(';');
+      });
+    }
+    statements.push((w) => w.write('return model;'));
+  }
   const { trainable, nonTrainable } = m.params;
   return {
     kind: StructureKind.Function,
@@ -158,7 +185,7 @@ export function emitModule(spec: SpecIR, models: readonly ModelShapes[]): Emitte
     useInMemoryFileSystem: true,
     manipulationSettings: { indentationText: IndentationText.TwoSpaces, newLineKind: NewLineKind.LineFeed, quoteKind: QuoteKind.Single, useTrailingCommas: true },
   });
-  const runtimeNames = [...new Set(models.flatMap((m) => m.layers.map((l) => factoryOf(l)).filter((f) => f.source === 'runtime').map((f) => f.name)))].sort();
+  const runtimeNames = [...new Set(models.flatMap(runtimeImports))].sort();
   const imports: ImportDeclarationStructure[] = [{ kind: StructureKind.ImportDeclaration, namespaceImport: 'tf', moduleSpecifier: '@tensorflow/tfjs' }];
   if (runtimeNames.length > 0) imports.push({ kind: StructureKind.ImportDeclaration, namedImports: runtimeNames, moduleSpecifier: 'netspec/runtime' });
   const file = project.createSourceFile(`${spec.name}.ts`, {

@@ -136,7 +136,6 @@ export function typedConfig(config: Record<string, Code>): Record<string, Code> 
 export function unsupportedOption(shapes: LayerShapes): { option: string; message: string } | undefined {
   const { layer } = shapes;
   const native = factoryOf(shapes).source === 'tf';
-  if (layer.args['weights'] !== undefined) return { option: 'weights', message: `'weights' (initial values from a file) is not supported yet` };
   if (layer.args['activityRegularizer'] !== undefined && native) {
     return { option: 'activityRegularizer', message: `activityRegularizer on ${layer.type} is not supported yet (tfjs throws on it)` };
   }

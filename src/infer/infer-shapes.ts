@@ -1,6 +1,8 @@
 import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import { showShape } from '../diagnostics/describe.js';
-import type { Dim, LayerShapes, ModelIR, ModelShapes, NamedShape, Shape, SpecIR, WeightInfo } from '../ir.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import type { Dim, LayerIR, LayerShapes, ModelIR, ModelShapes, NamedShape, Shape, SpecIR, WeightInfo } from '../ir.js';
+import { layoutOf } from './layout.js';
 import { elementCount, type Received, type RuleContext } from './rule.js';
 import { rules } from './rules.js';
 
@@ -26,6 +28,37 @@ function checkKerasInputArgs(ctx: RuleContext, diagnostics: Diagnostic[]): void 
       );
     }
   }
+}
+
+/**
+ * Attaches the values of the spec's `weights:` files to the weights they
+ * name; a file that names no weight or has the wrong shape is reported and left out.
+ */
+function withInitialValues(layer: LayerIR, weights: readonly WeightInfo[], diagnostics: Diagnostic[]): readonly WeightInfo[] {
+  if (!layer.initialWeights) return weights;
+  const names = weights.map((w) => w.name);
+  const result = [...weights];
+  for (const given of layer.initialWeights) {
+    const at = given.name !== undefined ? names.indexOf(given.name) : given.index;
+    const target = weights[at];
+    if (!target) {
+      const has = weights.length === 0 ? 'has no weights' : `has ${weights.length} weight${weights.length === 1 ? '' : 's'}: ${names.join(', ')}`;
+      const what = given.name !== undefined ? `no weight '${given.name}'` : `no weight #${given.index + 1}`;
+      const hint = given.name !== undefined ? didYouMean(given.name, names) : undefined;
+      diagnostics.push(diagnostic('NS4011', given.span, `layer '${layer.id}' has ${what} for '${given.file}'; it ${has}`, hint ? { fix: hint } : {}));
+      continue;
+    }
+    if (given.shape.length !== target.shape.length || given.shape.some((d, a) => d !== target.shape[a])) {
+      diagnostics.push(
+        diagnostic('NS4011', given.span, `'${given.file}' gives ${target.name} of layer '${layer.id}' the shape [${given.shape.join(', ')}]; the layer's ${target.name} is [${target.shape.join(', ')}]`, {
+          ...(target.name === 'kernel' && layer.type.endsWith('Transpose') ? { fix: 'transposed-convolution kernels are laid out [k..., filters, inChannels] (Keras/tfjs)' } : {}),
+        }),
+      );
+      continue;
+    }
+    result[at] = { ...target, initial: given.values };
+  }
+  return result;
 }
 
 function count(weights: readonly WeightInfo[], trainable: boolean): number {
@@ -58,10 +91,12 @@ export function inferModel(file: string, model: ModelIR): Result<ModelShapes> {
     const out = rule(ctx);
     if (!out) continue;
     checkKerasInputArgs(ctx, diagnostics);
+    const initialized = withInitialValues(layer, out.weights, diagnostics);
     const frozen = layer.args['trainable'] === false;
-    const weights = frozen ? out.weights.map((w) => ({ ...w, trainable: false })) : out.weights;
+    const weights = frozen ? initialized.map((w) => ({ ...w, trainable: false })) : initialized;
     layers.push({ layer, inputShapes: ctx.inputs.map((i) => i.shape), outputShape: out.outputShape, weights, macs: out.macs });
-    known.set(layer.id, { shape: out.outputShape, id: layer.id, span: layer.idSpan });
+    const layout = layoutOf(layer, ctx.inputs, diagnostics);
+    known.set(layer.id, { shape: out.outputShape, id: layer.id, span: layer.idSpan, ...(layout ? { layout } : {}) });
   }
 
   const outputs: NamedShape[] = [];

@@ -10,6 +10,15 @@ export interface Received {
   readonly id: string;
   /** Where that input or layer is defined. */
   readonly span: Span;
+  /** The channel layout, when a spatial layer laid it out (see layout.ts). */
+  readonly layout?: Layout;
+}
+
+/** A channel layout and the layer that laid it out. */
+export interface Layout {
+  readonly format: DataFormat;
+  readonly id: string;
+  readonly span: Span;
 }
 
 /** What a shape rule works with; `error` locates at an option when one is named. */

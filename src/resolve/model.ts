@@ -1,18 +1,20 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import type { Args, InputIR, LayerIR, ModelIR, OutputIR, Ref, Shape, Span, Value } from '../ir.js';
+import type { Args, InitialWeight, InputIR, LayerIR, ModelIR, OutputIR, Ref, Shape, Span, Value } from '../ir.js';
 import { spanAt, type PathSegment } from '../parse/parse-spec.js';
 import { idGenerator, isIdentifier } from './ids.js';
+import { readInitialWeights } from './initial-weights.js';
 import { pointerOf, resolveValue, type ResolveContext, type Scope } from './values.js';
 
 type Data = Record<string, unknown>;
 
 /** Options that are layer wiring, not layer arguments. */
-const wiring = new Set(['type', 'id', 'name', 'from']);
+const wiring = new Set(['type', 'id', 'name', 'from', 'weights']);
 
 /** A layer before ids and `from` are settled. */
 interface PendingLayer {
   readonly type: string;
+  readonly initialWeights?: readonly InitialWeight[];
   readonly id?: Ref;
   readonly from?: readonly Ref[];
   readonly args: Args;
@@ -73,6 +75,12 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
       argSpans[option] = spanAt(ctx.spec, defaultPath);
     }
   }
+  let initialWeights: InitialWeight[] | undefined;
+  if (raw['weights'] !== undefined) {
+    argSpans['weights'] = spanAt(ctx.spec, [...path, 'weights']);
+    initialWeights = readInitialWeights(ctx, raw['weights'], [...path, 'weights']);
+    if (!initialWeights) ok = false;
+  }
   const span = spanAt(ctx.spec, path);
   const typeSpan = spanAt(ctx.spec, [...path, 'type']);
   let id: Ref | undefined;
@@ -88,7 +96,7 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   }
   const from = raw['from'] === undefined ? undefined : refsOf(ctx, raw['from'], [...path, 'from']);
   if (!ok) return undefined;
-  return { type, ...(id ? { id } : {}), ...(from ? { from } : {}), args, argSpans, span, typeSpan };
+  return { type, ...(id ? { id } : {}), ...(from ? { from } : {}), ...(initialWeights ? { initialWeights } : {}), args, argSpans, span, typeSpan };
 }
 
 function defaultsData(ctx: ResolveContext, path: readonly PathSegment[]): unknown {
@@ -169,7 +177,10 @@ export function resolveModel(
         ok = false;
       }
     }
-    if (ok) layers.push({ id: layerIds[i]!, explicitId: p.id !== undefined, type: p.type, args: p.args, from, span: p.span, idSpan: p.id?.span ?? p.typeSpan, argSpans: p.argSpans });
+    if (ok) {
+      const { type, args, span, argSpans, initialWeights } = p;
+      layers.push({ id: layerIds[i]!, explicitId: p.id !== undefined, type, args, from, span, idSpan: p.id?.span ?? p.typeSpan, argSpans, ...(initialWeights ? { initialWeights } : {}) });
+    }
   });
 
   const outputs: OutputIR[] = [];

@@ -5,7 +5,7 @@ import { spanAt } from '../parse/parse-spec.js';
 import type { ValidatedSpec } from '../validate/validate-spec.js';
 import { isIdentifier } from './ids.js';
 import { resolveModel } from './model.js';
-import { evaluateAt, scopeOf, type ResolveContext } from './values.js';
+import { evaluateAt, scopeOf, type ReadFile, type ResolveContext } from './values.js';
 
 type Data = Record<string, unknown>;
 
@@ -40,9 +40,9 @@ function unique(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 }
 
 /** Params, expressions, defaults, ids and `from` graphs: the spec as IR. */
-export function resolveSpec(validated: ValidatedSpec): Result<SpecIR> {
+export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () => undefined): Result<SpecIR> {
   const spec = validated.parsed;
-  const ctx: ResolveContext = { spec, slots: validated.exprSlots, diagnostics: [] };
+  const ctx: ResolveContext = { spec, slots: validated.exprSlots, diagnostics: [], readFile };
   const data = spec.data as Data;
   const params = resolveParams(ctx, (data['params'] as Data | undefined) ?? {});
   const scope = scopeOf(params);

@@ -28,7 +28,12 @@ export interface ResolveContext {
   readonly spec: ParsedSpec;
   readonly slots: ReadonlyMap<string, ExprSlot>;
   readonly diagnostics: Diagnostic[];
+  /** Reads a file the spec refers to (weights), by project-relative path; supplied by the CLI. */
+  readonly readFile: ReadFile;
 }
+
+/** How the library reads files a spec refers to; undefined when the file cannot be read. */
+export type ReadFile = (path: string) => Uint8Array | undefined;
 
 export function pointerOf(path: readonly PathSegment[]): string {
   return path.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');

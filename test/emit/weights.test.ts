@@ -1,0 +1,190 @@
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { Locator } from '../../src/diagnostics/location.js';
+import { compile, type ReadFile } from '../../src/index.js';
+import { arrayFromJson, decodeNpy } from '../../src/resolve/array-file.js';
+import { convTransposeRef, lcg, randomArray, type NdArray } from '../reference/conv-transpose.js';
+import { root } from '../helpers/gallery.js';
+
+/** A .npy file written here, byte by byte, from the format description (numpy.lib.format). */
+function npy(shape: readonly number[], values: readonly number[], descr = '<f4', version = 1, fortran = false): Uint8Array {
+  let header = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${shape.length === 1 ? `${shape[0]},` : shape.join(', ')}), }`;
+  const prefix = version === 1 ? 10 : 12;
+  header += ' '.repeat((64 - ((prefix + header.length + 1) % 64)) % 64) + '\n';
+  const size = Number(descr.slice(2));
+  const body = new DataView(new ArrayBuffer(values.length * size));
+  const little = descr[0] !== '>';
+  values.forEach((v, i) => {
+    const kind = descr[1];
+    if (kind === 'f' && size === 4) body.setFloat32(i * size, v, little);
+    else if (kind === 'f' && size === 8) body.setFloat64(i * size, v, little);
+    else if (kind === 'i' && size === 4) body.setInt32(i * size, v, little);
+    else if (kind === 'u' && size === 1) body.setUint8(i, v);
+    else throw new Error(`test helper cannot write ${descr}`);
+  });
+  const head = new Uint8Array(prefix + header.length);
+  head.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]);
+  const lengths = new DataView(head.buffer);
+  if (version === 1) lengths.setUint16(8, header.length, true);
+  else lengths.setUint32(8, header.length, true);
+  head.set(new TextEncoder().encode(header), prefix);
+  const out = new Uint8Array(head.length + body.byteLength);
+  out.set(head);
+  out.set(new Uint8Array(body.buffer), head.length);
+  return out;
+}
+
+describe('decodeNpy', () => {
+  const cases: [string, { given: Uint8Array; want: { shape: number[]; values: number[] } | string }][] = [
+    ['float32, version 1', { given: npy([2, 3], [1, 2, 3, 4, 5, 6]), want: { shape: [2, 3], values: [1, 2, 3, 4, 5, 6] } }],
+    ['float32, version 2 header', { given: npy([2], [0.5, -0.5], '<f4', 2), want: { shape: [2], values: [0.5, -0.5] } }],
+    ['big-endian float32', { given: npy([2], [1.5, -2], '>f4'), want: { shape: [2], values: [1.5, -2] } }],
+    ['float64 is narrowed to float32', { given: npy([1, 2], [0.1, 0.2], '<f8'), want: { shape: [1, 2], values: [Math.fround(0.1), Math.fround(0.2)] } }],
+    ['int32', { given: npy([3], [-1, 0, 7], '<i4'), want: { shape: [3], values: [-1, 0, 7] } }],
+    ['uint8', { given: npy([2], [0, 255], '|u1'), want: { shape: [2], values: [0, 255] } }],
+    ['a scalar shape ()', { given: npy([], [3]), want: { shape: [], values: [3] } }],
+    ['not a .npy file', { given: new TextEncoder().encode('{"kernel": []}'), want: 'not a .npy file' }],
+    ['Fortran order', { given: npy([2, 2], [1, 2, 3, 4], '<f4', 1, true), want: 'Fortran order' }],
+    ['truncated data', { given: npy([4], [1, 2, 3, 4]).slice(0, -4), want: 'truncated' }],
+    ['unsupported dtype', { given: npy([1], [1]).map((b, i, a) => (i > 10 && a[i - 1] === 0x3c && b === 0x66 ? 0x63 : b)), want: "unsupported .npy dtype '<c4'" }],
+  ];
+  test.each(cases)('%s', (_, { given, want }) => {
+    const decoded = decodeNpy(given);
+    if (typeof want === 'string') expect('error' in decoded && decoded.error).toContain(want);
+    else expect('value' in decoded && { shape: [...decoded.value.shape], values: [...decoded.value.values] }).toEqual(want);
+  });
+});
+
+describe('arrayFromJson', () => {
+  const cases: [string, { given: unknown; want: { shape: number[]; values: number[] } | string }][] = [
+    ['nested lists', { given: [[1, 2], [3, 4], [5, 6]], want: { shape: [3, 2], values: [1, 2, 3, 4, 5, 6] } }],
+    ['a flat list', { given: [1, 2, 3], want: { shape: [3], values: [1, 2, 3] } }],
+    ['{ shape, data }', { given: { shape: [2, 1, 2], data: [1, 2, 3, 4] }, want: { shape: [2, 1, 2], values: [1, 2, 3, 4] } }],
+    ['ragged lists', { given: [[1, 2], [3]], want: 'regular array' }],
+    ['a string inside', { given: [[1, 'a']], want: 'regular array' }],
+    ['data of the wrong length', { given: { shape: [2, 2], data: [1, 2, 3] }, want: 'must hold 4 numbers' }],
+    ['a bare number', { given: 3, want: 'regular array' }],
+  ];
+  test.each(cases)('%s', (_, { given, want }) => {
+    const decoded = arrayFromJson(given);
+    if (typeof want === 'string') expect('error' in decoded && decoded.error).toContain(want);
+    else expect('value' in decoded && { shape: [...decoded.value.shape], values: [...decoded.value.values] }).toEqual(want);
+  });
+});
+
+const base = `netspec: 1
+models:
+  m:
+    inputs: { x: [3, 2] }
+    layers:
+      - { type: conv1dTranspose, id: up, filters: 2, kernelSize: 2, strides: 2, WEIGHTS }
+      - { type: activation, activation: relu }
+`;
+
+function files(entries: Record<string, Uint8Array | string>): ReadFile {
+  return (path) => {
+    const found = entries[path];
+    return typeof found === 'string' ? new TextEncoder().encode(found) : found;
+  };
+}
+
+const kernel = npy([2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]);
+
+/** Each way a weights file can be wrong: one located diagnostic. */
+const bad: [string, { weights: string; files: Record<string, Uint8Array | string>; want: [code: string, message: string, at: string] }][] = [
+  ['a missing file', { weights: 'weights: k.npy', files: {}, want: ['NS3014', "cannot read weights file 'specs/k.npy'", '6:90'] }],
+  ['neither .npy nor .json', { weights: 'weights: k.csv', files: { 'specs/k.csv': '1,2' }, want: ['NS3014', "weights file 'k.csv' must be a .npy or a .json file", '6:90'] }],
+  ['bad JSON', { weights: 'weights: w.json', files: { 'specs/w.json': '{ kernel: ' }, want: ['NS3014', "weights file 'w.json' is not valid JSON", '6:90'] }],
+  ['a ragged JSON weight', { weights: 'weights: w.json', files: { 'specs/w.json': '{ "kernel": [[1, 2], [3]] }' }, want: ['NS3014', "weights file 'w.json' (weight 'kernel'): expected nested lists", '6:90'] }],
+  ['a broken .npy', { weights: 'weights: k.npy', files: { 'specs/k.npy': kernel.slice(0, -8) }, want: ['NS3014', "weights file 'k.npy': the .npy file is truncated", '6:90'] }],
+  ['a misspelled weight name', { weights: 'weights: { kernal: k.npy }', files: { 'specs/k.npy': kernel }, want: ['NS4011', "layer 'up' has no weight 'kernal' for 'k.npy'; it has 2 weights: kernel, bias", '6:100'] }],
+  ['more weights than the layer has', { weights: 'weights: w.json', files: { 'specs/w.json': '[[[[1, 2], [3, 4]], [[5, 6], [7, 8]]], [0, 0], [2]]' }, want: ['NS4011', "layer 'up' has no weight #3 for 'w.json'", '6:90'] }],
+  ['the wrong kernel layout', { weights: 'weights: k.npy', files: { 'specs/k.npy': npy([2, 2, 1, 2], new Array(8).fill(0)) }, want: ['NS4011', "'k.npy' gives kernel of layer 'up' the shape [2, 2, 1, 2]; the layer's kernel is [2, 2, 2]", '6:90'] }],
+];
+
+describe('weights files that do not fit', () => {
+  test.each(bad)('%s', (_, { weights, files: entries, want }) => {
+    const text = base.replace('WEIGHTS', weights);
+    const result = compile([{ path: 'specs/a.yaml', text }], { readFile: files(entries) });
+    const locator = new Locator(new Map([['specs/a.yaml', text]]));
+    const found = result.diagnostics.map((d) => {
+      const at = locator.locate(d.span!);
+      return [d.code, d.message, `${at.line}:${at.column}`];
+    });
+    expect(found).toHaveLength(1);
+    expect(found[0]![0]).toBe(want[0]);
+    expect(found[0]![1]).toContain(want[1]);
+    expect(found[0]![2]).toBe(want[2]);
+    expect(result.modules).toEqual([]);
+  });
+
+  test('a layer without weights', () => {
+    const text = base.replace('WEIGHTS', 'useBias: false').replace('activation: relu }', 'activation: relu, weights: k.npy }');
+    const result = compile([{ path: 'specs/a.yaml', text }], { readFile: files({ 'specs/k.npy': kernel }) });
+    expect(result.diagnostics.map((d) => d.message)).toEqual(["layer 'activation_1' has no weight #1 for 'k.npy'; it has no weights"]);
+  });
+});
+
+/** The fixture spec, its weight files and the generated module committed beside them. */
+const fixtureDir = join(root, 'test/fixtures/weights');
+const specPath = 'test/fixtures/weights/decoder.yaml';
+const readFromRoot: ReadFile = (path) => {
+  try {
+    return readFileSync(join(root, path));
+  } catch {
+    return undefined;
+  }
+};
+const fixture = compile([{ path: specPath, text: readFileSync(join(root, specPath), 'utf8') }], { readFile: readFromRoot });
+
+function fileArray(name: string): NdArray {
+  const bytes = readFileSync(join(fixtureDir, name));
+  const decoded = name.endsWith('.npy') ? decodeNpy(bytes) : arrayFromJson(JSON.parse(bytes.toString('utf8')));
+  if (!('value' in decoded)) throw new Error(decoded.error);
+  return { shape: decoded.value.shape, data: Float64Array.from(decoded.value.values) };
+}
+
+function jsonWeight(file: string, key: string | number): NdArray {
+  const json = JSON.parse(readFileSync(join(fixtureDir, file), 'utf8')) as Record<string, unknown>;
+  const decoded = arrayFromJson(json[key]);
+  if (!('value' in decoded)) throw new Error(decoded.error);
+  return { shape: decoded.value.shape, data: Float64Array.from(decoded.value.values) };
+}
+
+describe('a spec with weights files compiles to a module that starts from them', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  test('the generated module is the committed one', () => {
+    expect(fixture.diagnostics).toEqual([]);
+    const golden = join(fixtureDir, 'decoder.ts');
+    if (process.env['NETSPEC_UPDATE_FIXTURES'] === '1') writeFileSync(golden, fixture.modules[0]!.text);
+    expect(fixture.modules[0]!.text).toBe(readFileSync(golden, 'utf8'));
+  });
+
+  test('every layer starts from the file values, and predict computes with them', async () => {
+    const { buildDecoder } = await import('../fixtures/weights/decoder.js');
+    const model = buildDecoder();
+    const value = (id: string, i: number) => Array.from(model.getLayer(id).getWeights()[i]!.dataSync());
+    const up = { kernel: jsonWeight('up.json', 'kernel'), bias: jsonWeight('up.json', 'bias') };
+    const out = { kernel: fileArray('out-kernel.npy'), bias: fileArray('out-bias.npy') };
+    const head = { kernel: jsonWeight('head.json', 0), bias: jsonWeight('head.json', 1) };
+    const f32 = (a: NdArray) => Array.from(Float32Array.from(a.data));
+    expect([value('up', 0), value('up', 1), value('out', 0), value('out', 1), value('head', 0), value('head', 1)]).toEqual(
+      [up.kernel, up.bias, out.kernel, out.bias, head.kernel, head.bias].map(f32),
+    );
+
+    const x = randomArray([2, 3, 4], lcg(7));
+    const h = convTransposeRef(x, up.kernel, up.bias, { strides: [2], dilation: [1], padding: 'same' });
+    const y = convTransposeRef(h, out.kernel, out.bias, { strides: [2], dilation: [1], padding: 'valid', outputPadding: [1] });
+    const steps = y.shape[1]!;
+    const want: number[] = [];
+    for (let b = 0; b < 2; b++) for (let t = 0; t < steps; t++) for (let u = 0; u < 2; u++) want.push(y.data[b * steps + t]! * head.kernel.data[u]! + head.bias.data[u]!);
+    const got = Array.from((model.predict(tf.tensor(Array.from(x.data), [2, 3, 4])) as tf.Tensor).dataSync());
+    expect(got.length).toBe(want.length);
+    got.forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 4));
+  });
+});
