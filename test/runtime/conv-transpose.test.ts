@@ -162,7 +162,7 @@ function compareForward(c: Case): number {
 // ---------------------------------------------------------------- the grid
 
 const RANKS = [1, 2, 3] as const;
-const KERNELS = [1, 2, 3, 4];
+const KERNELS = [1, 2, 3, 4, 5];
 const STRIDES = [1, 2, 3];
 const FORMATS: readonly DataFormat[] = ['channelsLast', 'channelsFirst'];
 const ACTIVATIONS: readonly RefActivation[] = ['linear', 'relu', 'tanh', 'sigmoid', 'elu'];
