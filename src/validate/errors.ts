@@ -102,6 +102,25 @@ function expectations(errors: readonly ErrorObject[]): string[] {
   return [...new Set(words)];
 }
 
+/** `tf.nn.conv_transpose` names for the data formats. */
+const tfNames: Readonly<Record<string, string>> = {
+  NWC: 'channelsLast',
+  NHWC: 'channelsLast',
+  NDHWC: 'channelsLast',
+  NCW: 'channelsFirst',
+  NCHW: 'channelsFirst',
+  NCDHW: 'channelsFirst',
+};
+
+/** `strides: [1, 2, 2, 1]` is the `tf.nn` form, with the batch and channel axes; netspec lists the spatial axes only. */
+function withoutBatchAndChannels(errors: readonly ErrorObject[], value: unknown): string | undefined {
+  const tooLong = errors.find((e) => e.keyword === 'maxItems');
+  if (!tooLong || !Array.isArray(value)) return undefined;
+  const axes = (tooLong.parentSchema as SchemaObject)['maxItems'] as number;
+  if (value.length !== axes + 2 || value[0] !== 1 || value[value.length - 1] !== 1) return undefined;
+  return `this looks like the tf.nn form with batch and channel entries; write the spatial entries only: ${show(value.slice(1, -1))}`;
+}
+
 const structural = new Set(['if', 'then', 'else', 'anyOf', 'oneOf', 'allOf', 'not']);
 
 /**
@@ -170,11 +189,11 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
       continue;
     }
     const enums = shallow.filter((e) => e.keyword === 'enum').flatMap((e) => (e.params['allowedValues'] as unknown[]).map(String));
-    const hint = typeof value === 'string' && enums.length > 0 ? closest(value, enums) : undefined;
+    const alias = typeof value === 'string' ? tfNames[value] : undefined;
+    const hint = typeof value === 'string' && enums.length > 0 ? (alias && enums.includes(alias) ? alias : closest(value, enums)) : undefined;
     const code = enums.length > 0 && typeof value === 'string' ? 'NS2005' : 'NS2001';
-    diagnostics.push(
-      diagnostic(code, spanAt(spec, path), `${subject(data, path)} must be ${oneOf(expectations(shallow), false)}; received ${show(value)}`, hint ? { fix: `did you mean '${hint}'?` } : {}),
-    );
+    const fix = hint ? `did you mean '${hint}'?` : withoutBatchAndChannels(shallow, value);
+    diagnostics.push(diagnostic(code, spanAt(spec, path), `${subject(data, path)} must be ${oneOf(expectations(shallow), false)}; received ${show(value)}`, fix ? { fix } : {}));
   }
   return diagnostics;
 }

@@ -368,3 +368,17 @@ describe('validateSpec: exprSlots, where expressions may stand', () => {
     expect(v!.exprSlots.get(`${L}/0/padding`)).toBeUndefined();
   });
 });
+
+describe('tf.nn.conv_transpose spellings get a fix in netspec terms', () => {
+  const layer = (options: string) => ['netspec: 1', 'models:', '  m:', '    inputs: { x: [2, 2, 3] }', '    layers:', `      - { type: conv2dTranspose, filters: 2, kernelSize: 2, ${options} }`, ''].join('\n');
+  const cases: [string, { given: string; want: string }][] = [
+    ['NHWC', { given: layer('dataFormat: NHWC'), want: "did you mean 'channelsLast'?" }],
+    ['NCHW', { given: layer('dataFormat: NCHW'), want: "did you mean 'channelsFirst'?" }],
+    ['strides with batch and channel entries', { given: layer('strides: [1, 2, 2, 1]'), want: 'this looks like the tf.nn form with batch and channel entries; write the spatial entries only: [2, 2]' }],
+    ['dilations with batch and channel entries', { given: layer('dilationRate: [1, 2, 2, 1]'), want: 'this looks like the tf.nn form with batch and channel entries; write the spatial entries only: [2, 2]' }],
+  ];
+  test.each(cases)('%s', (_, { given, want }) => {
+    const parsed = parseSpec({ path: 'a.yaml', text: given }).value!;
+    expect(validateSpec(parsed).diagnostics.map((d) => d.fix)).toEqual([want]);
+  });
+});
