@@ -8,3 +8,13 @@ export { ConvTranspose, conv1dTranspose, conv2dTranspose, conv3dTranspose, type 
 export { Cropping, UpSampling, ZeroPadding, cropping1d, cropping2d, cropping3d, upSampling1d, upSampling3d, zeroPadding1d, zeroPadding3d } from './resample.js';
 export { setInitialWeights, tensorFromBase64 } from './initial-weights.js';
 export type { ConstraintDescriptor, InitializerDescriptor, RegularizerDescriptor } from './descriptors.js';
+export { withConstraints } from './constraints.js';
+export { withActivityRegularizer } from './activity.js';
+export {
+  BatchNormalization,
+  LayerNormalization,
+  batchNormalization,
+  layerNormalization,
+  type BatchNormalizationArgs,
+  type LayerNormalizationArgs,
+} from './normalization.js';
