@@ -15,7 +15,7 @@ import {
 import { showShape } from '../diagnostics/describe.js';
 import type { ModelShapes, NamedShape, SpecIR } from '../ir.js';
 import { Call, Ident, writeCode, type Code } from './code.js';
-import { factoryOf, layerConfig, typedConfig } from './layer-call.js';
+import { activityRegularizerOf, factoryOf, hasConstraints, layerConfig, typedConfig } from './layer-call.js';
 import { grouped, pascal, variableNames } from './names.js';
 
 /** A generated file: its path relative to the output folder, and its text. */
@@ -71,7 +71,11 @@ function base64(values: Float32Array): string {
 /** Everything a model's build function imports from netspec/runtime: layer factories and helpers. */
 function runtimeImports(m: ModelShapes): string[] {
   const factories = m.layers.map(factoryOf).filter((f) => f.source === 'runtime').map((f) => f.name);
-  const helpers = m.layers.some((l) => l.weights.some((w) => w.initial)) ? ['setInitialWeights', 'tensorFromBase64'] : [];
+  const helpers = [
+    ...(m.layers.some((l) => l.weights.some((w) => w.initial)) ? ['setInitialWeights', 'tensorFromBase64'] : []),
+    ...(m.layers.some((l) => activityRegularizerOf(l) !== undefined) ? ['withActivityRegularizer'] : []),
+    ...(hasConstraints(m.layers) ? ['withConstraints'] : []),
+  ];
   return [...factories, ...helpers];
 }
 
@@ -93,16 +97,20 @@ function buildFunction(m: ModelShapes, file: string): FunctionDeclarationStructu
     const callee = factory.source === 'tf' ? `tf.layers.${factory.name}` : factory.name;
     const from = layer.from.map((r) => new Ident(names.get(r.id)!));
     const argument: Code = from.length === 1 ? from[0]! : from;
+    const created = new Call(callee, [typedConfig(layerConfig(shapes, factory))]);
+    const activity = activityRegularizerOf(shapes);
     statements.push(
       constStatement(names.get(layer.id)!, (w) => {
-        writeCode(w, new Call(callee, [typedConfig(layerConfig(shapes, factory))]));
+        writeCode(w, activity === undefined ? created : new Call('withActivityRegularizer', [created, activity as Code]));
         w.write('.apply(');
         writeCode(w, argument);
         w.write(') as tf.SymbolicTensor');
       }),
     );
   }
-  const built = new Call('tf.model', [{ name: model.name, inputs: model.inputs.map((i) => new Ident(names.get(i.id)!)), outputs: m.outputs.map((o) => new Ident(names.get(o.name)!)) }]);
+  const graph = new Call('tf.model', [{ name: model.name, inputs: model.inputs.map((i) => new Ident(names.get(i.id)!)), outputs: m.outputs.map((o) => new Ident(names.get(o.name)!)) }]);
+  // tfjs never applies constraints during fit; withConstraints does, after every optimizer step.
+  const built = hasConstraints(m.layers) ? new Call('withConstraints', [graph]) : graph;
   const initialized = m.layers.filter((l) => l.weights.some((w) => w.initial));
   if (initialized.length === 0) {
     statements.push((w) => {

@@ -6,6 +6,8 @@ export interface LayerFactory {
   readonly source: 'tf' | 'runtime';
   /** `tf.layers.<name>` or a named import from netspec/runtime. */
   readonly name: string;
+  /** How it takes initializers, regularizers and constraints: tfjs objects, or the spec's plain JSON. */
+  readonly options: 'tfjs' | 'json';
 }
 
 /** Spec options that are static assertions or wiring only; they never reach tfjs. */
@@ -36,6 +38,23 @@ function nativeCropping2dIsExact(shapes: LayerShapes): boolean {
   return shapes.inputShapes[0]!.slice(1).every((d) => d !== null);
 }
 
+/**
+ * tfjs' batchNormalization is right only over the last axis of a rank 2-4
+ * tensor, with center and scale on (else it cannot train), and keeps
+ * updating its moving statistics when frozen (Keras does not).
+ */
+function nativeBatchNormalizationIsExact(shapes: LayerShapes): boolean {
+  const { args } = shapes.layer;
+  const rank = shapes.inputShapes[0]!.length;
+  const axis = (args['axis'] as number | undefined) ?? -1;
+  return rank <= 4 && (axis === -1 || axis === rank - 1) && args['center'] !== false && args['scale'] !== false && args['trainable'] !== false;
+}
+
+/** tfjs' layerNormalization throws on rank 5 and up. */
+function nativeLayerNormalizationIsExact(shapes: LayerShapes): boolean {
+  return shapes.inputShapes[0]!.length <= 4;
+}
+
 /** Chooses, statically, which implementation builds a layer. */
 export function factoryOf(shapes: LayerShapes): LayerFactory {
   const { layer } = shapes;
@@ -44,9 +63,13 @@ export function factoryOf(shapes: LayerShapes): LayerFactory {
     (layer.type === 'conv2dTranspose' && !nativeConv2dTransposeIsExact(layer)) ||
     (layer.type === 'cropping2d' && !nativeCropping2dIsExact(shapes))
   ) {
-    return { source: 'runtime', name: layer.type };
+    return { source: 'runtime', name: layer.type, options: 'json' };
   }
-  return { source: 'tf', name: tfjsNames[layer.type] ?? layer.type };
+  // The runtime normalizations subclass tfjs' own and take the same options.
+  if ((layer.type === 'batchNormalization' && !nativeBatchNormalizationIsExact(shapes)) || (layer.type === 'layerNormalization' && !nativeLayerNormalizationIsExact(shapes))) {
+    return { source: 'runtime', name: layer.type, options: 'tfjs' };
+  }
+  return { source: 'tf', name: tfjsNames[layer.type] ?? layer.type, options: 'tfjs' };
 }
 
 function initializerCall(value: Value): Code {
@@ -113,9 +136,11 @@ export function layerConfig(shapes: LayerShapes, factory: LayerFactory): Record<
   const config: Record<string, Code> = { name: layer.id };
   for (const [option, value] of Object.entries(layer.args)) {
     if (compileTimeOnly.has(option)) continue;
-    config[option] = factory.source === 'tf' ? nativeOption(layer.type, option, value) : (value as Code);
+    // tfjs layers throw on their own activityRegularizer: withActivityRegularizer (see activityRegularizerOf) adds it.
+    if (option === 'activityRegularizer' && factory.source === 'tf') continue;
+    config[option] = factory.options === 'tfjs' ? nativeOption(layer.type, option, value) : (value as Code);
   }
-  if (factory.source === 'tf') nativeAdjustments(shapes, config);
+  if (factory.options === 'tfjs') nativeAdjustments(shapes, config);
   return config;
 }
 
@@ -129,16 +154,22 @@ export function typedConfig(config: Record<string, Code>): Record<string, Code> 
   return Array.isArray(noise) && noise.includes(null) ? { ...config, noiseShape: new Cast(noise, 'number[]') } : config;
 }
 
+/** The activity regularizer a native layer gets from the runtime's withActivityRegularizer, as the spec wrote it. */
+export function activityRegularizerOf(shapes: LayerShapes): Value | undefined {
+  return factoryOf(shapes).source === 'tf' ? shapes.layer.args['activityRegularizer'] : undefined;
+}
+
+/** Whether any weight of the model has a constraint, which only the runtime's withConstraints applies during fit. */
+export function hasConstraints(layers: readonly LayerShapes[]): boolean {
+  return layers.some((l) => Object.keys(l.layer.args).some((option) => option.endsWith('Constraint')));
+}
+
 /**
  * Configurations netspec cannot build yet, as located NS4010 errors rather
  * than generated code that throws or silently computes something else.
  */
 export function unsupportedOption(shapes: LayerShapes): { option: string; message: string } | undefined {
   const { layer } = shapes;
-  const native = factoryOf(shapes).source === 'tf';
-  if (layer.args['activityRegularizer'] !== undefined && native) {
-    return { option: 'activityRegularizer', message: `activityRegularizer on ${layer.type} is not supported yet (tfjs throws on it)` };
-  }
   if (layer.type === 'conv1d' && layer.args['padding'] === 'causal') return { option: 'padding', message: `conv1d with padding 'causal' is not supported yet (tfjs does not implement it)` };
   if (layer.type === 'conv1d' && layer.args['dataFormat'] === 'channelsFirst') {
     return { option: 'dataFormat', message: 'conv1d with channelsFirst is not supported yet (tfjs computes a channelsLast tensor for it)' };
@@ -150,9 +181,6 @@ export function unsupportedOption(shapes: LayerShapes): { option: string; messag
   }
   const alpha = layer.args['alpha'];
   if (layer.type === 'elu' && alpha !== undefined && alpha !== 1) return { option: 'alpha', message: `elu with alpha ${String(alpha)} is not supported yet (tfjs implements only alpha 1)` };
-  if ((layer.type === 'batchNormalization' || layer.type === 'layerNormalization') && shapes.inputShapes[0]!.length > 4) {
-    return { option: 'type', message: `${layer.type} of a rank-${shapes.inputShapes[0]!.length} tensor is not supported yet (tfjs normalizes ranks 2 to 4 only)` };
-  }
   return unsupportedInitializer(shapes);
 }
 

@@ -135,7 +135,7 @@ describe('the fixtures cover', () => {
   test('every runtime factory, and every reason a conv2dTranspose goes to the runtime', () => {
     const runtime = new Set(allLayers.filter((l) => factoryOf(l).source === 'runtime').map((l) => l.layer.type));
     expect([...runtime].sort()).toEqual(
-      ['conv1dTranspose', 'conv2dTranspose', 'conv3dTranspose', 'cropping1d', 'cropping2d', 'cropping3d', 'upSampling1d', 'upSampling3d', 'zeroPadding1d', 'zeroPadding3d'].sort(),
+      ['batchNormalization', 'conv1dTranspose', 'conv2dTranspose', 'conv3dTranspose', 'cropping1d', 'cropping2d', 'cropping3d', 'upSampling1d', 'upSampling3d', 'zeroPadding1d', 'zeroPadding3d'].sort(),
     );
     const reasons: [string, (a: Record<string, Value>) => boolean][] = [
       ['outputPadding', (a) => a['outputPadding'] !== undefined],
@@ -194,6 +194,8 @@ const nativeClass: Readonly<Record<string, string>> = {
 
 function runtimeClass(type: string): string {
   if (type.endsWith('Transpose')) return 'NetspecConvTranspose';
+  if (type === 'batchNormalization') return 'NetspecBatchNormalization';
+  if (type === 'layerNormalization') return 'NetspecLayerNormalization';
   if (type.startsWith('upSampling')) return 'NetspecUpSampling';
   if (type.startsWith('zeroPadding')) return 'NetspecZeroPadding';
   return 'NetspecCropping';
@@ -485,8 +487,8 @@ test('regularizers of native and runtime layers, activity included, are losses o
 });
 
 // tfjs' BatchNormalization reads beta (gamma) in training even with center (scale) false, and throws;
-// netspec neither rejects `center: false` nor works around it, so such a model predicts but cannot fit.
-test.fails('a batchNormalization with center: false can run in training mode', async () => {
+// netspec builds such a layer with the runtime's batchNormalization, which trains.
+test('a batchNormalization with center: false can run in training mode', async () => {
   const model = (await import('../fixtures/emit/penalties.ts')).buildImage();
   tf.tidy(() => {
     model.apply(tf.ones([2, 2, 2, 2]), { training: true });

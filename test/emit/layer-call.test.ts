@@ -321,8 +321,8 @@ type UnsupportedCase = [string, { given: { type: string; args?: Args; inputs?: S
 
 const unsupported: UnsupportedCase[] = [
   ['weights files are built (resolve reads them; they are not layer arguments)', { given: { type: 'conv2dTranspose', args: { filters: 1, kernelSize: 2, outputPadding: 0 } }, want: undefined }],
-  ['activityRegularizer on dense', { given: { type: 'dense', args: { units: 2, activityRegularizer: 'l2' }, inputs: [flat] }, want: { option: 'activityRegularizer', message: 'activityRegularizer on dense is not supported yet (tfjs throws on it)' } }],
-  ['activityRegularizer on conv2d', { given: { type: 'conv2d', args: { filters: 1, kernelSize: 1, activityRegularizer: { l1: 0.1 } } }, want: { option: 'activityRegularizer', message: 'activityRegularizer on conv2d is not supported yet (tfjs throws on it)' } }],
+  ['activityRegularizer on dense is added by the runtime', { given: { type: 'dense', args: { units: 2, activityRegularizer: 'l2' }, inputs: [flat] }, want: undefined }],
+  ['activityRegularizer on conv2d is added by the runtime', { given: { type: 'conv2d', args: { filters: 1, kernelSize: 1, activityRegularizer: { l1: 0.1 } } }, want: undefined }],
   ['activityRegularizer on conv2dTranspose goes to the runtime', { given: { type: 'conv2dTranspose', args: { filters: 1, kernelSize: 1, activityRegularizer: 'l1' } }, want: undefined }],
   ['activityRegularizer on conv1dTranspose', { given: { type: 'conv1dTranspose', args: { filters: 1, kernelSize: 1, activityRegularizer: 'l1' }, inputs: [seq] }, want: undefined }],
   ['activityRegularizer on conv3dTranspose', { given: { type: 'conv3dTranspose', args: { filters: 1, kernelSize: 1, activityRegularizer: 'l1' }, inputs: [volume] }, want: undefined }],
@@ -340,20 +340,11 @@ const unsupported: UnsupportedCase[] = [
   ['elu with alpha 1', { given: { type: 'elu', args: { alpha: 1 } }, want: undefined }],
   ['elu by default', { given: { type: 'elu' }, want: undefined }],
   ['leakyReLU with any alpha', { given: { type: 'leakyReLU', args: { alpha: 0.5 } }, want: undefined }],
-  [
-    'batchNormalization of a rank-5 tensor',
-    { given: { type: 'batchNormalization', inputs: [volume] }, want: { option: 'type', message: 'batchNormalization of a rank-5 tensor is not supported yet (tfjs normalizes ranks 2 to 4 only)' } },
-  ],
-  [
-    'batchNormalization of a rank-5 channelsFirst tensor',
-    { given: { type: 'batchNormalization', args: { axis: 1 }, inputs: [volume] }, want: { option: 'type', message: 'batchNormalization of a rank-5 tensor is not supported yet (tfjs normalizes ranks 2 to 4 only)' } },
-  ],
+  ['batchNormalization of a rank-5 tensor is the runtime one', { given: { type: 'batchNormalization', inputs: [volume] }, want: undefined }],
+  ['batchNormalization of a rank-5 channelsFirst tensor is the runtime one', { given: { type: 'batchNormalization', args: { axis: 1 }, inputs: [volume] }, want: undefined }],
   ['batchNormalization of a rank-4 tensor', { given: { type: 'batchNormalization' }, want: undefined }],
   ['batchNormalization of a rank-2 tensor', { given: { type: 'batchNormalization', inputs: [flat] }, want: undefined }],
-  [
-    'layerNormalization of a rank-5 tensor',
-    { given: { type: 'layerNormalization', inputs: [volume] }, want: { option: 'type', message: 'layerNormalization of a rank-5 tensor is not supported yet (tfjs normalizes ranks 2 to 4 only)' } },
-  ],
+  ['layerNormalization of a rank-5 tensor is the runtime one', { given: { type: 'layerNormalization', inputs: [volume] }, want: undefined }],
   [
     'orthogonal on a bias',
     { given: { type: 'dense', args: { units: 2, biasInitializer: 'orthogonal' }, inputs: [flat] }, want: { option: 'biasInitializer', message: "the orthogonal initializer needs a weight of rank 2 or more; 'bias' has shape [2]" } },
@@ -402,9 +393,11 @@ describe('unsupportedOption', () => {
     expect(result.modules).toEqual([]);
   });
 
-  test('an unsupported rank is located at the layer id', () => {
+  test('a rank-5 batchNormalization compiles to the runtime one', () => {
     const text = ['netspec: 1', 'models:', '  m:', '    inputs: { x: [2, 2, 2, 1] }', '    layers:', '      - { type: batchNormalization, id: norm }', ''].join('\n');
     const result = compile([{ path: 'specs/bn.yaml', text }]);
-    expect(result.diagnostics.map((d) => [d.code, text.slice(d.span!.start, d.span!.end)])).toEqual([['NS4010', 'norm']]);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.modules[0]!.text).toContain("import { batchNormalization } from 'netspec/runtime';");
+    expect(result.modules[0]!.text).toContain("const norm = batchNormalization({ name: 'norm' }).apply(x) as tf.SymbolicTensor;");
   });
 });
