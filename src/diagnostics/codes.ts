@@ -32,6 +32,7 @@ export const codes = {
   NS3012: { severity: 'error', title: 'bad identifier', help: 'Model names, param names and ids must start with a letter or _ and use only letters, digits and _.' },
   NS3013: { severity: 'error', title: 'model names clash', help: 'Model names become TypeScript names (buildFoo, FooInputs); rename one of two models whose names differ only in the case of the first letter.' },
   NS3014: { severity: 'error', title: 'bad weights file', help: 'A weights file must exist beside the spec and hold float arrays: .npy, or JSON nested lists or { shape, data }.' },
+  NS3015: { severity: 'error', title: 'option in an unknown form', help: 'Write per-axis options with one entry per spatial axis; the tf.nn.conv_transpose forms (1 entry, or batch and channel entries of 1) are accepted too.' },
 
   NS4001: { severity: 'error', title: 'wrong input rank', help: 'Feed the layer a tensor of the rank it needs, e.g. add a reshape or flatten before it.' },
   NS4002: { severity: 'error', title: 'wrong number of inputs', help: 'Give the layer as many tensors in `from` as it takes.' },

@@ -4,6 +4,7 @@ import type { Args, InitialWeight, InputIR, LayerIR, ModelIR, OutputIR, Ref, Sha
 import { spanAt, type PathSegment } from '../parse/parse-spec.js';
 import { idGenerator, isIdentifier } from './ids.js';
 import { readInitialWeights } from './initial-weights.js';
+import { canonicalTransposeArgs } from './tf-nn-forms.js';
 import { pointerOf, resolveValue, type ResolveContext, type Scope } from './values.js';
 
 type Data = Record<string, unknown>;
@@ -81,6 +82,8 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
     initialWeights = readInitialWeights(ctx, raw['weights'], [...path, 'weights']);
     if (!initialWeights) ok = false;
   }
+  const canonical = canonicalTransposeArgs(ctx, type, args, argSpans);
+  if (!canonical) ok = false;
   const span = spanAt(ctx.spec, path);
   const typeSpan = spanAt(ctx.spec, [...path, 'type']);
   let id: Ref | undefined;
@@ -96,7 +99,7 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   }
   const from = raw['from'] === undefined ? undefined : refsOf(ctx, raw['from'], [...path, 'from']);
   if (!ok) return undefined;
-  return { type, ...(id ? { id } : {}), ...(from ? { from } : {}), ...(initialWeights ? { initialWeights } : {}), args, argSpans, span, typeSpan };
+  return { type, ...(id ? { id } : {}), ...(from ? { from } : {}), ...(initialWeights ? { initialWeights } : {}), args: canonical!, argSpans, span, typeSpan };
 }
 
 function defaultsData(ctx: ResolveContext, path: readonly PathSegment[]): unknown {

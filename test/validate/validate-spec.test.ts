@@ -370,7 +370,8 @@ describe('validateSpec: exprSlots, where expressions may stand', () => {
 });
 
 describe('tf.nn.conv_transpose spellings get a fix in netspec terms', () => {
-  const layer = (options: string) => ['netspec: 1', 'models:', '  m:', '    inputs: { x: [2, 2, 3] }', '    layers:', `      - { type: conv2dTranspose, filters: 2, kernelSize: 2, ${options} }`, ''].join('\n');
+  // conv2d: transposed convolutions accept the tf.nn forms of strides and dilations (see test/resolve/tf-nn-forms.test.ts).
+  const layer = (options: string) => ['netspec: 1', 'models:', '  m:', '    inputs: { x: [2, 2, 3] }', '    layers:', `      - { type: conv2d, filters: 2, kernelSize: 2, ${options} }`, ''].join('\n');
   const cases: [string, { given: string; want: string }][] = [
     ['NHWC', { given: layer('dataFormat: NHWC'), want: "did you mean 'channelsLast'?" }],
     ['NCHW', { given: layer('dataFormat: NCHW'), want: "did you mean 'channelsFirst'?" }],

@@ -1,0 +1,43 @@
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import { show } from '../diagnostics/describe.js';
+import type { Args, Span, Value } from '../ir.js';
+import type { ResolveContext } from './values.js';
+
+/** Spatial axes of the transposed convolutions, by type. */
+const transposeRank: Readonly<Record<string, number>> = { conv1dTranspose: 1, conv2dTranspose: 2, conv3dTranspose: 3 };
+
+/**
+ * `tf.nn.conv_transpose` writes `strides` and `dilations` with 1, N or N+2
+ * entries (batch and channel entries being 1), and `output_shape` with the
+ * batch and channels. The IR has one entry per spatial axis, so this rewrites
+ * those forms, or reports why it cannot.
+ */
+export function canonicalTransposeArgs(ctx: ResolveContext, type: string, args: Args, argSpans: Readonly<Record<string, Span>>): Args | undefined {
+  const rank = transposeRank[type];
+  if (rank === undefined) return args;
+  const channelsFirst = args['dataFormat'] === 'channelsFirst';
+  const out: Record<string, Value> = { ...args };
+  let ok = true;
+  const fail = (option: string, message: string) => {
+    ctx.diagnostics.push(diagnostic('NS3015', argSpans[option], message));
+    ok = false;
+  };
+  for (const option of ['strides', 'dilationRate']) {
+    const value = args[option];
+    if (!Array.isArray(value) || value.length === rank) continue;
+    const list = value as number[];
+    if (list.length === 1) out[option] = new Array<number>(rank).fill(list[0]!);
+    else if (list.length === rank + 2) {
+      const [batch, channels] = channelsFirst ? [list[0]!, list[1]!] : [list[0]!, list[rank + 1]!];
+      if (batch !== 1 || channels !== 1) fail(option, `${option} ${show(list)} has batch and channel entries (the tf.nn form); they must be 1, received ${batch} and ${channels}`);
+      else out[option] = channelsFirst ? list.slice(2) : list.slice(1, -1);
+    } else fail(option, `${option} ${show(list)} has ${list.length} entries; a ${type} takes 1, ${rank} or ${rank + 2}`);
+  }
+  const shape = args['outputShape'] as readonly number[] | undefined;
+  if (shape && shape.length === rank + 2) {
+    const channels = channelsFirst ? shape[1]! : shape[rank + 1]!;
+    if (channels !== args['filters']) fail('outputShape', `outputShape ${show(shape)} has ${channels} channels but the layer has ${String(args['filters'])} filters`);
+    else out['outputShape'] = channelsFirst ? shape.slice(2) : shape.slice(1, -1);
+  } else if (shape && shape.length !== rank) fail('outputShape', `outputShape ${show(shape)} has ${shape.length} entries; a ${type} takes ${rank} (spatial) or ${rank + 2} (with batch and channels)`);
+  return ok ? out : undefined;
+}
