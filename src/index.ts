@@ -51,13 +51,14 @@ export interface CheckOptions {
 export function checkSource(source: SourceFile, options: CheckOptions = {}): SpecResult {
   const parsed = parseSpec(source);
   if (!parsed.value) return { diagnostics: parsed.diagnostics, models: [] };
+  // Every stage runs on whatever the one before could make sense of, so one run reports every error.
   const validated = validateSpec(parsed.value);
   if (!validated.value) return { diagnostics: validated.diagnostics, models: [] };
   const resolved = resolveSpec(validated.value, options.readFile);
-  if (!resolved.value) return { diagnostics: resolved.diagnostics, models: [] };
+  if (!resolved.value) return { diagnostics: [...validated.diagnostics, ...resolved.diagnostics], models: [] };
   const inferred = inferShapes(resolved.value);
   const models = inferred.value ?? [];
-  return { diagnostics: [...resolved.diagnostics, ...inferred.diagnostics, ...unsupported(models)], spec: resolved.value, models };
+  return { diagnostics: [...validated.diagnostics, ...resolved.diagnostics, ...inferred.diagnostics, ...unsupported(models)], spec: resolved.value, models };
 }
 
 /** Two specs must not write the same generated file. */

@@ -88,6 +88,11 @@ export interface ModelIR {
   /** In dependency order: every `from` names an input or an earlier layer. */
   readonly layers: readonly LayerIR[];
   readonly outputs: readonly OutputIR[];
+  /**
+   * True when parts of the model had errors (reported) and were left out:
+   * the rest is still checked, but the model has no shapes to report or emit.
+   */
+  readonly incomplete: boolean;
 }
 
 export interface SpecIR {

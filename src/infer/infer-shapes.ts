@@ -113,7 +113,7 @@ export function inferModel(file: string, model: ModelIR): Result<ModelShapes> {
     }
     outputs.push({ name: output.ref.id, shape: got.shape });
   }
-  if (diagnostics.length > 0 || layers.length !== model.layers.length) return { diagnostics };
+  if (diagnostics.length > 0 || model.incomplete || layers.length !== model.layers.length) return { diagnostics };
   const all = layers.flatMap((l) => l.weights);
   const macs = layers.some((l) => l.macs === null) ? null : layers.reduce((sum, l) => sum + l.macs!, 0);
   return {

@@ -5,12 +5,25 @@ import { spanAt, type PathSegment } from '../parse/parse-spec.js';
 import { idGenerator, isIdentifier } from './ids.js';
 import { readInitialWeights } from './initial-weights.js';
 import { canonicalTransposeArgs } from './tf-nn-forms.js';
-import { pointerOf, resolveValue, type ResolveContext, type Scope } from './values.js';
+import { pointerOf, rejected, resolveValue, type ResolveContext, type Scope } from './values.js';
 
 type Data = Record<string, unknown>;
 
+function isMapping(value: unknown): value is Data {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 /** Options that are layer wiring, not layer arguments. */
 const wiring = new Set(['type', 'id', 'name', 'from', 'weights']);
+
+/**
+ * Options that cannot change any shape. When one of these is rejected by
+ * validation, the layer's shapes are still checked; any other rejected option
+ * (a misspelled `strides`, say) would make every later shape a guess.
+ */
+function shapeNeutral(option: string): boolean {
+  return /(Initializer|Regularizer|Constraint)$/.test(option) || ['activation', 'useBias', 'trainable', 'dtype', 'momentum', 'epsilon', 'center', 'scale', 'interpolation', 'alpha', 'maxValue', 'rate', 'seed'].includes(option);
+}
 
 /** A layer before ids and `from` are settled. */
 interface PendingLayer {
@@ -38,6 +51,7 @@ function resolveShape(ctx: ResolveContext, raw: unknown, path: readonly PathSegm
 function resolveInput(ctx: ResolveContext, id: string, raw: unknown, path: readonly PathSegment[], scope: Scope): InputIR | undefined {
   const span = spanAt(ctx.spec, path, 'key');
   checkIdentifier(ctx, id, span, 'input id');
+  if (rejected(ctx, pointerOf(path))) return undefined;
   const long = !Array.isArray(raw) ? (raw as Data) : undefined;
   const shape = resolveShape(ctx, long ? long['shape'] : raw, long ? [...path, 'shape'] : path, scope);
   const batchSize = long?.['batchSize'] === undefined ? null : resolveValue(ctx, long['batchSize'], [...path, 'batchSize'], scope);
@@ -54,8 +68,13 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   const type = raw['type'] as string;
   const args: Record<string, Value> = {};
   const argSpans: Record<string, Span> = {};
-  let ok = true;
+  // A layer validation rejected is left out (its errors are reported); its other options are still resolved.
+  let ok = !ctx.invalid.has(pointerOf(path));
   for (const [option, rawValue] of Object.entries(raw)) {
+    if (rejected(ctx, pointerOf([...path, option]))) {
+      if (!shapeNeutral(option)) ok = false;
+      continue;
+    }
     if (wiring.has(option)) continue;
     const value = resolveValue(ctx, rawValue, [...path, option], scope);
     if (value === undefined) ok = false;
@@ -66,6 +85,7 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   }
   // Defaults fill only the options the layer leaves out; they are located at the default,
   // but their expression slots are the layer's (validate filled them in there).
+  for (const option of ctx.rejectedDefaults.get(type) ?? []) if (!(option in raw) && !shapeNeutral(option)) ok = false;
   for (const [option, pointer] of defaults.get(type) ?? []) {
     if (option in raw) continue;
     const defaultPath = pointer.slice(1).split('/');
@@ -120,6 +140,8 @@ export function resolveModel(
   const errorsBefore = ctx.diagnostics.length;
   const nameSpan = spanAt(ctx.spec, path, 'key');
   checkIdentifier(ctx, name, nameSpan, 'model name');
+  // Without its inputs and layers in shape there is nothing to check; validation said why.
+  if (!isMapping(raw['inputs']) || !Array.isArray(raw['layers'])) return undefined;
 
   const inputs: InputIR[] = [];
   for (const [id, rawInput] of Object.entries(raw['inputs'] as Data)) {
@@ -127,7 +149,8 @@ export function resolveModel(
     if (input) inputs.push(input);
   }
 
-  const pending: (PendingLayer | undefined)[] = (raw['layers'] as Data[]).map((layer, i) => resolveLayer(ctx, layer, [...path, 'layers', i], scope, defaults));
+  const rawLayers = raw['layers'] as unknown[];
+  const pending: (PendingLayer | undefined)[] = rawLayers.map((layer, i) => (isMapping(layer) && typeof layer['type'] === 'string' ? resolveLayer(ctx, layer, [...path, 'layers', i], scope, defaults) : undefined));
 
   // Ids must be unique across inputs and layers: tfjs names share one namespace per model.
   const seen = new Map<string, Span>();
@@ -137,9 +160,15 @@ export function resolveModel(
     else seen.set(ref.id, ref.span);
   }
   const nextId = idGenerator(new Set(seen.keys()));
-  // A layer with an error keeps its explicit id, so that reading it is not reported as a second, unknown-id error.
-  const rawIds = (raw['layers'] as Data[]).map((layer) => layer['id'] ?? layer['name']);
-  const layerIds = pending.map((p, i) => (p ? (p.id?.id ?? nextId(p.type)) : typeof rawIds[i] === 'string' ? rawIds[i] : undefined));
+  // A layer with an error keeps its id (written or generated), so that reading it is not reported as a
+  // second, unknown-id error, and the generated ids of the layers after it do not shift.
+  const layerIds = pending.map((p, i) => {
+    if (p) return p.id?.id ?? nextId(p.type);
+    const layer = rawLayers[i];
+    if (!isMapping(layer)) return undefined;
+    const written = layer['id'] ?? layer['name'];
+    return typeof written === 'string' ? written : typeof layer['type'] === 'string' ? nextId(layer['type']) : undefined;
+  });
   const position = new Map<string, number>();
   // Every input the spec declares, also one whose shape has an error, so that none is reported twice.
   const inputIds = Object.keys(raw['inputs'] as Data);
@@ -187,10 +216,11 @@ export function resolveModel(
   });
 
   const outputs: OutputIR[] = [];
-  const rawOutputs = raw['outputs'] as Data | undefined;
+  const rawOutputs = isMapping(raw['outputs']) ? raw['outputs'] : undefined;
   if (rawOutputs) {
     for (const [id, rawShape] of Object.entries(rawOutputs)) {
       const outPath = [...path, 'outputs', id];
+      if (rejected(ctx, pointerOf(outPath))) continue;
       const ref = { id, span: spanAt(ctx.spec, outPath, 'key') };
       if (!position.has(id)) {
         const hint = didYouMean(id, allIds);
@@ -207,7 +237,7 @@ export function resolveModel(
     const last = layers[layers.length - 1]!;
     outputs.push({ ref: { id: last.id, span: last.span } });
   }
-  if (ctx.diagnostics.length > errorsBefore) return undefined;
-  return { name, span: spanAt(ctx.spec, path), nameSpan, inputs, layers, outputs };
+  const incomplete = ctx.diagnostics.length > errorsBefore || rejected(ctx, pointerOf(path));
+  return { name, span: spanAt(ctx.spec, path), nameSpan, inputs, layers, outputs, incomplete };
 }
 

@@ -5,29 +5,40 @@ import { spanAt } from '../parse/parse-spec.js';
 import type { ValidatedSpec } from '../validate/validate-spec.js';
 import { isIdentifier } from './ids.js';
 import { resolveModel } from './model.js';
-import { evaluateAt, scopeOf, type ReadFile, type ResolveContext } from './values.js';
+import { emptyScope, evaluateAt, pointerOf, rejected, scopeOf, type ReadFile, type ResolveContext, type Scope } from './values.js';
 
 type Data = Record<string, unknown>;
+
+function isMapping(value: unknown): value is Data {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
 
 /** The file name without folders and extension: `specs/dcgan.yaml` -> `dcgan`. */
 export function fileStem(path: string): string {
   return path.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
 }
 
-/** Params in order; each may use the params before it. */
-function resolveParams(ctx: ResolveContext, raw: Data): Map<string, number> {
+/** Params in order; each may use the params before it. A param with an error is `broken`: using it is not another error. */
+function resolveParams(ctx: ResolveContext, raw: Data): Scope {
   const params = new Map<string, number>();
+  const broken = new Set<string>();
   for (const [name, value] of Object.entries(raw)) {
     const path = ['params', name];
     if (!isIdentifier(name)) {
       ctx.diagnostics.push(diagnostic('NS3012', spanAt(ctx.spec, path, 'key'), `param '${name}' is not an identifier`));
+      broken.add(name);
       continue;
     }
-    const scope = { ...scopeOf(params), explain: (used: string) => (used in raw ? `param '${used}' is defined after '${name}'; a param can only use the params above it` : undefined) };
+    if (rejected(ctx, pointerOf(path))) {
+      broken.add(name);
+      continue;
+    }
+    const scope = { ...scopeOf(params, emptyScope, broken), explain: (used: string) => (used in raw ? `param '${used}' is defined after '${name}'; a param can only use the params above it` : undefined) };
     const number = typeof value === 'number' ? value : evaluateAt(ctx, String(value), path, { kind: 'number' }, scope);
     if (number !== undefined) params.set(name, number);
+    else broken.add(name);
   }
-  return params;
+  return scopeOf(params, emptyScope, broken);
 }
 
 /** A bad default is evaluated for every layer it fills; report it once. */
@@ -42,14 +53,14 @@ function unique(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 /** Params, expressions, defaults, ids and `from` graphs: the spec as IR. */
 export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () => undefined): Result<SpecIR> {
   const spec = validated.parsed;
-  const ctx: ResolveContext = { spec, slots: validated.exprSlots, diagnostics: [], readFile };
+  const ctx: ResolveContext = { spec, slots: validated.exprSlots, diagnostics: [], readFile, invalid: validated.invalid, rejectedDefaults: validated.rejectedDefaults };
   const data = spec.data as Data;
-  const params = resolveParams(ctx, (data['params'] as Data | undefined) ?? {});
-  const scope = scopeOf(params);
+  const scope = resolveParams(ctx, isMapping(data['params']) ? data['params'] : {});
   const models: ModelIR[] = [];
   // `gen` and `Gen` would both export `buildGen` and `GenInputs`.
   const exported = new Map<string, string>();
   for (const [name, raw] of Object.entries(data['models'] as Data)) {
+    if (!isMapping(raw)) continue;
     const pascal = name.charAt(0).toUpperCase() + name.slice(1);
     const clash = exported.get(pascal);
     if (clash !== undefined) {

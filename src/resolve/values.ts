@@ -12,14 +12,17 @@ export interface Scope {
   names(): readonly string[];
   /** Why a name is unknown here when it exists elsewhere, e.g. a param defined later. */
   explain?(name: string): string | undefined;
+  /** Names whose own definition has an error, already reported: using one is not a second error. */
+  broken?(name: string): boolean;
 }
 
 export const emptyScope: Scope = { lookup: () => undefined, names: () => [] };
 
-export function scopeOf(values: ReadonlyMap<string, number>, parent: Scope = emptyScope): Scope {
+export function scopeOf(values: ReadonlyMap<string, number>, parent: Scope = emptyScope, broken: ReadonlySet<string> = new Set()): Scope {
   return {
     lookup: (name) => values.get(name) ?? parent.lookup(name),
     names: () => [...values.keys(), ...parent.names()],
+    broken: (name) => broken.has(name) || (parent.broken?.(name) ?? false),
   };
 }
 
@@ -30,6 +33,17 @@ export interface ResolveContext {
   readonly diagnostics: Diagnostic[];
   /** Reads a file the spec refers to (weights), by project-relative path; supplied by the CLI. */
   readonly readFile: ReadFile;
+  /** Pointers of values validation rejected (and reported): resolve leaves out what they affect. */
+  readonly invalid: ReadonlySet<string>;
+  /** Per layer type, options whose default validation rejected. */
+  readonly rejectedDefaults: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** Whether validation rejected the value at `pointer` or anything inside it. */
+export function rejected(ctx: ResolveContext, pointer: string): boolean {
+  if (ctx.invalid.has(pointer)) return true;
+  for (const p of ctx.invalid) if (p.startsWith(pointer + '/')) return true;
+  return false;
 }
 
 /** How the library reads files a spec refers to; undefined when the file cannot be read. */
@@ -72,6 +86,7 @@ export function evaluateAt(ctx: ResolveContext, text: string, path: readonly Pat
   if ('error' in result) {
     const unknown = (result.error as { unknownName?: string }).unknownName;
     const span = spanOf(result.error.start, result.error.end);
+    if (unknown !== undefined && scope.broken?.(unknown)) return undefined;
     if (unknown !== undefined) {
       const known = scope.names();
       const explained = scope.explain?.(unknown);

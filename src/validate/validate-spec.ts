@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
-import { didYouMean } from '../diagnostics/suggest.js';
+import { closest } from '../diagnostics/suggest.js';
 import { spanAt, type ParsedSpec } from '../parse/parse-spec.js';
 import { schemaDiagnostics } from './errors.js';
 import { layerTypes, optionsOf, validateCollecting, validatorFor, type ExprSlot } from './schema.js';
@@ -15,6 +15,13 @@ export interface ValidatedSpec {
   readonly exprSlots: ReadonlyMap<string, ExprSlot>;
   /** For each layer type, the defaults that apply to it: option -> JSON pointer of the default's value. */
   readonly defaults: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /**
+   * JSON pointers of the values that failed validation, already reported. Later
+   * stages leave these out (or what depends on them) instead of reporting again.
+   */
+  readonly invalid: ReadonlySet<string>;
+  /** For each layer type, the options whose default failed validation: a layer relying on one has no known meaning. */
+  readonly rejectedDefaults: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 type Defaults = Record<string, unknown>;
@@ -28,12 +35,15 @@ function typesWithOption(option: string): string[] {
  * Defaults are checked against every layer type they apply to, with the same
  * schema as the options themselves, so a bad default is reported once, at the default.
  */
-function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<string, Map<string, string>>): Diagnostic[] {
+function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<string, Map<string, string>>, rejected: Map<string, Set<string>>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const apply = (layerType: string, option: string, pointer: string) => {
     const options = applicable.get(layerType) ?? new Map<string, string>();
     options.set(option, pointer);
     applicable.set(layerType, options);
+  };
+  const reject = (types: readonly string[], ...options: string[]) => {
+    for (const t of types) rejected.set(t, new Set([...(rejected.get(t) ?? []), ...options]));
   };
   const allOptions = new Set(layerTypes.flatMap(optionsOf));
   const check = (layerType: string, option: string, value: unknown, pointer: string): readonly Diagnostic[] => {
@@ -56,19 +66,24 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<
       }
       for (const [option, v] of Object.entries(value)) {
         if (option === 'type' || !optionsOf(key).includes(option)) {
-          const hint = didYouMean(option, optionsOf(key));
-          diagnostics.push(diagnostic('NS3011', spanAt(spec, ['defaults', key, option], 'key'), `'${option}' is not an option of ${key}`, hint ? { fix: hint } : {}));
+          const meant = closest(option, optionsOf(key));
+          diagnostics.push(diagnostic('NS3011', spanAt(spec, ['defaults', key, option], 'key'), `'${option}' is not an option of ${key}`, meant ? { fix: `did you mean '${meant}'?` } : {}));
+          if (meant) reject([key], meant);
           continue;
         }
         const found = check(key, option, v, `${at}/${option}`);
         diagnostics.push(...found);
         if (found.length === 0) apply(key, option, `${at}/${option}`);
+        else reject([key], option);
       }
       continue;
     }
     if (key === 'type' || key === 'id' || key === 'name' || key === 'from' || !allOptions.has(key)) {
-      const hint = didYouMean(key, [...allOptions, ...layerTypes].filter((k) => !['type', 'id', 'name', 'from'].includes(k)));
-      diagnostics.push(diagnostic('NS3011', spanAt(spec, ['defaults', key], 'key'), `'${key}' is neither an option of any layer type nor a layer type`, hint ? { fix: hint } : {}));
+      const meant = closest(key, [...allOptions, ...layerTypes].filter((k) => !['type', 'id', 'name', 'from'].includes(k)));
+      diagnostics.push(diagnostic('NS3011', spanAt(spec, ['defaults', key], 'key'), `'${key}' is neither an option of any layer type nor a layer type`, meant ? { fix: `did you mean '${meant}'?` } : {}));
+      // What the misspelled default was meant to give is missing; the layers that rely on it are not checked further.
+      if (meant && layerTypes.includes(meant)) reject([meant], ...Object.keys(isMapping(value) ? value : {}));
+      else if (meant) reject(typesWithOption(meant), meant);
       continue;
     }
     // A default applies to every layer type whose schema accepts it; it is an error only if none does.
@@ -80,9 +95,10 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<
     const literally = accepted.filter(literal);
     // Taken only as an expression but one edit away from a literal elsewhere (`padding: sme`): a typo, not an expression.
     const typo = literally.length === 0 ? perType.find((d) => d[0]?.code === 'NS2005' && d[0].fix) : undefined;
-    if (typo) diagnostics.push(...typo);
-    else if (accepted.length === 0) diagnostics.push(...perType[0]!);
-    else for (const t of literally.length > 0 ? literally : accepted) apply(t, key, at);
+    if (typo || accepted.length === 0) {
+      diagnostics.push(...(typo ?? perType[0]!));
+      reject(types, key);
+    } else for (const t of literally.length > 0 ? literally : accepted) apply(t, key, at);
   }
   return diagnostics;
 }
@@ -126,24 +142,41 @@ function fillDefaults(data: Data, applicable: ReadonlyMap<string, ReadonlyMap<st
   return { data: copy, filled };
 }
 
-/** Validates a parsed spec against the JSON Schema; every error is located at its YAML node. */
+/** Whether the layer at `pointer` lacks `option` because the default meant to give it was rejected. */
+function rejectedDefaultOf(data: unknown, pointer: string, option: string, rejected: ReadonlyMap<string, ReadonlySet<string>>): boolean {
+  const layer = pointer.slice(1).split('/').reduce<unknown>((v, k) => (isMapping(v) || Array.isArray(v) ? (v as Data)[k] : undefined), data);
+  return isMapping(layer) && typeof layer['type'] === 'string' && (rejected.get(layer['type'])?.has(option) ?? false);
+}
+
+/**
+ * Validates a parsed spec against the JSON Schema; every error is located at
+ * its YAML node. The spec is still returned when only parts of it are wrong,
+ * with those parts listed, so later stages can check the rest.
+ */
 export function validateSpec(spec: ParsedSpec): Result<ValidatedSpec> {
   const diagnostics: Diagnostic[] = [];
   const defaults = new Map<string, Map<string, string>>();
+  const rejectedDefaults = new Map<string, Set<string>>();
   const slots = new Map<string, ExprSlot>();
   let data = spec.data;
   let filled: string[] = [];
   if (isMapping(spec.data) && isMapping(spec.data['defaults'])) {
-    diagnostics.push(...validateDefaults(spec, spec.data['defaults'], defaults));
+    diagnostics.push(...validateDefaults(spec, spec.data['defaults'], defaults, rejectedDefaults));
     ({ data, filled } = fillDefaults(spec.data, defaults));
   }
   const validate = validatorFor('');
   const result = validateCollecting(validate, data);
   for (const [pointer, slot] of result.slots) slots.set(pointer, slot);
+  const invalid = new Set<string>();
   if (!result.valid) {
     const own = (validate.errors ?? []).filter((e) => !filled.some((f) => e.instancePath === f || e.instancePath.startsWith(f + '/')));
-    diagnostics.unshift(...schemaDiagnostics(spec, own));
+    for (const e of own) invalid.add(e.instancePath);
+    // A layer missing an option its (rejected) default was to give: the default's error says it already.
+    const reported = own.filter((e) => !(e.keyword === 'required' && rejectedDefaultOf(data, e.instancePath, String(e.params['missingProperty']), rejectedDefaults)));
+    diagnostics.unshift(...schemaDiagnostics(spec, reported));
   }
-  if (diagnostics.length > 0) return { diagnostics };
-  return { value: { parsed: spec, exprSlots: slots, defaults }, diagnostics };
+  // Later stages can work on the rest only if the spec has its overall shape.
+  const usable = isMapping(spec.data) && isMapping(spec.data['models']) && !invalid.has('') && !invalid.has('/models');
+  if (!usable) return { diagnostics };
+  return { value: { parsed: spec, exprSlots: slots, defaults, invalid, rejectedDefaults }, diagnostics };
 }

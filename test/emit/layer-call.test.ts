@@ -23,6 +23,7 @@ function shapesOf(type: string, args: Args, inputs: readonly Shape[] = [[null, 4
     nameSpan: span(),
     inputs: inputs.map((shape, i) => ({ id: ids[i]!, shape: shape.slice(1), batchSize: shape[0] ?? null, dtype: 'float32', span: span() })),
     layers: [layer],
+    incomplete: false,
     outputs: [],
   };
   const result = inferModel('t.yaml', model);

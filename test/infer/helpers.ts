@@ -99,7 +99,7 @@ export function check(type: string, given: Given, want: Want): void {
 
 /** A model for inferModel: inputs by id, layers in order, outputs. */
 export function model(inputs: readonly InputIR[], layers: readonly LayerIR[], outputs: readonly OutputIR[] = []): ModelIR {
-  return { name: 'm', span: span(0, 1000), nameSpan: span(0, 1), inputs, layers, outputs };
+  return { name: 'm', span: span(0, 1000), nameSpan: span(0, 1), inputs, layers, outputs, incomplete: false };
 }
 
 export function input(id: string, shape: Shape, batchSize: number | null = null): InputIR {

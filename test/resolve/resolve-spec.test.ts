@@ -85,8 +85,8 @@ function expectDiagnostics(text: string, want: readonly Want[], { modelsLeftOut 
     if (w.fix !== undefined) expect(found[i]!.fix ?? '').toContain(w.fix);
     if (w.note !== undefined) expect(found[i]!.notes.join('\n')).toContain(w.note);
   });
-  // A model with an error is left out of the IR, so that no later stage sees half of it.
-  if (modelsLeftOut) expect(ir.models).toEqual([]);
+  // A model with an error is marked incomplete: later stages check the rest of it but never report or emit its shapes.
+  if (modelsLeftOut) expect(ir.models.map((m) => m.incomplete)).toEqual([true]);
 }
 
 describe('resolveSpec: params and expressions', () => {
@@ -515,11 +515,14 @@ describe('resolveSpec: the spec', () => {
     expect(resolve(text).spec.sourceHash).toBe(createHash('sha256').update(text).digest('hex'));
   });
 
-  test('a model with an error is left out; the others are resolved', () => {
-    const text = 'netspec: 1\nmodels:\n  good:\n    inputs: { x: [2] }\n    layers: [{ type: dense, units: 2 }]\n  bad:\n    inputs: { x: [2] }\n    layers: [{ type: dense, units: nope }]\n';
+  test('a model with an error is incomplete, without the layer in error; the others are complete', () => {
+    const text = 'netspec: 1\nmodels:\n  good:\n    inputs: { x: [2] }\n    layers: [{ type: dense, units: 2 }]\n  bad:\n    inputs: { x: [2] }\n    layers: [{ type: dense, units: nope }, { type: dense, units: 3 }]\n';
     const { spec: ir, found } = resolve(text);
     expect(found.map((f) => `${f.code} ${f.at}`)).toEqual(['NS3002 8:36']);
-    expect(ir.models.map((m) => m.name)).toEqual(['good']);
+    expect(ir.models.map((m) => [m.name, m.incomplete, m.layers.map((l) => l.id)])).toEqual([
+      ['good', false, ['dense_1']],
+      ['bad', true, ['dense_2']],
+    ]);
   });
 
   test('models, inputs and layers keep their order', () => {

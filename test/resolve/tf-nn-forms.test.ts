@@ -9,7 +9,8 @@ function resolve(options: string, dataFormat = ''): { args?: Args; found: string
   const validated = validateSpec(parseSpec({ path: 'a.yaml', text }).value!);
   expect(validated.diagnostics).toEqual([]);
   const resolved = resolveSpec(validated.value!);
-  return { ...(resolved.value?.models[0] ? { args: resolved.value.models[0].layers[0]!.args } : {}), found: resolved.diagnostics.map((d) => `${d.code} ${d.message}`) };
+  const layer = resolved.value?.models[0]?.layers[0];
+  return { ...(layer ? { args: layer.args } : {}), found: resolved.diagnostics.map((d) => `${d.code} ${d.message}`) };
 }
 
 /** The tf.nn.conv_transpose forms of strides, dilations and output_shape become one entry per spatial axis. */

@@ -50,7 +50,9 @@ interface Want {
 
 function expectDiagnostics(text: string, want: readonly Want[]): void {
   const { value, found } = validate(text);
-  expect(value).toBeUndefined();
+  // Either nothing is usable, or the spec comes back with the rejected places listed for later stages to skip
+  // (an unknown default key affects nothing when nothing close is an option).
+  if (value && !found.every((f) => f.code === 'NS3011' && !f.fix)) expect(value.invalid.size + [...value.rejectedDefaults.values()].reduce((n, s) => n + s.size, 0)).toBeGreaterThan(0);
   expect(found.map((f) => `${f.code} ${f.at}`)).toEqual(want.map((w) => `${w.code} ${w.at}`));
   want.forEach((w, i) => {
     expect(found[i]!.message).toContain(w.message);
