@@ -7,6 +7,8 @@ import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs, usage, type Command } from './cli/args.js';
 import { unifiedDiff } from './cli/diff.js';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
+import { formatGithub } from './diagnostics/format-github.js';
+import { formatSarif } from './diagnostics/format-sarif.js';
 import { formatText } from './diagnostics/format-text.js';
 import { Locator } from './diagnostics/location.js';
 import { check, compile, type CheckOptions, type CheckResult } from './index.js';
@@ -193,13 +195,18 @@ function runBuild(env: Environment, command: Command): number {
 function runCheck(env: Environment, command: Command): number {
   const loaded = load(env, command);
   if (Array.isArray(loaded)) {
-    if (command.format === 'json') env.stdout(checkJson(loaded, [], locatorOf([])));
+    const none = locatorOf([]);
+    if (command.format === 'json') env.stdout(checkJson(loaded, [], none));
+    else if (command.format === 'sarif') env.stdout(formatSarif(loaded, none, version()));
+    else if (command.format === 'github') env.stdout(formatGithub(loaded, none));
     else report(env, loaded, [], 'stderr');
     return 2;
   }
   const result = check(loaded.sources, fileReader(env));
   const locator = locatorOf(loaded.sources);
   if (command.format === 'json') env.stdout(checkJson(result.diagnostics, result.models, locator));
+  else if (command.format === 'sarif') env.stdout(formatSarif(result.diagnostics, locator, version()));
+  else if (command.format === 'github') env.stdout(formatGithub(result.diagnostics, locator));
   else report(env, result.diagnostics, loaded.sources, 'stdout');
   return exitCode(result.diagnostics);
 }

@@ -6,6 +6,7 @@ import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagn
 import { emitModule, type EmittedModule } from './emit/emit-module.js';
 import { unsupportedOption } from './emit/layer-call.js';
 import { inferShapes } from './infer/infer-shapes.js';
+import { lintSpec } from './lint/lint-spec.js';
 import type { ModelShapes, SourceFile, SpecIR } from './ir.js';
 import { parseSpec } from './parse/parse-spec.js';
 import { resolveSpec } from './resolve/resolve-spec.js';
@@ -58,7 +59,8 @@ export function checkSource(source: SourceFile, options: CheckOptions = {}): Spe
   if (!resolved.value) return { diagnostics: [...validated.diagnostics, ...resolved.diagnostics], models: [] };
   const inferred = inferShapes(resolved.value);
   const models = inferred.value ?? [];
-  return { diagnostics: [...validated.diagnostics, ...resolved.diagnostics, ...inferred.diagnostics, ...unsupported(models)], spec: resolved.value, models };
+  const lints = lintSpec(resolved.value, models);
+  return { diagnostics: [...validated.diagnostics, ...resolved.diagnostics, ...inferred.diagnostics, ...unsupported(models), ...lints], spec: resolved.value, models };
 }
 
 /** Two specs must not write the same generated file. */

@@ -56,6 +56,9 @@ export interface InitialWeight {
   readonly span: Span;
 }
 
+/** How a lint is reported, by code (`NS5001`): turned off, or reported as a warning or an error. */
+export type LintSettings = { readonly [code: string]: 'off' | 'warning' | 'error' };
+
 export interface LayerIR {
   readonly id: string;
   /** True when the spec named the layer; false when netspec generated the id. */
@@ -71,6 +74,8 @@ export interface LayerIR {
   readonly argSpans: { readonly [option: string]: Span };
   /** Values from the `weights:` files; checked against the weight shapes by infer. */
   readonly initialWeights?: readonly InitialWeight[];
+  /** The layer's own `lint:` settings, by code. */
+  readonly lint?: LintSettings;
 }
 
 export interface OutputIR {
@@ -103,6 +108,10 @@ export interface SpecIR {
   readonly nameSpan: Span;
   /** sha256 of the spec text, hex; written into the generated header. */
   readonly sourceHash: string;
+  /** The params, and whether any expression used them. */
+  readonly params: readonly { readonly name: string; readonly span: Span; readonly used: boolean }[];
+  /** The spec's `lint:` settings, by code. */
+  readonly lint: LintSettings;
   readonly models: readonly ModelIR[];
 }
 

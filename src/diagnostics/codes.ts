@@ -47,6 +47,12 @@ export const codes = {
   NS4011: { severity: 'error', title: 'weights do not fit the layer', help: 'Initial weights must name weights the layer has and match their shapes exactly (Keras layout, e.g. [k..., filters, inChannels] for transposed convolutions).' },
   NS4012: { severity: 'error', title: 'data format mismatch', help: 'A layer reads the channel axis where the layer before it wrote a spatial axis; give both the same dataFormat.' },
 
+  NS5001: { severity: 'warning', title: 'checkerboard risk', help: 'A transposed convolution whose kernelSize is not a multiple of its strides overlaps unevenly and tends to paint checkerboard artifacts (Odena et al., 2016); use a kernel size divisible by the stride, or upSampling followed by a convolution. Turn off with `lint: { checkerboard: off }`.' },
+  NS5002: { severity: 'warning', title: 'ambiguous output size', help: 'A valid transposed convolution with stride s picks one of the s input sizes its mirrored convolution maps to the same length; an encoder it mirrors may have had another. State the size with outputPadding or outputShape. Turn off with `lint: { ambiguousSize: off }`.' },
+  NS5003: { severity: 'warning', title: 'unused param', help: 'The param is never used; remove it, or use it. Turn off with `lint: { unusedParam: off }`.' },
+  NS5004: { severity: 'warning', title: 'unused layer', help: 'Nothing reads the layer (or input) and it is not an output: it is computed for nothing. Remove it, wire it with `from`, or list it under `outputs`. Turn off with `lint: { unusedLayer: off }`.' },
+  NS5005: { severity: 'warning', title: 'activation after activation', help: 'The layer applies an activation to the output of a layer that already applies one; remove one of the two. Turn off with `lint: { doubleActivation: off }`.' },
+
   NS9001: { severity: 'error', title: 'cannot read path', help: 'Check that the path exists and is readable.' },
   NS9002: { severity: 'error', title: 'no specs found', help: 'Pass a .yaml file or a folder that contains some.' },
   NS9003: { severity: 'error', title: 'bad configuration', help: 'Fix netspec.config.json: include, exclude and outDir.' },

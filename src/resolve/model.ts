@@ -1,9 +1,10 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import type { Args, InitialWeight, InputIR, LayerIR, ModelIR, OutputIR, Ref, Shape, Span, Value } from '../ir.js';
+import type { Args, InitialWeight, InputIR, LayerIR, LintSettings, ModelIR, OutputIR, Ref, Shape, Span, Value } from '../ir.js';
 import { spanAt, type PathSegment } from '../parse/parse-spec.js';
 import { idGenerator, isIdentifier } from './ids.js';
 import { readInitialWeights } from './initial-weights.js';
+import { lintSettings } from './lint-settings.js';
 import { canonicalTransposeArgs } from './tf-nn-forms.js';
 import { pointerOf, rejected, resolveValue, type ResolveContext, type Scope } from './values.js';
 
@@ -14,7 +15,7 @@ function isMapping(value: unknown): value is Data {
 }
 
 /** Options that are layer wiring, not layer arguments. */
-const wiring = new Set(['type', 'id', 'name', 'from', 'weights']);
+const wiring = new Set(['type', 'id', 'name', 'from', 'weights', 'lint']);
 
 /**
  * Options that cannot change any shape. When one of these is rejected by
@@ -28,6 +29,7 @@ function shapeNeutral(option: string): boolean {
 /** A layer before ids and `from` are settled. */
 interface PendingLayer {
   readonly type: string;
+  readonly lint?: LintSettings;
   readonly initialWeights?: readonly InitialWeight[];
   readonly id?: Ref;
   readonly from?: readonly Ref[];
@@ -119,7 +121,8 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   }
   const from = raw['from'] === undefined ? undefined : refsOf(ctx, raw['from'], [...path, 'from']);
   if (!ok) return undefined;
-  return { type, ...(id ? { id } : {}), ...(from ? { from } : {}), ...(initialWeights ? { initialWeights } : {}), args: canonical!, argSpans, span, typeSpan };
+  const lint = raw['lint'] === undefined ? undefined : lintSettings(raw['lint']);
+  return { type, ...(id ? { id } : {}), ...(from ? { from } : {}), ...(initialWeights ? { initialWeights } : {}), ...(lint ? { lint } : {}), args: canonical!, argSpans, span, typeSpan };
 }
 
 function defaultsData(ctx: ResolveContext, path: readonly PathSegment[]): unknown {
@@ -210,8 +213,8 @@ export function resolveModel(
       }
     }
     if (ok) {
-      const { type, args, span, argSpans, initialWeights } = p;
-      layers.push({ id: layerIds[i]!, explicitId: p.id !== undefined, type, args, from, span, idSpan: p.id?.span ?? p.typeSpan, argSpans, ...(initialWeights ? { initialWeights } : {}) });
+      const { type, args, span, argSpans, initialWeights, lint } = p;
+      layers.push({ id: layerIds[i]!, explicitId: p.id !== undefined, type, args, from, span, idSpan: p.id?.span ?? p.typeSpan, argSpans, ...(initialWeights ? { initialWeights } : {}), ...(lint ? { lint } : {}) });
     }
   });
 

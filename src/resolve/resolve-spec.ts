@@ -4,6 +4,7 @@ import type { ModelIR, SpecIR } from '../ir.js';
 import { spanAt } from '../parse/parse-spec.js';
 import type { ValidatedSpec } from '../validate/validate-spec.js';
 import { isIdentifier } from './ids.js';
+import { lintSettings } from './lint-settings.js';
 import { resolveModel } from './model.js';
 import { emptyScope, evaluateAt, pointerOf, rejected, scopeOf, type ReadFile, type ResolveContext, type Scope } from './values.js';
 
@@ -19,7 +20,12 @@ export function fileStem(path: string): string {
 }
 
 /** Params in order; each may use the params before it. A param with an error is `broken`: using it is not another error. */
-function resolveParams(ctx: ResolveContext, raw: Data): Scope {
+/** A scope that notes every name looked up, for the unused-param lint. */
+function recording(scope: Scope, used: Set<string>): Scope {
+  return { ...scope, lookup: (name) => (used.add(name), scope.lookup(name)) };
+}
+
+function resolveParams(ctx: ResolveContext, raw: Data, used: Set<string>): Scope {
   const params = new Map<string, number>();
   const broken = new Set<string>();
   for (const [name, value] of Object.entries(raw)) {
@@ -33,7 +39,7 @@ function resolveParams(ctx: ResolveContext, raw: Data): Scope {
       broken.add(name);
       continue;
     }
-    const scope = { ...scopeOf(params, emptyScope, broken), explain: (used: string) => (used in raw ? `param '${used}' is defined after '${name}'; a param can only use the params above it` : undefined) };
+    const scope = { ...recording(scopeOf(params, emptyScope, broken), used), explain: (used: string) => (used in raw ? `param '${used}' is defined after '${name}'; a param can only use the params above it` : undefined) };
     const number = typeof value === 'number' ? value : evaluateAt(ctx, String(value), path, { kind: 'number' }, scope);
     if (number !== undefined) params.set(name, number);
     else broken.add(name);
@@ -55,7 +61,9 @@ export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () =>
   const spec = validated.parsed;
   const ctx: ResolveContext = { spec, slots: validated.exprSlots, diagnostics: [], readFile, invalid: validated.invalid, rejectedDefaults: validated.rejectedDefaults };
   const data = spec.data as Data;
-  const scope = resolveParams(ctx, isMapping(data['params']) ? data['params'] : {});
+  const rawParams = isMapping(data['params']) ? data['params'] : {};
+  const used = new Set<string>();
+  const scope = recording(resolveParams(ctx, rawParams, used), used);
   const models: ModelIR[] = [];
   // `gen` and `Gen` would both export `buildGen` and `GenInputs`.
   const exported = new Map<string, string>();
@@ -78,5 +86,6 @@ export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () =>
   const name = (data['name'] as string | undefined) ?? fileStem(spec.source.path);
   const sourceHash = createHash('sha256').update(spec.source.text).digest('hex');
   const nameSpan = data['name'] === undefined ? { file: spec.source.path, start: 0, end: 1 } : spanAt(spec, ['name']);
-  return { value: { file: spec.source.path, name, nameSpan, sourceHash, models }, diagnostics: unique(ctx.diagnostics) };
+  const params = Object.keys(rawParams).map((param) => ({ name: param, span: spanAt(spec, ['params', param], 'key'), used: used.has(param) }));
+  return { value: { file: spec.source.path, name, nameSpan, sourceHash, params, lint: lintSettings(data['lint']), models }, diagnostics: unique(ctx.diagnostics) };
 }

@@ -39,7 +39,7 @@ models:
     layers:
       - { type: dense, units: 4 * 4 * 2 }
       - { type: reshape, targetShape: [4, 4, 2] }
-      - { type: conv2dTranspose, id: image, filters: 1, kernelSize: 3, strides: 2, padding: same }
+      - { type: conv2dTranspose, id: image, filters: 1, kernelSize: 3, strides: 2, padding: same, lint: { checkerboard: off } }
     outputs: { image: [8, 8, 1] }
 `;
 

@@ -19,7 +19,7 @@ beforeAll(async () => {
 
 test('the generated module is the committed one', () => {
   const result = compile([{ path: specPath, text: readFileSync(join(root, specPath), 'utf8') }]);
-  expect(result.diagnostics).toEqual([]);
+  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   if (process.env['NETSPEC_UPDATE_FIXTURES'] === '1') writeFileSync(golden, result.modules[0]!.text);
   expect(result.modules[0]!.text).toBe(readFileSync(golden, 'utf8'));
 });

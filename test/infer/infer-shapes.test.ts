@@ -227,7 +227,7 @@ describe('inferShapes', () => {
   test('lists every model that could be inferred, with the diagnostics of the others', () => {
     const good = model([input('z', [100])], dcgan, [output('image', [8, 8, 3])]);
     const bad = { ...model([input('x', [10])], layers(['f', 'flatten', {}, ['x']])), name: 'bad' };
-    const spec: SpecIR = { file: 'two.yaml', name: 'two', nameSpan: span(0), sourceHash: '0'.repeat(64), models: [bad, good] };
+    const spec: SpecIR = { file: 'two.yaml', name: 'two', nameSpan: span(0), sourceHash: '0'.repeat(64), params: [], lint: {}, models: [bad, good] };
     const result = inferShapes(spec);
     expect(result.value!.map((m) => [m.model.name, m.file])).toEqual([['m', 'two.yaml']]);
     expect(result.diagnostics.map(brief)).toEqual([{ code: 'NS4001', message: "layer 'f': flatten expects rank 3 or more, received rank 2 [null, 10] from 'x'; it is already flat", start: 1012 }]);

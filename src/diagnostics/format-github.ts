@@ -1,0 +1,28 @@
+import type { Diagnostic } from './diagnostic.js';
+import type { Locator } from './location.js';
+
+/** GitHub workflow commands escape these in data and, more strictly, in properties. */
+function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** One `::error file=...,line=...::message` annotation per diagnostic, for GitHub Actions. */
+export function formatGithub(diagnostics: readonly Diagnostic[], locator: Locator): string {
+  return diagnostics
+    .map((d) => {
+      const properties: string[] = [];
+      if (d.span) {
+        const at = locator.locate(d.span);
+        properties.push(`file=${escapeProperty(at.file)}`, `line=${at.line}`, `col=${at.column}`, `endLine=${at.endLine}`, `endColumn=${at.endColumn}`);
+      }
+      properties.push(`title=${escapeProperty(d.code)}`);
+      const notes = d.notes.map((n) => `\nnote: ${n.span ? `${locator.locate(n.span).file}:${locator.locate(n.span).line}: ` : ''}${n.message}`).join('');
+      const body = `${d.message}${notes}${d.fix ? `\nfix: ${d.fix}` : ''}`;
+      return `::${d.severity} ${properties.join(',')}::${escapeData(body)}\n`;
+    })
+    .join('');
+}

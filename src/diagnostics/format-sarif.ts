@@ -1,0 +1,59 @@
+import { codes, type Code } from './codes.js';
+import type { Diagnostic } from './diagnostic.js';
+import type { Locator } from './location.js';
+
+/** `NS4003` -> `IncompatibleShapes`: SARIF rule names are PascalCase words. */
+function ruleName(code: Code): string {
+  return codes[code].title.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+}
+
+const level = { error: 'error', warning: 'warning' } as const;
+
+/**
+ * A SARIF 2.1.0 log for code scanning: one run, every netspec code as a rule
+ * with its help, one result per diagnostic, notes as related locations.
+ */
+export function formatSarif(diagnostics: readonly Diagnostic[], locator: Locator, version: string): string {
+  const ids = Object.keys(codes) as Code[];
+  const region = (span: NonNullable<Diagnostic['span']>) => {
+    const at = locator.locate(span);
+    return {
+      artifactLocation: { uri: at.file },
+      region: { startLine: at.line, startColumn: at.column, endLine: at.endLine, endColumn: Math.max(at.endColumn, at.endLine === at.line ? at.column + 1 : 1) },
+    };
+  };
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'netspec',
+            version,
+            rules: ids.map((code) => ({
+              id: code,
+              name: ruleName(code),
+              shortDescription: { text: codes[code].title },
+              fullDescription: { text: codes[code].help },
+              help: { text: codes[code].help, markdown: `**${code}: ${codes[code].title}.** ${codes[code].help} See docs/diagnostics.md.` },
+              defaultConfiguration: { level: level[codes[code].severity] },
+            })),
+          },
+        },
+        columnKind: 'utf16CodeUnits',
+        results: diagnostics.map((d) => ({
+          ruleId: d.code,
+          ruleIndex: ids.indexOf(d.code),
+          level: level[d.severity],
+          message: { text: d.fix ? `${d.message}. Fix: ${d.fix}` : d.message },
+          ...(d.span ? { locations: [{ physicalLocation: region(d.span) }] } : {}),
+          ...(d.notes.some((n) => n.span)
+            ? { relatedLocations: d.notes.flatMap((n, i) => (n.span ? [{ id: i + 1, physicalLocation: region(n.span), message: { text: n.message } }] : [])) }
+            : {}),
+        })),
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}

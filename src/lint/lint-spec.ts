@@ -1,0 +1,29 @@
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { LayerShapes, ModelShapes, SpecIR } from '../ir.js';
+import { ambiguousSize, checkerboard, doubleActivation, unusedLayers, unusedParams, type Finding } from './rules.js';
+
+/**
+ * The lints (NS5xxx): likely mistakes that are not errors. The layer's own
+ * `lint:` settings win over the spec's; `off` drops a finding, `error` makes
+ * it one.
+ */
+export function lintSpec(spec: SpecIR, models: readonly ModelShapes[]): Diagnostic[] {
+  const shapesOf = new Map<string, LayerShapes>();
+  for (const m of models) for (const l of m.layers) shapesOf.set(`${m.model.name}/${l.layer.id}`, l);
+  const findings: Finding[] = [...unusedParams(spec)];
+  for (const model of spec.models) {
+    for (const layer of model.layers) {
+      const found = [checkerboard(layer), ambiguousSize(layer, shapesOf.get(`${model.name}/${layer.id}`))];
+      findings.push(...found.filter((f): f is Finding => f !== undefined));
+    }
+    // A model with errors lacks the layers in error: what they would read is not unused.
+    if (!model.incomplete) findings.push(...unusedLayers(model));
+    findings.push(...doubleActivation(model));
+  }
+  return findings.flatMap((f) => {
+    const level = f.layer?.lint?.[f.code] ?? spec.lint[f.code] ?? 'warning';
+    if (level === 'off') return [];
+    const d = diagnostic(f.code, f.span, f.message, { ...(f.notes ? { notes: f.notes } : {}), ...(f.fix ? { fix: f.fix } : {}) });
+    return [level === 'error' ? { ...d, severity: 'error' as const } : d];
+  });
+}

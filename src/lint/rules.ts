@@ -1,0 +1,109 @@
+import { showShape } from '../diagnostics/describe.js';
+import type { Note } from '../diagnostics/diagnostic.js';
+import { convTransposeOutputRange, effectiveKernel } from '../infer/formulas.js';
+import type { LayerIR, LayerShapes, ModelIR, Span, SpecIR } from '../ir.js';
+
+/** A lint finding before its severity is settled: which layer it is about decides which settings apply. */
+export interface Finding {
+  readonly code: 'NS5001' | 'NS5002' | 'NS5003' | 'NS5004' | 'NS5005';
+  readonly span: Span;
+  readonly message: string;
+  readonly fix?: string;
+  readonly notes?: readonly Note[];
+  readonly layer?: LayerIR;
+}
+
+const transposed = new Set(['conv1dTranspose', 'conv2dTranspose', 'conv3dTranspose']);
+
+function perAxis(value: unknown, rank: number): number[] {
+  return typeof value === 'number' ? new Array<number>(rank).fill(value) : Array.isArray(value) ? (value as number[]) : new Array<number>(rank).fill(1);
+}
+
+const rankOf = (type: string) => Number(type.charAt(4));
+
+/** NS5001: kernel sizes that are not multiples of the stride overlap unevenly (Odena, Dumoulin and Olah, "Deconvolution and Checkerboard Artifacts", 2016). */
+export function checkerboard(layer: LayerIR): Finding | undefined {
+  if (!transposed.has(layer.type)) return undefined;
+  const rank = rankOf(layer.type);
+  const k = perAxis(layer.args['kernelSize'], rank);
+  const s = perAxis(layer.args['strides'], rank);
+  const axis = s.findIndex((stride, a) => stride > 1 && k[a]! % stride !== 0);
+  if (axis < 0) return undefined;
+  const better = Math.ceil(k[axis]! / s[axis]!) * s[axis]!;
+  return {
+    code: 'NS5001',
+    span: layer.argSpans['kernelSize'] ?? layer.idSpan,
+    message: `layer '${layer.id}': kernelSize ${k[axis]} is not a multiple of strides ${s[axis]}${rank > 1 ? ` on axis ${axis}` : ''}: the kernels overlap unevenly and tend to paint checkerboard artifacts`,
+    fix: `use kernelSize ${better}, or upSampling followed by a convolution`,
+    layer,
+  };
+}
+
+/** NS5002: a valid transposed convolution with stride > 1 picks one of several sizes its mirror maps to the same length. */
+export function ambiguousSize(layer: LayerIR, shapes: LayerShapes | undefined): Finding | undefined {
+  if (!transposed.has(layer.type) || layer.args['outputPadding'] !== undefined || layer.args['outputShape'] !== undefined) return undefined;
+  if (layer.args['padding'] !== undefined && layer.args['padding'] !== 'valid') return undefined;
+  const rank = rankOf(layer.type);
+  const k = perAxis(layer.args['kernelSize'], rank);
+  const s = perAxis(layer.args['strides'], rank);
+  const d = perAxis(layer.args['dilationRate'], rank);
+  const axis = s.findIndex((stride) => stride > 1);
+  if (axis < 0) return undefined;
+  const input = shapes?.inputShapes[0];
+  const channelsFirst = layer.args['dataFormat'] === 'channelsFirst';
+  const i = input ? input[(channelsFirst ? 2 : 1) + axis] : null;
+  const range = i !== null && i !== undefined ? convTransposeOutputRange(i, k[axis]!, s[axis]!, d[axis]!, 'valid') : undefined;
+  const sizes = range ? `sizes ${range[0]}..${range[1]} all map back to ${i}` : `${s[axis]} sizes map back to each input size`;
+  const chosen = shapes ? ` it picks ${showShape(shapes.outputShape)};` : '';
+  return {
+    code: 'NS5002',
+    span: layer.argSpans['strides'] ?? layer.idSpan,
+    message: `layer '${layer.id}': a valid transposed convolution with stride ${s[axis]} has an ambiguous output size:${chosen} ${sizes} (kernel ${effectiveKernel(k[axis]!, d[axis]!)})`,
+    fix: 'state the size with outputPadding (e.g. outputPadding: 0) or outputShape, as the encoder it mirrors needs',
+    layer,
+  };
+}
+
+/** NS5003: params no expression uses. */
+export function unusedParams(spec: SpecIR): Finding[] {
+  return spec.params.filter((p) => !p.used).map((p) => ({ code: 'NS5003', span: p.span, message: `param '${p.name}' is never used`, fix: `remove '${p.name}' from params, or use it` }));
+}
+
+/** NS5004: inputs and layers that nothing reads and that are not outputs. */
+export function unusedLayers(model: ModelIR): Finding[] {
+  const read = new Set([...model.layers.flatMap((l) => l.from.map((r) => r.id)), ...model.outputs.map((o) => o.ref.id)]);
+  const inputs = model.inputs.filter((i) => !read.has(i.id)).map((i): Finding => ({ code: 'NS5004', span: i.span, message: `input '${i.id}' of model '${model.name}' is never read`, fix: `read it with \`from: ${i.id}\`, or remove it` }));
+  const layers = model.layers
+    .filter((l) => !read.has(l.id))
+    .map((l): Finding => ({ code: 'NS5004', span: l.idSpan, message: `layer '${l.id}' of model '${model.name}' is computed but never used`, fix: `read it with \`from\`, list it under \`outputs\`, or remove it`, layer: l }));
+  return [...inputs, ...layers];
+}
+
+const activationLayers = new Set(['activation', 'leakyReLU', 'reLU', 'elu', 'softmax']);
+
+function appliedActivation(layer: LayerIR): string | undefined {
+  if (activationLayers.has(layer.type)) return layer.type === 'activation' ? String(layer.args['activation']) : layer.type;
+  const activation = layer.args['activation'];
+  return typeof activation === 'string' && activation !== 'linear' ? activation : undefined;
+}
+
+/** NS5005: an activation layer reading a layer that already activates its output. */
+export function doubleActivation(model: ModelIR): Finding[] {
+  const byId = new Map(model.layers.map((l) => [l.id, l]));
+  return model.layers.flatMap((layer): Finding[] => {
+    const applies = activationLayers.has(layer.type) ? appliedActivation(layer) : undefined;
+    const source = layer.from.length === 1 ? byId.get(layer.from[0]!.id) : undefined;
+    const before = source ? appliedActivation(source) : undefined;
+    if (!applies || !source || !before) return [];
+    return [
+      {
+        code: 'NS5005',
+        span: layer.argSpans['activation'] ?? layer.idSpan,
+        message: `layer '${layer.id}' applies ${applies} to '${source.id}', which already applies ${before}`,
+        fix: `remove '${layer.id}', or the activation of '${source.id}'`,
+        notes: [{ message: `'${source.id}' applies ${before}`, span: source.argSpans['activation'] ?? source.idSpan }],
+        layer,
+      },
+    ];
+  });
+}
