@@ -5,6 +5,7 @@ import type { Dim, LayerIR, LayerShapes, ModelIR, ModelShapes, NamedShape, Shape
 import { layoutOf } from './layout.js';
 import { elementCount, type Received, type RuleContext } from './rule.js';
 import { rules } from './rules.js';
+import { withTransposeFixes } from './solve-transpose.js';
 
 function dimsMatch(inferred: Shape, asserted: Shape): boolean {
   return inferred.length === asserted.length && inferred.every((d, a) => asserted[a] === null || d === asserted[a]);
@@ -65,8 +66,15 @@ function count(weights: readonly WeightInfo[], trainable: boolean): number {
   return weights.filter((w) => w.trainable === trainable).reduce((sum, w) => sum + elementCount(w.shape), 0);
 }
 
-/** Infers every shape of one model; layers after an error that depend on it are skipped, not reported again. */
-export function inferModel(file: string, model: ModelIR): Result<ModelShapes> {
+/** What one pass over a model's graph found, errors or not: the solver re-runs it on changed models. */
+export interface GraphPass {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly layers: readonly LayerShapes[];
+  readonly outputs: readonly NamedShape[];
+}
+
+/** Infers every shape it can; layers after an error that depend on it are skipped, not reported again. */
+export function inferGraph(model: ModelIR): GraphPass {
   const diagnostics: Diagnostic[] = [];
   const known = new Map<string, Received>();
   for (const input of model.inputs) known.set(input.id, { shape: [input.batchSize, ...input.shape], id: input.id, span: input.span });
@@ -113,7 +121,14 @@ export function inferModel(file: string, model: ModelIR): Result<ModelShapes> {
     }
     outputs.push({ name: output.ref.id, shape: got.shape });
   }
-  if (diagnostics.length > 0 || model.incomplete || layers.length !== model.layers.length) return { diagnostics };
+  return { diagnostics, layers, outputs };
+}
+
+/** Infers every shape of one model, with verified fixes for size errors that a transposed convolution can remedy. */
+export function inferModel(file: string, model: ModelIR): Result<ModelShapes> {
+  const pass = inferGraph(model);
+  const { layers, outputs } = pass;
+  if (pass.diagnostics.length > 0 || model.incomplete || layers.length !== model.layers.length) return { diagnostics: withTransposeFixes(model, pass, inferGraph) };
   const all = layers.flatMap((l) => l.weights);
   const macs = layers.some((l) => l.macs === null) ? null : layers.reduce((sum, l) => sum + l.macs!, 0);
   return {
@@ -126,7 +141,7 @@ export function inferModel(file: string, model: ModelIR): Result<ModelShapes> {
       params: { trainable: count(all, true), nonTrainable: count(all, false) },
       macs,
     },
-    diagnostics,
+    diagnostics: [],
   };
 }
 

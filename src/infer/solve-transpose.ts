@@ -1,0 +1,198 @@
+import type { Diagnostic, Note } from '../diagnostics/diagnostic.js';
+import { show, showShape } from '../diagnostics/describe.js';
+import type { Args, LayerIR, ModelIR, Span, Value } from '../ir.js';
+import { convTransposeOutputRange, type PadPair } from './formulas.js';
+import type { GraphPass } from './infer-shapes.js';
+import { perAxis } from './rule.js';
+
+/**
+ * The transposed-convolution solver. When an `outputs` assertion (NS4006) or a
+ * merge (NS4003) fails, it tries changes to the transposed convolutions the
+ * failing tensor comes from — outputPadding, padding, outputShape, kernelSize —
+ * re-infers the whole model with each, and suggests only the changes after
+ * which that error is gone and no new error appears.
+ */
+
+const transposed = new Set(['conv1dTranspose', 'conv2dTranspose', 'conv3dTranspose']);
+
+/** How many transposed convolutions upstream of an error are tried, nearest first. */
+const maxCandidates = 4;
+/** How many verified changes one diagnostic suggests. */
+const maxSuggestions = 3;
+/** Per-axis combinations tried for one option, so 3D layers with stride 3 stay cheap. */
+const maxCombinations = 64;
+
+type Kind = 'outputPadding' | 'padding' | 'outputShape' | 'kernelSize';
+
+interface Change {
+  readonly kind: Kind;
+  /** Options to set; `undefined` removes one. */
+  readonly patch: { readonly [option: string]: Value | undefined };
+}
+
+interface Suggestion {
+  readonly layer: LayerIR;
+  readonly change: Change;
+  readonly outputShape: readonly (number | null)[];
+}
+
+/** `[1, 1]` is written `1`, the way users write uniform options. */
+function compact(values: readonly number[]): Value {
+  return values.every((v) => v === values[0]) ? values[0]! : values;
+}
+
+/** Every vector with `choices[a]` options on axis `a`, at most `maxCombinations`. */
+function combinations(choices: readonly (readonly number[])[]): number[][] {
+  let all: number[][] = [[]];
+  for (const axis of choices) {
+    all = all.flatMap((prefix) => axis.map((v) => [...prefix, v]));
+    if (all.length > maxCombinations) return all.slice(0, maxCombinations);
+  }
+  return all;
+}
+
+const range = (low: number, high: number) => Array.from({ length: high - low + 1 }, (_, k) => low + k);
+
+/** The input's spatial lengths as the first pass inferred them, when known. */
+function spatialIn(layer: LayerIR, pass: GraphPass, rank: number): number[] | undefined {
+  const shape = pass.layers.find((l) => l.layer === layer)?.inputShapes[0];
+  if (!shape) return undefined;
+  const spatial = layer.args['dataFormat'] === 'channelsFirst' ? shape.slice(2) : shape.slice(1, -1);
+  return spatial.length === rank && spatial.every((d) => d !== null) ? (spatial as number[]) : undefined;
+}
+
+/** The changes worth trying on one transposed convolution, least invasive first. */
+function changesFor(layer: LayerIR, pass: GraphPass): Change[] {
+  const rank = Number(layer.type.charAt(4));
+  const strides = perAxis(layer.args['strides'], rank, 1);
+  const kernel = perAxis(layer.args['kernelSize'], rank, 1);
+  const dilation = perAxis(layer.args['dilationRate'], rank, 1);
+  const padding = (layer.args['padding'] ?? 'valid') as 'valid' | 'same' | readonly PadPair[];
+  const outputPaddings = combinations(strides.map((s) => range(0, s - 1)));
+  const changes: Change[] = [];
+
+  if (strides.some((s) => s > 1)) {
+    for (const op of outputPaddings) changes.push({ kind: 'outputPadding', patch: { outputPadding: compact(op), outputShape: undefined } });
+  }
+  for (const mode of ['same', 'valid'] as const) {
+    if (padding === mode) continue;
+    if (mode === 'same') changes.push({ kind: 'padding', patch: { padding: mode, outputPadding: undefined, outputShape: undefined } });
+    // A valid stride > 1 convolution states its size, or NS5002 would ask for it.
+    for (const op of strides.some((s) => s > 1) ? outputPaddings : [undefined]) {
+      changes.push({ kind: 'padding', patch: { padding: mode, outputPadding: op && compact(op), outputShape: undefined } });
+    }
+  }
+  // Explicit [begin, end] pairs reach every size; the smaller half goes first, as TensorFlow pads `same`.
+  const totals = combinations(kernel.map((k, a) => range(0, (k - 1) * dilation[a]!)));
+  for (const t of totals) {
+    const pairs = t.map((total): PadPair => [Math.floor(total / 2), total - Math.floor(total / 2)]);
+    if (typeof padding !== 'string' && pairs.every((p, a) => p[0] === padding[a]![0] && p[1] === padding[a]![1])) continue;
+    changes.push({ kind: 'padding', patch: { padding: pairs, outputPadding: undefined, outputShape: undefined } });
+  }
+  const input = spatialIn(layer, pass, rank);
+  if (input) {
+    const ranges = input.map((i, a) => {
+      const [low, high] = convTransposeOutputRange(i, kernel[a]!, strides[a]!, dilation[a]!, typeof padding === 'string' ? padding : padding[a]!);
+      return range(Math.max(1, low), high);
+    });
+    for (const shape of combinations(ranges)) changes.push({ kind: 'outputShape', patch: { outputShape: shape, outputPadding: undefined } });
+  }
+  // Kernels stay multiples of the stride where they were, so the fix does not earn an NS5001 warning.
+  const evenlyTiled = (k: readonly number[]) => k.every((v, a) => strides[a]! === 1 || v % strides[a]! === 0);
+  for (const delta of [1, -1, 2, -2, 3, -3, 4, -4]) {
+    const k = kernel.map((v) => v + delta);
+    if (k.some((v) => v < 1) || (evenlyTiled(kernel) && !evenlyTiled(k))) continue;
+    changes.push({ kind: 'kernelSize', patch: { kernelSize: compact(k) } });
+  }
+  return changes;
+}
+
+function applied(layer: LayerIR, change: Change): LayerIR {
+  const args: Record<string, Value> = { ...layer.args };
+  for (const [option, value] of Object.entries(change.patch)) {
+    if (value === undefined) delete args[option];
+    else args[option] = value;
+  }
+  return { ...layer, args: args as Args };
+}
+
+/** Transposed convolutions the tensors of `ids` come from, nearest first. */
+function upstreamTransposed(model: ModelIR, ids: readonly string[]): LayerIR[] {
+  const byId = new Map(model.layers.map((l) => [l.id, l]));
+  const seen = new Set<string>();
+  const found: LayerIR[] = [];
+  let frontier = [...ids];
+  while (frontier.length > 0 && found.length < maxCandidates) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      const layer = byId.get(id);
+      if (!layer || seen.has(id)) continue;
+      seen.add(id);
+      if (transposed.has(layer.type)) found.push(layer);
+      next.push(...layer.from.map((r) => r.id));
+    }
+    frontier = next;
+  }
+  return found.slice(0, maxCandidates);
+}
+
+const key = (d: Diagnostic) => `${d.code}@${d.span?.start ?? -1}`;
+
+const within = (inner: Span | undefined, outer: Span) => inner !== undefined && inner.file === outer.file && inner.start >= outer.start && inner.end <= outer.end;
+
+/** The ids whose tensors an error is about: the merge's inputs, or the asserted output. */
+function subjectOf(d: Diagnostic, model: ModelIR): readonly string[] | undefined {
+  if (d.code === 'NS4006') {
+    const output = model.outputs.find((o) => (o.shapeSpan ?? o.ref.span).start === d.span?.start && o.shape);
+    return output ? [output.ref.id] : undefined;
+  }
+  if (d.code === 'NS4003') {
+    const merge = model.layers.find((l) => within(d.span, l.span));
+    return merge ? merge.from.map((r) => r.id) : undefined;
+  }
+  return undefined;
+}
+
+function describe(s: Suggestion): string {
+  const parts = Object.entries(s.change.patch).map(([option, value]) => (value === undefined ? `remove ${option}` : `${option}: ${show(value)}`));
+  const removed = parts.filter((p) => p.startsWith('remove ') && s.layer.args[p.slice(7)] !== undefined);
+  const set = parts.filter((p) => !p.startsWith('remove '));
+  return `set ${set.map((p) => `\`${p}\``).join(' and ')}${removed.length > 0 ? ` (and ${removed.join(', ')})` : ''} on '${s.layer.id}'`;
+}
+
+function solve(model: ModelIR, pass: GraphPass, target: Diagnostic, ids: readonly string[], infer: (model: ModelIR) => GraphPass): Suggestion[] {
+  const before = new Set(pass.diagnostics.map(key));
+  before.delete(key(target));
+  const suggestions: Suggestion[] = [];
+  for (const layer of upstreamTransposed(model, ids)) {
+    const kinds = new Set<Kind>();
+    for (const change of changesFor(layer, pass)) {
+      if (kinds.has(change.kind)) continue;
+      const changed = applied(layer, change);
+      const again = infer({ ...model, layers: model.layers.map((l) => (l === layer ? changed : l)) });
+      if (!again.diagnostics.every((d) => before.has(key(d)))) continue;
+      const shape = again.layers.find((l) => l.layer === changed)?.outputShape;
+      if (!shape) continue;
+      kinds.add(change.kind);
+      suggestions.push({ layer, change, outputShape: shape });
+      if (suggestions.length === maxSuggestions) return suggestions;
+    }
+  }
+  return suggestions;
+}
+
+/** The diagnostics of a failed pass, with verified transposed-convolution changes added to the size errors they fix. */
+export function withTransposeFixes(model: ModelIR, pass: GraphPass, infer: (model: ModelIR) => GraphPass): Diagnostic[] {
+  return pass.diagnostics.map((d) => {
+    const ids = subjectOf(d, model);
+    if (!ids) return d;
+    const found = solve(model, pass, d, ids, infer);
+    if (found.length === 0) return d;
+    const notes: Note[] = found.map((s) => ({
+      message: `${describe(s)} makes it output ${showShape(s.outputShape)}, which fixes this (checked by re-inferring the model)`,
+      span: s.layer.argSpans[s.change.kind] ?? s.layer.idSpan,
+    }));
+    const fix = `${describe(found[0]!)}${found.length > 1 ? ', or another change the notes list' : ''}`;
+    return { ...d, notes: [...d.notes, ...notes], ...(d.fix ? {} : { fix }) };
+  });
+}

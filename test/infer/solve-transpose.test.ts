@@ -1,0 +1,128 @@
+import { describe, expect, test } from 'vitest';
+import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import { check } from '../../src/index.js';
+
+/**
+ * The transposed-convolution solver suggests changes for NS4006 and NS4003.
+ * Each case applies the suggested change to the YAML itself and checks the
+ * result independently: the error must be gone and nothing new must appear.
+ */
+
+function errors(text: string): Diagnostic[] {
+  return check([{ path: 'specs/s.yaml', text }]).diagnostics.filter((d) => d.severity === 'error');
+}
+
+function suggestions(d: Diagnostic): string[] {
+  return d.notes.filter((n) => n.message.includes('checked by re-inferring')).map((n) => n.message);
+}
+
+const unet = (up: string) => `netspec: 1
+models:
+  unet:
+    inputs: { x: [15, 15, 8] }
+    layers:
+      - { type: conv2d, id: down, filters: 16, kernelSize: 3, strides: 2, padding: same }
+      - { type: conv2dTranspose, id: up, filters: 8, kernelSize: 4, strides: 2, ${up} }
+      - { type: batchNormalization, id: norm }
+      - { type: leakyReLU, id: act, alpha: 0.2 }
+      - { type: concatenate, id: skip, from: [act, x] }
+`;
+
+describe('a merge of an odd skip with an upsampled path', () => {
+  const [error] = errors(unet('padding: same'));
+
+  test('walks back through normalization and activation to the transposed convolution', () => {
+    expect(error?.code).toBe('NS4003');
+    expect(suggestions(error!)).toEqual([
+      "set `outputPadding: 1` on 'up' makes it output [null, 15, 15, 8], which fixes this (checked by re-inferring the model)",
+      "set `padding: [[1, 2], [1, 2]]` on 'up' makes it output [null, 15, 15, 8], which fixes this (checked by re-inferring the model)",
+      "set `outputShape: [15, 15]` on 'up' makes it output [null, 15, 15, 8], which fixes this (checked by re-inferring the model)",
+    ]);
+    expect(error?.fix).toBe("set `outputPadding: 1` on 'up', or another change the notes list");
+  });
+
+  test.each([['padding: same, outputPadding: 1'], ['padding: [[1, 2], [1, 2]]'], ['padding: same, outputShape: [15, 15]']])('applying %s leaves no error', (change) => {
+    expect(errors(unet(change))).toEqual([]);
+  });
+});
+
+const generator = (last: string, asserted: string) => `netspec: 1
+models:
+  generator:
+    inputs: { z: [100] }
+    layers:
+      - { type: dense, units: 4 * 4 * 64 }
+      - { type: reshape, targetShape: [4, 4, 64] }
+      - { type: conv2dTranspose, id: up1, filters: 32, kernelSize: 4, strides: 2, padding: same }
+      - { type: conv2dTranspose, id: up2, filters: 16, kernelSize: 4, strides: 2, padding: same }
+      - { type: conv2dTranspose, id: image, filters: 3, kernelSize: 4, strides: 2, ${last}, activation: tanh }
+    outputs: { image: ${asserted} }
+`;
+
+describe('an output assertion one pixel off', () => {
+  test('an odd size a same-padded even kernel cannot reach gets explicit padding', () => {
+    const [error] = errors(generator('padding: same', '[33, 33, 3]'));
+    expect(error?.code).toBe('NS4006');
+    expect(error?.fix).toBe("set `padding: [[0, 1], [0, 1]]` on 'image'");
+    expect(errors(generator('padding: [[0, 1], [0, 1]]', '[33, 33, 3]'))).toEqual([]);
+  });
+
+  test('a smaller size is reached with outputShape, and nearer layers come first', () => {
+    const [error] = errors(generator('padding: same', '[31, 31, 3]'));
+    const found = suggestions(error!);
+    expect(found[0]).toContain("`outputPadding: 1` on 'image'");
+    expect(found.every((s) => s.includes("on 'image'"))).toBe(true);
+    expect(errors(generator('padding: same, outputPadding: 1', '[31, 31, 3]'))).toEqual([]);
+    expect(errors(generator('padding: same, outputShape: [31, 31]', '[31, 31, 3]'))).toEqual([]);
+  });
+
+  test('a wrong channel count is not a size error: no suggestion', () => {
+    const [error] = errors(generator('padding: same', '[32, 32, 1]'));
+    expect(error?.code).toBe('NS4006');
+    expect(suggestions(error!)).toEqual([]);
+    expect(error?.fix).toBeUndefined();
+  });
+});
+
+test('a change that would break another output is not suggested', () => {
+  const spec = `netspec: 1
+models:
+  twoHeads:
+    inputs: { z: [8, 8, 4] }
+    layers:
+      - { type: conv2dTranspose, id: up, filters: 4, kernelSize: 4, strides: 2, padding: same }
+      - { type: conv2d, id: head, filters: 2, kernelSize: 3, padding: same }
+    outputs: { up: [16, 16, 4], head: [17, 17, 2] }
+`;
+  const [error] = errors(spec);
+  expect(error?.code).toBe('NS4006');
+  expect(suggestions(error!)).toEqual([]);
+});
+
+test('conv1dTranspose and conv3dTranspose get suggestions that check out', () => {
+  const wave = (op: string) => `netspec: 1
+models:
+  wave:
+    inputs: { z: [16, 8], skip: [65, 4] }
+    layers:
+      - { type: conv1dTranspose, id: up, from: z, filters: 4, kernelSize: 8, strides: 4, padding: same${op} }
+      - { type: add, from: [up, skip] }
+`;
+  const [e1] = errors(wave(''));
+  expect(e1?.fix).toBe("set `padding: [[1, 2]]` on 'up'");
+  expect(errors(wave('').replace('padding: same', 'padding: [[1, 2]]'))).toEqual([]);
+
+  const voxels = (op: string) => `netspec: 1
+models:
+  voxels:
+    inputs: { z: [4, 4, 4, 8] }
+    layers:
+      - { type: conv3dTranspose, id: up, filters: 1, kernelSize: 4, strides: 2, padding: same${op} }
+    outputs: { up: [8, 7, 8, 1] }
+`;
+  const [e3] = errors(voxels(''));
+  // No outputPadding reaches 8 and 7 from 4 with same padding; explicit pairs and outputShape do.
+  expect(suggestions(e3!).map((s) => s.split(' makes')[0])).toEqual(["set `padding: [[1, 1], [1, 2], [1, 1]]` on 'up'", "set `outputShape: [8, 7, 8]` on 'up'"]);
+  expect(errors(voxels('').replace('padding: same', 'padding: [[1, 1], [1, 2], [1, 1]]'))).toEqual([]);
+  expect(errors(voxels(', outputShape: [8, 7, 8]'))).toEqual([]);
+});
