@@ -38,7 +38,7 @@ function unsupported(models: readonly ModelShapes[]): Diagnostic[] {
     m.layers.flatMap((shapes) => {
       const found = unsupportedOption(shapes);
       const { layer } = shapes;
-      return found ? [diagnostic('NS4010', layer.argSpans[found.option] ?? layer.idSpan, `layer '${layer.id}': ${found.message}`)] : [];
+      return found ? [diagnostic('NS4010', layer.argSpans[found.option] ?? layer.idSpan, `layer '${layer.id}': ${found.message}`, found.fix ? { fix: found.fix } : {})] : [];
     }),
   );
 }
@@ -59,7 +59,7 @@ export function checkSource(source: SourceFile, options: CheckOptions = {}): Spe
   if (!resolved.value) return { diagnostics: [...validated.diagnostics, ...resolved.diagnostics], models: [] };
   const inferred = inferShapes(resolved.value);
   const models = inferred.value ?? [];
-  const lints = lintSpec(resolved.value, models);
+  const lints = lintSpec(resolved.value, models, !hasErrors([...validated.diagnostics, ...resolved.diagnostics]));
   return { diagnostics: [...validated.diagnostics, ...resolved.diagnostics, ...inferred.diagnostics, ...unsupported(models), ...lints], spec: resolved.value, models };
 }
 

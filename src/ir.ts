@@ -76,6 +76,8 @@ export interface LayerIR {
   readonly initialWeights?: readonly InitialWeight[];
   /** The layer's own `lint:` settings, by code. */
   readonly lint?: LintSettings;
+  /** Per option, the index of spatial axis 0 as the user wrote it (1 or 2 in tf.nn's full forms); absent is 0. */
+  readonly axisOffsets?: { readonly [option: string]: number };
 }
 
 export interface OutputIR {

@@ -10,6 +10,21 @@ function ruleName(code: Code): string {
 const level = { error: 'error', warning: 'warning' } as const;
 
 /**
+ * `specs/my spec.yaml` -> `specs/my%20spec.yaml`: SARIF artifact locations are
+ * URI references, so each path segment is percent-encoded (spaces, `%`, `#`,
+ * `?`, `:` and non-ASCII would otherwise make the log invalid or point elsewhere).
+ */
+export function artifactUri(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
+/** The message of a result: notes without a place have no related location, so they go into the text. */
+function resultText(d: Diagnostic): string {
+  const unplaced = d.notes.filter((n) => !n.span).map((n) => ` Note: ${n.message}.`);
+  return `${d.message}${d.fix ? `. Fix: ${d.fix}` : ''}${unplaced.join('')}`;
+}
+
+/**
  * A SARIF 2.1.0 log for code scanning: one run, every netspec code as a rule
  * with its help, one result per diagnostic, notes as related locations.
  */
@@ -18,7 +33,7 @@ export function formatSarif(diagnostics: readonly Diagnostic[], locator: Locator
   const region = (span: NonNullable<Diagnostic['span']>) => {
     const at = locator.locate(span);
     return {
-      artifactLocation: { uri: at.file },
+      artifactLocation: { uri: artifactUri(at.file) },
       region: { startLine: at.line, startColumn: at.column, endLine: at.endLine, endColumn: Math.max(at.endColumn, at.endLine === at.line ? at.column + 1 : 1) },
     };
   };
@@ -46,7 +61,7 @@ export function formatSarif(diagnostics: readonly Diagnostic[], locator: Locator
           ruleId: d.code,
           ruleIndex: ids.indexOf(d.code),
           level: level[d.severity],
-          message: { text: d.fix ? `${d.message}. Fix: ${d.fix}` : d.message },
+          message: { text: resultText(d) },
           ...(d.span ? { locations: [{ physicalLocation: region(d.span) }] } : {}),
           ...(d.notes.some((n) => n.span)
             ? { relatedLocations: d.notes.flatMap((n, i) => (n.span ? [{ id: i + 1, physicalLocation: region(n.span), message: { text: n.message } }] : [])) }

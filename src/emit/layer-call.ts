@@ -168,9 +168,18 @@ export function hasConstraints(layers: readonly LayerShapes[]): boolean {
  * Configurations netspec cannot build yet, as located NS4010 errors rather
  * than generated code that throws or silently computes something else.
  */
-export function unsupportedOption(shapes: LayerShapes): { option: string; message: string } | undefined {
+export function unsupportedOption(shapes: LayerShapes): { option: string; message: string; fix?: string } | undefined {
   const { layer } = shapes;
-  if (layer.type === 'conv1d' && layer.args['padding'] === 'causal') return { option: 'padding', message: `conv1d with padding 'causal' is not supported yet (tfjs does not implement it)` };
+  if (layer.type === 'conv1d' && layer.args['padding'] === 'causal') {
+    const k = Number(Array.isArray(layer.args['kernelSize']) ? (layer.args['kernelSize'] as number[])[0] : layer.args['kernelSize']);
+    const d = Number(Array.isArray(layer.args['dilationRate']) ? (layer.args['dilationRate'] as number[])[0] : (layer.args['dilationRate'] ?? 1));
+    return {
+      option: 'padding',
+      message: `conv1d with padding 'causal' is not supported yet (tfjs does not implement it)`,
+      // Causal padding is (k - 1) * d zeros before the sequence and a valid convolution.
+      fix: `put \`{ type: zeroPadding1d, padding: [${(k - 1) * d}, 0] }\` before it and use padding: valid`,
+    };
+  }
   if (layer.type === 'conv1d' && layer.args['dataFormat'] === 'channelsFirst') {
     return { option: 'dataFormat', message: 'conv1d with channelsFirst is not supported yet (tfjs computes a channelsLast tensor for it)' };
   }

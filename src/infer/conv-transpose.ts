@@ -1,5 +1,6 @@
 import { convTransposeOutputLength, convTransposeOutputRange, effectiveKernel, product, type PadPair } from './formulas.js';
-import { arg, join, knownChannels, perAxis, positiveLengths, type Rule, type RuleContext, spatialInput, weight } from './rule.js';
+import type { LayerIR } from '../ir.js';
+import { arg, join, written, knownChannels, perAxis, positiveLengths, type Rule, type RuleContext, spatialInput, weight } from './rule.js';
 
 export type TransposePadding = 'valid' | 'same' | PadPair;
 
@@ -12,15 +13,23 @@ function describePadding(p: TransposePadding): string {
   return typeof p === 'string' ? p : `[${p[0]}, ${p[1]}]`;
 }
 
+/** `strides[2]`: axis `a` of an option, indexed as the user wrote it (tf.nn's full forms put batch first). */
+function at(layer: LayerIR, option: string, a: number): string {
+  return `${option}[${a + (layer.axisOffsets?.[option] ?? 0)}]`;
+}
+
 /** Checks BRIEF §2's invalid combinations; returns false after reporting the first. */
 function checkCombination(ctx: RuleContext, strides: readonly number[], dilation: readonly number[], outputPadding: readonly number[] | undefined): boolean {
   const { layer } = ctx;
   if (layer.args['padding'] === 'causal') {
-    ctx.error('NS4008', `padding 'causal' is not defined for transposed convolutions`, { option: 'padding', fix: "use 'valid', 'same' or explicit [begin, end] pairs" });
+    ctx.error('NS4008', `padding 'causal' is not defined for transposed convolutions`, {
+      option: 'padding',
+      fix: "use 'valid', 'same' or explicit [begin, end] pairs (e.g. [[k - 1, 0]] to keep the first k - 1 outputs of the full result)",
+    });
     return false;
   }
   if (strides.some((s) => s > 1) && dilation.some((d) => d > 1)) {
-    ctx.error('NS4008', `strides ${JSON.stringify(strides)} > 1 cannot be combined with dilationRate ${JSON.stringify(dilation)} > 1 (Keras rejects it too)`, {
+    ctx.error('NS4008', `strides ${written(strides)} > 1 cannot be combined with dilationRate ${written(dilation)} > 1 (Keras rejects it too)`, {
       option: 'dilationRate',
       fix: 'set dilationRate to 1, or strides to 1',
     });
@@ -29,14 +38,17 @@ function checkCombination(ctx: RuleContext, strides: readonly number[], dilation
   if (outputPadding) {
     const axis = outputPadding.findIndex((op, a) => op >= strides[a]!);
     if (axis >= 0) {
-      ctx.error('NS4008', `outputPadding[${axis}] = ${outputPadding[axis]} must be < strides[${axis}] = ${strides[axis]}`, {
+      const s = strides[axis]!;
+      const fixed = outputPadding.map((op, a) => (a === axis ? Math.min(op, s - 1) : op));
+      const remove = fixed.every((op) => op === 0);
+      ctx.error('NS4008', `${at(layer, 'outputPadding', axis)} = ${outputPadding[axis]} must be < ${at(layer, 'strides', axis)} = ${s}`, {
         option: 'outputPadding',
-        fix: `use outputPadding[${axis}] in 0..${strides[axis]! - 1}${strides[axis] === 1 ? ', i.e. remove outputPadding' : ''}`,
+        fix: remove ? `remove outputPadding${s === 1 ? '' : ` or keep ${at(layer, 'outputPadding', axis)} in 0..${s - 1}`}` : `keep ${at(layer, 'outputPadding', axis)} in 0..${s - 1}, e.g. outputPadding: ${written(fixed)}`,
       });
       return false;
     }
     if (layer.args['outputShape'] !== undefined) {
-      ctx.error('NS4008', 'outputShape and outputPadding both fix the output size; set only one', { option: 'outputPadding' });
+      ctx.error('NS4008', 'outputShape and outputPadding both fix the output size; set only one', { option: 'outputPadding', fix: 'remove outputPadding, or outputShape' });
       return false;
     }
   }
@@ -69,10 +81,10 @@ export function convTranspose(rank: 1 | 2 | 3): Rule {
         if (i === null || i === undefined) continue;
         const [low, high] = convTransposeOutputRange(i, kernel[a]!, strides[a]!, dilation[a]!, axisPadding(padding, a));
         if (requested[a]! < low || requested[a]! > high) {
-          return ctx.error('NS4008', `outputShape[${a}] = ${requested[a]} is not reachable: legal sizes are ${low}..${high}`, {
+          return ctx.error('NS4008', `${at(layer, 'outputShape', a)} = ${requested[a]} is not reachable: legal sizes are ${low}..${high}`, {
             option: 'outputShape',
             notes: [{ message: `input length ${i}, kernel ${kernel[a]}, stride ${strides[a]}, padding ${describePadding(axisPadding(padding, a))}`, span: input.span }],
-            fix: `use an outputShape[${a}] in ${low}..${high}`,
+            fix: `use an ${at(layer, 'outputShape', a)} in ${low}..${high}`,
           });
         }
       }

@@ -1,5 +1,5 @@
 import { convOutputLength, effectiveKernel, product, type PaddingMode } from './formulas.js';
-import { arg, join, knownChannels, perAxis, positiveLengths, type Rule, spatialInput, weight } from './rule.js';
+import { arg, join, knownChannels, perAxis, written, positiveLengths, type Rule, spatialInput, weight } from './rule.js';
 
 /**
  * conv1d/2d/3d. Kernel layout `[k..., inChannels, filters]` (tfjs/Keras).
@@ -17,7 +17,7 @@ export function conv(rank: 1 | 2 | 3): Rule {
     const dilation = perAxis(layer.args['dilationRate'], rank, 1);
     const padding = arg<PaddingMode>(layer, 'padding', 'valid');
     if (strides.some((s) => s > 1) && dilation.some((d) => d > 1)) {
-      return ctx.error('NS4009', `strides ${JSON.stringify(strides)} > 1 cannot be combined with dilationRate ${JSON.stringify(dilation)} > 1`, { option: 'dilationRate' });
+      return ctx.error('NS4009', `strides ${written(strides)} > 1 cannot be combined with dilationRate ${written(dilation)} > 1`, { option: 'dilationRate', fix: 'set dilationRate to 1, or strides to 1' });
     }
     const spatial = parts.spatial.map((i, a) => convOutputLength(i, kernel[a]!, strides[a]!, dilation[a]!, padding));
     const explain = (a: number) =>

@@ -86,7 +86,7 @@ export function inferGraph(model: ModelIR): GraphPass {
       layer,
       inputs: inputs as Received[],
       error: (code, message, extras = {}) => {
-        const span = (extras.option && layer.argSpans[extras.option]) || (extras.option === 'from' ? layer.from[0]?.span : undefined) || layer.idSpan;
+        const span = extras.at ?? ((extras.option && layer.argSpans[extras.option]) || (extras.option === 'from' ? layer.from[0]?.span : undefined) || layer.idSpan);
         diagnostics.push(diagnostic(code, span, `layer '${layer.id}': ${message}`, extras));
         return undefined;
       },
@@ -116,6 +116,7 @@ export function inferGraph(model: ModelIR): GraphPass {
       diagnostics.push(
         diagnostic('NS4006', output.shapeSpan ?? output.ref.span, `output '${output.ref.id}' is asserted as ${showShape(expected)} but inferred as ${showShape(got.shape)}`, {
           notes: [{ message: `shape ${showShape(got.shape)} comes from '${got.id}'`, span: got.span }],
+          fix: `if the layers are right, assert ${showShape(got.shape.slice(1))}`,
         }),
       );
     }

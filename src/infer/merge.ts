@@ -1,6 +1,11 @@
 import { showShape } from '../diagnostics/describe.js';
-import type { Dim } from '../ir.js';
+import type { Dim, Span } from '../ir.js';
 import { cameFrom, type Received, type Rule, type RuleContext } from './rule.js';
+
+/** Where the layer's `from` names an input: the mismatch is underlined there. */
+function refSpan(ctx: RuleContext, input: Received): Span | undefined {
+  return ctx.layer.from[ctx.inputs.indexOf(input)]?.span;
+}
 
 function atLeastTwo(ctx: RuleContext): boolean {
   if (ctx.inputs.length >= 2) return true;
@@ -40,13 +45,17 @@ export const concatenate: Rule = (ctx) => {
   if (wrongRank) {
     return ctx.error('NS4003', `concatenate needs inputs of equal rank: rank ${rank} ${showShape(first.shape)} from '${first.id}' vs rank ${wrongRank.shape.length} ${showShape(wrongRank.shape)} from '${wrongRank.id}'`, {
       option: 'from',
+      at: refSpan(ctx, wrongRank),
       notes: [cameFrom(first), cameFrom(wrongRank)],
     });
   }
   const axisArg = (ctx.layer.args['axis'] as number | undefined) ?? -1;
   const axis = axisArg < 0 ? rank + axisArg : axisArg;
   if (axis < 1 || axis >= rank) {
-    return ctx.error('NS4009', `axis ${axisArg} is ${axis === 0 ? 'the batch axis' : 'out of range'} for inputs of rank ${rank}`, { option: 'axis' });
+    return ctx.error('NS4009', `axis ${axisArg} is ${axis === 0 ? 'the batch axis' : 'out of range'} for inputs of rank ${rank}`, {
+      option: 'axis',
+      fix: `use an axis in 1..${rank - 1} (or -1 for the last, the channels in channelsLast)`,
+    });
   }
   const others = (shape: readonly Dim[]) => shape.filter((_, a) => a !== axis && a !== 0);
   if (differentBatch(ctx, true)) return undefined;
@@ -55,6 +64,7 @@ export const concatenate: Rule = (ctx) => {
       const what = axis === rank - 1 && rank > 2 ? 'spatial dims' : `dims off axis ${axisArg}`;
       return ctx.error('NS4003', `concatenate along axis ${axisArg} needs equal ${what}: ${showShape(others(first.shape))} from '${first.id}' vs ${showShape(others(r.shape))} from '${r.id}'`, {
         option: 'from',
+        at: refSpan(ctx, r),
         notes: [cameFrom(first), cameFrom(r)],
       });
     }
@@ -86,6 +96,7 @@ export const elementwiseMerge: Rule = (ctx) => {
         const first = ctx.inputs[0]!;
         return ctx.error('NS4003', `${ctx.layer.type} needs shapes that broadcast: ${showShape(first.shape)} from '${first.id}' vs ${showShape(r.shape)} from '${r.id}' differ at ${a} vs ${b}`, {
           option: 'from',
+          at: refSpan(ctx, r),
           notes: [cameFrom(first), cameFrom(r)],
         });
       }

@@ -2,6 +2,16 @@ import { showShape } from '../diagnostics/describe.js';
 import { product } from './formulas.js';
 import { cameFrom, expectInputs, type Rule } from './rule.js';
 
+/** The target with its last entry fitted to `size` elements, when one fits; else what the target must hold. */
+function reshapeFix(target: readonly number[], size: number): string {
+  const leading = target.slice(0, -1).filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+  if (target.length > 0 && !target.slice(0, -1).includes(-1) && size % leading === 0) {
+    const fitted = [...target.slice(0, -1), size / leading];
+    return `use targetShape ${showShape(fitted)}, or let netspec infer the last entry: ${showShape([...target.slice(0, -1), -1])}`;
+  }
+  return `the target must hold ${size} elements, the product of the input's non-batch dims`;
+}
+
 /** Reshape keeps the batch; at most one target dim may be -1 (tfjs-layers `Reshape.fixUnknownDimension`). */
 export const reshape: Rule = (ctx) => {
   if (!expectInputs(ctx, 1)) return undefined;
@@ -18,6 +28,7 @@ export const reshape: Rule = (ctx) => {
     return ctx.error('NS4005', `cannot reshape ${showShape(input.shape)} (${size} elements per sample) into ${showShape(target)} (${unknowns ? `a multiple of ${known}` : known} elements)`, {
       option: 'targetShape',
       notes: [cameFrom(input)],
+      fix: reshapeFix(target, size),
     });
   }
   return { outputShape: [input.shape[0]!, ...target.map((d) => (d === -1 ? size / known : d))], weights: [], macs: 0 };

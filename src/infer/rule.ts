@@ -25,7 +25,8 @@ export interface Layout {
 export interface RuleContext {
   readonly layer: LayerIR;
   readonly inputs: readonly Received[];
-  error(code: Code, message: string, extras?: DiagnosticExtras & { readonly option?: string }): undefined;
+  /** Reports at `at`, else at the value of `option`, else at the layer's id. */
+  error(code: Code, message: string, extras?: DiagnosticExtras & { readonly option?: string; readonly at?: Span | undefined }): undefined;
 }
 
 export interface RuleOutput {
@@ -49,6 +50,11 @@ export function arg<T extends Value>(layer: LayerIR, option: string, fallback: T
 }
 
 /** An int-or-list option as one number per axis: `3` -> `[3, 3]` for two axes. */
+/** A per-axis option the way a user writes it: `2` when every axis is 2, else `[1, 2]`. */
+export function written(values: readonly number[]): string {
+  return values.every((v) => v === values[0]) ? String(values[0]) : `[${values.join(', ')}]`;
+}
+
 export function perAxis(value: Value | undefined, axes: number, fallback: number): number[] {
   if (value === undefined || value === null) return new Array<number>(axes).fill(fallback);
   if (typeof value === 'number') return new Array<number>(axes).fill(value);

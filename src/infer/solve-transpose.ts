@@ -1,5 +1,5 @@
 import type { Diagnostic, Note } from '../diagnostics/diagnostic.js';
-import { show, showShape } from '../diagnostics/describe.js';
+import { showShape } from '../diagnostics/describe.js';
 import type { Args, LayerIR, ModelIR, Span, Value } from '../ir.js';
 import { convTransposeOutputRange, type PadPair } from './formulas.js';
 import type { GraphPass } from './infer-shapes.js';
@@ -8,7 +8,8 @@ import { perAxis } from './rule.js';
 /**
  * The transposed-convolution solver. When an `outputs` assertion (NS4006) or a
  * merge (NS4003) fails, it tries changes to the transposed convolutions the
- * failing tensor comes from — outputPadding, padding, outputShape, kernelSize —
+ * failing tensor comes from — outputPadding, padding, outputShape, kernelSize,
+ * strides —
  * re-infers the whole model with each, and suggests only the changes after
  * which that error is gone and no new error appears.
  */
@@ -22,7 +23,7 @@ const maxSuggestions = 3;
 /** Per-axis combinations tried for one option, so 3D layers with stride 3 stay cheap. */
 const maxCombinations = 64;
 
-type Kind = 'outputPadding' | 'padding' | 'outputShape' | 'kernelSize';
+type Kind = 'outputPadding' | 'padding' | 'outputShape' | 'kernelSize' | 'strides';
 
 interface Change {
   readonly kind: Kind;
@@ -71,6 +72,8 @@ function changesFor(layer: LayerIR, pass: GraphPass): Change[] {
   const outputPaddings = combinations(strides.map((s) => range(0, s - 1)));
   const changes: Change[] = [];
 
+  if (layer.args['outputPadding'] !== undefined) changes.push({ kind: 'outputPadding', patch: { outputPadding: undefined } });
+  if (layer.args['outputShape'] !== undefined) changes.push({ kind: 'outputShape', patch: { outputShape: undefined } });
   if (strides.some((s) => s > 1)) {
     for (const op of outputPaddings) changes.push({ kind: 'outputPadding', patch: { outputPadding: compact(op), outputShape: undefined } });
   }
@@ -83,12 +86,10 @@ function changesFor(layer: LayerIR, pass: GraphPass): Change[] {
     }
   }
   // Explicit [begin, end] pairs reach every size; the smaller half goes first, as TensorFlow pads `same`.
-  const totals = combinations(kernel.map((k, a) => range(0, (k - 1) * dilation[a]!)));
-  for (const t of totals) {
-    const pairs = t.map((total): PadPair => [Math.floor(total / 2), total - Math.floor(total / 2)]);
-    if (typeof padding !== 'string' && pairs.every((p, a) => p[0] === padding[a]![0] && p[1] === padding[a]![1])) continue;
-    changes.push({ kind: 'padding', patch: { padding: pairs, outputPadding: undefined, outputShape: undefined } });
-  }
+  const pairsTried = combinations(kernel.map((k, a) => range(0, (k - 1) * dilation[a]!)))
+    .map((t) => t.map((total): PadPair => [Math.floor(total / 2), total - Math.floor(total / 2)]))
+    .filter((pairs) => typeof padding === 'string' || !pairs.every((p, a) => p[0] === padding[a]![0] && p[1] === padding[a]![1]));
+  for (const pairs of pairsTried) changes.push({ kind: 'padding', patch: { padding: pairs, outputPadding: undefined, outputShape: undefined } });
   const input = spatialIn(layer, pass, rank);
   if (input) {
     const ranges = input.map((i, a) => {
@@ -103,6 +104,13 @@ function changesFor(layer: LayerIR, pass: GraphPass): Change[] {
     const k = kernel.map((v) => v + delta);
     if (k.some((v) => v < 1) || (evenlyTiled(kernel) && !evenlyTiled(k))) continue;
     changes.push({ kind: 'kernelSize', patch: { kernelSize: compact(k) } });
+  }
+  // A stray stride is a common slip, often with the padding that went with it; outputPadding must stay below the new stride.
+  const paddings: ({ padding?: Value })[] = [{}, ...(padding === 'same' ? [] : [{ padding: 'same' }]), ...pairsTried.map((pairs) => ({ padding: pairs }))];
+  for (const stride of range(1, Math.max(...strides) + 1)) {
+    if (strides.every((v) => v === stride)) continue;
+    const dropped = layer.args['outputPadding'] !== undefined && perAxis(layer.args['outputPadding'], rank, 0).some((op) => op >= stride);
+    for (const pad of paddings) changes.push({ kind: 'strides', patch: { strides: stride, ...pad, ...(dropped ? { outputPadding: undefined } : {}) } });
   }
   return changes;
 }
@@ -153,11 +161,17 @@ function subjectOf(d: Diagnostic, model: ModelIR): readonly string[] | undefined
   return undefined;
 }
 
+/** A value the way it is written in a flow-style spec: `same`, `[[0, 1], [0, 1]]`. */
+function inYaml(value: Value): string {
+  return Array.isArray(value) ? `[${value.map(inYaml).join(', ')}]` : String(value);
+}
+
 function describe(s: Suggestion): string {
-  const parts = Object.entries(s.change.patch).map(([option, value]) => (value === undefined ? `remove ${option}` : `${option}: ${show(value)}`));
-  const removed = parts.filter((p) => p.startsWith('remove ') && s.layer.args[p.slice(7)] !== undefined);
-  const set = parts.filter((p) => !p.startsWith('remove '));
-  return `set ${set.map((p) => `\`${p}\``).join(' and ')}${removed.length > 0 ? ` (and ${removed.join(', ')})` : ''} on '${s.layer.id}'`;
+  const entries = Object.entries(s.change.patch);
+  const set = entries.filter(([, v]) => v !== undefined).map(([option, v]) => `\`${option}: ${inYaml(v!)}\``);
+  const removed = entries.filter(([option, v]) => v === undefined && s.layer.args[option] !== undefined).map(([option]) => option);
+  if (set.length === 0) return `remove ${removed.join(' and ')} from '${s.layer.id}'`;
+  return `set ${set.join(' and ')}${removed.length > 0 ? ` and remove ${removed.join(', ')}` : ''} on '${s.layer.id}'`;
 }
 
 function solve(model: ModelIR, pass: GraphPass, target: Diagnostic, ids: readonly string[], infer: (model: ModelIR) => GraphPass): Suggestion[] {
@@ -189,10 +203,10 @@ export function withTransposeFixes(model: ModelIR, pass: GraphPass, infer: (mode
     const found = solve(model, pass, d, ids, infer);
     if (found.length === 0) return d;
     const notes: Note[] = found.map((s) => ({
-      message: `${describe(s)} makes it output ${showShape(s.outputShape)}, which fixes this (checked by re-inferring the model)`,
+      message: `${describe(s)}: it then outputs ${showShape(s.outputShape)} and this error is gone (checked by re-inferring the model)`,
       span: s.layer.argSpans[s.change.kind] ?? s.layer.idSpan,
     }));
-    const fix = `${describe(found[0]!)}${found.length > 1 ? ', or another change the notes list' : ''}`;
-    return { ...d, notes: [...d.notes, ...notes], ...(d.fix ? {} : { fix }) };
+    const solved = `${describe(found[0]!)}${found.length > 1 ? ', or another change the notes list' : ''}`;
+    return { ...d, notes: [...d.notes, ...notes], fix: d.fix ? `${solved}; or ${d.fix}` : solved };
   });
 }

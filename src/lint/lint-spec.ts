@@ -7,10 +7,11 @@ import { ambiguousSize, checkerboard, doubleActivation, unusedLayers, unusedPara
  * `lint:` settings win over the spec's; `off` drops a finding, `error` makes
  * it one.
  */
-export function lintSpec(spec: SpecIR, models: readonly ModelShapes[]): Diagnostic[] {
+export function lintSpec(spec: SpecIR, models: readonly ModelShapes[], resolvedCleanly: boolean): Diagnostic[] {
   const shapesOf = new Map<string, LayerShapes>();
   for (const m of models) for (const l of m.layers) shapesOf.set(`${m.model.name}/${l.layer.id}`, l);
-  const findings: Finding[] = [...unusedParams(spec)];
+  // An expression in error may be the one that uses a param.
+  const findings: Finding[] = resolvedCleanly ? [...unusedParams(spec)] : [];
   for (const model of spec.models) {
     for (const layer of model.layers) {
       const found = [checkerboard(layer), ambiguousSize(layer, shapesOf.get(`${model.name}/${layer.id}`))];
@@ -21,9 +22,11 @@ export function lintSpec(spec: SpecIR, models: readonly ModelShapes[]): Diagnost
     findings.push(...doubleActivation(model));
   }
   return findings.flatMap((f) => {
-    const level = f.layer?.lint?.[f.code] ?? spec.lint[f.code] ?? 'warning';
+    const own = f.layer?.lint?.[f.code];
+    const level = own ?? spec.lint[f.code] ?? 'warning';
     if (level === 'off') return [];
-    const d = diagnostic(f.code, f.span, f.message, { ...(f.notes ? { notes: f.notes } : {}), ...(f.fix ? { fix: f.fix } : {}) });
+    const raised = level === 'error' ? [{ message: `an error, not a warning, by ${own ? `the lint settings of layer '${f.layer!.id}'` : "the spec's lint settings"}` }] : [];
+    const d = diagnostic(f.code, f.span, f.message, { notes: [...(f.notes ?? []), ...raised], ...(f.fix ? { fix: f.fix } : {}) });
     return [level === 'error' ? { ...d, severity: 'error' as const } : d];
   });
 }

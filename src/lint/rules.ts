@@ -21,6 +21,12 @@ function perAxis(value: unknown, rank: number): number[] {
 
 const rankOf = (type: string) => Number(type.charAt(4));
 
+/** ` on axis 1`, when the layer's options differ per axis; a scalar option holds on every axis alike. */
+function onAxis(layer: LayerIR, rank: number, axis: number): string {
+  const perAxisWritten = ['kernelSize', 'strides', 'dilationRate'].some((o) => Array.isArray(layer.args[o]) && new Set(layer.args[o] as number[]).size > 1);
+  return rank > 1 && perAxisWritten ? ` on axis ${axis}` : '';
+}
+
 /** NS5001: kernel sizes that are not multiples of the stride overlap unevenly (Odena, Dumoulin and Olah, "Deconvolution and Checkerboard Artifacts", 2016). */
 export function checkerboard(layer: LayerIR): Finding | undefined {
   if (!transposed.has(layer.type)) return undefined;
@@ -33,7 +39,7 @@ export function checkerboard(layer: LayerIR): Finding | undefined {
   return {
     code: 'NS5001',
     span: layer.argSpans['kernelSize'] ?? layer.idSpan,
-    message: `layer '${layer.id}': kernelSize ${k[axis]} is not a multiple of strides ${s[axis]}${rank > 1 ? ` on axis ${axis}` : ''}: the kernels overlap unevenly and tend to paint checkerboard artifacts`,
+    message: `layer '${layer.id}': kernelSize ${k[axis]} is not a multiple of strides ${s[axis]}${onAxis(layer, rank, axis)}: the kernels overlap unevenly and tend to paint checkerboard artifacts`,
     fix: `use kernelSize ${better}, or upSampling followed by a convolution`,
     layer,
   };
@@ -58,7 +64,7 @@ export function ambiguousSize(layer: LayerIR, shapes: LayerShapes | undefined): 
   return {
     code: 'NS5002',
     span: layer.argSpans['strides'] ?? layer.idSpan,
-    message: `layer '${layer.id}': a valid transposed convolution with stride ${s[axis]} has an ambiguous output size:${chosen} ${sizes} (kernel ${effectiveKernel(k[axis]!, d[axis]!)})`,
+    message: `layer '${layer.id}': a valid transposed convolution with stride ${s[axis]}${onAxis(layer, rank, axis)} has an ambiguous output size:${chosen} ${sizes} (kernel ${effectiveKernel(k[axis]!, d[axis]!)})`,
     fix: 'state the size with outputPadding (e.g. outputPadding: 0) or outputShape, as the encoder it mirrors needs',
     layer,
   };
@@ -81,8 +87,9 @@ export function unusedLayers(model: ModelIR): Finding[] {
 
 const activationLayers = new Set(['activation', 'leakyReLU', 'reLU', 'elu', 'softmax']);
 
+/** The activation a layer applies to its output; `linear` is none, also as an `activation` layer. */
 function appliedActivation(layer: LayerIR): string | undefined {
-  if (activationLayers.has(layer.type)) return layer.type === 'activation' ? String(layer.args['activation']) : layer.type;
+  if (activationLayers.has(layer.type) && layer.type !== 'activation') return layer.type;
   const activation = layer.args['activation'];
   return typeof activation === 'string' && activation !== 'linear' ? activation : undefined;
 }

@@ -5,7 +5,7 @@ import { spanAt, type PathSegment } from '../parse/parse-spec.js';
 import { idGenerator, isIdentifier } from './ids.js';
 import { readInitialWeights } from './initial-weights.js';
 import { lintSettings } from './lint-settings.js';
-import { canonicalTransposeArgs } from './tf-nn-forms.js';
+import { canonicalTransposeArgs, spatialOffsets } from './tf-nn-forms.js';
 import { pointerOf, rejected, resolveValue, type ResolveContext, type Scope } from './values.js';
 
 type Data = Record<string, unknown>;
@@ -13,6 +13,9 @@ type Data = Record<string, unknown>;
 function isMapping(value: unknown): value is Data {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
+
+/** Layers that read several tensors: without `from` they would read one. */
+const mergeTypes = new Set(['concatenate', 'add', 'multiply']);
 
 /** Options that are layer wiring, not layer arguments. */
 const wiring = new Set(['type', 'id', 'name', 'from', 'weights', 'lint']);
@@ -37,6 +40,7 @@ interface PendingLayer {
   readonly argSpans: Record<string, Span>;
   readonly span: Span;
   readonly typeSpan: Span;
+  readonly axisOffsets?: Readonly<Record<string, number>>;
 }
 
 function checkIdentifier(ctx: ResolveContext, name: string, span: Span, what: string): boolean {
@@ -106,6 +110,7 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   }
   const canonical = canonicalTransposeArgs(ctx, type, args, argSpans);
   if (!canonical) ok = false;
+  const axisOffsets = spatialOffsets(type, args);
   const span = spanAt(ctx.spec, path);
   const typeSpan = spanAt(ctx.spec, [...path, 'type']);
   let id: Ref | undefined;
@@ -122,7 +127,7 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   const from = raw['from'] === undefined ? undefined : refsOf(ctx, raw['from'], [...path, 'from']);
   if (!ok) return undefined;
   const lint = raw['lint'] === undefined ? undefined : lintSettings(raw['lint']);
-  return { type, ...(id ? { id } : {}), ...(from ? { from } : {}), ...(initialWeights ? { initialWeights } : {}), ...(lint ? { lint } : {}), args: canonical!, argSpans, span, typeSpan };
+  return { type, ...(id ? { id } : {}), ...(from ? { from } : {}), ...(initialWeights ? { initialWeights } : {}), ...(lint ? { lint } : {}), ...(axisOffsets ? { axisOffsets } : {}), args: canonical!, argSpans, span, typeSpan };
 }
 
 function defaultsData(ctx: ResolveContext, path: readonly PathSegment[]): unknown {
@@ -191,7 +196,9 @@ export function resolveModel(
       } else if (inputIds.length === 1) {
         from = [{ id: inputIds[0]!, span: p.typeSpan }];
       } else {
-        ctx.diagnostics.push(diagnostic('NS3008', p.typeSpan, `the first layer of model '${name}' must say which input it reads: the model has ${inputIds.length} inputs`, { fix: `add \`from: ${inputIds[0] ?? 'x'}\`` }));
+        const merges = mergeTypes.has(p.type);
+        const fix = merges ? `add \`from: [${inputIds.join(', ')}]\`` : `add \`from: ${inputIds[0] ?? 'x'}\``;
+        ctx.diagnostics.push(diagnostic('NS3008', p.typeSpan, `the first layer of model '${name}' must say which input it reads: the model has ${inputIds.length} inputs`, { fix }));
         return;
       }
     }
@@ -213,8 +220,20 @@ export function resolveModel(
       }
     }
     if (ok) {
-      const { type, args, span, argSpans, initialWeights, lint } = p;
-      layers.push({ id: layerIds[i]!, explicitId: p.id !== undefined, type, args, from, span, idSpan: p.id?.span ?? p.typeSpan, argSpans, ...(initialWeights ? { initialWeights } : {}), ...(lint ? { lint } : {}) });
+      const { type, args, span, argSpans, initialWeights, lint, axisOffsets } = p;
+      layers.push({
+        id: layerIds[i]!,
+        explicitId: p.id !== undefined,
+        type,
+        args,
+        from,
+        span,
+        idSpan: p.id?.span ?? p.typeSpan,
+        argSpans,
+        ...(initialWeights ? { initialWeights } : {}),
+        ...(lint ? { lint } : {}),
+        ...(axisOffsets ? { axisOffsets } : {}),
+      });
     }
   });
 
@@ -240,7 +259,8 @@ export function resolveModel(
     const last = layers[layers.length - 1]!;
     outputs.push({ ref: { id: last.id, span: last.span } });
   }
-  const incomplete = ctx.diagnostics.length > errorsBefore || rejected(ctx, pointerOf(path));
+  // A layer dropped for a rejected default has no diagnostic of its own here, but the model still lacks it.
+  const incomplete = ctx.diagnostics.length > errorsBefore || rejected(ctx, pointerOf(path)) || layers.length !== rawLayers.length;
   return { name, span: spanAt(ctx.spec, path), nameSpan, inputs, layers, outputs, incomplete };
 }
 

@@ -18,8 +18,8 @@ export function canonicalTransposeArgs(ctx: ResolveContext, type: string, args: 
   const channelsFirst = args['dataFormat'] === 'channelsFirst';
   const out: Record<string, Value> = { ...args };
   let ok = true;
-  const fail = (option: string, message: string) => {
-    ctx.diagnostics.push(diagnostic('NS3015', argSpans[option], message));
+  const fail = (option: string, message: string, fix?: string) => {
+    ctx.diagnostics.push(diagnostic('NS3015', argSpans[option], message, fix ? { fix } : {}));
     ok = false;
   };
   for (const option of ['strides', 'dilationRate']) {
@@ -29,15 +29,32 @@ export function canonicalTransposeArgs(ctx: ResolveContext, type: string, args: 
     if (list.length === 1) out[option] = new Array<number>(rank).fill(list[0]!);
     else if (list.length === rank + 2) {
       const [batch, channels] = channelsFirst ? [list[0]!, list[1]!] : [list[0]!, list[rank + 1]!];
-      if (batch !== 1 || channels !== 1) fail(option, `${option} ${show(list)} has batch and channel entries (the tf.nn form); they must be 1, received ${batch} and ${channels}`);
-      else out[option] = channelsFirst ? list.slice(2) : list.slice(1, -1);
-    } else fail(option, `${option} ${show(list)} has ${list.length} entries; a ${type} takes 1, ${rank} or ${rank + 2}`);
+      const spatial = channelsFirst ? list.slice(2) : list.slice(1, -1);
+      // The same numbers in the other layout's order are a likely slip between NHWC and NCHW.
+      const otherLayout = channelsFirst ? list[0] === 1 && list[rank + 1] === 1 : list[0] === 1 && list[1] === 1;
+      const ordered = channelsFirst ? `[1, 1, ${list.slice(1, -1).join(', ')}]` : `[1, ${list.slice(2).join(', ')}, 1]`;
+      const fix = otherLayout ? `with dataFormat ${channelsFirst ? 'channelsFirst' : 'channelsLast'} the channel entry comes ${channelsFirst ? 'second' : 'last'}: ${option}: ${ordered}` : `give the spatial entries only: ${option}: ${show(spatial)}`;
+      if (batch !== 1 || channels !== 1) fail(option, `${option} ${show(list)} has batch and channel entries (the tf.nn form); they must be 1, received ${batch} and ${channels}`, fix);
+      else out[option] = spatial;
+    } else fail(option, `${option} ${show(list)} has ${list.length} entries; a ${type} takes 1, ${rank} or ${rank + 2}`, `give one entry, or ${rank} (one per spatial axis)`);
   }
   const shape = args['outputShape'] as readonly number[] | undefined;
   if (shape && shape.length === rank + 2) {
     const channels = channelsFirst ? shape[1]! : shape[rank + 1]!;
-    if (channels !== args['filters']) fail('outputShape', `outputShape ${show(shape)} has ${channels} channels but the layer has ${String(args['filters'])} filters`);
+    if (channels !== args['filters']) fail('outputShape', `outputShape ${show(shape)} has ${channels} channels but the layer has ${String(args['filters'])} filters`, `make the channel entry ${String(args['filters'])}, or give the spatial sizes only`);
     else out['outputShape'] = channelsFirst ? shape.slice(2) : shape.slice(1, -1);
   } else if (shape && shape.length !== rank) fail('outputShape', `outputShape ${show(shape)} has ${shape.length} entries; a ${type} takes ${rank} (spatial) or ${rank + 2} (with batch and channels)`);
   return ok ? out : undefined;
+}
+
+/**
+ * Where spatial axis 0 sits in each option as the user wrote it: 1 or 2 in the
+ * tf.nn forms with batch and channel entries. Messages index options this way.
+ */
+export function spatialOffsets(type: string, args: Args): Readonly<Record<string, number>> | undefined {
+  const rank = transposeRank[type];
+  if (rank === undefined) return undefined;
+  const offset = args['dataFormat'] === 'channelsFirst' ? 2 : 1;
+  const full = ['strides', 'dilationRate', 'outputShape'].filter((o) => Array.isArray(args[o]) && (args[o] as Value[]).length === rank + 2);
+  return full.length > 0 ? Object.fromEntries(full.map((o) => [o, offset])) : undefined;
 }

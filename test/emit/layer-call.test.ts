@@ -327,7 +327,13 @@ const unsupported: UnsupportedCase[] = [
   ['activityRegularizer on conv2dTranspose goes to the runtime', { given: { type: 'conv2dTranspose', args: { filters: 1, kernelSize: 1, activityRegularizer: 'l1' } }, want: undefined }],
   ['activityRegularizer on conv1dTranspose', { given: { type: 'conv1dTranspose', args: { filters: 1, kernelSize: 1, activityRegularizer: 'l1' }, inputs: [seq] }, want: undefined }],
   ['activityRegularizer on conv3dTranspose', { given: { type: 'conv3dTranspose', args: { filters: 1, kernelSize: 1, activityRegularizer: 'l1' }, inputs: [volume] }, want: undefined }],
-  ['conv1d causal', { given: { type: 'conv1d', args: { filters: 1, kernelSize: 2, padding: 'causal' }, inputs: [seq] }, want: { option: 'padding', message: "conv1d with padding 'causal' is not supported yet (tfjs does not implement it)" } }],
+  [
+    'conv1d causal',
+    {
+      given: { type: 'conv1d', args: { filters: 1, kernelSize: 3, dilationRate: 2, padding: 'causal' }, inputs: [seq] },
+      want: { option: 'padding', message: "conv1d with padding 'causal' is not supported yet (tfjs does not implement it)", fix: 'put `{ type: zeroPadding1d, padding: [4, 0] }` before it and use padding: valid' },
+    },
+  ],
   ['conv1d same', { given: { type: 'conv1d', args: { filters: 1, kernelSize: 2, padding: 'same' }, inputs: [seq] }, want: undefined }],
   [
     'conv1d channelsFirst',

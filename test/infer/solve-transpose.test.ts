@@ -34,9 +34,9 @@ describe('a merge of an odd skip with an upsampled path', () => {
   test('walks back through normalization and activation to the transposed convolution', () => {
     expect(error?.code).toBe('NS4003');
     expect(suggestions(error!)).toEqual([
-      "set `outputPadding: 1` on 'up' makes it output [null, 15, 15, 8], which fixes this (checked by re-inferring the model)",
-      "set `padding: [[1, 2], [1, 2]]` on 'up' makes it output [null, 15, 15, 8], which fixes this (checked by re-inferring the model)",
-      "set `outputShape: [15, 15]` on 'up' makes it output [null, 15, 15, 8], which fixes this (checked by re-inferring the model)",
+      "set `outputPadding: 1` on 'up': it then outputs [null, 15, 15, 8] and this error is gone (checked by re-inferring the model)",
+      "set `padding: [[1, 2], [1, 2]]` on 'up': it then outputs [null, 15, 15, 8] and this error is gone (checked by re-inferring the model)",
+      "set `outputShape: [15, 15]` on 'up': it then outputs [null, 15, 15, 8] and this error is gone (checked by re-inferring the model)",
     ]);
     expect(error?.fix).toBe("set `outputPadding: 1` on 'up', or another change the notes list");
   });
@@ -63,7 +63,7 @@ describe('an output assertion one pixel off', () => {
   test('an odd size a same-padded even kernel cannot reach gets explicit padding', () => {
     const [error] = errors(generator('padding: same', '[33, 33, 3]'));
     expect(error?.code).toBe('NS4006');
-    expect(error?.fix).toBe("set `padding: [[0, 1], [0, 1]]` on 'image'");
+    expect(error?.fix).toBe("set `padding: [[0, 1], [0, 1]]` on 'image'; or if the layers are right, assert [32, 32, 3]");
     expect(errors(generator('padding: [[0, 1], [0, 1]]', '[33, 33, 3]'))).toEqual([]);
   });
 
@@ -80,7 +80,7 @@ describe('an output assertion one pixel off', () => {
     const [error] = errors(generator('padding: same', '[32, 32, 1]'));
     expect(error?.code).toBe('NS4006');
     expect(suggestions(error!)).toEqual([]);
-    expect(error?.fix).toBeUndefined();
+    expect(error?.fix).toBe('if the layers are right, assert [32, 32, 3]');
   });
 });
 
@@ -122,7 +122,39 @@ models:
 `;
   const [e3] = errors(voxels(''));
   // No outputPadding reaches 8 and 7 from 4 with same padding; explicit pairs and outputShape do.
-  expect(suggestions(e3!).map((s) => s.split(' makes')[0])).toEqual(["set `padding: [[1, 1], [1, 2], [1, 1]]` on 'up'", "set `outputShape: [8, 7, 8]` on 'up'"]);
+  expect(suggestions(e3!).map((s) => s.split(':  it')[0]!.split(': it then')[0])).toEqual(["set `padding: [[1, 1], [1, 2], [1, 1]]` on 'up'", "set `outputShape: [8, 7, 8]` on 'up'"]);
   expect(errors(voxels('').replace('padding: same', 'padding: [[1, 1], [1, 2], [1, 1]]'))).toEqual([]);
   expect(errors(voxels(', outputShape: [8, 7, 8]'))).toEqual([]);
+});
+
+test('a stray stride is undone together with the padding that makes the size', () => {
+  const vae = (last: string) => `netspec: 1
+models:
+  decoder:
+    inputs: { z: [2] }
+    layers:
+      - { type: dense, units: 7 * 7 * 64 }
+      - { type: reshape, targetShape: [7, 7, 64] }
+      - { type: conv2dTranspose, id: up1, filters: 64, kernelSize: 4, strides: 2, padding: same }
+      - { type: conv2dTranspose, id: up2, filters: 32, kernelSize: 4, strides: 2, padding: same }
+      - { type: conv2dTranspose, id: image, filters: 1, kernelSize: 3, ${last} }
+    outputs: { image: [28, 28, 1] }
+`;
+  const [error] = errors(vae('strides: 2, padding: valid'));
+  expect(error?.fix).toBe("set `strides: 1` and `padding: same` on 'image'; or if the layers are right, assert [57, 57, 1]");
+  expect(errors(vae('strides: 1, padding: same'))).toEqual([]);
+});
+
+test('an outputPadding that overshoots is simply removed', () => {
+  const spec = (op: string) => `netspec: 1
+models:
+  m:
+    inputs: { z: [8, 8, 4] }
+    layers:
+      - { type: conv2dTranspose, id: up, filters: 4, kernelSize: 4, strides: 2, padding: same${op} }
+    outputs: { up: [16, 16, 4] }
+`;
+  const [error] = errors(spec(', outputPadding: 1'));
+  expect(error?.fix).toBe("remove outputPadding from 'up', or another change the notes list; or if the layers are right, assert [15, 15, 4]");
+  expect(errors(spec(''))).toEqual([]);
 });

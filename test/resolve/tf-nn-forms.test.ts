@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
 import type { Args } from '../../src/ir.js';
+import { check } from '../../src/index.js';
 import { parseSpec } from '../../src/parse/parse-spec.js';
 import { resolveSpec } from '../../src/resolve/resolve-spec.js';
 import { validateSpec } from '../../src/validate/validate-spec.js';
@@ -38,4 +39,15 @@ const rejected: [string, { given: string; want: string }][] = [
 
 test.each(rejected)('%s', (_, { given, want }) => {
   expect(resolve(given).found).toEqual([want]);
+});
+
+/** Messages index an option the way it was written: in the full forms spatial axis 0 is entry 1 (or 2 for channelsFirst). */
+test.each([
+  ['strides: [1, 2, 2, 1], padding: same, outputShape: [1, 9, 8, 4]', '', 'outputShape[1] = 9 is not reachable: legal sizes are 7..8'],
+  ['strides: [1, 1, 2, 2], padding: same, outputShape: [1, 4, 8, 9]', ', dataFormat: channelsFirst', 'outputShape[3] = 9 is not reachable: legal sizes are 3..4'],
+  ['strides: [1, 2, 2, 1], outputPadding: [0, 2]', '', 'outputPadding[1] = 2 must be < strides[2] = 2'],
+])('%s%s', (given, dataFormat, message) => {
+  const text = ['netspec: 1', 'models:', '  m:', '    inputs: { x: [4, 4, 2] }', '    layers:', `      - { type: conv2dTranspose, filters: 4, kernelSize: 3, ${given}${dataFormat} }`, ''].join('\n');
+  const found = check([{ path: 'a.yaml', text }]).diagnostics.filter((d) => d.code === 'NS4008');
+  expect(found.map((d) => d.message)).toEqual([`layer 'conv2dTranspose_1': ${message}`]);
 });
