@@ -2,7 +2,7 @@
  * The library API: `check` validates and infers, `compile` also emits the
  * generated modules. Both are pure: sources in, results out; the CLI does the I/O.
  */
-import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { diagnostic, hasErrors, sortDiagnostics, uniqueDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { emitModule, type EmittedModule } from './emit/emit-module.js';
 import { unsupportedOption } from './emit/layer-call.js';
 import { inferShapes } from './infer/infer-shapes.js';
@@ -82,12 +82,15 @@ function duplicateModules(specs: readonly SpecIR[]): Diagnostic[] {
   return diagnostics;
 }
 
-/** Validates and infers every spec; no files are produced. */
+/**
+ * Validates and infers every spec; no files are produced. Sources are text:
+ * for a file's bytes, `decodeSource` first tells UTF-16 and invalid UTF-8 apart.
+ */
 export function check(sources: readonly SourceFile[], options: CheckOptions = {}): CheckResult {
   const results = sources.map((source) => checkSource(source, options));
   const specs = results.flatMap((r) => (r.spec ? [r.spec] : []));
   return {
-    diagnostics: sortDiagnostics([...results.flatMap((r) => r.diagnostics), ...duplicateModules(specs)]),
+    diagnostics: uniqueDiagnostics(sortDiagnostics([...results.flatMap((r) => r.diagnostics), ...duplicateModules(specs)])),
     specs,
     models: results.flatMap((r) => r.models),
   };
@@ -106,6 +109,7 @@ export type { Code } from './diagnostics/codes.js';
 export { codes } from './diagnostics/codes.js';
 export { Locator } from './diagnostics/location.js';
 export { formatText } from './diagnostics/format-text.js';
+export { decodeSource, type DecodedSource } from './parse/decode-source.js';
 export type { EmittedModule } from './emit/emit-module.js';
 export type * from './ir.js';
 export type { ReadFile } from './resolve/values.js';

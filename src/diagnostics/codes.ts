@@ -8,7 +8,7 @@ export const codes = {
   NS1001: { severity: 'error', title: 'YAML syntax error', help: 'Fix the YAML syntax at the marked position.' },
   NS1002: { severity: 'error', title: 'duplicate key', help: 'Remove or rename one of the two keys; YAML mappings need unique keys.' },
   NS1003: { severity: 'error', title: 'empty spec', help: 'A spec needs at least `netspec: 1` and `models:`.' },
-  NS1004: { severity: 'error', title: 'not a text file', help: 'Specs are UTF-8 YAML text; this file looks binary.' },
+  NS1004: { severity: 'error', title: 'not a text file', help: 'Specs are UTF-8 YAML text. Save a UTF-16, Windows-1252 or Latin-1 file as UTF-8; a file with NUL bytes is binary data, not a spec.' },
   NS1005: { severity: 'error', title: 'spec too large', help: 'Specs are limited in size; split the file or check that it is the right file.' },
 
   NS2001: { severity: 'error', title: 'wrong value', help: 'Change the value to one the schema allows; the message says what was expected.' },
@@ -53,9 +53,9 @@ export const codes = {
   NS5004: { severity: 'warning', title: 'unused layer', help: 'Nothing reads the layer (or input) and it is not an output: it is computed for nothing. Remove it, wire it with `from`, or list it under `outputs`. Turn off with `lint: { unusedLayer: off }`.' },
   NS5005: { severity: 'warning', title: 'activation after activation', help: 'The layer applies an activation to the output of a layer that already applies one; remove one of the two. Turn off with `lint: { doubleActivation: off }`.' },
 
-  NS9001: { severity: 'error', title: 'cannot read path', help: 'Check that the path exists and is readable.' },
+  NS9001: { severity: 'error', title: 'cannot read path', help: 'Check that the path exists and is readable (for `build`, that the output folder can be written).' },
   NS9002: { severity: 'error', title: 'no specs found', help: 'Pass a .yaml file or a folder that contains some.' },
-  NS9003: { severity: 'error', title: 'bad configuration', help: 'Fix netspec.config.json: include, exclude and outDir.' },
+  NS9003: { severity: 'error', title: 'bad configuration', help: 'netspec.config.json must be a JSON object with at most `include` (a non-empty list of paths), `exclude` (a list of paths) and `outDir` (a path).' },
 } as const satisfies Record<string, { severity: 'error' | 'warning'; title: string; help: string }>;
 
 export type Code = keyof typeof codes;

@@ -56,3 +56,14 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
       a.code.localeCompare(b.code),
   );
 }
+
+/** Drops repeats of a diagnostic (same code, place, message, notes and fix), keeping the first. */
+export function uniqueDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = JSON.stringify([d.code, d.severity, d.span?.file, d.span?.start, d.span?.end, d.message, d.notes, d.fix]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

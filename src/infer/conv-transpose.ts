@@ -24,7 +24,7 @@ function checkCombination(ctx: RuleContext, strides: readonly number[], dilation
   if (layer.args['padding'] === 'causal') {
     ctx.error('NS4008', `padding 'causal' is not defined for transposed convolutions`, {
       option: 'padding',
-      fix: "use 'valid', 'same' or explicit [begin, end] pairs (e.g. [[k - 1, 0]] to keep the first k - 1 outputs of the full result)",
+      fix: "use 'valid', 'same' or explicit [begin, end] pairs",
     });
     return false;
   }
@@ -39,7 +39,7 @@ function checkCombination(ctx: RuleContext, strides: readonly number[], dilation
     const axis = outputPadding.findIndex((op, a) => op >= strides[a]!);
     if (axis >= 0) {
       const s = strides[axis]!;
-      const fixed = outputPadding.map((op, a) => (a === axis ? Math.min(op, s - 1) : op));
+      const fixed = outputPadding.map((op, a) => Math.min(op, strides[a]! - 1));
       const remove = fixed.every((op) => op === 0);
       ctx.error('NS4008', `${at(layer, 'outputPadding', axis)} = ${outputPadding[axis]} must be < ${at(layer, 'strides', axis)} = ${s}`, {
         option: 'outputPadding',

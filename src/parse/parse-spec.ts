@@ -1,6 +1,8 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type YAMLError, type YAMLMap } from 'yaml';
+import { shorten } from '../diagnostics/describe.js';
+import { diagnostic, sortDiagnostics, uniqueDiagnostics, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import type { SourceFile, Span } from '../ir.js';
+import { binaryDiagnostic, leadingCodes, utf16ByteOrder, utf16Diagnostic } from './encoding.js';
 
 /** A spec parsed into a YAML document that keeps every node's source range. */
 export interface ParsedSpec {
@@ -17,17 +19,21 @@ function spanOf(source: SourceFile, start: number, end: number): Span {
   return { file: source.path, start, end: Math.max(end, start + 1) };
 }
 
-function precheck(source: SourceFile): Diagnostic | undefined {
+/**
+ * What the text alone shows is not a spec: its size, or a NUL character
+ * (binary data, or UTF-16 read as if it were UTF-8). The size comes first, so a
+ * huge binary file is "too large", not "binary". A U+FFFD is a character like
+ * any other here: only the bytes can tell an invalid sequence (see decodeSource).
+ */
+export function checkText(source: SourceFile): Diagnostic | undefined {
   const { text } = source;
   if (text.length > maxSpecLength) {
     return diagnostic('NS1005', spanOf(source, 0, 1), `spec is ${text.length} characters long; the limit is ${maxSpecLength}`);
   }
   const nul = text.indexOf('\0');
-  if (nul >= 0 || /[\uFFFD]/.test(text.slice(0, 4096))) {
-    const at = nul >= 0 ? nul : text.indexOf('\uFFFD');
-    return diagnostic('NS1004', spanOf(source, at, at + 1), 'file is not UTF-8 text (found a NUL byte or an invalid byte sequence)');
-  }
-  return undefined;
+  if (nul < 0) return undefined;
+  const order = utf16ByteOrder(leadingCodes(text));
+  return order ? utf16Diagnostic(source, order) : binaryDiagnostic(source, nul);
 }
 
 /** No content at all: a document of only comments, `---` or `...` holds a zero-width null scalar, not `null`. */
@@ -49,15 +55,76 @@ function unresolvedAliases(source: SourceFile, document: Document.Parsed): Diagn
   return diagnostics;
 }
 
-/** Parses YAML text; every syntax error becomes a located diagnostic. */
+interface Duplicate {
+  readonly key: unknown;
+  readonly first: Node;
+  readonly second: Node;
+}
+
+/**
+ * Every repeated scalar key, in document order, with the key it repeats. yaml's
+ * own `uniqueKeys` check compares each key with all before it, which takes
+ * seconds for a large mapping; this is one pass. Equal means equal values, and
+ * merge keys (`<<`) may repeat, as in yaml.
+ */
+function duplicateKeys(document: Document.Parsed): Duplicate[] {
+  const firsts = new Map<YAMLMap, Map<unknown, Node>>();
+  const duplicates: Duplicate[] = [];
+  visit(document, {
+    Pair(_key, pair, path) {
+      const map = path[path.length - 1];
+      if (!isScalar(pair.key) || isMergeKey(pair.key) || !isMap(map)) return;
+      const seen = firsts.get(map) ?? new Map<unknown, Node>();
+      firsts.set(map, seen);
+      const first = seen.get(pair.key.value);
+      if (first) duplicates.push({ key: pair.key.value, first, second: pair.key });
+      else seen.set(pair.key.value, pair.key);
+    },
+  });
+  return duplicates;
+}
+
+/** NS1002 naming the key, with a note at its first occurrence. */
+function duplicateKey(source: SourceFile, found: Duplicate): Diagnostic {
+  const name = `'${shorten(String(found.key))}'`;
+  return diagnostic('NS1002', nodeSpan(source, found.second), `duplicate key ${name}: the keys of a mapping must be unique`, {
+    notes: [{ message: `${name} is first set here`, span: nodeSpan(source, found.first) }],
+    fix: `remove one of the two ${name} keys`,
+  });
+}
+
+/** Fixes for the yaml errors whose message does not already say what to write. */
+const syntaxFixes: Partial<Record<YAMLError['code'], string>> = {
+  TAB_AS_INDENT: 'indent with spaces; YAML does not allow tabs in indentation',
+  MULTIPLE_DOCS: 'keep one document per spec: remove the `---` line and what follows it, or move that part to a file of its own',
+};
+
+/**
+ * After its first syntax error the parser recovers by guessing, and what it
+ * reports next mostly follows from that guess (a tab-indented line gives
+ * dozens), so only the first is worth reading.
+ */
+function firstSyntaxError(source: SourceFile, errors: readonly YAMLError[]): Diagnostic[] {
+  const first = [...errors].sort((a, b) => a.pos[0] - b.pos[0])[0];
+  if (!first) return [];
+  const fix = syntaxFixes[first.code];
+  return [diagnostic('NS1001', spanOf(source, first.pos[0], first.pos[1]), first.message.replace(/\s+/g, ' ').trim(), fix ? { fix } : {})];
+}
+
+/** YAML errors as diagnostics: the first syntax error, and every duplicate key (each independent of the others). */
+function yamlErrors(source: SourceFile, document: Document.Parsed): Diagnostic[] {
+  const duplicates = duplicateKeys(document).map((d) => duplicateKey(source, d));
+  return uniqueDiagnostics(sortDiagnostics([...firstSyntaxError(source, document.errors), ...duplicates]));
+}
+
+/** Parses YAML text; the first syntax error and every duplicate key become located diagnostics. */
 export function parseSpec(source: SourceFile): Result<ParsedSpec> {
-  const bad = precheck(source);
+  const bad = checkText(source);
   if (bad) return { diagnostics: [bad] };
 
-  const document = parseDocument(source.text, { prettyErrors: false, uniqueKeys: true, merge: true });
-  const diagnostics = document.errors.map((e) =>
-    diagnostic(e.code === 'DUPLICATE_KEY' ? 'NS1002' : 'NS1001', spanOf(source, e.pos[0], e.pos[1]), e.message.replace(/\s+/g, ' ').trim()),
-  );
+  // Duplicate keys are found by duplicateKeys, in linear time.
+  const document = parseDocument(source.text, { prettyErrors: false, uniqueKeys: false, merge: true });
+  const diagnostics = yamlErrors(source, document);
   if (diagnostics.length > 0) return { diagnostics };
 
   if (isEmpty(document)) {

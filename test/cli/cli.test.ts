@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -139,6 +139,116 @@ describe('usage and I/O errors exit 2', () => {
     const r = await run('check');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('NS9003');
+  });
+});
+
+/** netspec.config.json contents that are not a config: each is one NS9003 with a fix, exit 2, in netspec's words. */
+const badConfigs: [string, { given: string; want: string }][] = [
+  ['null', { given: 'null', want: 'netspec.config.json:1:1: error NS9003: the configuration must be a JSON object; received null' }],
+  ['a list', { given: '[]', want: 'netspec.config.json:1:1: error NS9003: the configuration must be a JSON object; received []' }],
+  ['a number', { given: '3', want: 'netspec.config.json:1:1: error NS9003: the configuration must be a JSON object; received 3' }],
+  ['a misspelled key', { given: '{ "outdir": "gen" }', want: "netspec.config.json:1:3: error NS9003: unknown setting 'outdir'; did you mean 'outDir'?" }],
+  ['include not a list', { given: '{ "include": "specs" }', want: "netspec.config.json:1:14: error NS9003: 'include' must be a list of paths; received 'specs'" }],
+  ['include with a number', { given: '{ "include": [1] }', want: "netspec.config.json:1:15: error NS9003: each entry of 'include' must be a path in quotes; entry 1 is 1" }],
+  ['an empty include', { given: '{ "include": [] }', want: "netspec.config.json:1:14: error NS9003: 'include' is empty, so there are no specs to compile" }],
+  ['cut-off JSON', { given: '{ "include": ', want: 'netspec.config.json:1:13: error NS9003: netspec.config.json is not valid JSON: it ends before its value is complete' }],
+  ['a JSON error V8 gives no position for', { given: '{ "include": }', want: 'error NS9003: netspec.config.json is not valid JSON\n' }],
+];
+
+describe('a bad netspec.config.json', () => {
+  test.each(badConfigs)('%s', async (_, { given, want }) => {
+    spec('decoder.yaml', good);
+    writeFileSync(join(dir, 'netspec.config.json'), given);
+    for (const command of ['check', 'build', 'summary']) {
+      const r = await run(command);
+      expect(r.code).toBe(2);
+      expect(r.stderr.startsWith(want), r.stderr).toBe(true);
+      expect(r.stderr.match(/ error NS\d{4}: /g) ?? r.stderr.match(/^error NS\d{4}: /g)).toHaveLength(1);
+      expect(r.stderr).toMatch(/\n  fix: /);
+      expect(r.stderr).not.toMatch(/SyntaxError|JSON at position|Unexpected|found in \n|found in $/);
+    }
+    expect(existsSync(join(dir, 'generated'))).toBe(false);
+  });
+
+  test('the excerpt shows the line of the config', async () => {
+    writeFileSync(join(dir, 'netspec.config.json'), '{\n  "include": ["specs"],\n  "outdir": "gen"\n}\n');
+    const r = await run('check');
+    expect(r.stderr).toContain('    3 |   "outdir": "gen"\n      |   ^~~~~~~~\n  fix: rename \'outdir\' to \'outDir\'\n');
+  });
+
+  test('--format json locates it in netspec.config.json', async () => {
+    writeFileSync(join(dir, 'netspec.config.json'), '{\n  "outdir": "gen"\n}\n');
+    const r = await run('check', '--format', 'json');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, diagnostics: [{ code: 'NS9003', file: 'netspec.config.json', line: 2, column: 3, endLine: 2, endColumn: 11 }] });
+  });
+
+  test('a config that is a folder is NS9001, not a crash', async () => {
+    mkdirSync(join(dir, 'netspec.config.json'));
+    const r = await run('check');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error NS9001: cannot read 'netspec\.config\.json': it is a folder, not a file\n  fix: /);
+  });
+
+  test('a byte order mark is not a JSON error', async () => {
+    spec('decoder.yaml', good);
+    writeFileSync(join(dir, 'netspec.config.json'), '\uFEFF{ "outDir": "out" }');
+    expect((await run('build')).code).toBe(0);
+    expect(existsSync(join(dir, 'out', 'decoder.ts'))).toBe(true);
+  });
+});
+
+/** File system errors: fixed words, a path relative to where netspec runs, never Node's message or an absolute path. */
+describe('paths that cannot be read or written (NS9001)', () => {
+  async function io(...argv: string[]): Promise<string> {
+    const r = await run(...argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain(dir);
+    expect(r.stderr).not.toMatch(/ENOENT|EACCES|ENOTDIR|EISDIR|ELOOP|errno|syscall|\bat .*\.(ts|js):\d+/);
+    expect(r.stderr).toMatch(/\n  fix: /);
+    return r.stderr.split('\n')[0]!;
+  }
+
+  test('an absolute path is shown relative', async () => {
+    expect(await io('check', join(dir, 'specs', 'missing.yaml'))).toBe("error NS9001: cannot read 'specs/missing.yaml': no such file or folder");
+  });
+
+  test('a path through a file', async () => {
+    spec('decoder.yaml', good);
+    expect(await io('check', 'specs/decoder.yaml/more.yaml')).toBe("error NS9001: cannot read 'specs/decoder.yaml/more.yaml': a file stands where the path needs a folder");
+  });
+
+  test('a link named like a spec that leads to a folder', async () => {
+    mkdirSync(join(dir, 'specs', 'folder'));
+    symlinkSync(join(dir, 'specs', 'folder'), join(dir, 'specs', 'linked.yaml'));
+    expect(await io('check')).toBe("error NS9001: cannot read 'specs/linked.yaml': it is a folder, not a file");
+  });
+
+  test('a link that points to itself', async () => {
+    symlinkSync(join(dir, 'specs', 'loop.yaml'), join(dir, 'specs', 'loop.yaml'));
+    expect(await io('check', 'specs/loop.yaml')).toBe("error NS9001: cannot read 'specs/loop.yaml': too many symbolic links (a link may point to itself)");
+  });
+
+  test.skipIf(process.getuid?.() === 0)('a folder without read permission', async () => {
+    spec('decoder.yaml', good);
+    mkdirSync(join(dir, 'specs', 'locked'));
+    chmodSync(join(dir, 'specs', 'locked'), 0o000);
+    try {
+      expect(await io('check')).toBe("error NS9001: cannot read 'specs/locked': permission denied");
+    } finally {
+      chmodSync(join(dir, 'specs', 'locked'), 0o755);
+    }
+  });
+
+  test('build into a folder that cannot be made', async () => {
+    spec('decoder.yaml', good);
+    expect(await io('build', '--out', 'specs/decoder.yaml/out')).toBe("error NS9001: cannot write 'specs/decoder.yaml/out': a file stands where the path needs a folder");
+  });
+
+  test('build when outDir is a file', async () => {
+    spec('decoder.yaml', good);
+    writeFileSync(join(dir, 'generated'), 'not a folder');
+    expect(await io('build')).toBe("error NS9001: cannot read 'generated': a file stands where the path needs a folder");
   });
 });
 

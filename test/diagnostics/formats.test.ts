@@ -322,7 +322,7 @@ describe('check --format github', () => {
   test('a path that does not exist: exit 2, an annotation without a file', async () => {
     const r = await run('check', '--format', 'github', 'specs/missing.yaml');
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe("::error title=NS9001::cannot read 'specs/missing.yaml': no such file or folder\n");
+    expect(r.stdout).toBe("::error title=NS9001::cannot read 'specs/missing.yaml': no such file or folder%0Afix: check the spelling; relative paths start from the folder netspec runs in\n");
   });
 
   test('file names are escaped as properties', async () => {

@@ -318,7 +318,7 @@ describe('layerConfig', () => {
   });
 });
 
-type UnsupportedCase = [string, { given: { type: string; args?: Args; inputs?: Shape[] }; want: { option: string; message: string } | undefined }];
+type UnsupportedCase = [string, { given: { type: string; args?: Args; inputs?: Shape[] }; want: { option: string; message: string; fix?: string } | undefined }];
 
 const unsupported: UnsupportedCase[] = [
   ['weights files are built (resolve reads them; they are not layer arguments)', { given: { type: 'conv2dTranspose', args: { filters: 1, kernelSize: 2, outputPadding: 0 } }, want: undefined }],

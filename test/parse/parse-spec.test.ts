@@ -57,6 +57,8 @@ describe('parseSpec: YAML syntax errors (NS1001) are located', () => {
     ['an alias to an anchor that does not exist', { given: 'netspec: 1\nbase: &b 1\nx: *nope\n', want: ['NS1001 3:4'], message: /unknown anchor 'nope'/ }],
     ['an alias before its anchor', { given: 'a: *k\nb: &k 1\n', want: ['NS1001 1:4'], message: /unknown anchor 'k'/ }],
     ['every unknown alias, each at its place', { given: 'a: *p\nb:\n  - *q\n', want: ['NS1001 1:4', 'NS1001 3:5'] }],
+    ['a block indented with tabs: the first error only, not the recovery after it', { given: 'models:\n\tg:\n\t\ta: 1\n\t\tb: [2\n\t\tc: 3\n', want: ['NS1001 2:1'], message: /Tabs/ }],
+    ['an unclosed flow map: yaml reports it three times, netspec once', { given: '{{{', want: ['NS1001 1:4'], message: /end with a \}/ }],
   ];
   test.each(cases)('%s', (_name, { given, want, message }) => {
     const result = parseSpec({ path: file, text: given });
@@ -91,6 +93,31 @@ describe('parseSpec: duplicate keys (NS1002) at the second key', () => {
     expect(result.diagnostics[0]!.message).toMatch(/unique/);
   });
 
+  test('names the key, notes where it is first set, and says what to remove', () => {
+    const text = 'layers:\n  - type: conv2dTranspose\n    padding: same\n    strides: 2\n    padding: valid\n';
+    const [d, ...rest] = parseSpec({ path: file, text }).diagnostics;
+    expect(rest).toEqual([]);
+    expect(d!.message).toBe("duplicate key 'padding': the keys of a mapping must be unique");
+    expect(at(text, d!.span!)).toBe('5:5');
+    expect(text.slice(d!.span!.start, d!.span!.end)).toBe('padding');
+    expect(d!.notes.map((n) => `${n.message} ${at(text, n.span!)}`)).toEqual(["'padding' is first set here 3:5"]);
+    expect(d!.fix).toBe("remove one of the two 'padding' keys");
+  });
+
+  test('a third occurrence also points at the first; keys of other mappings do not count', () => {
+    const text = 'a: { k: 1 }\nb: { k: 1, k: 2, k: 3 }\n';
+    const result = parseSpec({ path: file, text });
+    expect(located(text, result.diagnostics)).toEqual(['NS1002 2:12', 'NS1002 2:18']);
+    expect(result.diagnostics.map((d) => at(text, d.notes[0]!.span!))).toEqual(['2:6', '2:6']);
+  });
+
+  test('a numeric key and a very long key are named, the long one shortened', () => {
+    const long = 'k'.repeat(300);
+    expect(parseSpec({ path: file, text: '12: a\n12: b\n' }).diagnostics[0]!.message).toMatch(/^duplicate key '12'/);
+    const message = parseSpec({ path: file, text: `${long}: 1\n${long}: 2\n` }).diagnostics[0]!.message;
+    expect(message).toMatch(/^duplicate key 'k{39}…': /);
+  });
+
   test('a key that only a merge also provides is not a duplicate', () => {
     expect(parseSpec({ path: file, text: 'b: &b { k: 1 }\nm:\n  <<: *b\n  k: 2\n' }).diagnostics).toEqual([]);
   });
@@ -122,7 +149,6 @@ describe('parseSpec: binary files (NS1004) at the offending character', () => {
     ['a NUL byte at the end', { given: 'netspec: 1\n\0', want: 'NS1004 2:1' }],
     ['a NUL byte inside a value', { given: 'netspec: 1\nname: dc\0gan\n', want: 'NS1004 2:9' }],
     ['a NUL byte far into the file', { given: `netspec: 1\n${'# pad\n'.repeat(2000)}\0`, want: 'NS1004 2002:1' }],
-    ['an invalid UTF-8 sequence (decoded as U+FFFD)', { given: 'netspec: 1\nname: \uFFFD\n', want: 'NS1004 2:7' }],
   ];
   test.each(cases)('%s', (_name, { given, want }) => {
     const result = parseSpec({ path: file, text: given });
@@ -133,6 +159,29 @@ describe('parseSpec: binary files (NS1004) at the offending character', () => {
 
   test('a NUL byte is reported before YAML errors in the same file', () => {
     expect(parseSpec({ path: file, text: 'a: [\0' }).diagnostics.map((d) => d.code)).toEqual(['NS1004']);
+  });
+
+  test('a NUL byte has a fix', () => {
+    expect(parseSpec({ path: file, text: 'netspec: 1\n\0' }).diagnostics[0]!.fix).toBeDefined();
+  });
+
+  // Only the bytes can tell an invalid sequence from a U+FFFD the author wrote; decodeSource does that.
+  test('a U+FFFD in the text is a character like any other', () => {
+    expect(parsed('netspec: 1\nname: \uFFFD\n').data).toEqual({ netspec: 1, name: '\uFFFD' });
+  });
+
+  const utf16: [string, { given: string; want: RegExp }][] = [
+    // What TextDecoder('utf-8') makes of UTF-16LE bytes: the mark becomes two U+FFFD, each ASCII character is followed by a NUL.
+    ['UTF-16LE decoded as UTF-8', { given: '\uFFFD\uFFFDn\0e\0t\0s\0p\0e\0c\0:\0 \x001\0\n\0', want: /UTF-16 \(little-endian\)/ }],
+    ['UTF-16BE decoded as Latin-1', { given: '\xFE\xFF\0n\0e\0t\0s\0p\0e\0c\0:\0 \x001\0\n', want: /UTF-16 \(big-endian\)/ }],
+  ];
+  test.each(utf16)('%s: NS1004 at 1:1 saying so, with a fix', (_name, { given, want }) => {
+    const [d, ...rest] = parseSpec({ path: file, text: given }).diagnostics;
+    expect(rest).toEqual([]);
+    expect(located(given, [d!])).toEqual(['NS1004 1:1']);
+    expect(d!.message).toMatch(want);
+    expect(d!.message).toMatch(/save it as UTF-8$/);
+    expect(d!.fix).toMatch(/UTF-8/);
   });
 });
 
