@@ -3,6 +3,7 @@
  * generated modules. Both are pure: sources in, results out; the CLI does the I/O.
  */
 import { diagnostic, hasErrors, sortDiagnostics, uniqueDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { withLayerOrigins } from './diagnostics/layer-origin.js';
 import { emitModule, type EmittedModule } from './emit/emit-module.js';
 import { unsupportedOption } from './emit/layer-call.js';
 import { inferShapes } from './infer/infer-shapes.js';
@@ -60,7 +61,9 @@ export function checkSource(source: SourceFile, options: CheckOptions = {}): Spe
   const inferred = inferShapes(resolved.value);
   const models = inferred.value ?? [];
   const lints = lintSpec(resolved.value, models, !hasErrors([...validated.diagnostics, ...resolved.diagnostics]));
-  return { diagnostics: [...validated.diagnostics, ...resolved.diagnostics, ...inferred.diagnostics, ...unsupported(models), ...lints], spec: resolved.value, models };
+  // Layers a repeat made are named by id; their diagnostics also say which iteration made them.
+  const later = withLayerOrigins([...inferred.diagnostics, ...unsupported(models), ...lints], resolved.value);
+  return { diagnostics: [...validated.diagnostics, ...resolved.diagnostics, ...later], spec: resolved.value, models };
 }
 
 /** Two specs must not write the same generated file. */

@@ -17,8 +17,23 @@ export interface SourceFile {
   readonly text: string;
 }
 
-/** One dimension of a tensor: a size, or `null` where it is unknown until run time. */
-export type Dim = number | null;
+/**
+ * A size that depends on the spec's `symbols`: `(sum of coefficient * symbol + constant) / denominator`,
+ * kept canonical by src/infer/affine.ts (integers, denominator > 0, no common factor, terms sorted by
+ * symbol, no zero coefficient, at least one term) so that equal expressions are equal structurally.
+ */
+export interface Affine {
+  readonly kind: 'affine';
+  readonly terms: readonly { readonly symbol: string; readonly coefficient: number }[];
+  readonly constant: number;
+  readonly denominator: number;
+}
+
+/**
+ * One dimension of a tensor: a size, an affine expression over symbols (`2*H + 1`)
+ * where it is chosen at run time within declared constraints, or `null` where it is unknown.
+ */
+export type Dim = number | null | Affine;
 
 /** A tensor shape. Shapes in the IR after inference include the batch dimension. */
 export type Shape = readonly Dim[];
@@ -31,6 +46,17 @@ export type Args = { readonly [option: string]: Value };
 /** A reference to another layer or input by id, as written in `from` or `outputs`. */
 export interface Ref {
   readonly id: string;
+  readonly span: Span;
+}
+
+/** A size chosen at run time, declared under `symbols:`; input and output shapes may use it. */
+export interface SymbolIR {
+  readonly name: string;
+  /** Every legal value is a multiple of this. Default 1. */
+  readonly multipleOf: number;
+  /** The smallest legal value. Default 1. */
+  readonly min: number;
+  /** Where the symbol is declared. */
   readonly span: Span;
 }
 
@@ -78,6 +104,12 @@ export interface LayerIR {
   readonly lint?: LintSettings;
   /** Per option, the index of spatial axis 0 as the user wrote it (1 or 2 in tf.nn's full forms); absent is 0. */
   readonly axisOffsets?: { readonly [option: string]: number };
+  /**
+   * For a layer a `repeat` block made, its iteration in each enclosing repeat, outermost first
+   * ("in repeat iteration i = 2 (f = 64)"): every diagnostic about the layer carries these notes,
+   * since all iterations share the template's spans.
+   */
+  readonly origin?: readonly { readonly message: string; readonly span: Span }[];
 }
 
 export interface OutputIR {
@@ -100,6 +132,8 @@ export interface ModelIR {
    * the rest is still checked, but the model has no shapes to report or emit.
    */
   readonly incomplete: boolean;
+  /** The spec's symbols, which the model's shapes may use. */
+  readonly symbols?: readonly SymbolIR[];
 }
 
 export interface SpecIR {
@@ -115,6 +149,28 @@ export interface SpecIR {
   /** The spec's `lint:` settings, by code. */
   readonly lint: LintSettings;
   readonly models: readonly ModelIR[];
+  /** The spec's `contracts:` whose names resolved; infer checks their shapes. */
+  readonly contracts?: readonly ContractIR[];
+}
+
+/** One side of a contract: an output or input of a model, `generator.image`. */
+export interface TensorRef {
+  readonly model: string;
+  readonly name: string;
+  readonly kind: 'input' | 'output';
+  /** Where the contract names it: `generator.image` in the contract string. */
+  readonly span: Span;
+  /** Where the model declares it: the input's key, the output's key, or the layer a default output is. */
+  readonly declaration: Span;
+}
+
+/** A contract of the spec's `contracts:`: both tensors have the same shape (batch compared only when both fix it). */
+export interface ContractIR {
+  readonly text: string;
+  readonly left: TensorRef;
+  readonly right: TensorRef;
+  /** The contract string. */
+  readonly span: Span;
 }
 
 /** A weight tensor a layer creates, in the Keras/tfjs layout. */

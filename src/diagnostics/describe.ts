@@ -1,3 +1,4 @@
+import { showDim } from '../infer/affine.js';
 import type { Shape } from '../ir.js';
 
 /** Strings longer than this are cut in messages: a whole file can arrive as one string (prose parses as a scalar). */
@@ -32,7 +33,7 @@ export function show(value: unknown): string {
 
 /** `[null, 16, 16, 256]` */
 export function showShape(shape: Shape): string {
-  return `[${shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
+  return `[${shape.map(showDim).join(', ')}]`;
 }
 
 /** `'a', 'b' or 'c'` */

@@ -13,10 +13,12 @@ import {
   type WriterFunction,
 } from 'ts-morph';
 import { showShape } from '../diagnostics/describe.js';
-import type { ModelShapes, NamedShape, SpecIR } from '../ir.js';
+import { isAffine, runtimeDim, symbolsOf } from '../infer/affine.js';
+import type { LayerShapes, ModelShapes, NamedShape, SpecIR } from '../ir.js';
 import { Call, Ident, writeCode, type Code } from './code.js';
 import { activityRegularizerOf, factoryOf, hasConstraints, layerConfig, typedConfig } from './layer-call.js';
 import { grouped, pascal, variableNames } from './names.js';
+import { frozenModels, modelLayers, needsView, partsInterface, partsInterfaceName, partsOf, partsStatements, type ModelsByName } from './sub-model.js';
 
 /** A generated file: its path relative to the output folder, and its text. */
 export interface EmittedModule {
@@ -46,9 +48,21 @@ function constStatement(name: string, initializer: WriterFunction, exported = fa
 
 function shapeTuples(shapes: readonly NamedShape[]): WriterFunction {
   return (w) => {
-    writeCode(w, shapes.map((s) => s.shape as Code));
+    // A symbolic size is chosen at run time: tfjs sees it as unknown.
+    writeCode(w, shapes.map((s) => s.shape.map(runtimeDim) as Code));
     w.write(' as const');
   };
+}
+
+/** ` Sizes chosen at run time are null: image is [null, H, W, 3] (H a multiple of 8).` for shapes with symbols. */
+function symbolicNote(m: ModelShapes, shapes: readonly NamedShape[]): string {
+  const symbolic = shapes.filter((s) => s.shape.some(isAffine));
+  if (symbolic.length === 0) return '';
+  const used = new Set(symbolic.flatMap((s) => s.shape.flatMap((d) => (isAffine(d) ? symbolsOf(d) : []))));
+  const legal = (m.model.symbols ?? [])
+    .filter((s) => used.has(s.name) && (s.multipleOf > 1 || s.min > 1))
+    .map((s) => `${s.name}${s.multipleOf > 1 ? ` a multiple of ${s.multipleOf}` : ''}${s.min > 1 ? `${s.multipleOf > 1 ? ',' : ''} at least ${s.min}` : ''}`);
+  return ` Sizes chosen at run time are null: ${symbolic.map((s) => `${s.name} is ${showShape(s.shape)}`).join(', ')}${legal.length > 0 ? ` (${legal.join('; ')})` : ''}.`;
 }
 
 function tensorsInterface(name: string, shapes: readonly NamedShape[], docs: string): InterfaceDeclarationStructure {
@@ -68,32 +82,69 @@ function base64(values: Float32Array): string {
   return Buffer.from(view.buffer).toString('base64');
 }
 
+/** What emitting one model needs to know of the others: models by name, and those used frozen (see emit/sub-model.ts). */
+interface EmitContext {
+  readonly byName: ModelsByName;
+  readonly frozen: ReadonlySet<string>;
+}
+
+/** The layers a model's build function creates itself: all but its `type: model` layers. */
+function ownLayers(m: ModelShapes): LayerShapes[] {
+  return m.layers.filter((l) => l.layer.type !== 'model');
+}
+
+/** Constraints of the models a composite contains are applied when the composite trains, too. */
+function needsConstraints(m: ModelShapes, ctx: EmitContext): boolean {
+  return hasConstraints(m.layers) || partsOf(m, ctx.byName).some((p) => hasConstraints(p.layers));
+}
+
 /** Everything a model's build function imports from netspec/runtime: layer factories and helpers. */
-function runtimeImports(m: ModelShapes): string[] {
-  const factories = m.layers.map(factoryOf).filter((f) => f.source === 'runtime').map((f) => f.name);
+function runtimeImports(m: ModelShapes, ctx: EmitContext): string[] {
+  const frozen = ctx.frozen.has(m.model.name);
+  const factories = ownLayers(m).map((l) => factoryOf(l, frozen)).filter((f) => f.source === 'runtime').map((f) => f.name);
   const helpers = [
     ...(m.layers.some((l) => l.weights.some((w) => w.initial)) ? ['setInitialWeights', 'tensorFromBase64'] : []),
-    ...(m.layers.some((l) => activityRegularizerOf(l) !== undefined) ? ['withActivityRegularizer'] : []),
-    ...(hasConstraints(m.layers) ? ['withConstraints'] : []),
+    ...(ownLayers(m).some((l) => activityRegularizerOf(l) !== undefined) ? ['withActivityRegularizer'] : []),
+    ...(needsConstraints(m, ctx) ? ['withConstraints'] : []),
+    ...(modelLayers(m).some((l) => l.layer.args['trainable'] === false) ? ['setTrainable'] : []),
   ];
   return [...factories, ...helpers];
 }
 
 /** `buildFoo()`: the tfjs functional model, one `const` per input and layer, named by spec id. */
-function buildFunction(m: ModelShapes, file: string): FunctionDeclarationStructure {
+function buildFunction(m: ModelShapes, file: string, ctx: EmitContext): FunctionDeclarationStructure {
   const { model } = m;
-  const names = variableNames([...model.inputs.map((i) => i.id), ...model.layers.map((l) => l.id)], runtimeImports(m));
-  const statements: (StatementStructures | WriterFunction)[] = [];
+  const parts = partsOf(m, ctx.byName);
+  const imported = [...runtimeImports(m, ctx), ...(parts.length > 0 ? ['parts'] : [])];
+  const names = variableNames([...model.inputs.map((i) => i.id), ...model.layers.map((l) => l.id)], imported);
+  // `generatorModel`: the instance; `generator`: what applying it gives; `scoreView`: a view of an instance.
+  const views = modelLayers(m).filter((l) => needsView(l, ctx.byName.get(String(l.layer.args['model']))!));
+  const partNames = variableNames([...parts.map((p) => `${p.model.name}Model`), ...views.map((l) => `${l.layer.id}View`)], [...imported, ...names.values()]);
+  const instances = new Map(parts.map((p) => [p.model.name, partNames.get(`${p.model.name}Model`)!]));
+  const applied = new Map(modelLayers(m).map((l) => [l.layer.id, partNames.get(`${l.layer.id}View`) ?? instances.get(String(l.layer.args['model']))!]));
+  const statements: (StatementStructures | WriterFunction)[] = partsStatements(m, ctx.byName, { instances, applied });
   for (const input of model.inputs) {
     const config: Record<string, Code> = { name: input.id };
-    if (input.batchSize === null) config['shape'] = input.shape as Code;
-    else config['batchShape'] = [input.batchSize, ...input.shape] as Code;
+    // Symbolic sizes are null, so that one model runs at every legal size.
+    if (input.batchSize === null) config['shape'] = input.shape.map(runtimeDim) as Code;
+    else config['batchShape'] = [input.batchSize, ...input.shape.map(runtimeDim)] as Code;
     if (input.dtype !== 'float32') config['dtype'] = input.dtype;
     statements.push(constStatement(names.get(input.id)!, writer(new Call('tf.input', [config]))));
   }
   for (const shapes of m.layers) {
     const { layer } = shapes;
-    const factory = factoryOf(shapes);
+    if (layer.type === 'model') {
+      const from = layer.from.map((r) => new Ident(names.get(r.id)!));
+      statements.push(
+        constStatement(names.get(layer.id)!, (w) => {
+          w.write(`${applied.get(layer.id)!}.apply(`);
+          writeCode(w, from.length === 1 ? from[0]! : from);
+          w.write(') as tf.SymbolicTensor');
+        }),
+      );
+      continue;
+    }
+    const factory = factoryOf(shapes, ctx.frozen.has(model.name));
     const callee = factory.source === 'tf' ? `tf.layers.${factory.name}` : factory.name;
     const from = layer.from.map((r) => new Ident(names.get(r.id)!));
     const argument: Code = from.length === 1 ? from[0]! : from;
@@ -110,7 +161,7 @@ function buildFunction(m: ModelShapes, file: string): FunctionDeclarationStructu
   }
   const graph = new Call('tf.model', [{ name: model.name, inputs: model.inputs.map((i) => new Ident(names.get(i.id)!)), outputs: m.outputs.map((o) => new Ident(names.get(o.name)!)) }]);
   // tfjs never applies constraints during fit; withConstraints does, after every optimizer step.
-  const built = hasConstraints(m.layers) ? new Call('withConstraints', [graph]) : graph;
+  const built = needsConstraints(m, ctx) ? new Call('withConstraints', [graph]) : graph;
   const initialized = m.layers.filter((l) => l.weights.some((w) => w.initial));
   if (initialized.length === 0) {
     statements.push((w) => {
@@ -130,12 +181,14 @@ function buildFunction(m: ModelShapes, file: string): FunctionDeclarationStructu
     statements.push((w) => w.write('return model;'));
   }
   const { trainable, nonTrainable } = m.params;
+  const composed = parts.length > 0 ? ` Its \`type: model\` layers use the models in \`parts\`, and build the ones left out.` : '';
   return {
     kind: StructureKind.Function,
     name: `build${pascal(model.name)}`,
     isExported: true,
+    ...(parts.length > 0 ? { parameters: [{ name: 'parts', type: partsInterfaceName(m), initializer: '{}' }] } : {}),
     returnType: 'tf.LayersModel',
-    docs: [`Builds model \`${model.name}\` of ${file}: ${grouped(trainable)} trainable and ${grouped(nonTrainable)} non-trainable parameters.`],
+    docs: [`Builds model \`${model.name}\` of ${file}: ${grouped(trainable)} trainable and ${grouped(nonTrainable)} non-trainable parameters.${composed}`],
     statements,
   };
 }
@@ -169,15 +222,16 @@ function runFunction(m: ModelShapes): FunctionDeclarationStructure {
   };
 }
 
-function modelStatements(m: ModelShapes, file: string): (StatementStructures | WriterFunction)[] {
+function modelStatements(m: ModelShapes, file: string, ctx: EmitContext): (StatementStructures | WriterFunction)[] {
   const base = m.model.name;
   const name = pascal(base);
   return [
-    constStatement(`${base}InputShapes`, shapeTuples(m.inputs), true, `Input shapes of \`${base}\`, batch first, in model order: ${m.inputs.map((i) => i.name).join(', ')}.`),
-    constStatement(`${base}OutputShapes`, shapeTuples(m.outputs), true, `Output shapes of \`${base}\`, batch first, in model order: ${m.outputs.map((o) => o.name).join(', ')}.`),
+    constStatement(`${base}InputShapes`, shapeTuples(m.inputs), true, `Input shapes of \`${base}\`, batch first, in model order: ${m.inputs.map((i) => i.name).join(', ')}.${symbolicNote(m, m.inputs)}`),
+    constStatement(`${base}OutputShapes`, shapeTuples(m.outputs), true, `Output shapes of \`${base}\`, batch first, in model order: ${m.outputs.map((o) => o.name).join(', ')}.${symbolicNote(m, m.outputs)}`),
     tensorsInterface(`${name}Inputs`, m.inputs, `The tensors \`${base}\` takes, by input id.`),
     tensorsInterface(`${name}Outputs`, m.outputs, `The tensors \`${base}\` returns, by output id.`),
-    buildFunction(m, file),
+    ...(modelLayers(m).length > 0 ? [partsInterface(m, ctx.byName)] : []),
+    buildFunction(m, file, ctx),
     runFunction(m),
   ];
 }
@@ -193,12 +247,13 @@ export function emitModule(spec: SpecIR, models: readonly ModelShapes[]): Emitte
     useInMemoryFileSystem: true,
     manipulationSettings: { indentationText: IndentationText.TwoSpaces, newLineKind: NewLineKind.LineFeed, quoteKind: QuoteKind.Single, useTrailingCommas: true },
   });
-  const runtimeNames = [...new Set(models.flatMap(runtimeImports))].sort();
+  const ctx: EmitContext = { byName: new Map(models.map((m) => [m.model.name, m])), frozen: frozenModels(models) };
+  const runtimeNames = [...new Set(models.flatMap((m) => runtimeImports(m, ctx)))].sort();
   const imports: ImportDeclarationStructure[] = [{ kind: StructureKind.ImportDeclaration, namespaceImport: 'tf', moduleSpecifier: '@tensorflow/tfjs' }];
   if (runtimeNames.length > 0) imports.push({ kind: StructureKind.ImportDeclaration, namedImports: runtimeNames, moduleSpecifier: 'netspec/runtime' });
   const file = project.createSourceFile(`${spec.name}.ts`, {
     leadingTrivia: [`// Generated by netspec from ${spec.file}. Do not edit.`, `// Source hash: sha256:${spec.sourceHash}`, '', ''].join('\n'),
-    statements: [...imports, blankLine, ...models.flatMap((m) => [...modelStatements(m, spec.file).flatMap((st) => [st, blankLine])]).slice(0, -1)],
+    statements: [...imports, blankLine, ...models.flatMap((m) => [...modelStatements(m, spec.file, ctx).flatMap((st) => [st, blankLine])]).slice(0, -1)],
   }, { overwrite: true });
   const text = file.getFullText();
   project.removeSourceFile(file);

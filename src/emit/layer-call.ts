@@ -33,21 +33,22 @@ function nativeConv2dTransposeIsExact(layer: LayerIR): boolean {
   return (padding === undefined || padding === 'valid' || padding === 'same') && outputPadding === undefined && isOne(dilationRate) && outputShape === undefined && activityRegularizer === undefined;
 }
 
-/** tfjs declares negative sizes for cropped unknown dims, which poisons later layers' shapes. */
+/** tfjs declares negative sizes for cropped unknown (or symbolic: null to tfjs) dims, which poisons later layers' shapes. */
 function nativeCropping2dIsExact(shapes: LayerShapes): boolean {
-  return shapes.inputShapes[0]!.slice(1).every((d) => d !== null);
+  return shapes.inputShapes[0]!.slice(1).every((d) => typeof d === 'number');
 }
 
 /**
  * tfjs' batchNormalization is right only over the last axis of a rank 2-4
  * tensor, with center and scale on (else it cannot train), and keeps
- * updating its moving statistics when frozen (Keras does not).
+ * updating its moving statistics when frozen (Keras does not): by
+ * `trainable: false`, or as part of a model another model uses frozen.
  */
-function nativeBatchNormalizationIsExact(shapes: LayerShapes): boolean {
+function nativeBatchNormalizationIsExact(shapes: LayerShapes, frozenModel: boolean): boolean {
   const { args } = shapes.layer;
   const rank = shapes.inputShapes[0]!.length;
   const axis = (args['axis'] as number | undefined) ?? -1;
-  return rank <= 4 && (axis === -1 || axis === rank - 1) && args['center'] !== false && args['scale'] !== false && args['trainable'] !== false;
+  return rank <= 4 && (axis === -1 || axis === rank - 1) && args['center'] !== false && args['scale'] !== false && args['trainable'] !== false && !frozenModel;
 }
 
 /** tfjs' layerNormalization throws on rank 5 and up. */
@@ -55,8 +56,12 @@ function nativeLayerNormalizationIsExact(shapes: LayerShapes): boolean {
   return shapes.inputShapes[0]!.length <= 4;
 }
 
-/** Chooses, statically, which implementation builds a layer. */
-export function factoryOf(shapes: LayerShapes): LayerFactory {
+/**
+ * Chooses, statically, which implementation builds a layer. `frozenModel`:
+ * the layer's model is used frozen inside another model of the spec
+ * (emit/sub-model.ts `frozenModels`).
+ */
+export function factoryOf(shapes: LayerShapes, frozenModel = false): LayerFactory {
   const { layer } = shapes;
   if (
     runtimeOnly.has(layer.type) ||
@@ -66,7 +71,7 @@ export function factoryOf(shapes: LayerShapes): LayerFactory {
     return { source: 'runtime', name: layer.type, options: 'json' };
   }
   // The runtime normalizations subclass tfjs' own and take the same options.
-  if ((layer.type === 'batchNormalization' && !nativeBatchNormalizationIsExact(shapes)) || (layer.type === 'layerNormalization' && !nativeLayerNormalizationIsExact(shapes))) {
+  if ((layer.type === 'batchNormalization' && !nativeBatchNormalizationIsExact(shapes, frozenModel)) || (layer.type === 'layerNormalization' && !nativeLayerNormalizationIsExact(shapes))) {
     return { source: 'runtime', name: layer.type, options: 'tfjs' };
   }
   return { source: 'tf', name: tfjsNames[layer.type] ?? layer.type, options: 'tfjs' };
@@ -124,7 +129,7 @@ function nativeAdjustments(shapes: LayerShapes, config: Record<string, Code>): v
     const axis = (layer.args['axis'] as number | undefined) ?? -1;
     config['axis'] = axis < 0 ? rank + axis : axis;
   }
-  if (layer.type === 'reshape' && shapes.outputShape.slice(1).every((d) => d !== null)) config['targetShape'] = shapes.outputShape.slice(1) as Code;
+  if (layer.type === 'reshape' && shapes.outputShape.slice(1).every((d) => typeof d === 'number')) config['targetShape'] = shapes.outputShape.slice(1) as Code;
   if (layer.type === 'cropping2d' && config['cropping'] === undefined) config['cropping'] = 0;
   // tfjs' kernels default to glorotNormal; Keras' (and the runtime layers') to glorotUniform.
   if (config['kernelInitializer'] === undefined && shapes.weights.some((w) => w.name === 'kernel')) config['kernelInitializer'] = initializerCall('glorotUniform');

@@ -1,6 +1,7 @@
 import { convTransposeOutputLength, convTransposeOutputRange, effectiveKernel, product, type PadPair } from './formulas.js';
 import type { LayerIR } from '../ir.js';
-import { arg, join, written, knownChannels, perAxis, positiveLengths, type Rule, type RuleContext, spatialInput, weight } from './rule.js';
+import { isAffine, showDim } from './affine.js';
+import { arg, cameFrom, join, written, knownChannels, perAxis, positiveLengths, type Rule, type RuleContext, spatialInput, weight } from './rule.js';
 
 export type TransposePadding = 'valid' | 'same' | PadPair;
 
@@ -79,6 +80,13 @@ export function convTranspose(rank: 1 | 2 | 3): Rule {
       for (let a = 0; a < rank; a++) {
         const i = parts.spatial[a];
         if (i === null || i === undefined) continue;
+        if (isAffine(i)) {
+          return ctx.error('NS4015', `${at(layer, 'outputShape', a)} = ${requested[a]} fixes a size, but the input length ${showDim(i)} depends on a symbol: the legal outputShape would change with it`, {
+            option: 'outputShape',
+            notes: [cameFrom(input)],
+            fix: 'remove outputShape, and choose among the sizes the input allows with padding and outputPadding',
+          });
+        }
         const [low, high] = convTransposeOutputRange(i, kernel[a]!, strides[a]!, dilation[a]!, axisPadding(padding, a));
         if (requested[a]! < low || requested[a]! > high) {
           return ctx.error('NS4008', `${at(layer, 'outputShape', a)} = ${requested[a]} is not reachable: legal sizes are ${low}..${high}`, {
@@ -91,7 +99,7 @@ export function convTranspose(rank: 1 | 2 | 3): Rule {
       spatial = requested.slice();
     }
     const explain = (a: number) =>
-      `input ${parts.spatial[a]}, kernel ${kernel[a]}${dilation[a]! > 1 ? ` (dilated to ${effectiveKernel(kernel[a]!, dilation[a]!)})` : ''}, stride ${strides[a]}, padding ${describePadding(axisPadding(padding, a))}`;
+      `input ${showDim(parts.spatial[a])}, kernel ${kernel[a]}${dilation[a]! > 1 ? ` (dilated to ${effectiveKernel(kernel[a]!, dilation[a]!)})` : ''}, stride ${strides[a]}, padding ${describePadding(axisPadding(padding, a))}`;
     if (!positiveLengths(ctx, spatial, explain, 'padding')) return undefined;
     const filters = layer.args['filters'] as number;
     const weights = [weight('kernel', [...kernel, filters, parts.channels]), ...(arg(layer, 'useBias', true) ? [weight('bias', [filters])] : [])];

@@ -1,10 +1,22 @@
 /**
- * Every length formula netspec uses, in one place. Pure arithmetic with no
- * imports, so the runtime layers use exactly the rules the compiler checks.
- * `null` is an unknown length and propagates. See docs/semantics.md.
+ * Every length formula netspec uses, in one place, shared by the compiler and
+ * the runtime layers so that both use exactly the same rules. `null` is an
+ * unknown length and propagates. A length may also be an affine expression
+ * over the spec's symbols (see affine.ts): where a formula divides one, the
+ * result is exact only when the division is, and the formula hands that
+ * requirement to its `need` callback. See docs/semantics.md.
  */
+import type { Affine } from '../ir.js';
+import { add, ceilDivide, divide, isAffine, linearPart, multiply, subtract } from './affine.js';
 
-export type Length = number | null;
+export type Length = number | null | Affine;
+
+/**
+ * Receives an expression that must be a whole number at every legal size of
+ * its symbols for a formula's result to be exact (infer checks it against the
+ * symbols' `multipleOf`).
+ */
+export type Need = (whole: Affine) => void;
 
 export type PaddingMode = 'valid' | 'same' | 'causal';
 
@@ -17,14 +29,27 @@ export function effectiveKernel(k: number, d: number): number {
 }
 
 /**
+ * `ceil(i / s)`. For a symbolic `i` the result stays affine when the symbolic
+ * part of `i` divides by `s` at every legal size: that is handed to `need`.
+ */
+function ceilOver(i: number | Affine, s: number, need: Need | undefined): number | Affine {
+  if (!isAffine(i)) return Math.ceil(i / s);
+  if (s !== 1) need?.(divide(linearPart(i), s) as Affine);
+  return ceilDivide(i, s) as Affine;
+}
+
+/**
  * Output length of a convolution or pooling window.
  * Source: Keras `conv_utils.conv_output_length`, tfjs-layers `convOutputLength`.
  * valid: `ceil((i - ek + 1) / s)`; same and causal: `ceil(i / s)`.
  */
-export function convOutputLength(i: Length, k: number, s: number, d: number, padding: PaddingMode): Length {
+export function convOutputLength(i: number, k: number, s: number, d: number, padding: PaddingMode): number;
+export function convOutputLength(i: number | null, k: number, s: number, d: number, padding: PaddingMode): number | null;
+export function convOutputLength(i: Length, k: number, s: number, d: number, padding: PaddingMode, need: Need): Length;
+export function convOutputLength(i: Length, k: number, s: number, d: number, padding: PaddingMode, need?: Need): Length {
   if (i === null) return null;
   const ek = effectiveKernel(k, d);
-  return padding === 'valid' ? Math.ceil((i - ek + 1) / s) : Math.ceil(i / s);
+  return ceilOver(padding === 'valid' ? add(i, 1 - ek) : i, s, need);
 }
 
 /**
@@ -47,13 +72,17 @@ export function fullTransposeLength(i: number, k: number, s: number, d: number):
  * valid: `(i-1)*s + ek + op`, or `(i-1)*s + max(ek, s)` without op;
  * same: `i*s` without op, else `(i-1)*s + ek % 2 + op`;
  * explicit `[b, e]`: `(i-1)*s + ek + op - b - e` (ONNX/PyTorch).
+ * Only multiplies, so a symbolic `i` needs nothing.
  */
+export function convTransposeOutputLength(i: number | null, k: number, s: number, d: number, padding: 'valid' | 'same' | PadPair, op?: number): number | null;
+export function convTransposeOutputLength(i: Length, k: number, s: number, d: number, padding: 'valid' | 'same' | PadPair, op?: number): Length;
 export function convTransposeOutputLength(i: Length, k: number, s: number, d: number, padding: 'valid' | 'same' | PadPair, op?: number): Length {
   if (i === null) return null;
   const ek = effectiveKernel(k, d);
-  if (padding === 'valid') return op === undefined ? (i - 1) * s + Math.max(ek, s) : (i - 1) * s + ek + op;
-  if (padding === 'same') return op === undefined ? i * s : (i - 1) * s + (ek % 2) + op;
-  return (i - 1) * s + ek + (op ?? 0) - padding[0] - padding[1];
+  const stretched = multiply(subtract(i, 1), s);
+  if (padding === 'valid') return add(stretched, op === undefined ? Math.max(ek, s) : ek + op);
+  if (padding === 'same') return op === undefined ? multiply(i, s) : add(stretched, (ek % 2) + op);
+  return add(stretched, ek + (op ?? 0) - padding[0] - padding[1]);
 }
 
 /**
@@ -81,27 +110,36 @@ export function convTransposeCropBefore(i: number, k: number, s: number, d: numb
 }
 
 /** Pooling windows follow the convolution rule with dilation 1. Source: tfjs-layers `Pooling2D.computeOutputShape`. */
-export function poolOutputLength(i: Length, pool: number, s: number, padding: 'valid' | 'same'): Length {
-  return convOutputLength(i, pool, s, 1, padding);
+export function poolOutputLength(i: number, pool: number, s: number, padding: 'valid' | 'same'): number;
+export function poolOutputLength(i: number | null, pool: number, s: number, padding: 'valid' | 'same'): number | null;
+export function poolOutputLength(i: Length, pool: number, s: number, padding: 'valid' | 'same', need: Need): Length;
+export function poolOutputLength(i: Length, pool: number, s: number, padding: 'valid' | 'same', need?: Need): Length {
+  return convOutputLength(i, pool, s, 1, padding, need ?? (() => undefined));
 }
 
+export function upSampledLength(i: number | null, size: number): number | null;
+export function upSampledLength(i: Length, size: number): Length;
 export function upSampledLength(i: Length, size: number): Length {
-  return i === null ? null : i * size;
+  return i === null ? null : multiply(i, size);
 }
 
+export function paddedLength(i: number | null, pad: PadPair): number | null;
+export function paddedLength(i: Length, pad: PadPair): Length;
 export function paddedLength(i: Length, pad: PadPair): Length {
-  return i === null ? null : i + pad[0] + pad[1];
+  return i === null ? null : add(i, pad[0] + pad[1]);
 }
 
+export function croppedLength(i: number | null, crop: PadPair): number | null;
+export function croppedLength(i: Length, crop: PadPair): Length;
 export function croppedLength(i: Length, crop: PadPair): Length {
-  return i === null ? null : i - crop[0] - crop[1];
+  return i === null ? null : subtract(i, crop[0] + crop[1]);
 }
 
-/** Product of lengths, or null if any is unknown. */
-export function product(lengths: readonly Length[]): Length {
+/** Product of lengths, or null if any is unknown or symbolic (a product of symbols is not affine). */
+export function product(lengths: readonly Length[]): number | null {
   let p = 1;
   for (const l of lengths) {
-    if (l === null) return null;
+    if (l === null || isAffine(l)) return null;
     p *= l;
   }
   return p;

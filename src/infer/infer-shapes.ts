@@ -2,13 +2,17 @@ import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnos
 import { showShape } from '../diagnostics/describe.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Dim, LayerIR, LayerShapes, ModelIR, ModelShapes, NamedShape, Shape, SpecIR, WeightInfo } from '../ir.js';
+import { checkContracts } from './contracts.js';
 import { layoutOf } from './layout.js';
-import { elementCount, type Received, type RuleContext } from './rule.js';
+import { isAffine, sameDim, showDim } from './affine.js';
+import { checkSymbols, type LocatedRequirement, type SizedShape } from './constraints.js';
+import { elementCount, type Received, type RuleContext, type RuleOutput } from './rule.js';
 import { rules } from './rules.js';
 import { withTransposeFixes } from './solve-transpose.js';
+import { dependencyOrder, subModelRule, type Composition, type SubModels } from './sub-model.js';
 
 function dimsMatch(inferred: Shape, asserted: Shape): boolean {
-  return inferred.length === asserted.length && inferred.every((d, a) => asserted[a] === null || d === asserted[a]);
+  return inferred.length === asserted.length && inferred.every((d, a) => asserted[a] === null || sameDim(d, asserted[a]));
 }
 
 /** Keras' `inputShape`, `batchInputShape` and `batchSize` on a layer are checked, not obeyed: the graph decides shapes. */
@@ -66,6 +70,24 @@ function count(weights: readonly WeightInfo[], trainable: boolean): number {
   return weights.filter((w) => w.trainable === trainable).reduce((sum, w) => sum + elementCount(w.shape), 0);
 }
 
+/** The symbolic sizes of a model's graph as it is inferred: what divisions need, and every shape that must stay non-empty. */
+function symbolicInputs(model: ModelIR) {
+  const requirements: LocatedRequirement[] = [];
+  const shapes: SizedShape[] = [];
+  for (const input of model.inputs) {
+    shapes.push({ shape: [input.batchSize, ...input.shape], what: `input '${input.id}'`, span: input.span });
+    for (const d of input.shape) if (isAffine(d) && d.denominator > 1) requirements.push({ whole: d, reason: `input '${input.id}' to have a whole size ${showDim(d)}`, span: input.span });
+  }
+  return {
+    requirements,
+    shapes,
+    add(layer: LayerIR, out: RuleOutput): void {
+      for (const r of out.requirements ?? []) requirements.push({ ...r, span: (r.option && layer.argSpans[r.option]) || layer.idSpan });
+      if (out.outputShape.some(isAffine)) shapes.push({ shape: out.outputShape, what: `layer '${layer.id}'`, span: layer.idSpan });
+    },
+  };
+}
+
 /** What one pass over a model's graph found, errors or not: the solver re-runs it on changed models. */
 export interface GraphPass {
   readonly diagnostics: readonly Diagnostic[];
@@ -74,10 +96,11 @@ export interface GraphPass {
 }
 
 /** Infers every shape it can; layers after an error that depend on it are skipped, not reported again. */
-export function inferGraph(model: ModelIR): GraphPass {
+export function inferGraph(model: ModelIR, composition?: Composition): GraphPass {
   const diagnostics: Diagnostic[] = [];
   const known = new Map<string, Received>();
   for (const input of model.inputs) known.set(input.id, { shape: [input.batchSize, ...input.shape], id: input.id, span: input.span });
+  const symbolic = symbolicInputs(model);
   const layers: LayerShapes[] = [];
   for (const layer of model.layers) {
     const inputs = layer.from.map((ref) => known.get(ref.id));
@@ -91,13 +114,14 @@ export function inferGraph(model: ModelIR): GraphPass {
         return undefined;
       },
     };
-    const rule = rules[layer.type];
+    const rule = layer.type === 'model' && composition ? subModelRule(composition) : rules[layer.type];
     if (!rule) {
       diagnostics.push(diagnostic('NS4010', layer.idSpan, `layer type '${layer.type}' has no shape rule yet`));
       continue;
     }
     const out = rule(ctx);
     if (!out) continue;
+    symbolic.add(layer, out);
     checkKerasInputArgs(ctx, diagnostics);
     const initialized = withInitialValues(layer, out.weights, diagnostics);
     const frozen = layer.args['trainable'] === false;
@@ -122,14 +146,16 @@ export function inferGraph(model: ModelIR): GraphPass {
     }
     outputs.push({ name: output.ref.id, shape: got.shape });
   }
+  diagnostics.push(...checkSymbols(model.symbols ?? [], symbolic.requirements, symbolic.shapes, { model, infer: (m) => inferGraph(m, composition).diagnostics }));
   return { diagnostics, layers, outputs };
 }
 
 /** Infers every shape of one model, with verified fixes for size errors that a transposed convolution can remedy. */
-export function inferModel(file: string, model: ModelIR): Result<ModelShapes> {
-  const pass = inferGraph(model);
+export function inferModel(file: string, model: ModelIR, subModels: SubModels = new Map()): Result<ModelShapes> {
+  const composition: Composition = { subModels, infer: (m, s) => inferModel(file, m, s) };
+  const pass = inferGraph(model, composition);
   const { layers, outputs } = pass;
-  if (pass.diagnostics.length > 0 || model.incomplete || layers.length !== model.layers.length) return { diagnostics: withTransposeFixes(model, pass, inferGraph) };
+  if (pass.diagnostics.length > 0 || model.incomplete || layers.length !== model.layers.length) return { diagnostics: withTransposeFixes(model, pass, (m) => inferGraph(m, composition)) };
   const all = layers.flatMap((l) => l.weights);
   const macs = layers.some((l) => l.macs === null) ? null : layers.reduce((sum, l) => sum + l.macs!, 0);
   return {
@@ -149,11 +175,13 @@ export function inferModel(file: string, model: ModelIR): Result<ModelShapes> {
 /** Infers the shapes of every model of a spec. */
 export function inferShapes(spec: SpecIR): Result<ModelShapes[]> {
   const diagnostics: Diagnostic[] = [];
-  const models: ModelShapes[] = [];
-  for (const model of spec.models) {
-    const result = inferModel(spec.file, model);
+  // A model that uses others as layers is inferred after them; the result keeps the spec's order.
+  const inferred = new Map<string, ModelShapes>();
+  for (const model of dependencyOrder(spec.models)) {
+    const result = inferModel(spec.file, model, inferred);
     diagnostics.push(...result.diagnostics);
-    if (result.value) models.push(result.value);
+    if (result.value) inferred.set(model.name, result.value);
   }
-  return { value: models, diagnostics };
+  diagnostics.push(...checkContracts(spec, inferred));
+  return { value: spec.models.flatMap((m) => inferred.get(m.name) ?? []), diagnostics };
 }

@@ -1,5 +1,6 @@
 import { showShape } from '../diagnostics/describe.js';
 import type { Dim, Span } from '../ir.js';
+import { add, sameDim, showDim, type Sized } from './affine.js';
 import { cameFrom, type Received, type Rule, type RuleContext } from './rule.js';
 
 /** Where the layer's `from` names an input: the mismatch is underlined there. */
@@ -23,9 +24,9 @@ function atLeastTwo(ctx: RuleContext): boolean {
 function differentBatch(ctx: RuleContext, strict: boolean): boolean {
   const inputs = ctx.inputs;
   const first = inputs.find((r) => r.shape[0] !== null) ?? inputs[0]!;
-  const other = inputs.find((r) => r.shape[0] !== first.shape[0] && (strict || r.shape[0] !== null));
+  const other = inputs.find((r) => !sameDim(r.shape[0], first.shape[0]) && (strict || r.shape[0] !== null));
   if (!other) return false;
-  ctx.error('NS4003', `${ctx.layer.type} needs equal batch sizes: ${first.shape[0]} from '${first.id}' vs ${other.shape[0]} from '${other.id}'`, {
+  ctx.error('NS4003', `${ctx.layer.type} needs equal batch sizes: ${showDim(first.shape[0])} from '${first.id}' vs ${showDim(other.shape[0])} from '${other.id}'`, {
     option: 'from',
     notes: [cameFrom(first), cameFrom(other)],
   });
@@ -60,7 +61,7 @@ export const concatenate: Rule = (ctx) => {
   const others = (shape: readonly Dim[]) => shape.filter((_, a) => a !== axis && a !== 0);
   if (differentBatch(ctx, true)) return undefined;
   for (const r of rest) {
-    if (!first.shape.every((d, a) => a === axis || a === 0 || d === r.shape[a])) {
+    if (!first.shape.every((d, a) => a === axis || a === 0 || sameDim(d, r.shape[a]))) {
       const what = axis === rank - 1 && rank > 2 ? 'spatial dims' : `dims off axis ${axisArg}`;
       return ctx.error('NS4003', `concatenate along axis ${axisArg} needs equal ${what}: ${showShape(others(first.shape))} from '${first.id}' vs ${showShape(others(r.shape))} from '${r.id}'`, {
         option: 'from',
@@ -71,7 +72,7 @@ export const concatenate: Rule = (ctx) => {
   }
   const out = first.shape.map((d, a) => (a === 0 ? d : a === axis ? null : ctx.inputs.map((r) => r.shape[a]!).find((x) => x !== null) ?? null));
   const sizes = ctx.inputs.map((r) => r.shape[axis]!);
-  out[axis] = sizes.some((s) => s === null) ? null : (sizes as number[]).reduce((a, b) => a + b, 0);
+  out[axis] = sizes.some((s) => s === null) ? null : (sizes as Sized[]).reduce((a, b) => add(a, b), 0);
   return { outputShape: out, weights: [], macs: 0 };
 };
 
@@ -91,10 +92,10 @@ export const elementwiseMerge: Rule = (ctx) => {
       const a = long[long.length - short.length + k]!;
       const b = short[k]!;
       if (a === null || b === null) merged.push(a === 1 ? b : b === 1 ? a : null);
-      else if (a === 1 || b === 1 || a === b) merged.push(a === 1 ? b : a);
+      else if (a === 1 || b === 1 || sameDim(a, b)) merged.push(a === 1 ? b : a);
       else {
         const first = ctx.inputs[0]!;
-        return ctx.error('NS4003', `${ctx.layer.type} needs shapes that broadcast: ${showShape(first.shape)} from '${first.id}' vs ${showShape(r.shape)} from '${r.id}' differ at ${a} vs ${b}`, {
+        return ctx.error('NS4003', `${ctx.layer.type} needs shapes that broadcast: ${showShape(first.shape)} from '${first.id}' vs ${showShape(r.shape)} from '${r.id}' differ at ${showDim(a)} vs ${showDim(b)}`, {
           option: 'from',
           at: refSpan(ctx, r),
           notes: [cameFrom(first), cameFrom(r)],

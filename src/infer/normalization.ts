@@ -1,5 +1,6 @@
 import { showShape } from '../diagnostics/describe.js';
 import type { WeightInfo } from '../ir.js';
+import { isAffine, showDim } from './affine.js';
 import { arg, cameFrom, expectInputs, knownChannels, weight, type Rule, type RuleContext } from './rule.js';
 
 /** A possibly negative axis as an index into a shape of `rank`, or undefined if out of range or the batch axis. */
@@ -45,6 +46,14 @@ export const layerNormalization: Rule = (ctx) => {
     axes.push(index);
   }
   const dims = axes.map((a) => input.shape[a]!);
+  const symbolic = dims.find(isAffine);
+  if (symbolic) {
+    return ctx.error('NS4015', `layerNormalization needs fixed sizes on the normalized axes to create its weights; received ${showShape(input.shape)} from '${input.id}', where ${showDim(symbolic)} depends on a symbol`, {
+      option: 'axis',
+      notes: [cameFrom(input)],
+      fix: 'normalize over the channel axis (axis: -1), whose size is fixed',
+    });
+  }
   if (dims.some((d) => d === null)) return ctx.error('NS4007', `layerNormalization needs the normalized axes known; received ${showShape(input.shape)} from '${input.id}'`, { notes: [cameFrom(input)] });
   const shape = dims as number[];
   const weights = [...(arg(ctx.layer, 'scale', true) ? [weight('gamma', shape)] : []), ...(arg(ctx.layer, 'center', true) ? [weight('beta', shape)] : [])];

@@ -1,5 +1,6 @@
 import { poolOutputLength } from './formulas.js';
-import { arg, join, perAxis, positiveLengths, type Rule, spatialInput } from './rule.js';
+import { showDim } from './affine.js';
+import { arg, join, needing, perAxis, positiveLengths, type Requirement, type Rule, spatialInput, written } from './rule.js';
 
 /** max/averagePooling1d/2d/3d. Strides default to the pool size. Source: tfjs-layers `Pooling*D.computeOutputShape`. */
 export function pooling(rank: 1 | 2 | 3): Rule {
@@ -11,10 +12,14 @@ export function pooling(rank: 1 | 2 | 3): Rule {
     const pool = perAxis(layer.args['poolSize'], rank, 2);
     const strides = layer.args['strides'] === undefined ? pool : perAxis(layer.args['strides'], rank, 1);
     const padding = arg<'valid' | 'same'>(layer, 'padding', 'valid');
-    const spatial = parts.spatial.map((i, a) => poolOutputLength(i, pool[a]!, strides[a]!, padding));
-    const explain = (a: number) => `input ${parts.spatial[a]}, pool ${pool[a]}, stride ${strides[a]}, padding ${padding}`;
+    const requirements: Requirement[] = [];
+    const option = layer.args['strides'] === undefined ? 'poolSize' : 'strides';
+    const spatial = parts.spatial.map((i, a) =>
+      poolOutputLength(i, pool[a]!, strides[a]!, padding, needing(requirements, () => `'${layer.id}' (${option === 'strides' ? `strides ${written(strides)}` : `poolSize ${written(pool)}`}) to divide ${showDim(i)} evenly`, option)),
+    );
+    const explain = (a: number) => `input ${showDim(parts.spatial[a])}, pool ${pool[a]}, stride ${strides[a]}, padding ${padding}`;
     if (!positiveLengths(ctx, spatial, explain, 'poolSize')) return undefined;
-    return { outputShape: join({ ...parts, spatial }, format), weights: [], macs: 0 };
+    return { outputShape: join({ ...parts, spatial }, format), weights: [], macs: 0, ...(requirements.length > 0 ? { requirements } : {}) };
   };
 }
 

@@ -1,4 +1,5 @@
 import { croppedLength, paddedLength, upSampledLength } from './formulas.js';
+import { showDim } from './affine.js';
 import { join, pairsPerAxis, perAxis, positiveLengths, type Rule, spatialInput } from './rule.js';
 
 /** upSampling1d/2d/3d: each position repeated `size` times per axis. Source: Keras `UpSampling*D`. */
@@ -32,7 +33,7 @@ export function cropping(rank: 1 | 2 | 3): Rule {
     // Keras defaults: Cropping1D/3D crop 1 per side, Cropping2D nothing.
     const crops = pairsPerAxis(ctx.layer.args['cropping'], rank, rank === 2 ? 0 : 1);
     const spatial = parts.spatial.map((i, a) => croppedLength(i, crops[a]!));
-    const explain = (a: number) => `input ${parts.spatial[a]}, cropping [${crops[a]!.join(', ')}]`;
+    const explain = (a: number) => `input ${showDim(parts.spatial[a])}, cropping [${crops[a]!.join(', ')}]`;
     if (!positiveLengths(ctx, spatial, explain, 'cropping')) return undefined;
     return { outputShape: join({ ...parts, spatial }, format), weights: [], macs: 0 };
   };

@@ -1,6 +1,7 @@
 import { showShape } from '../diagnostics/describe.js';
 import { product } from './formulas.js';
-import { cameFrom, expectInputs, type Rule } from './rule.js';
+import { divide, isAffine, multiply, showDim, type Sized } from './affine.js';
+import { cameFrom, expectInputs, type Received, type Requirement, type Rule, type RuleContext, type RuleOutput } from './rule.js';
 
 /** The target with its last entry fitted to `size` elements, when one fits; else what the target must hold. */
 function reshapeFix(target: readonly number[], size: number): string {
@@ -20,7 +21,9 @@ export const reshape: Rule = (ctx) => {
   const unknowns = target.filter((d) => d === -1).length;
   if (unknowns > 1) return ctx.error('NS4009', `reshape target ${showShape(target)} has ${unknowns} entries of -1; at most one can be inferred`, { option: 'targetShape' });
   const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
-  const size = product(input.shape.slice(1));
+  const dims = input.shape.slice(1);
+  if (!dims.includes(null) && dims.some(isAffine)) return symbolicReshape(ctx, input, target, known, unknowns === 1);
+  const size = product(dims);
   if (size === null) {
     return { outputShape: [input.shape[0]!, ...target.map((d) => (d === -1 ? null : d))], weights: [], macs: 0 };
   }
@@ -34,6 +37,34 @@ export const reshape: Rule = (ctx) => {
   return { outputShape: [input.shape[0]!, ...target.map((d) => (d === -1 ? size / known : d))], weights: [], macs: 0 };
 };
 
+/** `H * W * 3`: the elements per sample of dims some of which are symbolic. */
+function elementsText(dims: readonly Sized[]): string {
+  return dims.map((d) => (isAffine(d) && (d.terms.length > 1 || d.constant !== 0) ? `(${showDim(d)})` : showDim(d))).join(' * ');
+}
+
+/**
+ * A reshape of a symbolic size: only a `-1` entry can take it, and it is
+ * affine when one dim of the input is (else it is unknown, as tfjs sees it).
+ */
+function symbolicReshape(ctx: RuleContext, input: Received, target: readonly number[], known: number, inferred: boolean): RuleOutput | undefined {
+  const dims = input.shape.slice(1) as Sized[];
+  const symbolic = dims.filter(isAffine);
+  const fixed = (dims.filter((d) => !isAffine(d)) as number[]).reduce((a, b) => a * b, 1);
+  // A product of two symbolic dims is not affine: tfjs (and netspec) then know the -1 entry only at run time.
+  const size = symbolic.length === 1 ? multiply(symbolic[0]!, fixed) : undefined;
+  const elements = size === undefined ? elementsText(dims) : showDim(size);
+  if (!inferred) {
+    return ctx.error('NS4015', `cannot reshape ${showShape(input.shape)} into the fixed ${showShape(target)}: the input has ${elements} elements per sample, which depends on a symbol`, {
+      option: 'targetShape',
+      notes: [cameFrom(input)],
+      fix: 'write -1 for the entry that takes the symbolic size, e.g. [-1, ' + String(target[target.length - 1] ?? 1) + ']',
+    });
+  }
+  const rest = size === undefined ? null : (divide(size, known) as Sized);
+  const requirements: Requirement[] = isAffine(rest) ? [{ whole: rest, reason: `'${ctx.layer.id}' to reshape ${elements} elements into ${showShape(target)}`, option: 'targetShape' }] : [];
+  return { outputShape: [input.shape[0]!, ...target.map((d) => (d === -1 ? rest : d))], weights: [], macs: 0, ...(requirements.length > 0 ? { requirements } : {}) };
+}
+
 /** Flatten needs rank >= 3 and every non-batch dim known (tfjs-layers `Flatten`). */
 export const flatten: Rule = (ctx) => {
   if (!expectInputs(ctx, 1)) return undefined;
@@ -42,6 +73,13 @@ export const flatten: Rule = (ctx) => {
     return ctx.error('NS4001', `flatten expects rank 3 or more, received rank ${input.shape.length} ${showShape(input.shape)} from '${input.id}'; it is already flat`, {
       notes: [cameFrom(input)],
       fix: 'remove the flatten layer',
+    });
+  }
+  const symbolic = input.shape.slice(1).find(isAffine);
+  if (symbolic && !input.shape.slice(1).includes(null)) {
+    return ctx.error('NS4015', `flatten needs every non-batch dimension known, as tfjs does; received ${showShape(input.shape)} from '${input.id}', where ${showDim(symbolic)} depends on a symbol`, {
+      notes: [cameFrom(input)],
+      fix: 'use globalAveragePooling (its size does not depend on the input size), or give the input a fixed size',
     });
   }
   const size = product(input.shape.slice(1));

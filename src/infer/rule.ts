@@ -1,7 +1,9 @@
 import type { Code } from '../diagnostics/codes.js';
 import { showShape } from '../diagnostics/describe.js';
 import type { DiagnosticExtras, Note } from '../diagnostics/diagnostic.js';
-import type { Dim, LayerIR, Shape, Span, Value, WeightInfo } from '../ir.js';
+import type { Affine, Dim, LayerIR, Shape, Span, Value, WeightInfo } from '../ir.js';
+import { isAffine, showDim } from './affine.js';
+import type { Need } from './formulas.js';
 
 /** A tensor a layer receives: its shape and where it came from. */
 export interface Received {
@@ -32,8 +34,26 @@ export interface RuleContext {
 export interface RuleOutput {
   readonly outputShape: Shape;
   readonly weights: readonly WeightInfo[];
-  /** Multiply-accumulates per sample; null when a dimension is unknown. */
+  /** Multiply-accumulates per sample; null when a dimension is unknown or symbolic. */
   readonly macs: number | null;
+  /** Divisions of symbolic sizes the output shape relies on; checked against the symbols' `multipleOf`. */
+  readonly requirements?: readonly Requirement[];
+}
+
+/** A symbolic size a layer divides: `whole` must be a whole number at every legal size of its symbols. */
+export interface Requirement {
+  readonly whole: Affine;
+  /** Why, completing "H must be a multiple of 16 for ...": `'down3' (strides 2) to divide H/4 evenly`. */
+  readonly reason: string;
+  /** The option that divides; the error is located at it. */
+  readonly option?: string;
+}
+
+/** A formula's `need` callback that records requirements of the layer, with the reason `why(divided)`. */
+export function needing(into: Requirement[], why: () => string, option?: string): Need {
+  return (whole) => {
+    into.push({ whole, reason: why(), ...(option ? { option } : {}) });
+  };
 }
 
 /** A shape rule: checks the layer against what it receives and computes its output, or reports and returns undefined. */
@@ -128,6 +148,13 @@ export function spatialInput(ctx: RuleContext, rank: number): { input: Received;
 
 /** Checks that the channel dimension is known, since the weights depend on it. */
 export function knownChannels(ctx: RuleContext, input: Received, channels: Dim): channels is number {
+  if (isAffine(channels)) {
+    ctx.error('NS4015', `${ctx.layer.type} needs a fixed channel dimension to create its weights; received ${showShape(input.shape)} from '${input.id}', whose channels ${showDim(channels)} depend on a symbol`, {
+      notes: [cameFrom(input)],
+      fix: 'give the channel axis a fixed size; only spatial sizes may be symbolic',
+    });
+    return false;
+  }
   if (channels !== null) return true;
   ctx.error('NS4007', `${ctx.layer.type} needs a known channel dimension to create its weights; received ${showShape(input.shape)} from '${input.id}'`, {
     notes: [cameFrom(input)],
@@ -137,7 +164,8 @@ export function knownChannels(ctx: RuleContext, input: Received, channels: Dim):
 
 /** Checks that every computed length is positive; names the first axis that is not. */
 export function positiveLengths(ctx: RuleContext, lengths: readonly Dim[], explain: (axis: number) => string, option?: string): boolean {
-  const axis = lengths.findIndex((l) => l !== null && l <= 0);
+  // Symbolic lengths are checked at the smallest size the symbols allow, once all of the model is inferred.
+  const axis = lengths.findIndex((l) => typeof l === 'number' && l <= 0);
   if (axis < 0) return true;
   ctx.error('NS4004', `${ctx.layer.type} would produce an empty output: spatial axis ${axis} has length ${lengths[axis]} (${explain(axis)})`, {
     notes: ctx.inputs.map(cameFrom),

@@ -1,6 +1,6 @@
 import type { Diagnostic, Note } from '../diagnostics/diagnostic.js';
 import { showShape } from '../diagnostics/describe.js';
-import type { Args, LayerIR, ModelIR, Span, Value } from '../ir.js';
+import type { Args, LayerIR, ModelIR, Shape, Span, Value } from '../ir.js';
 import { convTransposeOutputRange, type PadPair } from './formulas.js';
 import type { GraphPass } from './infer-shapes.js';
 import { perAxis } from './rule.js';
@@ -34,7 +34,7 @@ interface Change {
 interface Suggestion {
   readonly layer: LayerIR;
   readonly change: Change;
-  readonly outputShape: readonly (number | null)[];
+  readonly outputShape: Shape;
 }
 
 /** `[1, 1]` is written `1`, the way users write uniform options. */
@@ -59,7 +59,8 @@ function spatialIn(layer: LayerIR, pass: GraphPass, rank: number): number[] | un
   const shape = pass.layers.find((l) => l.layer === layer)?.inputShapes[0];
   if (!shape) return undefined;
   const spatial = layer.args['dataFormat'] === 'channelsFirst' ? shape.slice(2) : shape.slice(1, -1);
-  return spatial.length === rank && spatial.every((d) => d !== null) ? (spatial as number[]) : undefined;
+  // A symbolic input allows no fixed outputShape.
+  return spatial.length === rank && spatial.every((d) => typeof d === 'number') ? (spatial as number[]) : undefined;
 }
 
 /** The changes worth trying on one transposed convolution, least invasive first. */

@@ -58,7 +58,7 @@ export function ambiguousSize(layer: LayerIR, shapes: LayerShapes | undefined): 
   const input = shapes?.inputShapes[0];
   const channelsFirst = layer.args['dataFormat'] === 'channelsFirst';
   const i = input ? input[(channelsFirst ? 2 : 1) + axis] : null;
-  const range = i !== null && i !== undefined ? convTransposeOutputRange(i, k[axis]!, s[axis]!, d[axis]!, 'valid') : undefined;
+  const range = typeof i === 'number' ? convTransposeOutputRange(i, k[axis]!, s[axis]!, d[axis]!, 'valid') : undefined;
   const sizes = range ? `sizes ${range[0]}..${range[1]} all map back to ${i}` : `${s[axis]} sizes map back to each input size`;
   const chosen = shapes ? ` it picks ${showShape(shapes.outputShape)};` : '';
   return {

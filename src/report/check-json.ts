@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Locator } from '../diagnostics/location.js';
 import type { ModelShapes, Shape } from '../ir.js';
+import { isAffine, showAffine } from '../infer/affine.js';
 import { elementCount } from '../infer/rule.js';
 
 /** One diagnostic in the JSON of BRIEF §4, with netspec's notes and fix added. */
@@ -18,8 +19,9 @@ export function diagnosticJson(d: Diagnostic, locator: Locator): Record<string, 
   };
 }
 
-function shapeJson(shape: Shape): (number | null)[] {
-  return [...shape];
+/** Symbolic dims are strings: `[null, "H/2", "W/2", 64]`. */
+function shapeJson(shape: Shape): (number | string | null)[] {
+  return shape.map((d) => (isAffine(d) ? showAffine(d) : d));
 }
 
 /** One model in the JSON of BRIEF §4: shapes include the batch dimension. */

@@ -15,7 +15,8 @@ function rows(m: ModelShapes): Row[] {
   const inputs = m.inputs.map((i) => ({ id: i.name, type: 'input', shape: showShape(i.shape), params: '0', macs: '0' }));
   const layers = m.layers.map((l) => ({
     id: l.layer.id,
-    type: l.layer.type,
+    // A `type: model` layer names the model it applies: `model discriminator`.
+    type: l.layer.type === 'model' ? `model ${String(l.layer.args['model'])}` : l.layer.type,
     shape: showShape(l.outputShape),
     params: grouped(l.weights.reduce((sum, w) => sum + elementCount(w.shape), 0)),
     macs: l.macs === null ? '?' : grouped(l.macs),

@@ -5,18 +5,29 @@ export function isIdentifier(name: string): boolean {
 
 /**
  * Generated ids: `<type>_<n>`, counted per type in layer order, skipping ids the
- * spec already uses. Deterministic by construction: no clocks, no randomness.
+ * spec already uses. A layer with a `base` (a `type: model` layer: the model's
+ * name) gets the base itself while it is free, then `<base>_2`, `<base>_3`...
+ * Deterministic by construction: no clocks, no randomness.
  */
-export function idGenerator(taken: ReadonlySet<string>): (type: string) => string {
+export function idGenerator(taken: ReadonlySet<string>): (type: string, base?: string) => string {
   const counters = new Map<string, number>();
   const used = new Set(taken);
-  return (type) => {
-    let n = counters.get(type) ?? 0;
+  return (type, base) => {
+    // Bases count apart from types: a model named `dense` does not shift the ids of dense layers.
+    const key = base === undefined ? type : `model ${base}`;
+    let n = counters.get(key) ?? 0;
     let id: string;
-    do id = `${type}_${++n}`;
-    while (used.has(id));
-    counters.set(type, n);
+    do {
+      n++;
+      id = base === undefined ? `${type}_${n}` : n === 1 ? base : `${base}_${n}`;
+    } while (used.has(id));
+    counters.set(key, n);
     used.add(id);
     return id;
   };
+}
+
+/** The base of a layer's generated id, when it is not its type: a `type: model` layer is named after its model. */
+export function idBase(type: unknown, options: { readonly [option: string]: unknown }): string | undefined {
+  return type === 'model' && typeof options['model'] === 'string' ? options['model'] : undefined;
 }

@@ -2,10 +2,13 @@ import { diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Args, InitialWeight, InputIR, LayerIR, LintSettings, ModelIR, OutputIR, Ref, Shape, Span, Value } from '../ir.js';
 import { spanAt, type PathSegment } from '../parse/parse-spec.js';
-import { idGenerator, isIdentifier } from './ids.js';
+import { idBase, idGenerator, isIdentifier } from './ids.js';
 import { readInitialWeights } from './initial-weights.js';
+import { interpolateAt } from './interpolate.js';
 import { lintSettings } from './lint-settings.js';
+import { resolveShapeDims } from './dims.js';
 import { canonicalTransposeArgs, spatialOffsets } from './tf-nn-forms.js';
+import { chainText, expandLayers, IterationNotes, iterationNotes, type Iteration } from './repeat.js';
 import { pointerOf, rejected, resolveValue, type ResolveContext, type Scope } from './values.js';
 
 type Data = Record<string, unknown>;
@@ -49,9 +52,9 @@ function checkIdentifier(ctx: ResolveContext, name: string, span: Span, what: st
   return false;
 }
 
+/** An input or output shape; its dims may use the spec's symbols. */
 function resolveShape(ctx: ResolveContext, raw: unknown, path: readonly PathSegment[], scope: Scope): Shape | undefined {
-  const value = resolveValue(ctx, raw, path, scope);
-  return value === undefined ? undefined : (value as Shape);
+  return resolveShapeDims(ctx, raw, path, scope);
 }
 
 function resolveInput(ctx: ResolveContext, id: string, raw: unknown, path: readonly PathSegment[], scope: Scope): InputIR | undefined {
@@ -65,9 +68,15 @@ function resolveInput(ctx: ResolveContext, id: string, raw: unknown, path: reado
   return { id, shape, batchSize: batchSize as number | null, dtype: (long?.['dtype'] as InputIR['dtype'] | undefined) ?? 'float32', span };
 }
 
-function refsOf(ctx: ResolveContext, raw: unknown, path: readonly PathSegment[]): Ref[] {
+/** The ids `from` names, each with its `{expr}` parts evaluated; undefined after an error. */
+function refsOf(ctx: ResolveContext, raw: unknown, path: readonly PathSegment[], scope: Scope): Ref[] | undefined {
   const list = Array.isArray(raw) ? raw : [raw];
-  return list.map((id, i) => ({ id: String(id), span: spanAt(ctx.spec, Array.isArray(raw) ? [...path, i] : path) }));
+  const refs = list.map((written, i) => {
+    const at = Array.isArray(raw) ? [...path, i] : path;
+    const id = interpolateAt(ctx, String(written), at, scope);
+    return id === undefined ? undefined : { id, span: spanAt(ctx.spec, at) };
+  });
+  return refs.every((r) => r !== undefined) ? refs : undefined;
 }
 
 function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment[], scope: Scope, defaults: ReadonlyMap<string, ReadonlyMap<string, string>>): PendingLayer | undefined {
@@ -114,8 +123,15 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   const span = spanAt(ctx.spec, path);
   const typeSpan = spanAt(ctx.spec, [...path, 'type']);
   let id: Ref | undefined;
-  const explicitId = raw['id'] as string | undefined;
-  const name = raw['name'] as string | undefined;
+  // `{expr}` parts of an id are evaluated with the loop variables: `up{i}` -> `up2`.
+  const written = (key: 'id' | 'name'): string | undefined => {
+    if (typeof raw[key] !== 'string') return undefined;
+    const text = interpolateAt(ctx, raw[key], [...path, key], scope);
+    if (text === undefined) ok = false;
+    return text;
+  };
+  const explicitId = written('id');
+  const name = written('name');
   if (explicitId !== undefined && name !== undefined && explicitId !== name) {
     ctx.diagnostics.push(diagnostic('NS3009', spanAt(ctx.spec, [...path, 'name']), `layer has id '${explicitId}' and name '${name}'; tfjs names the layer after its id`, { fix: 'remove `name:`' }));
     ok = false;
@@ -124,7 +140,8 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
     id = { id: (explicitId ?? name)!, span: spanAt(ctx.spec, [...path, key]) };
     if (!checkIdentifier(ctx, id.id, id.span, 'layer id')) ok = false;
   }
-  const from = raw['from'] === undefined ? undefined : refsOf(ctx, raw['from'], [...path, 'from']);
+  const from = raw['from'] === undefined ? undefined : refsOf(ctx, raw['from'], [...path, 'from'], scope);
+  if (raw['from'] !== undefined && !from) ok = false;
   if (!ok) return undefined;
   const lint = raw['lint'] === undefined ? undefined : lintSettings(raw['lint']);
   return { type, ...(id ? { id } : {}), ...(from ? { from } : {}), ...(initialWeights ? { initialWeights } : {}), ...(lint ? { lint } : {}), ...(axisOffsets ? { axisOffsets } : {}), args: canonical!, argSpans, span, typeSpan };
@@ -157,26 +174,46 @@ export function resolveModel(
     if (input) inputs.push(input);
   }
 
-  const rawLayers = raw['layers'] as unknown[];
-  const pending: (PendingLayer | undefined)[] = rawLayers.map((layer, i) => (isMapping(layer) && typeof layer['type'] === 'string' ? resolveLayer(ctx, layer, [...path, 'layers', i], scope, defaults) : undefined));
+  // `repeat` blocks become the layers they stand for; each keeps its template's spans and its iterations.
+  const notes = new IterationNotes(ctx);
+  const items = expandLayers(ctx, raw['layers'] as unknown[], [...path, 'layers'], scope, notes);
+  const pending: (PendingLayer | undefined)[] = items.map((item) =>
+    isMapping(item.raw) && typeof item.raw['type'] === 'string' ? notes.run(item.chain, () => resolveLayer(ctx, item.raw as Data, item.path, item.scope, defaults)) : undefined,
+  );
+  const chainOf = (i: number): readonly Iteration[] => items[i]?.chain ?? [];
+  /** `, in repeat iteration i = 1` for a layer a repeat made. */
+  const madeIn = (i: number): string => (chainOf(i).length > 0 ? `, in ${chainText(chainOf(i))}` : '');
 
   // Ids must be unique across inputs and layers: tfjs names share one namespace per model.
-  const seen = new Map<string, Span>();
-  for (const ref of [...inputs.map((i) => ({ id: i.id, span: i.span })), ...pending.flatMap((p) => (p?.id ? [p.id] : []))]) {
+  const seen = new Map<string, { span: Span; at: number }>();
+  const named = [...inputs.map((input) => ({ ref: { id: input.id, span: input.span }, at: -1 })), ...pending.flatMap((p, at) => (p?.id ? [{ ref: p.id, at }] : []))];
+  for (const { ref, at } of named) {
     const first = seen.get(ref.id);
-    if (first) ctx.diagnostics.push(diagnostic('NS3004', ref.span, `duplicate id '${ref.id}' in model '${name}'`, { notes: [{ message: `'${ref.id}' is first used here`, span: first }] }));
-    else seen.set(ref.id, ref.span);
+    if (!first) {
+      seen.set(ref.id, { span: ref.span, at });
+      continue;
+    }
+    const chain = chainOf(at);
+    const fix = chain.length > 0 ? `give every iteration its own id with its loop variable, e.g. \`id: "${ref.id.replace(/\d+$/, '')}{${chain[chain.length - 1]!.index}}"\`` : undefined;
+    notes.run(chain, () =>
+      ctx.diagnostics.push(diagnostic('NS3004', ref.span, `duplicate id '${ref.id}' in model '${name}'`, { notes: [{ message: `'${ref.id}' is first used here${madeIn(first.at)}`, span: first.span }], ...(fix ? { fix } : {}) })),
+    );
   }
   const nextId = idGenerator(new Set(seen.keys()));
   // A layer with an error keeps its id (written or generated), so that reading it is not reported as a
   // second, unknown-id error, and the generated ids of the layers after it do not shift.
   const layerIds = pending.map((p, i) => {
-    if (p) return p.id?.id ?? nextId(p.type);
-    const layer = rawLayers[i];
+    if (p) return p.id?.id ?? nextId(p.type, idBase(p.type, p.args));
+    const { raw: layer, path: layerPath, scope: layerScope } = items[i]!;
     if (!isMapping(layer)) return undefined;
-    const written = layer['id'] ?? layer['name'];
-    return typeof written === 'string' ? written : typeof layer['type'] === 'string' ? nextId(layer['type']) : undefined;
+    const key = layer['id'] !== undefined ? 'id' : 'name';
+    const written = layer[key];
+    // Its errors are reported already; evaluating `{expr}` again reports nothing new.
+    if (typeof written === 'string') return interpolateAt({ ...ctx, diagnostics: [] }, written, [...layerPath, key], layerScope);
+    return typeof layer['type'] === 'string' ? nextId(layer['type'], idBase(layer['type'], layer)) : undefined;
   });
+  // The ids a repeat with an error would have made are unknown: reading one is not a second error.
+  const unknownIds = items.some((item, i) => item.placeholder || (layerIds[i] === undefined && isMapping(item.raw) && (item.raw['id'] ?? item.raw['name']) !== undefined));
   const position = new Map<string, number>();
   // Every input the spec declares, also one whose shape has an error, so that none is reported twice.
   const inputIds = Object.keys(raw['inputs'] as Data);
@@ -185,7 +222,7 @@ export function resolveModel(
   const allIds = [...position.keys()];
 
   const layers: LayerIR[] = [];
-  pending.forEach((p, i) => {
+  pending.forEach((p, i) => notes.run(chainOf(i), () => {
     if (!p) return;
     let from = p.from;
     if (!from) {
@@ -207,12 +244,12 @@ export function resolveModel(
       const at = position.get(ref.id);
       if (at === undefined) {
         const hint = didYouMean(ref.id, allIds);
-        ctx.diagnostics.push(diagnostic('NS3005', ref.span, `'${ref.id}' names no input or layer of model '${name}'`, { fix: hint ?? `known ids: ${allIds.join(', ')}` }));
+        if (!unknownIds) ctx.diagnostics.push(diagnostic('NS3005', ref.span, `'${ref.id}' names no input or layer of model '${name}'`, { fix: hint ?? `known ids: ${allIds.join(', ')}` }));
         ok = false;
       } else if (at >= i) {
         ctx.diagnostics.push(
           diagnostic('NS3006', ref.span, at === i ? `layer '${layerIds[i]}' reads its own output` : `layer '${layerIds[i]}' reads '${ref.id}', which is defined after it`, {
-            notes: [{ message: `'${ref.id}' is defined here`, span: pending[at]!.id?.span ?? pending[at]!.typeSpan }],
+            notes: [{ message: `'${ref.id}' is defined here${at === i ? '' : madeIn(at)}`, span: pending[at]!.id?.span ?? pending[at]!.typeSpan }],
             fix: 'a layer can only read inputs and earlier layers; reorder the layers',
           }),
         );
@@ -221,6 +258,7 @@ export function resolveModel(
     }
     if (ok) {
       const { type, args, span, argSpans, initialWeights, lint, axisOffsets } = p;
+      const origin = iterationNotes(chainOf(i));
       layers.push({
         id: layerIds[i]!,
         explicitId: p.id !== undefined,
@@ -233,9 +271,11 @@ export function resolveModel(
         ...(initialWeights ? { initialWeights } : {}),
         ...(lint ? { lint } : {}),
         ...(axisOffsets ? { axisOffsets } : {}),
+        ...(origin.length > 0 ? { origin } : {}),
       });
     }
-  });
+  }));
+  notes.flush();
 
   const outputs: OutputIR[] = [];
   const rawOutputs = isMapping(raw['outputs']) ? raw['outputs'] : undefined;
@@ -260,7 +300,9 @@ export function resolveModel(
     outputs.push({ ref: { id: last.id, span: last.span } });
   }
   // A layer dropped for a rejected default has no diagnostic of its own here, but the model still lacks it.
-  const incomplete = ctx.diagnostics.length > errorsBefore || rejected(ctx, pointerOf(path)) || layers.length !== rawLayers.length;
-  return { name, span: spanAt(ctx.spec, path), nameSpan, inputs, layers, outputs, incomplete };
+  const incomplete = ctx.diagnostics.length > errorsBefore || rejected(ctx, pointerOf(path)) || layers.length !== items.length;
+  const declared = [...(ctx.symbols?.values() ?? [])].filter((s) => s !== undefined);
+  const symbols = declared.length > 0 ? { symbols: declared } : {};
+  return { name, span: spanAt(ctx.spec, path), nameSpan, inputs, layers, outputs, incomplete, ...symbols };
 }
 

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
-import type { ModelIR, SpecIR } from '../ir.js';
+import type { ModelIR, SpecIR, SymbolIR } from '../ir.js';
 import { spanAt } from '../parse/parse-spec.js';
 import type { ValidatedSpec } from '../validate/validate-spec.js';
 import { isIdentifier } from './ids.js';
+import { composeModels } from './compose.js';
+import { resolveContracts } from './contracts.js';
 import { lintSettings } from './lint-settings.js';
 import { resolveModel } from './model.js';
+import { resolveSymbols } from './symbols.js';
 import { emptyScope, evaluateAt, pointerOf, rejected, scopeOf, type ReadFile, type ResolveContext, type Scope } from './values.js';
 
 type Data = Record<string, unknown>;
@@ -59,11 +62,14 @@ function unique(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 /** Params, expressions, defaults, ids and `from` graphs: the spec as IR. */
 export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () => undefined): Result<SpecIR> {
   const spec = validated.parsed;
-  const ctx: ResolveContext = { spec, slots: validated.exprSlots, diagnostics: [], readFile, invalid: validated.invalid, rejectedDefaults: validated.rejectedDefaults };
+  const symbols = new Map<string, SymbolIR | undefined>();
+  const ctx: ResolveContext = { spec, slots: validated.exprSlots, diagnostics: [], readFile, invalid: validated.invalid, rejectedDefaults: validated.rejectedDefaults, symbols };
   const data = spec.data as Data;
   const rawParams = isMapping(data['params']) ? data['params'] : {};
   const used = new Set<string>();
   const scope = recording(resolveParams(ctx, rawParams, used), used);
+  const paramSpans = new Map(Object.keys(rawParams).map((p) => [p, spanAt(spec, ['params', p], 'key')]));
+  for (const [name, symbol] of resolveSymbols(ctx, data['symbols'], scope, paramSpans)) symbols.set(name, symbol);
   const models: ModelIR[] = [];
   // `gen` and `Gen` would both export `buildGen` and `GenInputs`.
   const exported = new Map<string, string>();
@@ -83,9 +89,12 @@ export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () =>
     const model = resolveModel(ctx, name, raw as Data, ['models', name], scope, validated.defaults);
     if (model) models.push(model);
   }
+  // Composition needs every model resolved: a model may use one defined after it.
+  const composed = composeModels(ctx, models, data['models'] as Data);
+  const contracts = resolveContracts(ctx, data['contracts'], data['models'] as Data, composed);
   const name = (data['name'] as string | undefined) ?? fileStem(spec.source.path);
   const sourceHash = createHash('sha256').update(spec.source.text).digest('hex');
   const nameSpan = data['name'] === undefined ? { file: spec.source.path, start: 0, end: 1 } : spanAt(spec, ['name']);
   const params = Object.keys(rawParams).map((param) => ({ name: param, span: spanAt(spec, ['params', param], 'key'), used: used.has(param) }));
-  return { value: { file: spec.source.path, name, nameSpan, sourceHash, params, lint: lintSettings(data['lint']), models }, diagnostics: unique(ctx.diagnostics) };
+  return { value: { file: spec.source.path, name, nameSpan, sourceHash, params, lint: lintSettings(data['lint']), models: composed, ...(contracts.length > 0 ? { contracts } : {}) }, diagnostics: unique(ctx.diagnostics) };
 }

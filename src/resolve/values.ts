@@ -1,6 +1,6 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import type { Value } from '../ir.js';
+import type { Span, SymbolIR, Value } from '../ir.js';
 import { scalarTextStart, spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
 import type { ExprSlot } from '../validate/schema.js';
 import { evaluate } from './expr/evaluate.js';
@@ -37,6 +37,8 @@ export interface ResolveContext {
   readonly invalid: ReadonlySet<string>;
   /** Per layer type, options whose default validation rejected. */
   readonly rejectedDefaults: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The spec's symbols: they stand only in input and output shapes (see dims.ts). Undefined for a declaration with an error. */
+  readonly symbols?: ReadonlyMap<string, SymbolIR | undefined>;
 }
 
 /** Whether validation rejected the value at `pointer` or anything inside it. */
@@ -73,13 +75,25 @@ function boundsText(slot: ExprSlot): string {
 
 /** Evaluates the expression text at `path`; reports and returns undefined on any error. */
 export function evaluateAt(ctx: ResolveContext, text: string, path: readonly PathSegment[], slot: ExprSlot, scope: Scope): number | undefined {
+  const value = evaluateText(ctx, text, textSpans(ctx, path), scope);
+  return value === undefined ? undefined : checkNumber(ctx, value, path, slot, text);
+}
+
+/** Maps offsets into the scalar's text at `path` to source spans (the whole scalar when they cannot be mapped). */
+export function textSpans(ctx: ResolveContext, path: readonly PathSegment[], offset = 0): (start: number, end: number) => Span {
   const whole = spanAt(ctx.spec, path);
   const base = scalarTextStart(ctx.spec, path);
-  const spanOf = (start: number, end: number) =>
-    base === undefined ? whole : { file: whole.file, start: base + start, end: base + Math.max(end, start + 1) };
+  return (start, end) => (base === undefined ? whole : { file: whole.file, start: base + offset + start, end: base + offset + Math.max(end, start + 1) });
+}
+
+/**
+ * Parses and evaluates expression text, reporting at `spanOf(start, end)` (offsets into `text`); undefined after an error.
+ * Messages quote `shown`: the whole string when the expression is a part of it (`{6 - i}` in `down{6 - i}`).
+ */
+export function evaluateText(ctx: ResolveContext, text: string, spanOf: (start: number, end: number) => Span, scope: Scope, shown = text): number | undefined {
   const parsed = parseExpr(text);
   if ('error' in parsed) {
-    ctx.diagnostics.push(diagnostic('NS3001', spanOf(parsed.error.start, parsed.error.end), `bad expression '${text}': ${parsed.error.message}`));
+    ctx.diagnostics.push(diagnostic('NS3001', spanOf(parsed.error.start, parsed.error.end), `bad expression '${shown}': ${parsed.error.message}`));
     return undefined;
   }
   const result = evaluate(parsed.expr, (name) => scope.lookup(name));
@@ -87,20 +101,31 @@ export function evaluateAt(ctx: ResolveContext, text: string, path: readonly Pat
     const unknown = (result.error as { unknownName?: string }).unknownName;
     const span = spanOf(result.error.start, result.error.end);
     if (unknown !== undefined && scope.broken?.(unknown)) return undefined;
+    if (unknown !== undefined && ctx.symbols?.has(unknown)) {
+      const symbol = ctx.symbols.get(unknown);
+      if (!symbol) return undefined;
+      ctx.diagnostics.push(
+        diagnostic('NS3026', span, `'${unknown}' in '${shown}' is a symbol, a size chosen at run time; symbols stand only in the shapes of inputs and outputs`, {
+          notes: [{ message: `'${unknown}' is declared here`, span: symbol.span }],
+          fix: 'use a number or a param here; netspec infers every other size from the inputs',
+        }),
+      );
+      return undefined;
+    }
     if (unknown !== undefined) {
       const known = scope.names();
       const explained = scope.explain?.(unknown);
       ctx.diagnostics.push(
-        diagnostic('NS3002', span, `unknown name '${unknown}' in '${text}'${explained ? `: ${explained}` : ''}`, {
+        diagnostic('NS3002', span, `unknown name '${unknown}' in '${shown}'${explained ? `: ${explained}` : ''}`, {
           fix: didYouMean(unknown, known) ?? (explained || known.length === 0 ? `declare '${unknown}' under \`params:\`` : `known names: ${known.join(', ')}`),
         }),
       );
     } else {
-      ctx.diagnostics.push(diagnostic('NS3001', span, `bad expression '${text}': ${result.error.message}`));
+      ctx.diagnostics.push(diagnostic('NS3001', span, `bad expression '${shown}': ${result.error.message}`));
     }
     return undefined;
   }
-  return checkNumber(ctx, result.value, path, slot, text);
+  return result.value;
 }
 
 /** Integer-ness and bounds of an evaluated expression (the schema checked literal numbers already). */

@@ -10,6 +10,7 @@ export { setInitialWeights, tensorFromBase64 } from './initial-weights.js';
 export type { ConstraintDescriptor, InitializerDescriptor, RegularizerDescriptor } from './descriptors.js';
 export { withConstraints } from './constraints.js';
 export { withActivityRegularizer } from './activity.js';
+export { setTrainable } from './compose.js';
 export {
   BatchNormalization,
   LayerNormalization,

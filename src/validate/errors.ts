@@ -3,6 +3,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { oneOf, show } from '../diagnostics/describe.js';
 import { closest, didYouMean } from '../diagnostics/suggest.js';
 import { spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
+import { itemKind } from './layer-items.js';
 import { discriminatorValues, propertiesOf, type SchemaObject } from './schema.js';
 
 export function pointerToPath(pointer: string): PathSegment[] {
@@ -28,6 +29,7 @@ function layerPath(path: readonly PathSegment[]): PathSegment[] | undefined {
 function layerName(data: unknown, path: readonly PathSegment[]): string {
   const layer = dataAt(data, path);
   const fields = layer !== null && typeof layer === 'object' ? (layer as Record<string, unknown>) : {};
+  if (itemKind(layer) === 'repeat') return `repeat block #${Number(path[path.length - 1]) + 1}`;
   const id = typeof fields['id'] === 'string' ? `'${fields['id']}' ` : '';
   const type = typeof fields['type'] === 'string' ? fields['type'] : `#${Number(path[path.length - 1]) + 1}`;
   return `layer ${id}(${type})`;
@@ -84,6 +86,11 @@ function expectations(errors: readonly ErrorObject[]): string[] {
         const min = parent?.['minItems'] as number | undefined;
         const max = parent?.['maxItems'] as number | undefined;
         words.push(min !== undefined && min === max ? `a list of ${min}` : min !== undefined && max !== undefined ? `a list of ${min} to ${max}` : e.keyword === 'minItems' ? `at least ${min} item${min === 1 ? '' : 's'}` : `at most ${max} items`);
+        break;
+      }
+      case 'uniqueItems': {
+        const [i, j] = [e.params['i'] as number, e.params['j'] as number].sort((a, b) => a - b);
+        words.push(`a list without repeats (items ${i! + 1} and ${j! + 1} are the same)`);
         break;
       }
       case 'minLength':

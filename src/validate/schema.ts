@@ -96,8 +96,19 @@ export function discriminatorValues(s: SchemaObject, tag = 'type'): string[] {
 /** Every layer type, in schema order. */
 export const layerTypes: readonly string[] = discriminatorValues(defs['layer']!);
 
+/** The `$defs` entry of each layer type: its own name, except `model` (`modelLayer`; `model` is a model's schema). */
+const layerDefNames: ReadonlyMap<string, string> = new Map(
+  ((defs['layer']!['oneOf'] ?? []) as SchemaObject[]).map((branch) => [propertiesOf(branch)['type']?.['const'] as string, String(branch['$ref']).split('/').pop()!]),
+);
+
+/** The JSON pointer of a layer type's schema, for validatorFor: `/$defs/conv2d`, `/$defs/modelLayer`. */
+export function layerSchemaPointer(layerType: string): string {
+  return `/$defs/${layerDefNames.get(layerType) ?? layerType}`;
+}
+
 /** The options (property names) of a layer type, `type` included. */
 export function optionsOf(layerType: string): readonly string[] {
-  const def = defs[layerType];
+  const name = layerDefNames.get(layerType);
+  const def = name === undefined ? undefined : defs[name];
   return def ? Object.keys(propertiesOf(def)) : [];
 }

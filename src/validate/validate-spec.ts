@@ -2,7 +2,8 @@ import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnos
 import { closest } from '../diagnostics/suggest.js';
 import { spanAt, type ParsedSpec } from '../parse/parse-spec.js';
 import { schemaDiagnostics } from './errors.js';
-import { layerTypes, optionsOf, validateCollecting, validatorFor, type ExprSlot } from './schema.js';
+import { chosenAlternatives, layerItems } from './layer-items.js';
+import { layerSchemaPointer, layerTypes, optionsOf, validateCollecting, validatorFor, type ExprSlot } from './schema.js';
 
 /** A spec that matches schemas/netspec.schema.json. */
 export interface ValidatedSpec {
@@ -47,7 +48,7 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<
   };
   const allOptions = new Set(layerTypes.flatMap(optionsOf));
   const check = (layerType: string, option: string, value: unknown, pointer: string): readonly Diagnostic[] => {
-    const validate = validatorFor(`/$defs/${layerType}`);
+    const validate = validatorFor(layerSchemaPointer(layerType));
     if (validate({ type: layerType, [option]: value })) return [];
     const errors = (validate.errors ?? []).filter((e) => e.instancePath.startsWith(`/${option}`) || (e.keyword === 'unevaluatedProperties' && e.params['unevaluatedProperty'] === option));
     const base = pointer.slice(1).split('/').slice(0, -1);
@@ -90,7 +91,7 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<
     // A string some type takes literally (`padding: same`) is not also an expression for the others.
     const types = typesWithOption(key);
     const perType = types.map((t) => check(t, key, value, at));
-    const literal = (t: string) => typeof value !== 'string' || !validateCollecting(validatorFor(`/$defs/${t}`), { type: t, [key]: value }).slots.has(`/${key}`);
+    const literal = (t: string) => typeof value !== 'string' || !validateCollecting(validatorFor(layerSchemaPointer(t)), { type: t, [key]: value }).slots.has(`/${key}`);
     const accepted = types.filter((_, i) => perType[i]!.length === 0);
     const literally = accepted.filter(literal);
     // Taken only as an expression but one edit away from a literal elsewhere (`padding: sme`): a typo, not an expression.
@@ -109,15 +110,12 @@ function isMapping(value: unknown): value is Data {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Every layer mapping in the data with its JSON pointer, so defaults can be filled in. */
+/** Every layer mapping in the data (in repeat bodies too) with its JSON pointer, so defaults can be filled in. */
 function layerPointers(data: Data): { layer: Data; pointer: string }[] {
   const found: { layer: Data; pointer: string }[] = [];
-  const models = data['models'];
-  if (!isMapping(models)) return found;
-  for (const [name, model] of Object.entries(models)) {
-    const layers = isMapping(model) ? model['layers'] : undefined;
-    if (!Array.isArray(layers)) continue;
-    layers.forEach((layer, i) => isMapping(layer) && found.push({ layer, pointer: `/models/${name.replace(/~/g, '~0').replace(/\//g, '~1')}/layers/${i}` }));
+  for (const [pointer, kind] of layerItems(data)) {
+    const layer = pointer.slice(1).split('/').reduce<unknown>((v, k) => (v as Data)[k.replace(/~1/g, '/').replace(/~0/g, '~')], data);
+    if (kind === 'layer' && isMapping(layer)) found.push({ layer, pointer });
   }
   return found;
 }
@@ -169,7 +167,7 @@ export function validateSpec(spec: ParsedSpec): Result<ValidatedSpec> {
   for (const [pointer, slot] of result.slots) slots.set(pointer, slot);
   const invalid = new Set<string>();
   if (!result.valid) {
-    const own = (validate.errors ?? []).filter((e) => !filled.some((f) => e.instancePath === f || e.instancePath.startsWith(f + '/')));
+    const own = chosenAlternatives(data, validate.errors ?? []).filter((e) => !filled.some((f) => e.instancePath === f || e.instancePath.startsWith(f + '/')));
     for (const e of own) invalid.add(e.instancePath);
     // A layer missing an option its (rejected) default was to give: the default's error says it already.
     const reported = own.filter((e) => !(e.keyword === 'required' && rejectedDefaultOf(data, e.instancePath, String(e.params['missingProperty']), rejectedDefaults)));

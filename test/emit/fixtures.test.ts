@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { unifiedDiff } from '../../src/cli/diff.js';
 import { factoryOf } from '../../src/emit/layer-call.js';
+import { frozenModels } from '../../src/emit/sub-model.js';
 import { compile } from '../../src/index.js';
 import { inferModel } from '../../src/infer/infer-shapes.js';
 import type { LayerShapes, ModelShapes, Shape, SourceFile, Value } from '../../src/ir.js';
@@ -89,6 +90,10 @@ const models: [string, string, ModelShapes][] = result.models.map((m) => {
   return [`${stem} ${m.model.name}`, stem, m];
 });
 const allLayers = result.models.flatMap((m) => m.layers);
+/** Models used frozen inside others: their batch normalizations are the runtime's. */
+const frozen = frozenModels(result.models);
+/** How a layer of `m` is built, as emit decides it. */
+const factoryIn = (m: ModelShapes, l: LayerShapes) => factoryOf(l, frozen.has(m.model.name));
 
 describe('the fixtures cover', () => {
   const schema = JSON.parse(readFileSync(fileURLToPath(new URL('../../schemas/netspec.schema.json', import.meta.url)), 'utf8')) as {
@@ -96,7 +101,8 @@ describe('the fixtures cover', () => {
   };
   const def = (name: string) => schema.$defs[name]!;
   const refName = (r: { $ref: string }) => r.$ref.split('/').pop()!;
-  const layerTypes = def('layer').oneOf!.map(refName);
+  // A branch's def is named after its type, but for `type: model` (`modelLayer`).
+  const layerTypes = def('layer').oneOf!.map((r) => (def(refName(r)).properties?.['type'] as { const: string }).const);
   const values = (pattern: RegExp): Value[] => allLayers.flatMap((l) => Object.entries(l.layer.args).filter(([k]) => pattern.test(k)).map(([, v]) => v));
   const forms = (pattern: RegExp) => new Set(values(pattern).map((v) => JSON.stringify(typeof v === 'string' ? v : Object.keys(v as object).sort())));
   const has = (type: string, test: (args: Record<string, Value>) => boolean) => allLayers.some((l) => l.layer.type === type && test(l.layer.args));
@@ -127,7 +133,7 @@ describe('the fixtures cover', () => {
   });
 
   test('channelsFirst on every layer type that has dataFormat, except the ones netspec rejects', () => {
-    const withFormat = layerTypes.filter((t) => def(t).properties?.['dataFormat'] !== undefined && t !== 'conv1d');
+    const withFormat = layerTypes.filter((t) => t !== 'model' && def(t).properties?.['dataFormat'] !== undefined && t !== 'conv1d');
     expect(withFormat.filter((t) => !has(t, (a) => a['dataFormat'] === 'channelsFirst'))).toEqual([]);
     expect(allLayers.some((l) => l.layer.args['dataFormat'] === 'channelsFirst' && factoryOf(l).source === 'runtime')).toBe(true);
   });
@@ -301,9 +307,28 @@ const baseName = (w: tf.LayerVariable) => w.originalName.split('/').pop()!;
 const weightRows = (ws: readonly { name: string; shape: readonly (number | null)[]; trainable: boolean }[]) =>
   ws.map((w) => `${w.name} [${w.shape.join(', ')}]${w.trainable ? '' : ' frozen'}`).sort();
 
+/**
+ * A layer's output shape in `model`. A model used as a layer has a node in its
+ * own graph and one in the composite's; where a fixed batch makes them differ,
+ * tfjs' `outputShape` throws, and the composite's node (the latest) is the one.
+ */
+function outputShapeIn(built: tf.layers.Layer): unknown {
+  try {
+    return built.outputShape;
+  } catch {
+    const shapes = built.inboundNodes[built.inboundNodes.length - 1]!.outputShapes;
+    return Array.isArray(shapes[0]) && shapes.length === 1 ? shapes[0] : shapes;
+  }
+}
+
+/** tfjs saves no `trainable` for a model used as a layer: frozen means no trainable weights (setTrainable freezes each layer inside). */
+function trainableIn(built: tf.layers.Layer): boolean {
+  return built instanceof tf.LayersModel ? built.trainableWeights.length > 0 : built.trainable;
+}
+
 /** Unknown dims become 4 and an unknown batch the model's fixed batch or 2. */
 function concrete(shape: Shape, batch: number): number[] {
-  return shape.map((d, a) => d ?? (a === 0 ? batch : 4));
+  return shape.map((d, a) => (d as number | null) ?? (a === 0 ? batch : 4));
 }
 
 function batchOf(m: ModelShapes): number {
@@ -320,7 +345,8 @@ function inputTensors(m: ModelShapes, fill: 0 | 1): tf.Tensor[] {
 function concreteOutputShapes(m: ModelShapes): Shape[] {
   const batch = batchOf(m);
   const inputs = m.model.inputs.map((i) => ({ ...i, batchSize: batch, shape: concrete([batch, ...i.shape], batch).slice(1) }));
-  const inferred = inferModel(m.file, { ...m.model, inputs });
+  const subModels = new Map(result.models.filter((other) => other.file === m.file).map((other) => [other.model.name, other]));
+  const inferred = inferModel(m.file, { ...m.model, inputs }, subModels);
   expect(inferred.diagnostics).toEqual([]);
   return inferred.value!.outputs.map((o) => o.shape);
 }
@@ -354,12 +380,10 @@ describe.each(models)('%s', (_, stem, m) => {
     expect(model.layers.filter((l) => l.getClassName() !== 'InputLayer').map((l) => l.name).sort()).toEqual(m.layers.map((l) => l.layer.id).sort());
     for (const l of m.layers) {
       const built = layer(l.layer.id);
-      const factory = factoryOf(l);
-      expect([l.layer.id, built.getClassName(), built.outputShape]).toEqual([
-        l.layer.id,
-        factory.source === 'tf' ? nativeClass[l.layer.type] : runtimeClass(l.layer.type),
-        l.outputShape,
-      ]);
+      const factory = factoryIn(m, l);
+      // A `type: model` layer is a tfjs model, applied as a layer.
+      const className = l.layer.type === 'model' ? 'Model' : factory.source === 'tf' ? nativeClass[l.layer.type] : runtimeClass(l.layer.type);
+      expect([l.layer.id, built.getClassName(), outputShapeIn(built)]).toEqual([l.layer.id, className, l.outputShape]);
     }
   });
 
@@ -367,7 +391,9 @@ describe.each(models)('%s', (_, stem, m) => {
     for (const l of m.layers) {
       const built = layer(l.layer.id);
       const got = built.weights.map((w) => ({ name: baseName(w), shape: w.shape, trainable: built.trainable && w.trainable }));
-      expect([l.layer.id, weightRows(got)]).toEqual([l.layer.id, weightRows(l.weights)]);
+      // netspec names the weights of a `type: model` layer `<inner layer id>/<weight>`.
+      const want = l.weights.map((w) => ({ ...w, name: w.name.split('/').pop()! }));
+      expect([l.layer.id, weightRows(got)]).toEqual([l.layer.id, weightRows(want)]);
     }
     const size = (ws: tf.LayerVariable[]) => ws.reduce((n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
     expect(model.countParams()).toBe(m.params.trainable + m.params.nonTrainable);
@@ -382,8 +408,8 @@ describe.each(models)('%s', (_, stem, m) => {
   });
 
   test('the options of the spec reach tfjs: getConfig of every layer', () => {
-    for (const l of m.layers) {
-      const want = factoryOf(l).source === 'tf' ? expectedNativeConfig(l) : expectedRuntimeConfig(l);
+    for (const l of m.layers.filter((l) => l.layer.type !== 'model')) {
+      const want = factoryIn(m, l).source === 'tf' ? expectedNativeConfig(l) : expectedRuntimeConfig(l);
       expect({ id: l.layer.id, config: layer(l.layer.id).getConfig() }).toMatchObject({ id: l.layer.id, config: want });
     }
   });
@@ -431,7 +457,7 @@ describe.each(models)('%s', (_, stem, m) => {
 
   test('the model survives toJSON -> modelFromJSON: same layers, same outputs for the same weights', async () => {
     const restored = await tf.models.modelFromJSON({ modelTopology: model.toJSON(null, false) as tf.io.ModelJSON['modelTopology'] });
-    expect(restored.layers.map((l) => [l.name, l.getClassName(), l.outputShape, l.trainable])).toEqual(model.layers.map((l) => [l.name, l.getClassName(), l.outputShape, l.trainable]));
+    expect(restored.layers.map((l) => [l.name, l.getClassName(), outputShapeIn(l), trainableIn(l)])).toEqual(model.layers.map((l) => [l.name, l.getClassName(), outputShapeIn(l), trainableIn(l)]));
     // setWeights projects through the layers' constraints, so both sides get their weights the same way.
     const fresh = (module[`build${name}`] as () => tf.LayersModel)();
     const weights = model.getWeights();

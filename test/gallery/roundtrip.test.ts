@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { compile } from '../../src/index.js';
 import { elementCount } from '../../src/infer/rule.js';
-import type { ModelShapes, Shape } from '../../src/ir.js';
+import { evaluateAffine, isAffine, runtimeDim } from '../../src/infer/affine.js';
+import type { ModelShapes, Shape, SymbolIR } from '../../src/ir.js';
 import { gallerySources } from '../helpers/gallery.js';
 
 /**
@@ -15,10 +16,29 @@ function pascal(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-/** A concrete batch for a shape with unknown dims: batch 2, unknown spatial dims 8. */
-function concrete(shape: Shape, batch: number): number[] {
-  return shape.map((d, a) => (a === 0 ? (d ?? batch) : (d ?? 8)));
+/** Symbol values to run a model at: none for a model of fixed sizes, two sizes for a symbolic one. */
+type Sizes = ReadonlyMap<string, number>;
+
+/**
+ * A symbolic model runs at two legal sizes: every symbol at twice its smallest
+ * value, then the first at 4x and the second at 3x (a 16x16 and a 32x24 image
+ * for sides that are multiples of 8).
+ */
+function sizesOf(m: ModelShapes): Sizes[] {
+  const symbols = m.model.symbols ?? [];
+  const used = symbols.filter((s) => m.inputs.some((i) => i.shape.some((d) => isAffine(d) && d.terms.some((t) => t.symbol === s.name))));
+  if (used.length === 0) return [new Map()];
+  const smallest = (s: SymbolIR) => Math.max(1, Math.ceil(s.min / s.multipleOf)) * s.multipleOf;
+  return [new Map(used.map((s) => [s.name, 2 * smallest(s)])), new Map(used.map((s, j) => [s.name, (j < 2 ? 4 - j : j + 3) * smallest(s)]))];
 }
+
+/** A concrete batch for a shape with unknown dims: batch 2, symbolic dims at `sizes`, unknown spatial dims 8. */
+function concrete(shape: Shape, batch: number, sizes: Sizes = new Map()): number[] {
+  return shape.map((d, a) => (isAffine(d) ? evaluateAffine(d, (s) => sizes.get(s)!) : a === 0 ? (d ?? batch) : (d ?? 8)));
+}
+
+/** The shape tfjs declares: symbolic sizes are unknown until run time. */
+const declaredShape = (shape: Shape) => shape.map(runtimeDim);
 
 async function build(m: ModelShapes): Promise<tf.LayersModel> {
   const spec = result.specs.find((s) => s.file === m.file)!;
@@ -41,22 +61,24 @@ describe.each(result.models.map((m) => [`${m.file} ${m.model.name}`, m] as const
     model = await build(m);
   });
 
-  test('output shapes: inferred == model.outputShape == predict on zeros', () => {
+  test('output shapes: inferred == model.outputShape == predict on zeros (at two sizes for a symbolic model)', () => {
     const declared = (Array.isArray(model.outputShape[0]) ? model.outputShape : [model.outputShape]) as (number | null)[][];
-    expect(declared).toEqual(m.outputs.map((o) => [...o.shape]));
+    expect(declared).toEqual(m.outputs.map((o) => declaredShape(o.shape)));
     // Batch 2, or 1 for the models of over a billion multiply-accumulates per sample (the 3D-GAN takes ~13 s a sample on cpu).
     const batch = (m.macs ?? 0) > 1e9 ? 1 : 2;
-    const inputs = m.inputs.map((i) => tf.zeros(concrete(i.shape, batch)));
-    const outputs = tf.tidy(() => {
-      const y = model.predict(inputs.length === 1 ? inputs[0]! : inputs);
-      return (Array.isArray(y) ? y : [y]).map((t) => t.shape);
-    });
-    tf.dispose(inputs);
-    expect(outputs).toEqual(m.outputs.map((o) => concrete(o.shape, batch)));
+    for (const sizes of sizesOf(m)) {
+      const inputs = m.inputs.map((i) => tf.zeros(concrete(i.shape, batch, sizes)));
+      const outputs = tf.tidy(() => {
+        const y = model.predict(inputs.length === 1 ? inputs[0]! : inputs);
+        return (Array.isArray(y) ? y : [y]).map((t) => t.shape);
+      });
+      tf.dispose(inputs);
+      expect([Object.fromEntries(sizes), outputs]).toEqual([Object.fromEntries(sizes), m.outputs.map((o) => concrete(o.shape, batch, sizes))]);
+    }
   });
 
   test('every layer: inferred output shape == tfjs layer output shape', () => {
-    for (const l of m.layers) expect([l.layer.id, model.getLayer(l.layer.id).outputShape]).toEqual([l.layer.id, [...l.outputShape]]);
+    for (const l of m.layers) expect([l.layer.id, model.getLayer(l.layer.id).outputShape]).toEqual([l.layer.id, declaredShape(l.outputShape)]);
   });
 
   test('parameter counts: inferred == countParams, trainable split included', () => {
@@ -72,6 +94,9 @@ const published: [string, string, { trainable: number; nonTrainable: number }][]
   ['dcgan', 'generator', { trainable: 5_126_723, nonTrainable: 1_920 }],
   ['dcganMnist', 'generator', { trainable: 2_330_944 - 25_472, nonTrainable: 25_472 }],
   ['vaeDecoder', 'decoder', { trainable: 65_089, nonTrainable: 0 }],
+  // The TensorFlow pix2pix tutorial: generator "Total params: 54,425,859", discriminator "Total params: 2,770,433".
+  ['pix2pix', 'generator', { trainable: 54_425_859 - 10_880, nonTrainable: 10_880 }],
+  ['pix2pix', 'discriminator', { trainable: 2_770_433 - 1_792, nonTrainable: 1_792 }],
 ];
 
 test.each(published)('%s %s has the published parameter counts', (spec, model, params) => {

@@ -36,7 +36,7 @@ describe('effectiveKernel', () => {
 });
 
 describe('convOutputLength', () => {
-  const table: [string, { given: [i: Length, k: number, s: number, d: number, p: PaddingMode]; want: Length }][] = [
+  const table: [string, { given: [i: number | null, k: number, s: number, d: number, p: PaddingMode]; want: Length }][] = [
     ['valid k=3 s=1: i - k + 1', { given: [7, 3, 1, 1, 'valid'], want: 5 }],
     ['valid k=3 s=2: ceil(5 / 2)', { given: [7, 3, 2, 1, 'valid'], want: 3 }],
     ['valid k=3 s=2 even: ceil(6 / 2)', { given: [8, 3, 2, 1, 'valid'], want: 3 }],
@@ -208,7 +208,7 @@ describe('convTransposeCropBefore (BRIEF §2 values)', () => {
 });
 
 describe('poolOutputLength', () => {
-  const table: [string, { given: [i: Length, pool: number, s: number, p: 'valid' | 'same']; want: Length }][] = [
+  const table: [string, { given: [i: number | null, pool: number, s: number, p: 'valid' | 'same']; want: Length }][] = [
     ['valid 2/2 even', { given: [28, 2, 2, 'valid'], want: 14 }],
     ['valid 2/2 odd drops the last position', { given: [7, 2, 2, 'valid'], want: 3 }],
     ['same 2/2 odd keeps it', { given: [7, 2, 2, 'same'], want: 4 }],

@@ -173,7 +173,7 @@ describe('inferModel diagnostics', () => {
     ],
     [
       'a layer type without a rule',
-      { given: { inputs: [input('x', [3])], layers: layers(['sub', 'model', { model: 'encoder' }, ['x']]) }, want: [{ code: 'NS4010', message: "layer type 'model' has no shape rule yet", start: 1012 }] },
+      { given: { inputs: [input('x', [3])], layers: layers(['sub', 'hologram', {}, ['x']]) }, want: [{ code: 'NS4010', message: "layer type 'hologram' has no shape rule yet", start: 1012 }] },
     ],
     ['inputShape that matches', { given: { inputs: [input('z', [100])], layers: layers(['d', 'dense', { units: 2, inputShape: [100] }, ['z']]) }, want: [] }],
     [

@@ -1,0 +1,220 @@
+import { diagnostic, type Diagnostic, type Note } from '../diagnostics/diagnostic.js';
+import { showShape } from '../diagnostics/describe.js';
+import type { Affine, ModelIR, Shape, Span, SymbolIR } from '../ir.js';
+import { constantPart, evaluateAffine, factorNeeded, gcd, isAffine, lcm, multiply, showAffine, substitute, symbolsOf, type Sized } from './affine.js';
+import type { Requirement } from './rule.js';
+
+/**
+ * The constraints symbolic shapes put on the symbols, checked once a model's
+ * graph is inferred. A symbol `S` declared `multipleOf: m` takes the values
+ * `S = m*k` (k = 1, 2, ...; at least `min`), so an expression is a whole
+ * number at every legal size exactly when each symbol's coefficient times its
+ * `m` is whole (that is what a larger `multipleOf` can fix, NS4013) and its
+ * constant is whole (which none can, NS4014). Sizes must also be positive at
+ * the smallest legal values (NS4004).
+ */
+
+/** A requirement with the place it is reported at. */
+export interface LocatedRequirement extends Requirement {
+  readonly span: Span;
+}
+
+/** A shape whose symbolic dims must be positive, and what it is: `layer 'c3'` or `input 'x'`. */
+export interface SizedShape {
+  readonly shape: Shape;
+  readonly what: string;
+  readonly span: Span;
+}
+
+type Table = ReadonlyMap<string, SymbolIR>;
+
+function declared(table: Table, name: string): SymbolIR | undefined {
+  return table.get(name);
+}
+
+const multipleOf = (table: Table, name: string) => declared(table, name)?.multipleOf ?? 1;
+
+/** The smallest legal value of a symbol: the first multiple of `multipleOf` at or above `min`. */
+function smallest(table: Table, name: string): number {
+  const m = multipleOf(table, name);
+  const min = declared(table, name)?.min ?? 1;
+  return Math.max(1, Math.ceil(min / m)) * m;
+}
+
+/** `H: { multipleOf: 16, min: 32 }`, keeping what the declaration says besides the change. */
+function declaration(table: Table, name: string, change: { multipleOf?: number; min?: number }): string {
+  const m = change.multipleOf ?? multipleOf(table, name);
+  const min = change.min ?? declared(table, name)?.min ?? 1;
+  const fields = [...(m > 1 ? [`multipleOf: ${m}`] : []), ...(min > 1 ? [`min: ${min}`] : [])];
+  return `\`${name}: { ${fields.join(', ')} }\``;
+}
+
+function declaredAt(table: Table, name: string): Note[] {
+  const symbol = declared(table, name);
+  if (!symbol) return [];
+  const m = symbol.multipleOf;
+  return [{ message: `'${name}' is declared here${m > 1 ? ` as a multiple of ${m}` : ' without multipleOf'}`, span: symbol.span }];
+}
+
+/** Re-infers a model (with every symbol replaced by a number) and returns what it reports. */
+export interface Reinfer {
+  readonly model: ModelIR;
+  readonly infer: (model: ModelIR) => readonly Diagnostic[];
+}
+
+function concreteShape(shape: Shape, values: ReadonlyMap<string, number>): Shape {
+  return shape.map((d) => (isAffine(d) ? [...values].reduce<Sized>((x, [s, v]) => substitute(x, s, v), d) : d));
+}
+
+/** The model at fixed sizes: every symbol in its input and output shapes replaced by a number. */
+function concreteModel(model: ModelIR, values: ReadonlyMap<string, number>): ModelIR {
+  return {
+    ...model,
+    inputs: model.inputs.map((i) => ({ ...i, shape: concreteShape(i.shape, values) })),
+    outputs: model.outputs.map((o) => (o.shape ? { ...o, shape: concreteShape(o.shape, values) } : o)),
+  };
+}
+
+/**
+ * What goes wrong at a size the symbol's declaration allows but the layers do
+ * not (the other symbols at sizes that are fine): a skip that no longer lines
+ * up, or an output of another size, found by inferring the model at that size.
+ */
+function consequence(reinfer: Reinfer, symbols: readonly string[], wants: ReadonlyMap<string, number>, table: Table, name: string): { text: string; note: Note } | undefined {
+  const m = multipleOf(table, name);
+  const want = wants.get(name)!;
+  let value = smallest(table, name);
+  while (value <= want || value % want === 0) value += m;
+  const values = new Map(symbols.map((s) => [s, s === name ? value : Math.ceil(smallest(table, s) / (wants.get(s) ?? 1)) * (wants.get(s) ?? 1)]));
+  const found = reinfer.infer(concreteModel(reinfer.model, values)).find((d) => d.code === 'NS4003' || d.code === 'NS4006');
+  if (!found?.span) return undefined;
+  const layer = reinfer.model.layers.find((l) => l.span.file === found.span!.file && l.span.start <= found.span!.start && found.span!.end <= l.span.end);
+  const output = reinfer.model.outputs.find((o) => (o.shapeSpan ?? o.ref.span).start === found.span!.start);
+  const text = found.code === 'NS4003' && layer ? `, and for the skip at '${layer.id}' to line up` : output ? `, and for output '${output.ref.id}' to have its asserted shape` : '';
+  return { text, note: { message: `at ${name} = ${value}: ${found.message}`, span: found.span } };
+}
+
+/** NS4013: the least multiple every requirement on the symbol needs, reported at the requirement that needs the most. */
+function checkMultiple(table: Table, name: string, requirements: readonly LocatedRequirement[], explain?: (want: number) => { text: string; note: Note } | undefined): Diagnostic | undefined {
+  // A requirement with a fractional constant holds for no multiple at all; NS4014 gives its exact condition.
+  const needing = requirements.filter((r) => Number.isInteger(constantPart(r.whole))).map((r) => ({ r, factor: factorNeeded(r.whole, name) })).filter((n) => n.factor > 1);
+  const m = multipleOf(table, name);
+  const needed = needing.reduce((l, n) => lcm(l, n.factor), 1);
+  if (m % needed === 0) return undefined;
+  const want = lcm(m, needed);
+  const primary = needing.reduce((best, n) => (n.factor > best.factor ? n : best));
+  const others: Note[] = [];
+  let covered = primary.factor;
+  for (const n of needing) {
+    if (covered % n.factor === 0) continue;
+    covered = lcm(covered, n.factor);
+    others.push({ message: `${name} must also be a multiple of ${n.factor} for ${n.r.reason}`, span: n.r.span });
+  }
+  const why = explain?.(want);
+  return diagnostic('NS4013', primary.r.span, `${name} must be a multiple of ${want} for ${primary.r.reason}${why?.text ?? ''}`, {
+    notes: [...others, ...(why ? [why.note] : []), ...declaredAt(table, name)],
+    fix: `declare ${declaration(table, name, { multipleOf: want })} under \`symbols:\``,
+  });
+}
+
+/** `which holds only for some sizes (L = 5, 9, 13, ...)`, for an expression of one symbol, from its legal values. */
+function examples(table: Table, whole: Affine): string {
+  const [name] = symbolsOf(whole);
+  if (name === undefined || whole.terms.length !== 1) return 'which holds only for some sizes';
+  const m = multipleOf(table, name);
+  const found: number[] = [];
+  const first = Math.ceil(smallest(table, name) / m);
+  for (let k = first; found.length < 3 && k <= first + 3 * whole.denominator; k++) {
+    if (Number.isInteger(evaluateAffine(whole, () => k * m))) found.push(k * m);
+  }
+  return found.length === 0 ? `which never holds with ${name} a multiple of ${m}` : `which holds only for some sizes (${name} = ${found.join(', ')}, ...)`;
+}
+
+/**
+ * For `(n*S + c) / d` of one symbol: `p*S + r` to write in place of `S`, so
+ * that it is whole at every `S` (S = p*k + r), or undefined when no `r` is.
+ */
+function rewrite(whole: Affine): string | undefined {
+  if (whole.terms.length !== 1) return undefined;
+  const { symbol, coefficient: n } = whole.terms[0]!;
+  const d = whole.denominator;
+  const p = d / gcd(n, d);
+  for (let r = 1; r < p; r++) if ((((n * r + whole.constant) % d) + d) % d === 0) return `${p}*${symbol} + ${r}`;
+  return undefined;
+}
+
+/** NS4014: a constant no multipleOf can make whole: the exact condition instead. */
+function checkOffset(table: Table, r: LocatedRequirement): Diagnostic | undefined {
+  if (Number.isInteger(constantPart(r.whole))) return undefined;
+  const numerator = multiply(r.whole, r.whole.denominator);
+  const shown = isAffine(numerator) ? showAffine(numerator) : String(numerator);
+  const [first] = symbolsOf(r.whole);
+  const form = rewrite(r.whole);
+  const removeOffset = 'remove the offset before the division (e.g. padding: same instead of valid)';
+  return diagnostic('NS4014', r.span, `${shown} must be a multiple of ${r.whole.denominator} for ${r.reason}, ${examples(table, r.whole)}; no multipleOf can express that`, {
+    notes: symbolsOf(r.whole).flatMap((s) => declaredAt(table, s)),
+    fix: form ? `${removeOffset}, or write \`${form}\` in place of \`${first}\` in the input shape, so that it always divides` : removeOffset,
+  });
+}
+
+/** The smallest legal value of `name` at which `d` is positive, when it grows with `name` alone. */
+function minimumFor(table: Table, name: string, d: Affine): number | undefined {
+  if (d.terms.length !== 1 || d.terms[0]!.coefficient <= 0) return undefined;
+  // (c*v + constant) / denominator >= 1  <=>  v >= (denominator - constant) / c
+  const m = multipleOf(table, name);
+  const least = (d.denominator - d.constant) / d.terms[0]!.coefficient;
+  return Math.max(smallest(table, name), Math.ceil(least / m) * m);
+}
+
+/**
+ * NS4004: the first shape, in graph order, with a symbolic dim that is not
+ * positive at the smallest legal sizes; the fix raises the `min` of every
+ * symbol involved anywhere enough for all shapes.
+ */
+function checkPositive(table: Table, shapes: readonly SizedShape[]): Diagnostic | undefined {
+  const at = (symbol: string) => smallest(table, symbol);
+  // A size that is not whole there has an NS4013 or NS4014 of its own.
+  const empty = (d: unknown): d is Affine => isAffine(d) && Number.isInteger(evaluateAffine(d, at)) && (evaluateAffine(d, at) < 1 || d.terms.some((t) => t.coefficient < 0));
+  const first = shapes.find((s) => s.shape.some(empty));
+  if (!first) return undefined;
+  const symbolsIn = (dims: readonly unknown[]) => [...new Set(dims.flatMap((d) => (isAffine(d) ? symbolsOf(d) : [])))].sort();
+  const values = first.shape.map((d) => (isAffine(d) ? evaluateAffine(d, at) : d));
+  const failing = shapes.flatMap((s) => s.shape.filter(empty));
+  const fixes = symbolsIn(failing).map((name) => {
+    const mins = failing.filter((d) => symbolsOf(d).includes(name)).map((d) => minimumFor(table, name, d));
+    return mins.every((v) => v !== undefined) ? declaration(table, name, { min: Math.max(...mins) }) : undefined;
+  });
+  const fix = fixes.every((f) => f !== undefined) ? `declare ${fixes.join(' and ')} under \`symbols:\`, or use padding: same` : 'use padding: same, or smaller kernels, so that no size shrinks below 1';
+  return diagnostic('NS4004', first.span, `${first.what} would be empty at the smallest sizes the symbols allow: ${showShape(first.shape)} is ${showShape(values)} at ${symbolsIn(first.shape).map((s) => `${s} = ${at(s)}`).join(', ')}`, {
+    notes: symbolsIn(first.shape.filter(empty)).flatMap((s) => declaredAt(table, s)),
+    fix,
+  });
+}
+
+/** Every constraint of one model on the symbols, reported once per symbol and kind. */
+export function checkSymbols(symbols: readonly SymbolIR[], requirements: readonly LocatedRequirement[], shapes: readonly SizedShape[], reinfer?: Reinfer): Diagnostic[] {
+  const table: Table = new Map(symbols.map((s) => [s.name, s]));
+  const diagnostics: Diagnostic[] = [];
+  const names = [...new Set([...requirements.flatMap((r) => symbolsOf(r.whole)), ...shapes.flatMap((s) => s.shape.flatMap((d) => (isAffine(d) ? symbolsOf(d) : [])))])];
+  const on = (name: string) => requirements.filter((r) => symbolsOf(r.whole).includes(name));
+  // The multiple each symbol needs, so that a counterexample for one keeps the others at fitting sizes.
+  const wants = new Map(names.map((n) => [n, on(n).filter((r) => Number.isInteger(constantPart(r.whole))).reduce((l, r) => lcm(l, factorNeeded(r.whole, n)), multipleOf(table, n))]));
+  const unfit = new Set<string>();
+  for (const name of names) {
+    const explain = reinfer && (() => consequence(reinfer, names, wants, table, name));
+    const found = checkMultiple(table, name, on(name), explain);
+    if (found) {
+      diagnostics.push(found);
+      unfit.add(name);
+    }
+  }
+  for (const r of requirements) {
+    const found = checkOffset(table, r);
+    if (found) diagnostics.push(found);
+  }
+  // Positivity is judged at the legal sizes, which a symbol with a wrong multipleOf does not have yet.
+  const judged = shapes.map((s) => ({ ...s, shape: s.shape.map((d) => (isAffine(d) && symbolsOf(d).some((n) => unfit.has(n)) ? null : d)) }));
+  const empty = checkPositive(table, judged);
+  if (empty) diagnostics.push(empty);
+  return diagnostics;
+}

@@ -1,0 +1,260 @@
+/**
+ * `repeat` blocks in a layer list, expanded into the flat list of layers they
+ * stand for. The IR never sees a repeat: each expanded layer is an ordinary
+ * layer whose spans point at its template, plus the iterations that made it
+ * (`LayerIR.origin`), which every diagnostic about it carries as notes.
+ */
+import { diagnostic, type Diagnostic, type Note } from '../diagnostics/diagnostic.js';
+import type { Span } from '../ir.js';
+import { spanAt, type PathSegment } from '../parse/parse-spec.js';
+import { itemKind } from '../validate/layer-items.js';
+import { isIdentifier } from './ids.js';
+import { pointerOf, rejected, resolveValue, scopeOf, type ResolveContext, type Scope } from './values.js';
+
+type Data = Record<string, unknown>;
+
+function isMapping(value: unknown): value is Data {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The loop index when `as:` does not name it. */
+export const defaultIndex = 'i';
+
+/** One iteration of one repeat block: the values its loop variables take. */
+export interface Iteration {
+  /** The block's `repeat` key. */
+  readonly span: Span;
+  readonly index: string;
+  readonly value: number;
+  /** The zipped lists' variables, in the order written, with this iteration's entries. */
+  readonly vars: readonly (readonly [string, number])[];
+  /** How many iterations the block has, and where it says so (its `repeat` value). */
+  readonly count: number;
+  readonly countSpan: Span;
+}
+
+/** `i = 2 (f = 64, k = 5)` */
+function describe(it: Iteration): string {
+  return `${it.index} = ${it.value}${it.vars.length > 0 ? ` (${it.vars.map(([n, v]) => `${n} = ${v}`).join(', ')})` : ''}`;
+}
+
+/** One note per enclosing repeat, outermost first: `in repeat iteration i = 2 (f = 64)` at the block's `repeat` key. */
+export function iterationNotes(chain: readonly Iteration[]): { readonly message: string; readonly span: Span }[] {
+  return chain.map((it) => ({ message: `in repeat iteration ${describe(it)}`, span: it.span }));
+}
+
+/** Where another layer comes from, said inline: `repeat iteration i = 1, j = 0`. */
+export function chainText(chain: readonly Iteration[]): string {
+  return `repeat iteration${chain.length > 1 ? 's' : ''} ${chain.map(describe).join(', ')}`;
+}
+
+/** An item of the layer list after expansion. */
+export interface LayerInstance {
+  /** The item's YAML data: a layer mapping, or whatever validation rejected. */
+  readonly raw: unknown;
+  /** Its path in the spec; layers of a repeat body keep their template's path, so their spans point at the template. */
+  readonly path: readonly PathSegment[];
+  /** Params and the loop variables of the enclosing repeats. */
+  readonly scope: Scope;
+  /** The enclosing repeats' iterations, outermost first; empty outside any repeat. */
+  readonly chain: readonly Iteration[];
+  /**
+   * True for a repeat block with an error (reported): it stands in for the
+   * layers it would have made, whose ids are unknown, so reading them is not a second error.
+   */
+  readonly placeholder?: true;
+}
+
+/** Whether a layer-list item is a repeat block, as validation decided (an item with `type` is a layer). */
+function isRepeatBlock(item: unknown): item is Data {
+  return itemKind(item) === 'repeat';
+}
+
+/**
+ * Diagnostics reported while resolving a repeated layer get its iterations as
+ * notes. A diagnostic that several iterations report alike is about the template:
+ * it is reported once, keeping only the notes all of them share.
+ */
+export class IterationNotes {
+  readonly #found: { readonly diagnostic: Diagnostic; readonly notes: readonly Note[] }[] = [];
+  constructor(private readonly ctx: ResolveContext) {}
+
+  /** Runs `resolve` for one iteration's layer or block; what it reports is held until `flush`. */
+  run<T>(chain: readonly Iteration[], resolve: () => T): T {
+    if (chain.length === 0) return resolve();
+    const before = this.ctx.diagnostics.length;
+    try {
+      return resolve();
+    } finally {
+      const notes = iterationNotes(chain);
+      for (const found of this.ctx.diagnostics.splice(before)) this.#found.push({ diagnostic: found, notes });
+    }
+  }
+
+  /** Reports what was held, merged as described above, in the order first reported. */
+  flush(): void {
+    const groups = new Map<string, { diagnostic: Diagnostic; notes: Note[][] }>();
+    for (const { diagnostic: d, notes } of this.#found) {
+      const key = JSON.stringify([d.code, d.span, d.message, d.notes, d.fix]);
+      const group = groups.get(key);
+      if (group) group.notes.push([...notes]);
+      else groups.set(key, { diagnostic: d, notes: [[...notes]] });
+    }
+    const same = (a: Note, b: Note) => a.message === b.message && a.span?.start === b.span?.start;
+    for (const { diagnostic: d, notes } of groups.values()) {
+      const shared = notes[0]!.filter((note) => notes.every((other) => other.some((n) => same(n, note))));
+      this.ctx.diagnostics.push({ ...d, notes: [...d.notes, ...shared] });
+    }
+    this.#found.length = 0;
+  }
+}
+
+/** A name nobody uses yet, for the fix that suggests `as:`. */
+function freeName(taken: ReadonlySet<string>): string {
+  for (const name of ['j', 'k', 'l', 'm', 'n']) if (!taken.has(name)) return name;
+  let n = 2;
+  while (taken.has(`i${n}`)) n++;
+  return `i${n}`;
+}
+
+interface Loop {
+  readonly count: number;
+  readonly index: string;
+  readonly lists: readonly (readonly [string, readonly number[]])[];
+}
+
+/**
+ * Checks the names of a block's loop variables: identifiers, none named like a
+ * param, an enclosing repeat's loop variable or the block's own index (NS3017).
+ */
+function checkLoopNames(ctx: ResolveContext, block: Data, path: readonly PathSegment[], index: string, scope: Scope, chain: readonly Iteration[]): boolean {
+  const enclosing = new Map<string, { readonly span: Span; readonly what: string }>();
+  for (const it of chain) {
+    enclosing.set(it.index, { span: it.span, what: 'the index' });
+    for (const [name] of it.vars) enclosing.set(name, { span: it.span, what: 'a list variable' });
+  }
+  const params = scope.names().filter((n) => !enclosing.has(n));
+  const lists = isMapping(block['repeat']) ? Object.keys(block['repeat']) : [];
+  const taken = new Set([...enclosing.keys(), ...params]);
+  const free = freeName(new Set([...taken, index, ...lists]));
+  let ok = true;
+  const clash = (name: string, span: Span, what: string, fix: string): void => {
+    const other = enclosing.get(name);
+    const notes = other ? [{ message: `'${name}' is ${other.what} of this repeat`, span: other.span }] : [{ message: `param '${name}' is defined here`, span: spanAt(ctx.spec, ['params', name], 'key') }];
+    ctx.diagnostics.push(diagnostic('NS3017', span, `${what} '${name}' is already ${other ? `${other.what} of an enclosing repeat` : 'a param'}`, { notes, fix }));
+    ok = false;
+  };
+  const named = block['as'] !== undefined;
+  if (taken.has(index)) clash(index, spanAt(ctx.spec, [...path, named ? 'as' : 'repeat'], named ? 'value' : 'key'), 'loop index', `${named ? 'use another name, e.g.' : 'add'} \`as: ${free}\` to this repeat`);
+  for (const name of lists) {
+    const at = spanAt(ctx.spec, [...path, 'repeat', name], 'key');
+    if (!isIdentifier(name)) {
+      ctx.diagnostics.push(diagnostic('NS3012', at, `loop variable '${name}' is not an identifier`, { fix: `use letters, digits and _, e.g. '${name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1')}'` }));
+      ok = false;
+    } else if (name === index) {
+      ctx.diagnostics.push(diagnostic('NS3017', at, `loop variable '${name}' has the name of the repeat's index`, { fix: named ? 'rename the list' : `rename the list, or add \`as: ${free}\` to name the index` }));
+      ok = false;
+    } else if (taken.has(name)) clash(name, at, 'loop variable', 'rename the list');
+  }
+  return ok;
+}
+
+/** The values of `repeat: { name: [...], ... }`, one list per variable, all of one length (NS3016). */
+function zippedLists(ctx: ResolveContext, written: Data, path: readonly PathSegment[], scope: Scope): [string, number[]][] | undefined {
+  const lists: [string, number[]][] = [];
+  for (const [name, raw] of Object.entries(written)) {
+    const values = resolveValue(ctx, raw, [...path, name], scope);
+    if (values !== undefined) lists.push([name, values as number[]]);
+  }
+  // A list with an error has no length to compare.
+  if (lists.length !== Object.keys(written).length) return undefined;
+  const [head, ...others] = lists;
+  if (!head) return lists;
+  const [first, { length }] = head;
+  const entries = (n: number) => `${n} entr${n === 1 ? 'y' : 'ies'}`;
+  let ok = true;
+  for (const [name, values] of others) {
+    if (values.length === length) continue;
+    ctx.diagnostics.push(
+      diagnostic('NS3016', spanAt(ctx.spec, [...path, name]), `repeat list '${name}' has ${entries(values.length)} but '${first}' has ${length}: zipped lists must have one entry per iteration`, {
+        notes: [{ message: `'${first}' has ${entries(length)}`, span: spanAt(ctx.spec, [...path, first]) }],
+        fix: `give '${name}' ${entries(length)}, or '${first}' ${values.length}`,
+      }),
+    );
+    ok = false;
+  }
+  return ok ? lists : undefined;
+}
+
+/** The loop of one block: its count, index name and zipped lists, all checked; undefined after reporting an error. */
+function loopOf(ctx: ResolveContext, block: Data, path: readonly PathSegment[], scope: Scope, chain: readonly Iteration[]): Loop | undefined {
+  const repeatPath = [...path, 'repeat'];
+  // What validation rejected it reported; the block's layers stay unknown.
+  if (ctx.invalid.has(pointerOf(path)) || rejected(ctx, pointerOf(repeatPath)) || rejected(ctx, pointerOf([...path, 'as'])) || !Array.isArray(block['layers'])) return undefined;
+  const index = typeof block['as'] === 'string' ? block['as'] : defaultIndex;
+  const named = checkLoopNames(ctx, block, path, index, scope, chain);
+  if (isMapping(block['repeat'])) {
+    const lists = zippedLists(ctx, block['repeat'], repeatPath, scope);
+    return named && lists ? { count: lists[0]?.[1].length ?? 0, index, lists } : undefined;
+  }
+  const count = resolveValue(ctx, block['repeat'], repeatPath, scope);
+  return named && count !== undefined ? { count: count as number, index, lists: [] } : undefined;
+}
+
+/** Most layers the repeats of one model may make: a count this large is a mistake, and expanding it would exhaust memory. */
+export const maxLayers = 10_000;
+
+/**
+ * Expands the repeat blocks of a layer list (at `path`) into one flat list of
+ * layer items, in order. Loop variables join the scope of the body; a block
+ * with an error in its header leaves a placeholder in its place.
+ */
+export function expandLayers(ctx: ResolveContext, items: readonly unknown[], path: readonly PathSegment[], scope: Scope, notes: IterationNotes): LayerInstance[] {
+  const out: LayerInstance[] = [];
+  let overflow = false;
+  // Reported at the block with the largest count among those being expanded: it is the likely mistake.
+  const tooMany = (blocks: readonly Iteration[]): void => {
+    const at = blocks.reduce((best, block, k) => (block.count > blocks[best]!.count ? k : best), 0);
+    const { count, countSpan } = blocks[at]!;
+    notes.run(blocks.slice(0, at), () =>
+      ctx.diagnostics.push(
+        diagnostic('NS3018', countSpan, `repeating ${count} time${count === 1 ? '' : 's'} makes more than ${maxLayers.toLocaleString('en-US')} layers`, {
+          fix: 'check the repeat count: it is the number of iterations, not a size',
+        }),
+      ),
+    );
+  };
+  const expand = (item: unknown, itemPath: readonly PathSegment[], listScope: Scope, chain: readonly Iteration[]): void => {
+    if (!isRepeatBlock(item)) {
+      out.push({ raw: item, path: itemPath, scope: listScope, chain });
+      return;
+    }
+    const loop = overflow ? undefined : notes.run(chain, () => loopOf(ctx, item, itemPath, listScope, chain));
+    if (!loop) {
+      out.push({ raw: undefined, path: itemPath, scope: listScope, chain, placeholder: true });
+      return;
+    }
+    const span = spanAt(ctx.spec, [...itemPath, 'repeat'], 'key');
+    const countSpan = spanAt(ctx.spec, [...itemPath, 'repeat']);
+    for (let value = 0; value < loop.count; value++) {
+      if (overflow || out.length > maxLayers) {
+        if (!overflow) tooMany([...chain, { span, index: loop.index, value, vars: [], count: loop.count, countSpan }]);
+        overflow = true;
+        out.push({ raw: undefined, path: itemPath, scope: listScope, chain, placeholder: true });
+        return;
+      }
+      const vars = loop.lists.map(([name, values]) => [name, values[value]!] as const);
+      const iteration: Iteration = { span, index: loop.index, value, vars, count: loop.count, countSpan };
+      const inner = scopeOf(new Map([[loop.index, value], ...vars]), listScope);
+      (item['layers'] as unknown[]).forEach((layer, k) => expand(layer, [...itemPath, 'layers', k], inner, [...chain, iteration]));
+    }
+  };
+  items.forEach((item, k) => {
+    const before = out.length;
+    const overflowBefore = overflow;
+    expand(item, [...path, k], scope, []);
+    // What a block that made too many layers did make is not checked: its count is the mistake.
+    if (overflow && !overflowBefore) out.splice(before, out.length - before, { raw: undefined, path: [...path, k], scope, chain: [], placeholder: true });
+  });
+  return out;
+}

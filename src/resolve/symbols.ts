@@ -1,0 +1,53 @@
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import type { Span, SymbolIR } from '../ir.js';
+import { spanAt } from '../parse/parse-spec.js';
+import { isIdentifier } from './ids.js';
+import { pointerOf, rejected, resolveValue, type ResolveContext, type Scope } from './values.js';
+
+type Data = Record<string, unknown>;
+
+/**
+ * The spec's `symbols:`: `[H, W]`, or `{ H: { multipleOf: 16, min: 32 }, W: {} }`.
+ * A symbol whose declaration has an error (already reported) maps to
+ * undefined: using it is not a second error.
+ */
+export function resolveSymbols(ctx: ResolveContext, raw: unknown, scope: Scope, params: ReadonlyMap<string, Span>): Map<string, SymbolIR | undefined> {
+  const symbols = new Map<string, SymbolIR | undefined>();
+  // Validation reports a wrong `symbols:` and its wrong entries (the entries' errors also mark `/symbols` itself).
+  if (raw === null || typeof raw !== 'object') return symbols;
+  const entries: [name: string, value: unknown, path: (string | number)[]][] = Array.isArray(raw)
+    ? raw.flatMap((name, i): [string, unknown, (string | number)[]][] => (typeof name === 'string' ? [[name, null, ['symbols', i]]] : []))
+    : Object.entries(raw as Data).map(([name, value]) => [name, value, ['symbols', name]]);
+  for (const [name, value, path] of entries) {
+    const span = spanAt(ctx.spec, path, Array.isArray(raw) ? 'value' : 'key');
+    // Validation reported this declaration; using the symbol is not a second error.
+    if (rejected(ctx, pointerOf(path))) {
+      symbols.set(name, undefined);
+      continue;
+    }
+    if (!isIdentifier(name)) {
+      ctx.diagnostics.push(diagnostic('NS3012', span, `symbol '${name}' is not an identifier`, { fix: `use letters, digits and _, e.g. '${name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1')}'` }));
+      continue;
+    }
+    const param = params.get(name);
+    if (param) {
+      ctx.diagnostics.push(
+        diagnostic('NS3025', span, `'${name}' is both a symbol and a param: a size chosen at run time cannot also be a fixed number`, {
+          notes: [{ message: `param '${name}' is defined here`, span: param }],
+          fix: 'rename one of the two: a param where the size is fixed, a symbol where it varies',
+        }),
+      );
+      continue;
+    }
+    const options = value !== null && typeof value === 'object' ? (value as Data) : {};
+    const number = (option: string): number | undefined | null => {
+      if (options[option] === undefined) return undefined;
+      const resolved = resolveValue(ctx, options[option], [...path, option], scope, pointerOf([...path, option]));
+      return resolved === undefined ? null : (resolved as number);
+    };
+    const multipleOf = number('multipleOf');
+    const min = number('min');
+    symbols.set(name, multipleOf === null || min === null ? undefined : { name, multipleOf: multipleOf ?? 1, min: min ?? 1, span });
+  }
+  return symbols;
+}

@@ -1,0 +1,55 @@
+import type { ErrorObject } from 'ajv';
+import { deref, schema, type SchemaObject } from './schema.js';
+
+type Data = Record<string, unknown>;
+
+const defs = schema['$defs'] as Record<string, SchemaObject>;
+
+function isMapping(value: unknown): value is Data {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** What an item of a `layers:` list is meant to be: a repeat block when it says `repeat` and no `type`, else a layer. */
+export function itemKind(item: unknown): 'layer' | 'repeat' {
+  return isMapping(item) && 'repeat' in item && !('type' in item) ? 'repeat' : 'layer';
+}
+
+/** Every item of every `layers:` list (repeat bodies included) with its JSON pointer and kind. */
+export function layerItems(data: unknown): Map<string, 'layer' | 'repeat'> {
+  const found = new Map<string, 'layer' | 'repeat'>();
+  const walk = (list: unknown, pointer: string) => {
+    if (!Array.isArray(list)) return;
+    list.forEach((item, i) => {
+      const at = `${pointer}/${i}`;
+      found.set(at, itemKind(item));
+      if (itemKind(item) === 'repeat') walk((item as Data)['layers'], `${at}/layers`);
+    });
+  };
+  const models = isMapping(data) ? data['models'] : undefined;
+  if (isMapping(models)) for (const [name, model] of Object.entries(models)) if (isMapping(model)) walk(model['layers'], `/models/${name.replace(/~/g, '~0').replace(/\//g, '~1')}/layers`);
+  return found;
+}
+
+/**
+ * A `layers:` item is `oneOf` a layer or a repeat block in the schema, so that
+ * editors complete both; ajv then reports why the item fails as the other one
+ * too. Keeps only the errors of the alternative the item is meant to be (see
+ * `itemKind`), so each mistake is one message at its node.
+ */
+export function chosenAlternatives(data: unknown, errors: readonly ErrorObject[]): ErrorObject[] {
+  const items = layerItems(data);
+  const layer = deref(defs['layer']!);
+  const repeat = deref(defs['repeatBlock']!);
+  const either = deref(defs['layerItem']!);
+  return errors.filter((e) => {
+    if (e.parentSchema === either) return false;
+    const kind = items.get(e.instancePath);
+    if (kind === 'repeat' && e.parentSchema === layer) return false;
+    if (kind === 'layer' && e.parentSchema === repeat) return false;
+    // Inside an item meant as a layer, the repeat alternative's complaints about `repeat:` and `layers:` are noise.
+    for (const [pointer, k] of items) {
+      if (k === 'layer' && /^\/(repeat|as|layers)(\/|$)/.test(e.instancePath.slice(pointer.length)) && e.instancePath.startsWith(pointer + '/')) return false;
+    }
+    return true;
+  });
+}
