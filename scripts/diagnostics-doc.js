@@ -42,8 +42,8 @@ diagnostic.
 
 For an \`outputs:\` assertion (NS4006) or a merge (NS4003) that fails on size,
 netspec tries changes to the transposed convolutions upstream (outputPadding,
-padding, outputShape, kernelSize), re-infers the model with each, and lists
-those that remove the error without adding another.
+padding, outputShape, kernelSize, strides), re-infers the model with each, and
+lists those that remove the error without adding another.
 
 Every example below is a fixture in \`specs/invalid/\`; the tests check that
 netspec prints exactly the report shown.

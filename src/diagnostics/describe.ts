@@ -41,7 +41,3 @@ export function oneOf(words: readonly string[], quote = true): string {
   const q = words.map((w) => (quote ? `'${w}'` : w));
   return q.length <= 1 ? (q[0] ?? '') : `${q.slice(0, -1).join(', ')} or ${q[q.length - 1]}`;
 }
-
-export function ordinalAxis(axis: number): string {
-  return `axis ${axis}`;
-}

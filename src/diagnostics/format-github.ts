@@ -1,3 +1,4 @@
+import type { Span } from '../ir.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { Locator } from './location.js';
 
@@ -10,6 +11,12 @@ function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
+/** `specs/gan.yaml:12: `: where a note points, in the annotation's text. */
+function noteWhere(locator: Locator, span: Span): string {
+  const at = locator.locate(span);
+  return `${at.file}:${at.line}: `;
+}
+
 /** One `::error file=...,line=...::message` annotation per diagnostic, for GitHub Actions. */
 export function formatGithub(diagnostics: readonly Diagnostic[], locator: Locator): string {
   return diagnostics
@@ -20,7 +27,7 @@ export function formatGithub(diagnostics: readonly Diagnostic[], locator: Locato
         properties.push(`file=${escapeProperty(at.file)}`, `line=${at.line}`, `col=${at.column}`, `endLine=${at.endLine}`, `endColumn=${at.endColumn}`);
       }
       properties.push(`title=${escapeProperty(d.code)}`);
-      const notes = d.notes.map((n) => `\nnote: ${n.span ? `${locator.locate(n.span).file}:${locator.locate(n.span).line}: ` : ''}${n.message}`).join('');
+      const notes = d.notes.map((n) => `\nnote: ${n.span ? noteWhere(locator, n.span) : ''}${n.message}`).join('');
       const body = `${d.message}${notes}${d.fix ? `\nfix: ${d.fix}` : ''}`;
       return `::${d.severity} ${properties.join(',')}::${escapeData(body)}\n`;
     })

@@ -1,9 +1,6 @@
-import type { LayerIR, SpecIR, Span } from '../ir.js';
+import type { LayerIR, SpecIR } from '../ir.js';
 import type { Diagnostic } from './diagnostic.js';
-
-function within(inner: Span | undefined, outer: Span): boolean {
-  return inner !== undefined && inner.file === outer.file && inner.start >= outer.start && inner.end <= outer.end;
-}
+import { spanWithin } from './location.js';
 
 /**
  * Layers a `repeat` made share their template's spans, so a diagnostic's place
@@ -17,7 +14,7 @@ export function withLayerOrigins(diagnostics: readonly Diagnostic[], spec: SpecI
   return diagnostics.map((d) => {
     const named = repeated
       .map((layer) => ({ layer, at: d.message.indexOf(`'${layer.id}'`) }))
-      .filter(({ layer, at }) => at >= 0 && (within(d.span, layer.span) || d.notes.some((n) => within(n.span, layer.span))))
+      .filter(({ layer, at }) => at >= 0 && (spanWithin(d.span, layer.span) || d.notes.some((n) => spanWithin(n.span, layer.span))))
       .sort((a, b) => a.at - b.at);
     const origin = named[0]?.layer.origin;
     if (!origin || origin.every((o) => d.notes.some((n) => n.message === o.message && n.span?.start === o.span.start))) return d;

@@ -14,6 +14,11 @@ export interface Location {
   readonly endColumn: number;
 }
 
+/** Whether `inner` lies within `outer` (same file): e.g. a diagnostic inside a layer's mapping. */
+export function spanWithin(inner: Span | undefined, outer: Span): boolean {
+  return inner !== undefined && inner.file === outer.file && inner.start >= outer.start && inner.end <= outer.end;
+}
+
 /** Offsets at which each line starts, for binary search. */
 export function lineStarts(text: string): number[] {
   const starts = [0];

@@ -18,7 +18,7 @@ import type { LayerShapes, ModelShapes, NamedShape, SpecIR } from '../ir.js';
 import { Call, Ident, writeCode, type Code } from './code.js';
 import { activityRegularizerOf, factoryOf, hasConstraints, layerConfig, typedConfig } from './layer-call.js';
 import { grouped, pascal, variableNames } from './names.js';
-import { frozenModels, modelLayers, needsView, partsInterface, partsInterfaceName, partsOf, partsStatements, type ModelsByName } from './sub-model.js';
+import { frozenModels, modelLayers, needsView, partsInterface, partsInterfaceName, partsOf, partsStatements, targetOf, type ModelsByName } from './sub-model.js';
 
 /** A generated file: its path relative to the output folder, and its text. */
 export interface EmittedModule {
@@ -118,10 +118,10 @@ function buildFunction(m: ModelShapes, file: string, ctx: EmitContext): Function
   const imported = [...runtimeImports(m, ctx), ...(parts.length > 0 ? ['parts'] : [])];
   const names = variableNames([...model.inputs.map((i) => i.id), ...model.layers.map((l) => l.id)], imported);
   // `generatorModel`: the instance; `generator`: what applying it gives; `scoreView`: a view of an instance.
-  const views = modelLayers(m).filter((l) => needsView(l, ctx.byName.get(String(l.layer.args['model']))!));
+  const views = modelLayers(m).filter((l) => needsView(l, ctx.byName.get(targetOf(l))!));
   const partNames = variableNames([...parts.map((p) => `${p.model.name}Model`), ...views.map((l) => `${l.layer.id}View`)], [...imported, ...names.values()]);
   const instances = new Map(parts.map((p) => [p.model.name, partNames.get(`${p.model.name}Model`)!]));
-  const applied = new Map(modelLayers(m).map((l) => [l.layer.id, partNames.get(`${l.layer.id}View`) ?? instances.get(String(l.layer.args['model']))!]));
+  const applied = new Map(modelLayers(m).map((l) => [l.layer.id, partNames.get(`${l.layer.id}View`) ?? instances.get(targetOf(l))!]));
   const statements: (StatementStructures | WriterFunction)[] = partsStatements(m, ctx.byName, { instances, applied });
   for (const input of model.inputs) {
     const config: Record<string, Code> = { name: input.id };

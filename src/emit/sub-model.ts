@@ -11,7 +11,8 @@ export function modelLayers(m: ModelShapes): LayerShapes[] {
   return m.layers.filter((l) => l.layer.type === 'model');
 }
 
-function targetOf(l: LayerShapes): string {
+/** The name of the model a `type: model` layer applies. */
+export function targetOf(l: LayerShapes): string {
   return String(l.layer.args['model']);
 }
 

@@ -1,7 +1,8 @@
 import { diagnostic, type Diagnostic, type Note } from '../diagnostics/diagnostic.js';
 import { showShape } from '../diagnostics/describe.js';
+import { spanWithin } from '../diagnostics/location.js';
 import type { Affine, ModelIR, Shape, Span, SymbolIR } from '../ir.js';
-import { constantPart, evaluateAffine, factorNeeded, gcd, isAffine, lcm, multiply, showAffine, substitute, symbolsOf, type Sized } from './affine.js';
+import { constantPart, evaluateAffine, factorNeeded, gcd, isAffine, lcm, multiply, showDim, substitute, symbolsOf, type Sized } from './affine.js';
 import type { Requirement } from './rule.js';
 
 /**
@@ -28,29 +29,25 @@ export interface SizedShape {
 
 type Table = ReadonlyMap<string, SymbolIR>;
 
-function declared(table: Table, name: string): SymbolIR | undefined {
-  return table.get(name);
-}
-
-const multipleOf = (table: Table, name: string) => declared(table, name)?.multipleOf ?? 1;
+const multipleOf = (table: Table, name: string) => table.get(name)?.multipleOf ?? 1;
 
 /** The smallest legal value of a symbol: the first multiple of `multipleOf` at or above `min`. */
 function smallest(table: Table, name: string): number {
   const m = multipleOf(table, name);
-  const min = declared(table, name)?.min ?? 1;
+  const min = table.get(name)?.min ?? 1;
   return Math.max(1, Math.ceil(min / m)) * m;
 }
 
 /** `H: { multipleOf: 16, min: 32 }`, keeping what the declaration says besides the change. */
 function declaration(table: Table, name: string, change: { multipleOf?: number; min?: number }): string {
   const m = change.multipleOf ?? multipleOf(table, name);
-  const min = change.min ?? declared(table, name)?.min ?? 1;
+  const min = change.min ?? table.get(name)?.min ?? 1;
   const fields = [...(m > 1 ? [`multipleOf: ${m}`] : []), ...(min > 1 ? [`min: ${min}`] : [])];
   return `\`${name}: { ${fields.join(', ')} }\``;
 }
 
 function declaredAt(table: Table, name: string): Note[] {
-  const symbol = declared(table, name);
+  const symbol = table.get(name);
   if (!symbol) return [];
   const m = symbol.multipleOf;
   return [{ message: `'${name}' is declared here${m > 1 ? ` as a multiple of ${m}` : ' without multipleOf'}`, span: symbol.span }];
@@ -88,7 +85,7 @@ function consequence(reinfer: Reinfer, symbols: readonly string[], wants: Readon
   const values = new Map(symbols.map((s) => [s, s === name ? value : Math.ceil(smallest(table, s) / (wants.get(s) ?? 1)) * (wants.get(s) ?? 1)]));
   const found = reinfer.infer(concreteModel(reinfer.model, values)).find((d) => d.code === 'NS4003' || d.code === 'NS4006');
   if (!found?.span) return undefined;
-  const layer = reinfer.model.layers.find((l) => l.span.file === found.span!.file && l.span.start <= found.span!.start && found.span!.end <= l.span.end);
+  const layer = reinfer.model.layers.find((l) => spanWithin(found.span, l.span));
   const output = reinfer.model.outputs.find((o) => (o.shapeSpan ?? o.ref.span).start === found.span!.start);
   const text = found.code === 'NS4003' && layer ? `, and for the skip at '${layer.id}' to line up` : output ? `, and for output '${output.ref.id}' to have its asserted shape` : '';
   return { text, note: { message: `at ${name} = ${value}: ${found.message}`, span: found.span } };
@@ -147,7 +144,7 @@ function rewrite(whole: Affine): string | undefined {
 function checkOffset(table: Table, r: LocatedRequirement): Diagnostic | undefined {
   if (Number.isInteger(constantPart(r.whole))) return undefined;
   const numerator = multiply(r.whole, r.whole.denominator);
-  const shown = isAffine(numerator) ? showAffine(numerator) : String(numerator);
+  const shown = showDim(numerator);
   const [first] = symbolsOf(r.whole);
   const form = rewrite(r.whole);
   const removeOffset = 'remove the offset before the division (e.g. padding: same instead of valid)';

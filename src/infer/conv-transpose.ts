@@ -5,6 +5,9 @@ import { arg, cameFrom, join, written, knownChannels, perAxis, positiveLengths, 
 
 export type TransposePadding = 'valid' | 'same' | PadPair;
 
+/** Spatial axes of the transposed convolutions, by type; undefined for every other type. */
+export const transposeRank: Readonly<Record<string, 1 | 2 | 3>> = { conv1dTranspose: 1, conv2dTranspose: 2, conv3dTranspose: 3 };
+
 /** The padding of one axis: the mode, or that axis's explicit `[begin, end]` pair. */
 function axisPadding(padding: 'valid' | 'same' | readonly PadPair[], axis: number): TransposePadding {
   return typeof padding === 'string' ? padding : padding[axis]!;

@@ -6,7 +6,7 @@ import { checkContracts } from './contracts.js';
 import { layoutOf } from './layout.js';
 import { isAffine, sameDim, showDim } from './affine.js';
 import { checkSymbols, type LocatedRequirement, type SizedShape } from './constraints.js';
-import { elementCount, type Received, type RuleContext, type RuleOutput } from './rule.js';
+import { cameFrom, elementCount, type Received, type RuleContext, type RuleOutput } from './rule.js';
 import { rules } from './rules.js';
 import { withTransposeFixes } from './solve-transpose.js';
 import { dependencyOrder, subModelRule, type Composition, type SubModels } from './sub-model.js';
@@ -28,7 +28,7 @@ function checkKerasInputArgs(ctx: RuleContext, diagnostics: Diagnostic[]): void 
     if (!dimsMatch(input.shape, shape)) {
       diagnostics.push(
         diagnostic('NS4006', layer.argSpans[option], `${option} says the layer receives ${showShape(shape)}, but it receives ${showShape(input.shape)} from '${input.id}'`, {
-          notes: [{ message: `shape ${showShape(input.shape)} comes from '${input.id}'`, span: input.span }],
+          notes: [cameFrom(input)],
         }),
       );
     }
@@ -71,7 +71,7 @@ function count(weights: readonly WeightInfo[], trainable: boolean): number {
 }
 
 /** The symbolic sizes of a model's graph as it is inferred: what divisions need, and every shape that must stay non-empty. */
-function symbolicInputs(model: ModelIR) {
+function symbolicSizes(model: ModelIR) {
   const requirements: LocatedRequirement[] = [];
   const shapes: SizedShape[] = [];
   for (const input of model.inputs) {
@@ -100,7 +100,7 @@ export function inferGraph(model: ModelIR, composition?: Composition): GraphPass
   const diagnostics: Diagnostic[] = [];
   const known = new Map<string, Received>();
   for (const input of model.inputs) known.set(input.id, { shape: [input.batchSize, ...input.shape], id: input.id, span: input.span });
-  const symbolic = symbolicInputs(model);
+  const symbolic = symbolicSizes(model);
   const layers: LayerShapes[] = [];
   for (const layer of model.layers) {
     const inputs = layer.from.map((ref) => known.get(ref.id));
@@ -139,7 +139,7 @@ export function inferGraph(model: ModelIR, composition?: Composition): GraphPass
       const expected: Dim[] = [null, ...output.shape];
       diagnostics.push(
         diagnostic('NS4006', output.shapeSpan ?? output.ref.span, `output '${output.ref.id}' is asserted as ${showShape(expected)} but inferred as ${showShape(got.shape)}`, {
-          notes: [{ message: `shape ${showShape(got.shape)} comes from '${got.id}'`, span: got.span }],
+          notes: [cameFrom(got)],
           fix: `if the layers are right, assert ${showShape(got.shape.slice(1))}`,
         }),
       );

@@ -49,7 +49,7 @@ export interface Requirement {
   readonly option?: string;
 }
 
-/** A formula's `need` callback that records requirements of the layer, with the reason `why(divided)`. */
+/** A formula's `need` callback that records requirements of the layer; `why()` words the reason, only when one is recorded. */
 export function needing(into: Requirement[], why: () => string, option?: string): Need {
   return (whole) => {
     into.push({ whole, reason: why(), ...(option ? { option } : {}) });
@@ -69,12 +69,12 @@ export function arg<T extends Value>(layer: LayerIR, option: string, fallback: T
   return value === undefined ? fallback : (value as T);
 }
 
-/** An int-or-list option as one number per axis: `3` -> `[3, 3]` for two axes. */
 /** A per-axis option the way a user writes it: `2` when every axis is 2, else `[1, 2]`. */
 export function written(values: readonly number[]): string {
   return values.every((v) => v === values[0]) ? String(values[0]) : `[${values.join(', ')}]`;
 }
 
+/** An int-or-list option as one number per axis: `3` -> `[3, 3]` for two axes. */
 export function perAxis(value: Value | undefined, axes: number, fallback: number): number[] {
   if (value === undefined || value === null) return new Array<number>(axes).fill(fallback);
   if (typeof value === 'number') return new Array<number>(axes).fill(value);

@@ -1,6 +1,8 @@
 import type { Diagnostic, Note } from '../diagnostics/diagnostic.js';
 import { showShape } from '../diagnostics/describe.js';
-import type { Args, LayerIR, ModelIR, Shape, Span, Value } from '../ir.js';
+import { spanWithin } from '../diagnostics/location.js';
+import type { Args, LayerIR, ModelIR, Shape, Value } from '../ir.js';
+import { transposeRank } from './conv-transpose.js';
 import { convTransposeOutputRange, type PadPair } from './formulas.js';
 import type { GraphPass } from './infer-shapes.js';
 import { perAxis } from './rule.js';
@@ -8,13 +10,10 @@ import { perAxis } from './rule.js';
 /**
  * The transposed-convolution solver. When an `outputs` assertion (NS4006) or a
  * merge (NS4003) fails, it tries changes to the transposed convolutions the
- * failing tensor comes from — outputPadding, padding, outputShape, kernelSize,
- * strides —
- * re-infers the whole model with each, and suggests only the changes after
- * which that error is gone and no new error appears.
+ * failing tensor comes from (outputPadding, padding, outputShape, kernelSize,
+ * strides), re-infers the whole model with each, and suggests only the changes
+ * after which that error is gone and no new error appears.
  */
-
-const transposed = new Set(['conv1dTranspose', 'conv2dTranspose', 'conv3dTranspose']);
 
 /** How many transposed convolutions upstream of an error are tried, nearest first. */
 const maxCandidates = 4;
@@ -65,7 +64,7 @@ function spatialIn(layer: LayerIR, pass: GraphPass, rank: number): number[] | un
 
 /** The changes worth trying on one transposed convolution, least invasive first. */
 function changesFor(layer: LayerIR, pass: GraphPass): Change[] {
-  const rank = Number(layer.type.charAt(4));
+  const rank = transposeRank[layer.type]!;
   const strides = perAxis(layer.args['strides'], rank, 1);
   const kernel = perAxis(layer.args['kernelSize'], rank, 1);
   const dilation = perAxis(layer.args['dilationRate'], rank, 1);
@@ -137,7 +136,7 @@ function upstreamTransposed(model: ModelIR, ids: readonly string[]): LayerIR[] {
       const layer = byId.get(id);
       if (!layer || seen.has(id)) continue;
       seen.add(id);
-      if (transposed.has(layer.type)) found.push(layer);
+      if (transposeRank[layer.type] !== undefined) found.push(layer);
       next.push(...layer.from.map((r) => r.id));
     }
     frontier = next;
@@ -147,8 +146,6 @@ function upstreamTransposed(model: ModelIR, ids: readonly string[]): LayerIR[] {
 
 const key = (d: Diagnostic) => `${d.code}@${d.span?.start ?? -1}`;
 
-const within = (inner: Span | undefined, outer: Span) => inner !== undefined && inner.file === outer.file && inner.start >= outer.start && inner.end <= outer.end;
-
 /** The ids whose tensors an error is about: the merge's inputs, or the asserted output. */
 function subjectOf(d: Diagnostic, model: ModelIR): readonly string[] | undefined {
   if (d.code === 'NS4006') {
@@ -156,7 +153,7 @@ function subjectOf(d: Diagnostic, model: ModelIR): readonly string[] | undefined
     return output ? [output.ref.id] : undefined;
   }
   if (d.code === 'NS4003') {
-    const merge = model.layers.find((l) => within(d.span, l.span));
+    const merge = model.layers.find((l) => spanWithin(d.span, l.span));
     return merge ? merge.from.map((r) => r.id) : undefined;
   }
   return undefined;

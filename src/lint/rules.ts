@@ -1,6 +1,8 @@
 import { showShape } from '../diagnostics/describe.js';
 import type { Note } from '../diagnostics/diagnostic.js';
+import { transposeRank } from '../infer/conv-transpose.js';
 import { convTransposeOutputRange, effectiveKernel } from '../infer/formulas.js';
+import { perAxis } from '../infer/rule.js';
 import type { LayerIR, LayerShapes, ModelIR, Span, SpecIR } from '../ir.js';
 
 /** A lint finding before its severity is settled: which layer it is about decides which settings apply. */
@@ -13,14 +15,6 @@ export interface Finding {
   readonly layer?: LayerIR;
 }
 
-const transposed = new Set(['conv1dTranspose', 'conv2dTranspose', 'conv3dTranspose']);
-
-function perAxis(value: unknown, rank: number): number[] {
-  return typeof value === 'number' ? new Array<number>(rank).fill(value) : Array.isArray(value) ? (value as number[]) : new Array<number>(rank).fill(1);
-}
-
-const rankOf = (type: string) => Number(type.charAt(4));
-
 /** ` on axis 1`, when the layer's options differ per axis; a scalar option holds on every axis alike. */
 function onAxis(layer: LayerIR, rank: number, axis: number): string {
   const perAxisWritten = ['kernelSize', 'strides', 'dilationRate'].some((o) => Array.isArray(layer.args[o]) && new Set(layer.args[o] as number[]).size > 1);
@@ -29,10 +23,10 @@ function onAxis(layer: LayerIR, rank: number, axis: number): string {
 
 /** NS5001: kernel sizes that are not multiples of the stride overlap unevenly (Odena, Dumoulin and Olah, "Deconvolution and Checkerboard Artifacts", 2016). */
 export function checkerboard(layer: LayerIR): Finding | undefined {
-  if (!transposed.has(layer.type)) return undefined;
-  const rank = rankOf(layer.type);
-  const k = perAxis(layer.args['kernelSize'], rank);
-  const s = perAxis(layer.args['strides'], rank);
+  const rank = transposeRank[layer.type];
+  if (rank === undefined) return undefined;
+  const k = perAxis(layer.args['kernelSize'], rank, 1);
+  const s = perAxis(layer.args['strides'], rank, 1);
   const axis = s.findIndex((stride, a) => stride > 1 && k[a]! % stride !== 0);
   if (axis < 0) return undefined;
   const better = Math.ceil(k[axis]! / s[axis]!) * s[axis]!;
@@ -47,12 +41,12 @@ export function checkerboard(layer: LayerIR): Finding | undefined {
 
 /** NS5002: a valid transposed convolution with stride > 1 picks one of several sizes its mirror maps to the same length. */
 export function ambiguousSize(layer: LayerIR, shapes: LayerShapes | undefined): Finding | undefined {
-  if (!transposed.has(layer.type) || layer.args['outputPadding'] !== undefined || layer.args['outputShape'] !== undefined) return undefined;
+  const rank = transposeRank[layer.type];
+  if (rank === undefined || layer.args['outputPadding'] !== undefined || layer.args['outputShape'] !== undefined) return undefined;
   if (layer.args['padding'] !== undefined && layer.args['padding'] !== 'valid') return undefined;
-  const rank = rankOf(layer.type);
-  const k = perAxis(layer.args['kernelSize'], rank);
-  const s = perAxis(layer.args['strides'], rank);
-  const d = perAxis(layer.args['dilationRate'], rank);
+  const k = perAxis(layer.args['kernelSize'], rank, 1);
+  const s = perAxis(layer.args['strides'], rank, 1);
+  const d = perAxis(layer.args['dilationRate'], rank, 1);
   const axis = s.findIndex((stride) => stride > 1);
   if (axis < 0) return undefined;
   const input = shapes?.inputShapes[0];

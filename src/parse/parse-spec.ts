@@ -12,6 +12,13 @@ export interface ParsedSpec {
   readonly data: unknown;
 }
 
+/** A YAML mapping in the spec's plain data. */
+export type Data = Record<string, unknown>;
+
+export function isMapping(value: unknown): value is Data {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 /** Specs are small; anything longer (in UTF-16 units) is almost surely the wrong file, and parsing it would be slow. */
 export const maxSpecLength = 1 << 20;
 

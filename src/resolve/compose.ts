@@ -1,14 +1,8 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { LayerIR, ModelIR, Span } from '../ir.js';
-import { spanAt } from '../parse/parse-spec.js';
+import { isMapping, spanAt, type Data } from '../parse/parse-spec.js';
 import type { ResolveContext } from './values.js';
-
-type Data = Record<string, unknown>;
-
-function isMapping(value: unknown): value is Data {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** A `{ type: model, model: target }` layer of model `user`. */
 interface Use {

@@ -1,15 +1,9 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import type { ContractIR, ModelIR, Span, TensorRef } from '../ir.js';
-import { scalarTextStart, spanAt } from '../parse/parse-spec.js';
+import type { ContractIR, ModelIR, TensorRef } from '../ir.js';
+import { isMapping, spanAt, type Data } from '../parse/parse-spec.js';
 import { declaredTensors } from './compose.js';
-import { pointerOf, rejected, type ResolveContext } from './values.js';
-
-type Data = Record<string, unknown>;
-
-function isMapping(value: unknown): value is Data {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+import { pointerOf, rejected, textSpans, type ResolveContext } from './values.js';
 
 /** A token of a contract, with its offsets in the contract text. */
 interface Token {
@@ -94,9 +88,7 @@ export function resolveContracts(ctx: ResolveContext, raw: unknown, rawModels: D
   raw.forEach((text, i) => {
     const path = ['contracts', i];
     if (typeof text !== 'string' || rejected(ctx, pointerOf(path))) return;
-    const whole = spanAt(ctx.spec, path);
-    const base = scalarTextStart(ctx.spec, path);
-    const spanOf = (start: number, end: number): Span => (base === undefined ? whole : { file: whole.file, start: base + start, end: base + Math.max(end, start + 1) });
+    const spanOf = textSpans(ctx, path);
     const parsed = parseContract(text);
     if ('error' in parsed) {
       ctx.diagnostics.push(diagnostic('NS3022', spanOf(parsed.error.start, parsed.error.end), `bad contract '${text}': ${parsed.error.message}`));
@@ -143,7 +135,7 @@ export function resolveContracts(ctx: ResolveContext, raw: unknown, rawModels: D
     };
     const left = side(parsed.left);
     const right = side(parsed.right);
-    if (left && right && left !== 'error' && right !== 'error') contracts.push({ text, left, right, span: whole });
+    if (left && right && left !== 'error' && right !== 'error') contracts.push({ text, left, right, span: spanAt(ctx.spec, path) });
   });
   return contracts;
 }

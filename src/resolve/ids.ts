@@ -1,6 +1,17 @@
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import type { Span } from '../ir.js';
+import type { ResolveContext } from './values.js';
+
 /** Model names, params and ids become TypeScript identifiers and tfjs names, so they must be identifiers. */
 export function isIdentifier(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+}
+
+/** NS3012 for a name that is not an identifier (`what`: `layer id`, `symbol`...), with the nearest one as the fix. */
+export function checkIdentifier(ctx: ResolveContext, name: string, span: Span, what: string): boolean {
+  if (isIdentifier(name)) return true;
+  ctx.diagnostics.push(diagnostic('NS3012', span, `${what} '${name}' is not an identifier`, { fix: `use letters, digits and _, e.g. '${name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1')}'` }));
+  return false;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import type { Args, InitialWeight, InputIR, LayerIR, LintSettings, ModelIR, OutputIR, Ref, Shape, Span, Value } from '../ir.js';
-import { spanAt, type PathSegment } from '../parse/parse-spec.js';
-import { idBase, idGenerator, isIdentifier } from './ids.js';
+import type { Args, InitialWeight, InputIR, LayerIR, LintSettings, ModelIR, OutputIR, Ref, Span, Value } from '../ir.js';
+import { isMapping, spanAt, type Data, type PathSegment } from '../parse/parse-spec.js';
+import { checkIdentifier, idBase, idGenerator } from './ids.js';
 import { readInitialWeights } from './initial-weights.js';
 import { interpolateAt } from './interpolate.js';
 import { lintSettings } from './lint-settings.js';
@@ -10,12 +10,6 @@ import { resolveShapeDims } from './dims.js';
 import { canonicalTransposeArgs, spatialOffsets } from './tf-nn-forms.js';
 import { chainText, expandLayers, IterationNotes, iterationNotes, type Iteration } from './repeat.js';
 import { pointerOf, rejected, resolveValue, type ResolveContext, type Scope } from './values.js';
-
-type Data = Record<string, unknown>;
-
-function isMapping(value: unknown): value is Data {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** Layers that read several tensors: without `from` they would read one. */
 const mergeTypes = new Set(['concatenate', 'add', 'multiply']);
@@ -46,23 +40,12 @@ interface PendingLayer {
   readonly axisOffsets?: Readonly<Record<string, number>>;
 }
 
-function checkIdentifier(ctx: ResolveContext, name: string, span: Span, what: string): boolean {
-  if (isIdentifier(name)) return true;
-  ctx.diagnostics.push(diagnostic('NS3012', span, `${what} '${name}' is not an identifier`, { fix: `use letters, digits and _, e.g. '${name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1')}'` }));
-  return false;
-}
-
-/** An input or output shape; its dims may use the spec's symbols. */
-function resolveShape(ctx: ResolveContext, raw: unknown, path: readonly PathSegment[], scope: Scope): Shape | undefined {
-  return resolveShapeDims(ctx, raw, path, scope);
-}
-
 function resolveInput(ctx: ResolveContext, id: string, raw: unknown, path: readonly PathSegment[], scope: Scope): InputIR | undefined {
   const span = spanAt(ctx.spec, path, 'key');
   checkIdentifier(ctx, id, span, 'input id');
   if (rejected(ctx, pointerOf(path))) return undefined;
   const long = !Array.isArray(raw) ? (raw as Data) : undefined;
-  const shape = resolveShape(ctx, long ? long['shape'] : raw, long ? [...path, 'shape'] : path, scope);
+  const shape = resolveShapeDims(ctx, long ? long['shape'] : raw, long ? [...path, 'shape'] : path, scope);
   const batchSize = long?.['batchSize'] === undefined ? null : resolveValue(ctx, long['batchSize'], [...path, 'batchSize'], scope);
   if (shape === undefined || batchSize === undefined) return undefined;
   return { id, shape, batchSize: batchSize as number | null, dtype: (long?.['dtype'] as InputIR['dtype'] | undefined) ?? 'float32', span };
@@ -291,7 +274,7 @@ export function resolveModel(
       }
       if (rawShape === null) outputs.push({ ref });
       else {
-        const shape = resolveShape(ctx, rawShape, outPath, scope);
+        const shape = resolveShapeDims(ctx, rawShape, outPath, scope);
         if (shape) outputs.push({ ref, shape, shapeSpan: spanAt(ctx.spec, outPath) });
       }
     }

@@ -6,16 +6,10 @@
  */
 import { diagnostic, type Diagnostic, type Note } from '../diagnostics/diagnostic.js';
 import type { Span } from '../ir.js';
-import { spanAt, type PathSegment } from '../parse/parse-spec.js';
+import { isMapping, spanAt, type Data, type PathSegment } from '../parse/parse-spec.js';
 import { itemKind } from '../validate/layer-items.js';
-import { isIdentifier } from './ids.js';
+import { checkIdentifier } from './ids.js';
 import { pointerOf, rejected, resolveValue, scopeOf, type ResolveContext, type Scope } from './values.js';
-
-type Data = Record<string, unknown>;
-
-function isMapping(value: unknown): value is Data {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** The loop index when `as:` does not name it. */
 export const defaultIndex = 'i';
@@ -148,10 +142,8 @@ function checkLoopNames(ctx: ResolveContext, block: Data, path: readonly PathSeg
   if (taken.has(index)) clash(index, spanAt(ctx.spec, [...path, named ? 'as' : 'repeat'], named ? 'value' : 'key'), 'loop index', `${named ? 'use another name, e.g.' : 'add'} \`as: ${free}\` to this repeat`);
   for (const name of lists) {
     const at = spanAt(ctx.spec, [...path, 'repeat', name], 'key');
-    if (!isIdentifier(name)) {
-      ctx.diagnostics.push(diagnostic('NS3012', at, `loop variable '${name}' is not an identifier`, { fix: `use letters, digits and _, e.g. '${name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1')}'` }));
-      ok = false;
-    } else if (name === index) {
+    if (!checkIdentifier(ctx, name, at, 'loop variable')) ok = false;
+    else if (name === index) {
       ctx.diagnostics.push(diagnostic('NS3017', at, `loop variable '${name}' has the name of the repeat's index`, { fix: named ? 'rename the list' : `rename the list, or add \`as: ${free}\` to name the index` }));
       ok = false;
     } else if (taken.has(name)) clash(name, at, 'loop variable', 'rename the list');

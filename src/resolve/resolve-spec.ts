@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import type { ModelIR, SpecIR, SymbolIR } from '../ir.js';
-import { spanAt } from '../parse/parse-spec.js';
+import { isMapping, spanAt, type Data } from '../parse/parse-spec.js';
 import type { ValidatedSpec } from '../validate/validate-spec.js';
 import { isIdentifier } from './ids.js';
 import { composeModels } from './compose.js';
@@ -11,23 +11,17 @@ import { resolveModel } from './model.js';
 import { resolveSymbols } from './symbols.js';
 import { emptyScope, evaluateAt, pointerOf, rejected, scopeOf, type ReadFile, type ResolveContext, type Scope } from './values.js';
 
-type Data = Record<string, unknown>;
-
-function isMapping(value: unknown): value is Data {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** The file name without folders and extension: `specs/dcgan.yaml` -> `dcgan`. */
 export function fileStem(path: string): string {
   return path.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
 }
 
-/** Params in order; each may use the params before it. A param with an error is `broken`: using it is not another error. */
 /** A scope that notes every name looked up, for the unused-param lint. */
 function recording(scope: Scope, used: Set<string>): Scope {
   return { ...scope, lookup: (name) => (used.add(name), scope.lookup(name)) };
 }
 
+/** Params in order; each may use the params before it. A param with an error is `broken`: using it is not another error. */
 function resolveParams(ctx: ResolveContext, raw: Data, used: Set<string>): Scope {
   const params = new Map<string, number>();
   const broken = new Set<string>();
@@ -95,6 +89,6 @@ export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () =>
   const name = (data['name'] as string | undefined) ?? fileStem(spec.source.path);
   const sourceHash = createHash('sha256').update(spec.source.text).digest('hex');
   const nameSpan = data['name'] === undefined ? { file: spec.source.path, start: 0, end: 1 } : spanAt(spec, ['name']);
-  const params = Object.keys(rawParams).map((param) => ({ name: param, span: spanAt(spec, ['params', param], 'key'), used: used.has(param) }));
+  const params = [...paramSpans].map(([param, span]) => ({ name: param, span, used: used.has(param) }));
   return { value: { file: spec.source.path, name, nameSpan, sourceHash, params, lint: lintSettings(data['lint']), models: composed, ...(contracts.length > 0 ? { contracts } : {}) }, diagnostics: unique(ctx.diagnostics) };
 }

@@ -1,10 +1,8 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span, SymbolIR } from '../ir.js';
-import { spanAt } from '../parse/parse-spec.js';
-import { isIdentifier } from './ids.js';
+import { spanAt, type Data } from '../parse/parse-spec.js';
+import { checkIdentifier } from './ids.js';
 import { pointerOf, rejected, resolveValue, type ResolveContext, type Scope } from './values.js';
-
-type Data = Record<string, unknown>;
 
 /**
  * The spec's `symbols:`: `[H, W]`, or `{ H: { multipleOf: 16, min: 32 }, W: {} }`.
@@ -25,10 +23,7 @@ export function resolveSymbols(ctx: ResolveContext, raw: unknown, scope: Scope, 
       symbols.set(name, undefined);
       continue;
     }
-    if (!isIdentifier(name)) {
-      ctx.diagnostics.push(diagnostic('NS3012', span, `symbol '${name}' is not an identifier`, { fix: `use letters, digits and _, e.g. '${name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1')}'` }));
-      continue;
-    }
+    if (!checkIdentifier(ctx, name, span, 'symbol')) continue;
     const param = params.get(name);
     if (param) {
       ctx.diagnostics.push(

@@ -1,10 +1,8 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { show } from '../diagnostics/describe.js';
+import { transposeRank } from '../infer/conv-transpose.js';
 import type { Args, Span, Value } from '../ir.js';
 import type { ResolveContext } from './values.js';
-
-/** Spatial axes of the transposed convolutions, by type. */
-const transposeRank: Readonly<Record<string, number>> = { conv1dTranspose: 1, conv2dTranspose: 2, conv3dTranspose: 3 };
 
 /**
  * `tf.nn.conv_transpose` writes `strides` and `dilations` with 1, N or N+2

@@ -1,28 +1,24 @@
 import type { ErrorObject } from 'ajv';
+import { isMapping, type Data } from '../parse/parse-spec.js';
 import { deref, schema, type SchemaObject } from './schema.js';
 
-type Data = Record<string, unknown>;
-
 const defs = schema['$defs'] as Record<string, SchemaObject>;
-
-function isMapping(value: unknown): value is Data {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** What an item of a `layers:` list is meant to be: a repeat block when it says `repeat` and no `type`, else a layer. */
 export function itemKind(item: unknown): 'layer' | 'repeat' {
   return isMapping(item) && 'repeat' in item && !('type' in item) ? 'repeat' : 'layer';
 }
 
-/** Every item of every `layers:` list (repeat bodies included) with its JSON pointer and kind. */
-export function layerItems(data: unknown): Map<string, 'layer' | 'repeat'> {
-  const found = new Map<string, 'layer' | 'repeat'>();
+/** Every item of every `layers:` list (repeat bodies included), by JSON pointer, with its kind. */
+export function layerItems(data: unknown): Map<string, { readonly kind: 'layer' | 'repeat'; readonly item: unknown }> {
+  const found = new Map<string, { readonly kind: 'layer' | 'repeat'; readonly item: unknown }>();
   const walk = (list: unknown, pointer: string) => {
     if (!Array.isArray(list)) return;
     list.forEach((item, i) => {
       const at = `${pointer}/${i}`;
-      found.set(at, itemKind(item));
-      if (itemKind(item) === 'repeat') walk((item as Data)['layers'], `${at}/layers`);
+      const kind = itemKind(item);
+      found.set(at, { kind, item });
+      if (kind === 'repeat') walk((item as Data)['layers'], `${at}/layers`);
     });
   };
   const models = isMapping(data) ? data['models'] : undefined;
@@ -43,11 +39,11 @@ export function chosenAlternatives(data: unknown, errors: readonly ErrorObject[]
   const either = deref(defs['layerItem']!);
   return errors.filter((e) => {
     if (e.parentSchema === either) return false;
-    const kind = items.get(e.instancePath);
+    const kind = items.get(e.instancePath)?.kind;
     if (kind === 'repeat' && e.parentSchema === layer) return false;
     if (kind === 'layer' && e.parentSchema === repeat) return false;
     // Inside an item meant as a layer, the repeat alternative's complaints about `repeat:` and `layers:` are noise.
-    for (const [pointer, k] of items) {
+    for (const [pointer, { kind: k }] of items) {
       if (k === 'layer' && /^\/(repeat|as|layers)(\/|$)/.test(e.instancePath.slice(pointer.length)) && e.instancePath.startsWith(pointer + '/')) return false;
     }
     return true;

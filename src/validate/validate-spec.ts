@@ -1,6 +1,6 @@
 import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import { closest } from '../diagnostics/suggest.js';
-import { spanAt, type ParsedSpec } from '../parse/parse-spec.js';
+import { isMapping, spanAt, type Data, type ParsedSpec } from '../parse/parse-spec.js';
 import { schemaDiagnostics } from './errors.js';
 import { chosenAlternatives, layerItems } from './layer-items.js';
 import { layerSchemaPointer, layerTypes, optionsOf, validateCollecting, validatorFor, type ExprSlot } from './schema.js';
@@ -104,19 +104,10 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<
   return diagnostics;
 }
 
-type Data = Record<string, unknown>;
-
-function isMapping(value: unknown): value is Data {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** Every layer mapping in the data (in repeat bodies too) with its JSON pointer, so defaults can be filled in. */
 function layerPointers(data: Data): { layer: Data; pointer: string }[] {
   const found: { layer: Data; pointer: string }[] = [];
-  for (const [pointer, kind] of layerItems(data)) {
-    const layer = pointer.slice(1).split('/').reduce<unknown>((v, k) => (v as Data)[k.replace(/~1/g, '/').replace(/~0/g, '~')], data);
-    if (kind === 'layer' && isMapping(layer)) found.push({ layer, pointer });
-  }
+  for (const [pointer, { kind, item }] of layerItems(data)) if (kind === 'layer' && isMapping(item)) found.push({ layer: item, pointer });
   return found;
 }
 
