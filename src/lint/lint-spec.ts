@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { inferGraph } from '../infer/infer-shapes.js';
 import type { LayerShapes, ModelShapes, SpecIR } from '../ir.js';
 import { ambiguousSize, checkerboard, doubleActivation, unusedLayers, unusedParams, type Finding } from './rules.js';
 
@@ -10,6 +11,11 @@ import { ambiguousSize, checkerboard, doubleActivation, unusedLayers, unusedPara
 export function lintSpec(spec: SpecIR, models: readonly ModelShapes[], resolvedCleanly: boolean): Diagnostic[] {
   const shapesOf = new Map<string, LayerShapes>();
   for (const m of models) for (const l of m.layers) shapesOf.set(`${m.model.name}/${l.layer.id}`, l);
+  // A model with errors has no shapes to report, but the layers before its errors do; the lints read those.
+  const inferred = new Set(models.map((m) => m.model.name));
+  for (const model of spec.models.filter((m) => !inferred.has(m.name))) {
+    for (const l of inferGraph(model).layers) shapesOf.set(`${model.name}/${l.layer.id}`, l);
+  }
   // An expression in error may be the one that uses a param.
   const findings: Finding[] = resolvedCleanly ? [...unusedParams(spec)] : [];
   for (const model of spec.models) {

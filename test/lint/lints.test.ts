@@ -156,6 +156,13 @@ describe('NS5002 ambiguousSize', () => {
     expect(found.map((d) => `${d.code} ${d.severity}`)).toEqual(['NS4001 error', 'NS5002 warning']);
     expect(found[1]!.message).toContain('2 sizes map back to each input size');
   });
+
+  test('an error later in the model does not hide the range of a layer before it', () => {
+    const text = transposed(2, 'kernelSize: 4, strides: 2', '[4, 4, 2]') + '    outputs: { up: [11, 11, 2] }\n';
+    const found = diagnose(text);
+    expect(found.map((d) => `${d.code} ${d.severity}`)).toEqual(['NS5002 warning', 'NS4006 error']);
+    expect(found[0]!.message).toContain('it picks [null, 10, 10, 2]; sizes 10..11 all map back to 4');
+  });
 });
 
 describe('NS5003 unusedParam', () => {
