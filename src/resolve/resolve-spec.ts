@@ -3,7 +3,7 @@ import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnos
 import type { ModelIR, SpecIR, SymbolIR } from '../ir.js';
 import { isMapping, spanAt, type Data } from '../parse/parse-spec.js';
 import type { ValidatedSpec } from '../validate/validate-spec.js';
-import { isIdentifier } from './ids.js';
+import { checkIdentifier } from './ids.js';
 import { composeModels } from './compose.js';
 import { resolveContracts } from './contracts.js';
 import { lintSettings } from './lint-settings.js';
@@ -27,8 +27,7 @@ function resolveParams(ctx: ResolveContext, raw: Data, used: Set<string>): Scope
   const broken = new Set<string>();
   for (const [name, value] of Object.entries(raw)) {
     const path = ['params', name];
-    if (!isIdentifier(name)) {
-      ctx.diagnostics.push(diagnostic('NS3012', spanAt(ctx.spec, path, 'key'), `param '${name}' is not an identifier`));
+    if (!checkIdentifier(ctx, name, spanAt(ctx.spec, path, 'key'), 'param')) {
       broken.add(name);
       continue;
     }
