@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { main, type Environment } from '../../src/cli.js';
+import { runCli, type Run } from '../helpers/cli.js';
 
 let dir: string;
 beforeEach(() => {
@@ -14,19 +14,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(...argv: string[]): Promise<Run> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const env: Environment = { cwd: dir, stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t), color: false };
-  const code = await main(argv, env);
-  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
-}
+const run = (...argv: string[]): Promise<Run> => runCli(dir, ...argv);
 
 function spec(name: string, text: string): void {
   writeFileSync(join(dir, 'specs', name), text);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { main, type Environment } from '../../src/cli.js';
+import { runCli, type Run } from '../helpers/cli.js';
 import { codes, type Code } from '../../src/diagnostics/codes.js';
 import { diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { formatGithub } from '../../src/diagnostics/format-github.js';
@@ -103,13 +103,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const env: Environment = { cwd: dir, stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t), color: false };
-  const code = await main(argv, env);
-  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
-}
+const run = (...argv: string[]): Promise<Run> => runCli(dir, ...argv);
 
 function spec(name: string, text: string): void {
   writeFileSync(join(dir, 'specs', name), text);

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { main, type Environment } from '../../src/cli.js';
+import { runCli, type Run } from '../helpers/cli.js';
 import { Locator } from '../../src/diagnostics/location.js';
 import { check, type Code } from '../../src/index.js';
 
@@ -502,13 +502,7 @@ describe('through the CLI', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const env: Environment = { cwd: dir, stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t), color: false };
-    const code = await main(argv, env);
-    return { code, stdout: stdout.join(''), stderr: stderr.join('') };
-  }
+  const run = (...argv: string[]): Promise<Run> => runCli(dir, ...argv);
 
   test('warnings alone: check exits 0 and build still writes', async () => {
     writeFileSync(join(dir, 'specs', 'lint.yaml'), everyLint);
