@@ -91,6 +91,8 @@ export interface LayerIR {
   readonly explicitId: boolean;
   readonly type: string;
   readonly args: Args;
+  /** The name of the model a `type: model` layer applies (its `model:` option); set exactly for those layers. */
+  readonly subModel?: string;
   readonly from: readonly Ref[];
   /** The whole layer mapping. */
   readonly span: Span;

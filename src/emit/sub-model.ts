@@ -13,7 +13,7 @@ export function modelLayers(m: ModelShapes): LayerShapes[] {
 
 /** The name of the model a `type: model` layer applies. */
 export function targetOf(l: LayerShapes): string {
-  return String(l.layer.args['model']);
+  return l.layer.subModel!;
 }
 
 /**

@@ -26,7 +26,7 @@ export function dependencyOrder(models: readonly ModelIR[]): ModelIR[] {
     if (seen.has(model.name)) return;
     seen.add(model.name);
     for (const layer of model.layers) {
-      const used = layer.type === 'model' ? byName.get(String(layer.args['model'])) : undefined;
+      const used = layer.subModel === undefined ? undefined : byName.get(layer.subModel);
       if (used) visit(used);
     }
     ordered.push(model);
@@ -61,9 +61,9 @@ function needed(m: ModelShapes, output: string): LayerShapes[] {
 export function subModelRule({ subModels, infer }: Composition): Rule {
   return (ctx) => {
     const { layer } = ctx;
-    const name = String(layer.args['model']);
-    const sub = subModels.get(name);
-    if (!sub) return undefined;
+    const name = layer.subModel;
+    const sub = name === undefined ? undefined : subModels.get(name);
+    if (name === undefined || !sub) return undefined;
     const declared = sub.model.inputs;
     const ids = declared.map((i) => i.id).join(', ');
     if (ctx.inputs.length !== declared.length) {

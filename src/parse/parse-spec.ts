@@ -150,6 +150,17 @@ export function parseSpec(source: SourceFile): Result<ParsedSpec> {
 
 export type PathSegment = string | number;
 
+/** The JSON pointer (RFC 6901) of a data path: `~` and `/` in a segment are escaped as `~0` and `~1`. */
+export function pointerOf(path: readonly PathSegment[]): string {
+  return path.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/** The data path of a JSON pointer; the inverse of pointerOf (numeric segments stay strings). */
+export function pointerToPath(pointer: string): PathSegment[] {
+  if (pointer === '') return [];
+  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
 function isMergeKey(key: unknown): boolean {
   return isScalar(key) && (typeof key.value === 'symbol' || (key.value === '<<' && (key.type === undefined || key.type === 'PLAIN')));
 }

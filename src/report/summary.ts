@@ -16,7 +16,7 @@ function rows(m: ModelShapes): Row[] {
   const layers = m.layers.map((l) => ({
     id: l.layer.id,
     // A `type: model` layer names the model it applies: `model discriminator`.
-    type: l.layer.type === 'model' ? `model ${String(l.layer.args['model'])}` : l.layer.type,
+    type: l.layer.subModel === undefined ? l.layer.type : `model ${l.layer.subModel}`,
     shape: showShape(l.outputShape),
     params: grouped(l.weights.reduce((sum, w) => sum + elementCount(w.shape), 0)),
     macs: l.macs === null ? '?' : grouped(l.macs),

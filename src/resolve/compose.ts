@@ -14,9 +14,7 @@ interface Use {
 }
 
 function usesOf(model: ModelIR): Use[] {
-  return model.layers
-    .filter((layer) => layer.type === 'model')
-    .map((layer) => ({ user: model, layer, target: String(layer.args['model']), span: layer.argSpans['model'] ?? layer.idSpan }));
+  return model.layers.flatMap((layer) => (layer.subModel === undefined ? [] : [{ user: model, layer, target: layer.subModel, span: layer.argSpans['model'] ?? layer.idSpan }]));
 }
 
 /** The ids a model declares as inputs and outputs, where it declares them; what contracts and `output:` can name. */

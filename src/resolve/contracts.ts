@@ -1,9 +1,9 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { ContractIR, ModelIR, TensorRef } from '../ir.js';
-import { isMapping, spanAt, type Data } from '../parse/parse-spec.js';
+import { isMapping, pointerOf, spanAt, type Data } from '../parse/parse-spec.js';
 import { declaredTensors } from './compose.js';
-import { pointerOf, rejected, textSpans, type ResolveContext } from './values.js';
+import { rejected, textSpans, type ResolveContext } from './values.js';
 
 /** A token of a contract, with its offsets in the contract text. */
 interface Token {

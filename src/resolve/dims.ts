@@ -2,10 +2,10 @@ import { diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { isAffine } from '../infer/affine.js';
 import type { Dim, Shape } from '../ir.js';
-import type { PathSegment } from '../parse/parse-spec.js';
+import { pointerOf, type PathSegment } from '../parse/parse-spec.js';
 import { evaluateDim, namesIn } from './expr/evaluate-affine.js';
 import { parseExpr } from './expr/parse-expr.js';
-import { pointerOf, resolveValue, textSpans, type ResolveContext, type Scope } from './values.js';
+import { resolveValue, textSpans, type ResolveContext, type Scope } from './values.js';
 
 /**
  * The shapes of inputs and outputs, whose dims may use the spec's symbols:

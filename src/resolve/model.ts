@@ -1,7 +1,7 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Args, InitialWeight, InputIR, LayerIR, LintSettings, ModelIR, OutputIR, Ref, Span, Value } from '../ir.js';
-import { isMapping, spanAt, type Data, type PathSegment } from '../parse/parse-spec.js';
+import { isMapping, pointerOf, spanAt, type Data, type PathSegment } from '../parse/parse-spec.js';
 import { checkIdentifier, idBase, idGenerator } from './ids.js';
 import { readInitialWeights } from './initial-weights.js';
 import { interpolateAt } from './interpolate.js';
@@ -9,7 +9,7 @@ import { lintSettings } from './lint-settings.js';
 import { resolveShapeDims } from './dims.js';
 import { canonicalTransposeArgs, spatialOffsets } from './tf-nn-forms.js';
 import { chainText, expandLayers, IterationNotes, iterationNotes, type Iteration } from './repeat.js';
-import { pointerOf, rejected, resolveValue, type ResolveContext, type Scope } from './values.js';
+import { rejected, resolveValue, type ResolveContext, type Scope } from './values.js';
 
 /** Layers that read several tensors: without `from` they would read one. */
 const mergeTypes = new Set(['concatenate', 'add', 'multiply']);
@@ -247,6 +247,7 @@ export function resolveModel(
         explicitId: p.id !== undefined,
         type,
         args,
+        ...(type === 'model' ? { subModel: String(args['model']) } : {}),
         from,
         span,
         idSpan: p.id?.span ?? p.typeSpan,

@@ -6,10 +6,10 @@
  */
 import { diagnostic, type Diagnostic, type Note } from '../diagnostics/diagnostic.js';
 import type { Span } from '../ir.js';
-import { isMapping, spanAt, type Data, type PathSegment } from '../parse/parse-spec.js';
+import { isMapping, pointerOf, spanAt, type Data, type PathSegment } from '../parse/parse-spec.js';
 import { itemKind } from '../validate/layer-items.js';
 import { checkIdentifier } from './ids.js';
-import { pointerOf, rejected, resolveValue, scopeOf, type ResolveContext, type Scope } from './values.js';
+import { rejected, resolveValue, scopeOf, type ResolveContext, type Scope } from './values.js';
 
 /** The loop index when `as:` does not name it. */
 export const defaultIndex = 'i';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import type { ModelIR, SpecIR, SymbolIR } from '../ir.js';
-import { isMapping, spanAt, type Data } from '../parse/parse-spec.js';
+import { isMapping, pointerOf, spanAt, type Data } from '../parse/parse-spec.js';
 import type { ValidatedSpec } from '../validate/validate-spec.js';
 import { checkIdentifier } from './ids.js';
 import { composeModels } from './compose.js';
@@ -9,7 +9,7 @@ import { resolveContracts } from './contracts.js';
 import { lintSettings } from './lint-settings.js';
 import { resolveModel } from './model.js';
 import { resolveSymbols } from './symbols.js';
-import { emptyScope, evaluateAt, pointerOf, rejected, scopeOf, type ReadFile, type ResolveContext, type Scope } from './values.js';
+import { emptyScope, evaluateAt, rejected, scopeOf, type ReadFile, type ResolveContext, type Scope } from './values.js';
 
 /** The file name without folders and extension: `specs/dcgan.yaml` -> `dcgan`. */
 export function fileStem(path: string): string {

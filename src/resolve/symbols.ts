@@ -1,8 +1,8 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span, SymbolIR } from '../ir.js';
-import { spanAt, type Data } from '../parse/parse-spec.js';
+import { pointerOf, spanAt, type Data } from '../parse/parse-spec.js';
 import { checkIdentifier } from './ids.js';
-import { pointerOf, rejected, resolveValue, type ResolveContext, type Scope } from './values.js';
+import { rejected, resolveValue, type ResolveContext, type Scope } from './values.js';
 
 /**
  * The spec's `symbols:`: `[H, W]`, or `{ H: { multipleOf: 16, min: 32 }, W: {} }`.

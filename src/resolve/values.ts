@@ -1,7 +1,7 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Span, SymbolIR, Value } from '../ir.js';
-import { scalarTextStart, spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
+import { pointerOf, scalarTextStart, spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
 import type { ExprSlot } from '../validate/schema.js';
 import { evaluate } from './expr/evaluate.js';
 import { parseExpr } from './expr/parse-expr.js';
@@ -50,10 +50,6 @@ export function rejected(ctx: ResolveContext, pointer: string): boolean {
 
 /** How the library reads files a spec refers to; undefined when the file cannot be read. */
 export type ReadFile = (path: string) => Uint8Array | undefined;
-
-export function pointerOf(path: readonly PathSegment[]): string {
-  return path.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
-}
 
 function withinBounds(value: number, slot: ExprSlot): boolean {
   return (
@@ -160,7 +156,7 @@ export function resolveValue(ctx: ResolveContext, raw: unknown, path: readonly P
     const out: Record<string, Value> = {};
     let ok = true;
     for (const [key, item] of Object.entries(raw)) {
-      const v = resolveValue(ctx, item, [...path, key], scope, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+      const v = resolveValue(ctx, item, [...path, key], scope, pointer + pointerOf([key]));
       if (v === undefined) ok = false;
       else out[key] = v;
     }

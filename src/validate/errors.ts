@@ -2,14 +2,9 @@ import type { ErrorObject } from 'ajv';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { oneOf, show } from '../diagnostics/describe.js';
 import { closest, didYouMean } from '../diagnostics/suggest.js';
-import { spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
+import { pointerToPath, spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
 import { itemKind } from './layer-items.js';
 import { discriminatorValues, propertiesOf, type SchemaObject } from './schema.js';
-
-export function pointerToPath(pointer: string): PathSegment[] {
-  if (pointer === '') return [];
-  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
 
 /** The data at a path. */
 function dataAt(data: unknown, path: readonly PathSegment[]): unknown {

@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { isMapping, type Data } from '../parse/parse-spec.js';
+import { isMapping, pointerOf, type Data } from '../parse/parse-spec.js';
 import { deref, schema, type SchemaObject } from './schema.js';
 
 const defs = schema['$defs'] as Record<string, SchemaObject>;
@@ -22,7 +22,7 @@ export function layerItems(data: unknown): Map<string, { readonly kind: 'layer' 
     });
   };
   const models = isMapping(data) ? data['models'] : undefined;
-  if (isMapping(models)) for (const [name, model] of Object.entries(models)) if (isMapping(model)) walk(model['layers'], `/models/${name.replace(/~/g, '~0').replace(/\//g, '~1')}/layers`);
+  if (isMapping(models)) for (const [name, model] of Object.entries(models)) if (isMapping(model)) walk(model['layers'], pointerOf(['models', name, 'layers']));
   return found;
 }
 
