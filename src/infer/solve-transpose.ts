@@ -34,6 +34,8 @@ interface Suggestion {
   readonly layer: LayerIR;
   readonly change: Change;
   readonly outputShape: Shape;
+  /** How many layers the edit changes: a repeat makes several from the one YAML mapping. */
+  readonly copies: number;
 }
 
 /** `[1, 1]` is written `1`, the way users write uniform options. */
@@ -168,8 +170,9 @@ function describe(s: Suggestion): string {
   const entries = Object.entries(s.change.patch);
   const set = entries.filter(([, v]) => v !== undefined).map(([option, v]) => `\`${option}: ${inYaml(v!)}\``);
   const removed = entries.filter(([option, v]) => v === undefined && s.layer.args[option] !== undefined).map(([option]) => option);
-  if (set.length === 0) return `remove ${removed.join(' and ')} from '${s.layer.id}'`;
-  return `set ${set.join(' and ')}${removed.length > 0 ? ` and remove ${removed.join(', ')}` : ''} on '${s.layer.id}'`;
+  const where = `'${s.layer.id}'${s.copies > 1 ? ` (in the repeat body: all ${s.copies} layers made from it)` : ''}`;
+  if (set.length === 0) return `remove ${removed.join(' and ')} from ${where}`;
+  return `set ${set.join(' and ')}${removed.length > 0 ? ` and remove ${removed.join(', ')}` : ''} on ${where}`;
 }
 
 function solve(model: ModelIR, pass: GraphPass, target: Diagnostic, ids: readonly string[], infer: (model: ModelIR) => GraphPass): Suggestion[] {
@@ -180,13 +183,16 @@ function solve(model: ModelIR, pass: GraphPass, target: Diagnostic, ids: readonl
     const kinds = new Set<Kind>();
     for (const change of changesFor(layer, pass)) {
       if (kinds.has(change.kind)) continue;
-      const changed = applied(layer, change);
-      const again = infer({ ...model, layers: model.layers.map((l) => (l === layer ? changed : l)) });
+      // The edit is made in the YAML: every layer a repeat made from the same mapping changes with it.
+      const copies = new Set(model.layers.filter((l) => l.span.file === layer.span.file && l.span.start === layer.span.start));
+      const layers = model.layers.map((l) => (copies.has(l) ? applied(l, change) : l));
+      const again = infer({ ...model, layers });
       if (!again.diagnostics.every((d) => before.has(key(d)))) continue;
+      const changed = layers[model.layers.indexOf(layer)];
       const shape = again.layers.find((l) => l.layer === changed)?.outputShape;
       if (!shape) continue;
       kinds.add(change.kind);
-      suggestions.push({ layer, change, outputShape: shape });
+      suggestions.push({ layer, change, outputShape: shape, copies: copies.size });
       if (suggestions.length === maxSuggestions) return suggestions;
     }
   }

@@ -158,3 +158,31 @@ models:
   expect(error?.fix).toBe("remove outputPadding from 'up', or another change the notes list; or if the layers are right, assert [15, 15, 4]");
   expect(errors(spec(''))).toEqual([]);
 });
+
+describe('a transposed convolution made by a repeat', () => {
+  const decoder = (skip: number, options = '') => `netspec: 1
+models:
+  decoder:
+    inputs: { z: [4, 4, 8], skip: [${skip}, ${skip}, 8] }
+    layers:
+      - { type: conv2d, id: stem, from: z, filters: 8, kernelSize: 1 }
+      - repeat: 2
+        layers:
+          - { type: conv2dTranspose, id: "up{i}", filters: 8, kernelSize: 4, strides: 2, padding: same${options} }
+      - { type: concatenate, from: [up1, skip] }
+`;
+
+  test('an edit of its YAML changes every iteration, and is checked that way', () => {
+    const [error] = errors(decoder(13));
+    expect(error?.fix).toBe("set `outputPadding: 1` on 'up1' (in the repeat body: all 2 layers made from it), or another change the notes list");
+    expect(errors(decoder(13, ', outputPadding: 1'))).toEqual([]);
+  });
+
+  test('a change that would fit one iteration only is not suggested', () => {
+    // Only the last layer alone could reach 18 (valid padding); the same edit makes the first layer 10 and the last 22.
+    const [error] = errors(decoder(18));
+    expect(error?.code).toBe('NS4003');
+    expect(suggestions(error!)).toEqual([]);
+    expect(errors(decoder(18, '').replace('padding: same', 'padding: valid, outputPadding: 0'))).not.toEqual([]);
+  });
+});
