@@ -80,8 +80,9 @@ function concreteModel(model: ModelIR, values: ReadonlyMap<string, number>): Mod
 function consequence(reinfer: Reinfer, symbols: readonly string[], wants: ReadonlyMap<string, number>, table: Table, name: string): { text: string; note: Note } | undefined {
   const m = multipleOf(table, name);
   const want = wants.get(name)!;
-  let value = smallest(table, name);
-  while (value <= want || value % want === 0) value += m;
+  // A legal size (a multiple of m) that is not a multiple of want: want + m, or the smallest legal one if larger.
+  const least = smallest(table, name);
+  const value = least <= want ? want + m : least % want === 0 ? least + m : least;
   const values = new Map(symbols.map((s) => [s, s === name ? value : Math.ceil(smallest(table, s) / (wants.get(s) ?? 1)) * (wants.get(s) ?? 1)]));
   const found = reinfer.infer(concreteModel(reinfer.model, values)).find((d) => d.code === 'NS4003' || d.code === 'NS4006');
   if (!found?.span) return undefined;
@@ -121,7 +122,8 @@ function examples(table: Table, whole: Affine): string {
   const m = multipleOf(table, name);
   const found: number[] = [];
   const first = Math.ceil(smallest(table, name) / m);
-  for (let k = first; found.length < 3 && k <= first + 3 * whole.denominator; k++) {
+  // Bounded: a stride of 1e9 gives a denominator no one wants to count through.
+  for (let k = first; found.length < 3 && k <= first + Math.min(3 * whole.denominator, 10_000); k++) {
     if (Number.isInteger(evaluateAffine(whole, () => k * m))) found.push(k * m);
   }
   return found.length === 0 ? `which never holds with ${name} a multiple of ${m}` : `which holds only for some sizes (${name} = ${found.join(', ')}, ...)`;
@@ -136,7 +138,7 @@ function rewrite(whole: Affine): string | undefined {
   const { symbol, coefficient: n } = whole.terms[0]!;
   const d = whole.denominator;
   const p = d / gcd(n, d);
-  for (let r = 1; r < p; r++) if ((((n * r + whole.constant) % d) + d) % d === 0) return `${p}*${symbol} + ${r}`;
+  for (let r = 1; r < Math.min(p, 10_000); r++) if ((((n * r + whole.constant) % d) + d) % d === 0) return `${p}*${symbol} + ${r}`;
   return undefined;
 }
 

@@ -53,7 +53,8 @@ function combinations(choices: readonly (readonly number[])[]): number[][] {
   return all;
 }
 
-const range = (low: number, high: number) => Array.from({ length: high - low + 1 }, (_, k) => low + k);
+/** `low..high`, at most `maxCombinations` of them: a stride of 1e9 must not ask for a billion candidates. */
+const range = (low: number, high: number) => Array.from({ length: Math.max(0, Math.min(high - low + 1, maxCombinations)) }, (_, k) => low + k);
 
 /** The input's spatial lengths as the first pass inferred them, when known. */
 function spatialIn(layer: LayerIR, pass: GraphPass, rank: number): number[] | undefined {

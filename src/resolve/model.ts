@@ -232,7 +232,8 @@ export function resolveModel(
       } else if (at >= i) {
         ctx.diagnostics.push(
           diagnostic('NS3006', ref.span, at === i ? `layer '${layerIds[i]}' reads its own output` : `layer '${layerIds[i]}' reads '${ref.id}', which is defined after it`, {
-            notes: [{ message: `'${ref.id}' is defined here${at === i ? '' : madeIn(at)}`, span: pending[at]!.id?.span ?? pending[at]!.typeSpan }],
+            // The later layer may have errors of its own and no pending entry: point at its YAML then.
+            notes: [{ message: `'${ref.id}' is defined here${at === i ? '' : madeIn(at)}`, span: pending[at]?.id?.span ?? pending[at]?.typeSpan ?? spanAt(ctx.spec, [...items[at]!.path, 'id']) }],
             fix: 'a layer can only read inputs and earlier layers; reorder the layers',
           }),
         );
