@@ -1,4 +1,5 @@
 import type { CodeBlockWriter } from 'ts-morph';
+import { propertyName, stringLiteral } from './escape.js';
 
 /**
  * The expressions generated modules contain: JSON-like literals, identifiers
@@ -26,15 +27,6 @@ export class Cast {
   ) {}
 }
 
-/** A property name as written in an object literal: bare when it is an identifier. */
-function key(name: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : quote(name);
-}
-
-/** Single-quoted string literal (the printer's quote style is pinned to single quotes); line breaks are escaped. */
-export function quote(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
-}
 
 /** JS shortest form; -0 prints as 0. Resolve rejects NaN and Infinity, so meeting one here is a compiler bug. */
 function numberText(n: number): string {
@@ -46,7 +38,7 @@ function numberText(n: number): string {
 export function writeCode(writer: CodeBlockWriter, code: Code): void {
   if (code === null) writer.write('null');
   else if (typeof code === 'number') writer.write(numberText(code));
-  else if (typeof code === 'string') writer.write(quote(code));
+  else if (typeof code === 'string') writer.write(stringLiteral(code));
   else if (typeof code === 'boolean') writer.write(String(code));
   else if (code instanceof Ident) writer.write(code.name);
   else if (code instanceof Cast) {
@@ -75,7 +67,7 @@ export function writeCode(writer: CodeBlockWriter, code: Code): void {
     writer.write('{ ');
     entries.forEach(([k, v], i) => {
       if (i > 0) writer.write(', ');
-      writer.write(`${key(k)}: `);
+      writer.write(`${propertyName(k)}: `);
       writeCode(writer, v);
     });
     writer.write(' }');

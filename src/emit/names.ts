@@ -1,3 +1,5 @@
+import { identifier } from './escape.js';
+
 /** Words a generated `const` cannot be named, plus the module's own import. */
 const reserved = new Set(
   (
@@ -19,14 +21,14 @@ export function variableNames(ids: readonly string[], imported: readonly string[
     let name = reserved.has(id) || imported.includes(id) ? `${id}_` : id;
     while (used.has(name)) name = `${name}_`;
     used.add(name);
-    names.set(id, name);
+    names.set(id, identifier(name));
   }
   return names;
 }
 
 /** `generator` -> `Generator`, for `buildGenerator` and `GeneratorInputs`. */
 export function pascal(name: string): string {
-  return name.charAt(0).toUpperCase() + name.slice(1);
+  return identifier(name.charAt(0).toUpperCase() + name.slice(1));
 }
 
 /** `5126723` -> `5,126,723`, locale-independent. */

@@ -1,6 +1,7 @@
 import { StructureKind, type InterfaceDeclarationStructure, type StatementStructures, type WriterFunction } from 'ts-morph';
 import type { LayerShapes, ModelShapes } from '../ir.js';
 import { Call, Ident, writeCode, type Code } from './code.js';
+import { commentText } from './escape.js';
 import { pascal } from './names.js';
 
 /** The models of one spec by name, as emit sees them. */
@@ -67,14 +68,14 @@ export function partsInterface(m: ModelShapes, byName: ModelsByName): InterfaceD
     kind: StructureKind.Interface,
     name: partsInterfaceName(m),
     isExported: true,
-    docs: [`Models \`${m.model.name}\` uses as layers, by name: pass the instances you train to share their weights; \`build${pascal(m.model.name)}\` builds the ones left out.`],
+    docs: [commentText(`Models \`${m.model.name}\` uses as layers, by name: pass the instances you train to share their weights; \`build${pascal(m.model.name)}\` builds the ones left out.`)],
     properties: partsOf(m, byName).map((part) => {
       const name = part.model.name;
       const layer = direct.get(name);
       const where = layer
         ? `Layer \`${layer.layer.id}\`${layer.layer.args['trainable'] === false ? ', frozen: its weights are then frozen in every model built on the instance (docs/semantics.md)' : ''}.`
         : `Inside \`${container(part)!.model.name}\`.`;
-      return { name, type: 'tf.LayersModel', hasQuestionToken: true, docs: [`${where} Default: \`build${pascal(name)}()\`.`] };
+      return { name, type: 'tf.LayersModel', hasQuestionToken: true, docs: [commentText(`${where} Default: \`build${pascal(name)}()\`.`)] };
     }),
   };
 }

@@ -1,6 +1,7 @@
 import { IndentationText, NewLineKind, Project, QuoteKind, SyntaxKind } from 'ts-morph';
 import { describe, expect, test } from 'vitest';
-import { Call, Cast, Ident, quote, writeCode, type Code } from '../../src/emit/code.js';
+import { Call, Cast, Ident, writeCode, type Code } from '../../src/emit/code.js';
+import { stringLiteral } from '../../src/emit/escape.js';
 import { compile } from '../../src/index.js';
 
 /** A project with the printer settings emitModule pins; it also parses what the tests print. */
@@ -51,9 +52,11 @@ const scalars: Case[] = [
   ['double quotes stay as they are', { given: 'say "hi"', want: `'say "hi"'` }],
   ['a backslash', { given: 'a\\b', want: "'a\\\\b'" }],
   ['a backslash before a quote', { given: "\\'", want: "'\\\\\\''" }],
-  ['a newline', { given: 'a\nb', want: "'a\\nb'" }],
-  ['a carriage return', { given: 'a\rb', want: "'a\\rb'" }],
-  ['CRLF', { given: 'a\r\nb', want: "'a\\r\\nb'" }],
+  ['a newline', { given: 'a\nb', want: "'a\\u{A}b'" }],
+  ['a carriage return', { given: 'a\rb', want: "'a\\u{D}b'" }],
+  ['CRLF', { given: 'a\r\nb', want: "'a\\u{D}\\u{A}b'" }],
+  ['a line separator', { given: 'a\u2028b', want: "'a\\u{2028}b'" }],
+  ['a bidi override', { given: 'a\u202eb', want: "'a\\u{202E}b'" }],
   ['a template-literal lookalike stays literal', { given: '${x}`', want: "'${x}`'" }],
 ];
 
@@ -70,7 +73,7 @@ const collections: Case[] = [
   ['identifier keys stay bare', { given: { $ok: 1, _ok: 2, gelu_new: 3, a1: 4 }, want: '{ $ok: 1, _ok: 2, gelu_new: 3, a1: 4 }' }],
   [
     'keys that are not identifiers are quoted',
-    { given: { 'a-b': 1, '1x': 2, 'a b': 3, '': 4, "it's": 5, 'a\nb': 6 }, want: "{ 'a-b': 1, '1x': 2, 'a b': 3, '': 4, 'it\\'s': 5, 'a\\nb': 6 }" },
+    { given: { 'a-b': 1, '1x': 2, 'a b': 3, '': 4, "it's": 5, 'a\nb': 6 }, want: "{ 'a-b': 1, '1x': 2, 'a b': 3, '': 4, 'it\\'s': 5, 'a\\u{A}b': 6 }" },
   ],
   // JavaScript itself puts integer-like keys first, so the order is still deterministic.
   ['integer-like keys are quoted and come first', { given: { b: 1, 7: 2 }, want: "{ '7': 2, b: 1 }" }],
@@ -124,7 +127,7 @@ describe('writeCode', () => {
     ['non-ASCII text', 'naïve 漢字 🙂'],
     ['every escape at once', `'"\\\n\r\t\u2028\``],
   ])('%s read back as the same string', (_, text) => {
-    const { errors, initializer } = parse(quote(text));
+    const { errors, initializer } = parse(stringLiteral(text));
     expect(errors).toEqual([]);
     expect(initializer.asKindOrThrow(SyntaxKind.StringLiteral).getLiteralValue()).toBe(text);
   });

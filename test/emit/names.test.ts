@@ -70,9 +70,12 @@ describe('pascal', () => {
     ['Gen', 'Gen'],
     ['_private', '_private'],
     ['vae_decoder', 'Vae_decoder'],
-    ['', ''],
   ])('%s -> %s', (given, want) => {
     expect(pascal(given)).toBe(want);
+  });
+
+  test('a name that is not an identifier never reaches the printer: resolve rejects it first', () => {
+    expect(() => pascal('')).toThrow(/not an identifier/);
   });
 });
 
