@@ -1,3 +1,4 @@
+import { shorten } from '../diagnostics/describe.js';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../ir.js';
 import type { ResolveContext } from './values.js';
@@ -7,10 +8,51 @@ export function isIdentifier(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
 }
 
-/** NS3012 for a name that is not an identifier (`what`: `layer id`, `symbol`...), with the nearest one as the fix. */
-export function checkIdentifier(ctx: ResolveContext, name: string, span: Span, what: string): boolean {
-  if (isIdentifier(name)) return true;
-  ctx.diagnostics.push(diagnostic('NS3012', span, `${what} '${name}' is not an identifier`, { fix: `use letters, digits and _, e.g. '${name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1')}'` }));
+/**
+ * Names every JavaScript object has. tfjs keys its graph by layer and input
+ * name in plain objects (`recipientMap[input.name]` in tfjs-layers
+ * executor.ts), so an input or layer named `constructor` makes `predict`
+ * throw; a model of that name would be read off every object as `parts.constructor`.
+ */
+const objectProperties: ReadonlySet<string> = new Set([
+  'constructor', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'toString', 'valueOf',
+  '__proto__', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
+]);
+
+/** tfjs-layers common.ts `isValidTensorName`: layer and input names become tensor names, which must match this. */
+const tfjsNamePattern = /^[A-Za-z0-9][-A-Za-z0-9._/]*$/;
+
+/**
+ * What a name is: `tfjs` for input and layer ids, which name tfjs layers and
+ * tensors; `other` for model, module, param, symbol and loop variable names.
+ */
+export type NameKind = 'tfjs' | 'other';
+
+/** A name nearby that passes, for the fix. */
+function suggestion(name: string, kind: NameKind): string {
+  let fixed = name.replace(/[^A-Za-z0-9_]/g, '_');
+  if (kind === 'tfjs') fixed = fixed.replace(/^_+/, '');
+  if (fixed === '' || /^\d/.test(fixed)) fixed = `${kind === 'tfjs' ? 'x' : '_'}${fixed}`;
+  return objectProperties.has(fixed) ? `${fixed.replace(/^_+/, '')}1` : fixed;
+}
+
+/** Why a name cannot be used, or undefined when it can. */
+export function nameProblem(name: string, kind: NameKind): string | undefined {
+  if (!isIdentifier(name)) return 'is not an identifier';
+  if (objectProperties.has(name)) return 'is the name of a property every JavaScript object has, which tfjs and the generated code would read in its place';
+  if (kind === 'tfjs' && !tfjsNamePattern.test(name)) return 'is not a name tfjs accepts: tfjs names must start with a letter or digit (tfjs-layers isValidTensorName)';
+  return undefined;
+}
+
+/**
+ * NS3012 for a name that cannot be used (`what`: `layer id`, `symbol`...), with
+ * one that can as the fix. `fix` replaces the default fix, e.g. for a module name taken from the file name.
+ */
+export function checkIdentifier(ctx: ResolveContext, name: string, span: Span, what: string, kind: NameKind = 'other', fix?: (suggested: string) => string): boolean {
+  const problem = nameProblem(name, kind);
+  if (problem === undefined) return true;
+  const suggested = suggestion(name, kind);
+  ctx.diagnostics.push(diagnostic('NS3012', span, `${what} '${shorten(name)}' ${problem}`, { fix: fix ? fix(suggested) : isIdentifier(name) ? `rename it, e.g. '${suggested}'` : `use letters, digits and _, e.g. '${suggested}'` }));
   return false;
 }
 

@@ -42,7 +42,7 @@ interface PendingLayer {
 
 function resolveInput(ctx: ResolveContext, id: string, raw: unknown, path: readonly PathSegment[], scope: Scope): InputIR | undefined {
   const span = spanAt(ctx.spec, path, 'key');
-  checkIdentifier(ctx, id, span, 'input id');
+  checkIdentifier(ctx, id, span, 'input id', 'tfjs');
   if (rejected(ctx, pointerOf(path))) return undefined;
   const long = !Array.isArray(raw) ? (raw as Data) : undefined;
   const shape = resolveShapeDims(ctx, long ? long['shape'] : raw, long ? [...path, 'shape'] : path, scope);
@@ -95,7 +95,8 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
     }
   }
   let initialWeights: InitialWeight[] | undefined;
-  if (raw['weights'] !== undefined) {
+  // Validation reported a `weights:` of the wrong form already; there is no file to read.
+  if (raw['weights'] !== undefined && !rejected(ctx, pointerOf([...path, 'weights']))) {
     argSpans['weights'] = spanAt(ctx.spec, [...path, 'weights']);
     initialWeights = readInitialWeights(ctx, raw['weights'], [...path, 'weights']);
     if (!initialWeights) ok = false;
@@ -121,7 +122,7 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   } else if (explicitId !== undefined || name !== undefined) {
     const key = explicitId !== undefined ? 'id' : 'name';
     id = { id: (explicitId ?? name)!, span: spanAt(ctx.spec, [...path, key]) };
-    if (!checkIdentifier(ctx, id.id, id.span, 'layer id')) ok = false;
+    if (!checkIdentifier(ctx, id.id, id.span, 'layer id', 'tfjs')) ok = false;
   }
   const from = raw['from'] === undefined ? undefined : refsOf(ctx, raw['from'], [...path, 'from'], scope);
   if (raw['from'] !== undefined && !from) ok = false;
@@ -147,7 +148,8 @@ export function resolveModel(
 ): ModelIR | undefined {
   const errorsBefore = ctx.diagnostics.length;
   const nameSpan = spanAt(ctx.spec, path, 'key');
-  checkIdentifier(ctx, name, nameSpan, 'model name');
+  // A model used as a layer names that layer: its name is a tfjs name too.
+  checkIdentifier(ctx, name, nameSpan, 'model name', 'tfjs');
   // Without its inputs and layers in shape there is nothing to check; validation said why.
   if (!isMapping(raw['inputs']) || !Array.isArray(raw['layers'])) return undefined;
 

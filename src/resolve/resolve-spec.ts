@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
-import type { ModelIR, SpecIR, SymbolIR } from '../ir.js';
+import type { ModelIR, Span, SpecIR, SymbolIR } from '../ir.js';
 import { isMapping, pointerOf, spanAt, type Data } from '../parse/parse-spec.js';
 import type { ValidatedSpec } from '../validate/validate-spec.js';
 import { checkIdentifier } from './ids.js';
@@ -14,6 +14,26 @@ import { emptyScope, evaluateAt, rejected, scopeOf, type ReadFile, type ResolveC
 /** The file name without folders and extension: `specs/dcgan.yaml` -> `dcgan`. */
 export function fileStem(path: string): string {
   return path.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+}
+
+/**
+ * The module name: `name:`, else the file stem. Both become a file name and
+ * TypeScript names, so the stem is held to the rule `name:` is (`my-spec.yaml`
+ * cannot name a module), reported at the start of the file with `name:` as the fix.
+ */
+function moduleName(ctx: ResolveContext, data: Data): { name: string; nameSpan: Span } {
+  const written = data['name'];
+  const name = fileStem(ctx.spec.source.path);
+  if (written !== undefined) {
+    const nameSpan = spanAt(ctx.spec, ['name']);
+    // The schema holds `name:` to the identifier pattern (and reported it if not); this adds the reserved names.
+    if (typeof written !== 'string' || rejected(ctx, '/name')) return { name, nameSpan };
+    checkIdentifier(ctx, written, nameSpan, 'module name');
+    return { name: written, nameSpan };
+  }
+  const nameSpan = { file: ctx.spec.source.path, start: 0, end: 1 };
+  checkIdentifier(ctx, name, nameSpan, 'module name (from the file name)', 'other', (suggested) => `set \`name: ${suggested}\` in the spec, or rename the file`);
+  return { name, nameSpan };
 }
 
 /** A scope that notes every name looked up, for the unused-param lint. */
@@ -85,9 +105,8 @@ export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () =>
   // Composition needs every model resolved: a model may use one defined after it.
   const composed = composeModels(ctx, models, data['models'] as Data);
   const contracts = resolveContracts(ctx, data['contracts'], data['models'] as Data, composed);
-  const name = (data['name'] as string | undefined) ?? fileStem(spec.source.path);
+  const { name, nameSpan } = moduleName(ctx, data);
   const sourceHash = createHash('sha256').update(spec.source.text).digest('hex');
-  const nameSpan = data['name'] === undefined ? { file: spec.source.path, start: 0, end: 1 } : spanAt(spec, ['name']);
   const params = [...paramSpans].map(([param, span]) => ({ name: param, span, used: used.has(param) }));
   return { value: { file: spec.source.path, name, nameSpan, sourceHash, params, lint: lintSettings(data['lint']), models: composed, ...(contracts.length > 0 ? { contracts } : {}) }, diagnostics: unique(ctx.diagnostics) };
 }

@@ -77,8 +77,8 @@ interface Want {
   readonly note?: string;
 }
 
-function expectDiagnostics(text: string, want: readonly Want[], { modelsLeftOut = true } = {}): void {
-  const { spec: ir, found } = resolve(text);
+function expectDiagnostics(text: string, want: readonly Want[], { modelsLeftOut = true, path = file } = {}): void {
+  const { spec: ir, found } = resolve(text, path);
   expect(found.map((f) => `${f.code} ${f.at}`)).toEqual(want.map((w) => `${w.code} ${w.at}`));
   want.forEach((w, i) => {
     expect(found[i]!.message).toContain(w.message);
@@ -442,7 +442,31 @@ describe('resolveSpec: graph and id errors', () => {
     }],
     ['NS3012 a layer id starting with a digit', {
       given: spec(['{ type: dense, id: "1st", units: 2 }']),
-      want: [{ code: 'NS3012', at: '6:28', message: "layer id '1st' is not an identifier", fix: "'_1st'" }],
+      want: [{ code: 'NS3012', at: '6:28', message: "layer id '1st' is not an identifier", fix: "'x1st'" }],
+    }],
+    ['NS3012 a layer id tfjs rejects: a leading underscore', {
+      given: spec(['{ type: dense, id: _d, units: 2 }']),
+      want: [{ code: 'NS3012', at: '6:28', message: "layer id '_d' is not a name tfjs accepts: tfjs names must start with a letter or digit (tfjs-layers isValidTensorName)", fix: "'d'" }],
+    }],
+    ['NS3012 an input named after an Object.prototype property', {
+      given: spec(['{ type: flatten, from: valueOf }'], { inputs: '{ valueOf: [4] }' }),
+      want: [{ code: 'NS3012', at: '4:15', message: "input id 'valueOf' is the name of a property every JavaScript object has, which tfjs and the generated code would read in its place", fix: "'valueOf1'" }],
+    }],
+    ['NS3012 a layer named constructor', {
+      given: spec(['{ type: dense, id: constructor, units: 2 }']),
+      want: [{ code: 'NS3012', at: '6:28', message: "layer id 'constructor' is the name of a property every JavaScript object has, which tfjs and the generated code would read in its place" }],
+    }],
+    ['NS3012 a model named toString, which `parts.toString` would find on every object', {
+      given: 'netspec: 1\nmodels:\n  toString:\n    inputs: { x: [2] }\n    layers: [{ type: flatten }]\n',
+      want: [{ code: 'NS3012', at: '3:3', message: "model name 'toString' is the name of a property every JavaScript object has, which tfjs and the generated code would read in its place" }],
+    }],
+    ['NS3012 a model name with a leading underscore names a tfjs layer when used as one', {
+      given: 'netspec: 1\nmodels:\n  _enc:\n    inputs: { x: [2] }\n    layers: [{ type: flatten }]\n',
+      want: [{ code: 'NS3012', at: '3:3', message: "model name '_enc' is not a name tfjs accepts: tfjs names must start with a letter or digit (tfjs-layers isValidTensorName)" }],
+    }],
+    ['NS3012 a param named hasOwnProperty', {
+      given: spec(['{ type: dense, units: hasOwnProperty }'], { head: 'params: { hasOwnProperty: 2 }\n' }),
+      want: [{ code: 'NS3012', at: '2:11', message: "param 'hasOwnProperty' is the name of a property every JavaScript object has, which tfjs and the generated code would read in its place" }],
     }],
     ['NS3012 an input id', {
       given: spec(['{ type: flatten }'], { inputs: '{ "latent z": [4] }' }),
@@ -530,5 +554,19 @@ describe('resolveSpec: the spec', () => {
     const { spec: ir, found } = resolve(text);
     expect(found).toEqual([]);
     expect(ir.models.map((m) => [m.name, m.inputs.map((i) => i.id)])).toEqual([['b', ['y', 'x']], ['a', ['x']]]);
+  });
+});
+
+describe('resolveSpec: the module name', () => {
+  // The module is still checked and inferred: only emitting it needs the name.
+  test.each([
+    ['from a file name that is not an identifier', 'specs/my-spec.yaml', '', [{ code: 'NS3012', at: '1:1', message: "module name (from the file name) 'my-spec' is not an identifier", fix: 'set `name: my_spec` in the spec, or rename the file' }]],
+    ['from a file name of dots', 'specs/...yaml', '', [{ code: 'NS3012', at: '1:1', message: "module name (from the file name) '..' is not an identifier", fix: 'set `name: __`' }]],
+    ['from a file name with a line break', 'specs/a\nb.yaml', '', [{ code: 'NS3012', at: '1:1', message: "module name (from the file name) 'a\\nb' is not an identifier" }]],
+    ['from a file name that is fine', 'specs/dcgan.yaml', '', []],
+    ['`name:` wins over the file name', 'specs/my-spec.yaml', 'name: mySpec\n', []],
+    ['a reserved `name:`', 'specs/a.yaml', 'name: valueOf\n', [{ code: 'NS3012', at: '2:7', message: "module name 'valueOf' is the name of a property every JavaScript object has" }]],
+  ] as const)('%s', (_, path, head, want) => {
+    expectDiagnostics(spec(['{ type: flatten }'], { head }), want, { modelsLeftOut: false, path });
   });
 });
