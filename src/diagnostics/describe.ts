@@ -28,7 +28,20 @@ export function show(value: unknown): string {
     const keys = Object.keys(value);
     return `{ ${keys.slice(0, 4).map((k) => shorten(k)).join(', ')}${keys.length > 4 ? ', ...' : ''} }`;
   }
+  if (typeof value === 'number') return showNumber(value);
   return String(value);
+}
+
+/**
+ * A number for a message: as JavaScript prints it while that is exact and
+ * plain, else in words, so no message shows `1e+21` for an integer it cannot
+ * print exactly.
+ */
+export function showNumber(n: number): string {
+  if (Number.isNaN(n)) return 'not a number';
+  if (!Number.isFinite(n)) return n > 0 ? 'infinitely large' : 'infinitely small';
+  if (Math.abs(n) > Number.MAX_SAFE_INTEGER) return `a number ${n > 0 ? 'larger' : 'smaller'} than ${n > 0 ? '' : '-'}9,007,199,254,740,991 (2^53 - 1)`;
+  return String(n);
 }
 
 /** `[null, 16, 16, 256]` */
@@ -40,4 +53,9 @@ export function showShape(shape: Shape): string {
 export function oneOf(words: readonly string[], quote = true): string {
   const q = words.map((w) => (quote ? `'${w}'` : w));
   return q.length <= 1 ? (q[0] ?? '') : `${q.slice(0, -1).join(', ')} or ${q[q.length - 1]}`;
+}
+
+/** `5126723` -> `5,126,723`, locale-independent. */
+export function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

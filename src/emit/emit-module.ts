@@ -12,14 +12,14 @@ import {
   type VariableStatementStructure,
   type WriterFunction,
 } from 'ts-morph';
-import { showShape } from '../diagnostics/describe.js';
+import { grouped, showShape } from '../diagnostics/describe.js';
 import { isAffine, runtimeDim, symbolsOf } from '../infer/affine.js';
 import type { LayerShapes, ModelShapes, NamedShape, SpecIR } from '../ir.js';
 import { Call, Ident, writeCode, type Code } from './code.js';
 import { commentText, identifier } from './escape.js';
 import { moduleHeader } from './header.js';
 import { activityRegularizerOf, factoryOf, hasConstraints, layerConfig, typedConfig } from './layer-call.js';
-import { grouped, pascal, variableNames } from './names.js';
+import { pascal, variableNames } from './names.js';
 import { frozenModels, modelLayers, needsView, partsInterface, partsInterfaceName, partsOf, partsStatements, targetOf, type ModelsByName } from './sub-model.js';
 
 /** A generated file: its path relative to the output folder, and its text. */

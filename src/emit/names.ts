@@ -30,8 +30,3 @@ export function variableNames(ids: readonly string[], imported: readonly string[
 export function pascal(name: string): string {
   return identifier(name.charAt(0).toUpperCase() + name.slice(1));
 }
-
-/** `5126723` -> `5,126,723`, locale-independent. */
-export function grouped(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}

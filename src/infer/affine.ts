@@ -24,7 +24,8 @@ export function gcd(a: number, b: number): number {
 }
 
 export function lcm(a: number, b: number): number {
-  return a === 0 || b === 0 ? 0 : Math.abs(a * b) / gcd(a, b);
+  // Dividing first keeps the result exact as long as it is a safe integer.
+  return a === 0 || b === 0 ? 0 : Math.abs((a / gcd(a, b)) * b);
 }
 
 /**

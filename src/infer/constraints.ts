@@ -2,6 +2,7 @@ import { diagnostic, type Diagnostic, type Note } from '../diagnostics/diagnosti
 import { showShape } from '../diagnostics/describe.js';
 import { spanWithin } from '../diagnostics/location.js';
 import type { Affine, ModelIR, Shape, Span, SymbolIR } from '../ir.js';
+import { maxTensorElements, tooMany } from './limits.js';
 import { constantPart, evaluateAffine, factorNeeded, gcd, isAffine, lcm, multiply, showDim, substitute, symbolsOf, type Sized } from './affine.js';
 import type { Requirement } from './rule.js';
 
@@ -101,6 +102,12 @@ function checkMultiple(table: Table, name: string, requirements: readonly Locate
   if (m % needed === 0) return undefined;
   const want = lcm(m, needed);
   const primary = needing.reduce((best, n) => (n.factor > best.factor ? n : best));
+  if (!(want <= maxTensorElements)) {
+    return diagnostic('NS4018', primary.r.span, `${name} would have to be a multiple of ${tooMany(maxTensorElements)} for ${primary.r.reason}, larger than any dimension tfjs can allocate`, {
+      notes: declaredAt(table, name),
+      fix: `divide ${name} less: smaller strides, or fewer strided layers`,
+    });
+  }
   const others: Note[] = [];
   let covered = primary.factor;
   for (const n of needing) {

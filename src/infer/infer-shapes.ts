@@ -4,6 +4,7 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import type { Dim, LayerIR, LayerShapes, ModelIR, ModelShapes, NamedShape, Shape, SpecIR, WeightInfo } from '../ir.js';
 import { checkContracts } from './contracts.js';
 import { layoutOf } from './layout.js';
+import { layerSizeProblem, shapeProblem, totalsProblem } from './limits.js';
 import { isAffine, sameDim, showDim } from './affine.js';
 import { checkSymbols, type LocatedRequirement, type SizedShape } from './constraints.js';
 import { cameFrom, elementCount, type Received, type RuleContext, type RuleOutput } from './rule.js';
@@ -99,7 +100,12 @@ export interface GraphPass {
 export function inferGraph(model: ModelIR, composition?: Composition): GraphPass {
   const diagnostics: Diagnostic[] = [];
   const known = new Map<string, Received>();
-  for (const input of model.inputs) known.set(input.id, { shape: [input.batchSize, ...input.shape], id: input.id, span: input.span });
+  for (const input of model.inputs) {
+    const shape = [input.batchSize, ...input.shape];
+    const tooLarge = shapeProblem(shape, `input '${input.id}'`);
+    if (tooLarge) diagnostics.push(diagnostic('NS4018', input.span, tooLarge, { fix: 'give the input smaller sizes' }));
+    else known.set(input.id, { shape, id: input.id, span: input.span });
+  }
   const symbolic = symbolicSizes(model);
   const layers: LayerShapes[] = [];
   for (const layer of model.layers) {
@@ -121,6 +127,12 @@ export function inferGraph(model: ModelIR, composition?: Composition): GraphPass
     }
     const out = rule(ctx);
     if (!out) continue;
+    // A size beyond what tfjs can allocate or netspec can count exactly stops here, at the layer that makes it.
+    const tooLarge = layerSizeProblem(out.outputShape, out.weights, out.macs);
+    if (tooLarge) {
+      ctx.error('NS4018', tooLarge, { notes: ctx.inputs.map(cameFrom), fix: 'check the sizes of this layer\'s options and of what it receives' });
+      continue;
+    }
     symbolic.add(layer, out);
     checkKerasInputArgs(ctx, diagnostics);
     const initialized = withInitialValues(layer, out.weights, diagnostics);
@@ -158,6 +170,9 @@ export function inferModel(file: string, model: ModelIR, subModels: SubModels = 
   if (pass.diagnostics.length > 0 || model.incomplete || layers.length !== model.layers.length) return { diagnostics: withTransposeFixes(model, pass, (m) => inferGraph(m, composition)) };
   const all = layers.flatMap((l) => l.weights);
   const macs = layers.some((l) => l.macs === null) ? null : layers.reduce((sum, l) => sum + l.macs!, 0);
+  const params = { trainable: count(all, true), nonTrainable: count(all, false) };
+  const tooMuch = totalsProblem(params, macs);
+  if (tooMuch) return { diagnostics: [diagnostic('NS4018', model.nameSpan, `model '${model.name}': ${tooMuch}`, { fix: 'split the model, or use smaller layers' })] };
   return {
     value: {
       file,
@@ -165,7 +180,7 @@ export function inferModel(file: string, model: ModelIR, subModels: SubModels = 
       inputs: model.inputs.map((i) => ({ name: i.id, shape: [i.batchSize, ...i.shape] })),
       outputs,
       layers,
-      params: { trainable: count(all, true), nonTrainable: count(all, false) },
+      params,
       macs,
     },
     diagnostics: [],

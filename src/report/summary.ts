@@ -1,7 +1,7 @@
 import { showShape } from '../diagnostics/describe.js';
 import { elementCount } from '../infer/rule.js';
 import type { ModelShapes } from '../ir.js';
-import { grouped } from '../emit/names.js';
+import { grouped } from '../diagnostics/describe.js';
 
 interface Row {
   readonly id: string;

@@ -1,3 +1,4 @@
+import { showNumber } from '../diagnostics/describe.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Span, SymbolIR, Value } from '../ir.js';
@@ -129,12 +130,12 @@ function checkNumber(ctx: ResolveContext, value: number, path: readonly PathSegm
   const option = String(path[path.length - 1]);
   if (slot.kind === 'int' && !Number.isInteger(value)) {
     ctx.diagnostics.push(
-      diagnostic('NS3003', spanAt(ctx.spec, path), `'${option}' = ${text} evaluates to ${value}; expected an integer`, { fix: 'use // for integer division' }),
+      diagnostic('NS3003', spanAt(ctx.spec, path), `'${option}' = ${text} evaluates to ${showNumber(value)}; expected an integer`, { fix: 'use // for integer division' }),
     );
     return undefined;
   }
   if (!withinBounds(value, slot)) {
-    ctx.diagnostics.push(diagnostic('NS3003', spanAt(ctx.spec, path), `'${option}' = ${text} evaluates to ${value}; it must be ${boundsText(slot)}`));
+    ctx.diagnostics.push(diagnostic('NS3003', spanAt(ctx.spec, path), `'${option}' = ${text} evaluates to ${showNumber(value)}; it must be ${boundsText(slot)}`));
     return undefined;
   }
   return value;

@@ -1,6 +1,7 @@
 import { Project } from 'ts-morph';
 import { describe, expect, test } from 'vitest';
-import { grouped, pascal, variableNames } from '../../src/emit/names.js';
+import { grouped } from '../../src/diagnostics/describe.js';
+import { pascal, variableNames } from '../../src/emit/names.js';
 import { compile } from '../../src/index.js';
 
 /** Words ECMAScript reserves in strict-mode modules (ES2022 §12.7.2 and §13.1.1), where generated code lives. */

@@ -339,11 +339,11 @@ describe('validateSpec: exprSlots, where expressions may stand', () => {
 
   const cases: [string, { given: string; want: ExprSlot | undefined }][] = [
     ['a param', { given: '/params/m', want: { kind: 'number' } }],
-    ['a positive integer option', { given: `${L}/0/units`, want: { kind: 'int', minimum: 1 } }],
-    ['an input dimension', { given: '/models/g/inputs/x/0', want: { kind: 'int', minimum: 1 } }],
-    ['a target dimension may be -1', { given: `${L}/1/targetShape/1`, want: { kind: 'int', minimum: -1 } }],
-    ['an item of a per-axis list', { given: `${L}/2/kernelSize/1`, want: { kind: 'int', minimum: 1 } }],
-    ['a literal number where an expression may stand', { given: `${L}/2/strides`, want: { kind: 'int', minimum: 1 } }],
+    ['a positive integer option', { given: `${L}/0/units`, want: { kind: 'int', minimum: 1, maximum: 2147483647 } }],
+    ['an input dimension', { given: '/models/g/inputs/x/0', want: { kind: 'int', minimum: 1, maximum: 2147483647 } }],
+    ['a target dimension may be -1', { given: `${L}/1/targetShape/1`, want: { kind: 'int', minimum: -1, maximum: 2147483647 } }],
+    ['an item of a per-axis list', { given: `${L}/2/kernelSize/1`, want: { kind: 'int', minimum: 1, maximum: 2147483647 } }],
+    ['a literal number where an expression may stand', { given: `${L}/2/strides`, want: { kind: 'int', minimum: 1, maximum: 2147483647 } }],
     ['a rate: a number in [0, 1)', { given: `${L}/3/rate`, want: { kind: 'number', minimum: 0, exclusiveMaximum: 1 } }],
     ['a default, at the layer it fills', { given: `${L}/4/alpha`, want: { kind: 'number', minimum: 0 } }],
     ['not a boolean option', { given: `${L}/0/useBias`, want: undefined }],
@@ -366,7 +366,7 @@ describe('validateSpec: exprSlots, where expressions may stand', () => {
     // `padding` is an expression on zeroPadding2d but an enum on conv2d.
     const { value: v, found: f } = validate(spec(['{ type: conv2d, filters: 4, kernelSize: 3 }', '{ type: zeroPadding2d }'], 'defaults: { padding: 1 }\n'));
     expect(f).toEqual([]);
-    expect(v!.exprSlots.get(`${L}/1/padding`)).toEqual({ kind: 'int', minimum: 0 });
+    expect(v!.exprSlots.get(`${L}/1/padding`)).toEqual({ kind: 'int', minimum: 0, maximum: 2147483647 });
     expect(v!.exprSlots.get(`${L}/0/padding`)).toBeUndefined();
   });
 });
