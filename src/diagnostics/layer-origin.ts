@@ -9,14 +9,14 @@ import { spanWithin } from './location.js';
  * that layer's template (itself or a note) gets the layer's `origin` notes.
  */
 export function withLayerOrigins(diagnostics: readonly Diagnostic[], spec: SpecIR): Diagnostic[] {
-  const repeated = spec.models.flatMap((m) => m.layers).filter((l): l is LayerIR & Required<Pick<LayerIR, 'origin'>> => l.origin !== undefined);
-  if (repeated.length === 0) return [...diagnostics];
+  const repeated = new Map<string, (LayerIR & Required<Pick<LayerIR, 'origin'>>)[]>();
+  for (const layer of spec.models.flatMap((m) => m.layers)) if (layer.origin !== undefined) repeated.set(layer.id, [...(repeated.get(layer.id) ?? []), layer as LayerIR & Required<Pick<LayerIR, 'origin'>>]);
+  if (repeated.size === 0) return [...diagnostics];
   return diagnostics.map((d) => {
-    const named = repeated
-      .map((layer) => ({ layer, at: d.message.indexOf(`'${layer.id}'`) }))
-      .filter(({ layer, at }) => at >= 0 && (spanWithin(d.span, layer.span) || d.notes.some((n) => spanWithin(n.span, layer.span))))
-      .sort((a, b) => a.at - b.at);
-    const origin = named[0]?.layer.origin;
+    // The names quoted in the message, in order, looked up by id: a spec with thousands of repeated layers stays linear.
+    const quoted = [...d.message.matchAll(/'([^'\s]+)'/g)].flatMap((m) => repeated.get(m[1]!) ?? []);
+    const named = quoted.find((layer) => spanWithin(d.span, layer.span) || d.notes.some((n) => spanWithin(n.span, layer.span)));
+    const origin = named?.origin;
     if (!origin || origin.every((o) => d.notes.some((n) => n.message === o.message && n.span?.start === o.span.start))) return d;
     return { ...d, notes: [...d.notes, ...origin] };
   });

@@ -4,6 +4,7 @@
  * layer whose spans point at its template, plus the iterations that made it
  * (`LayerIR.origin`), which every diagnostic about it carries as notes.
  */
+import { grouped } from '../diagnostics/describe.js';
 import { diagnostic, type Diagnostic, type Note } from '../diagnostics/diagnostic.js';
 import type { Span } from '../ir.js';
 import { isMapping, pointerOf, spanAt, type Data, type PathSegment } from '../parse/parse-spec.js';
@@ -182,7 +183,7 @@ function zippedLists(ctx: ResolveContext, written: Data, path: readonly PathSegm
 function loopOf(ctx: ResolveContext, block: Data, path: readonly PathSegment[], scope: Scope, chain: readonly Iteration[]): Loop | undefined {
   const repeatPath = [...path, 'repeat'];
   // What validation rejected it reported; the block's layers stay unknown.
-  if (ctx.invalid.has(pointerOf(path)) || rejected(ctx, pointerOf(repeatPath)) || rejected(ctx, pointerOf([...path, 'as'])) || !Array.isArray(block['layers'])) return undefined;
+  if (ctx.invalid.has(pointerOf(path)) || rejected(ctx, pointerOf(repeatPath)) || rejected(ctx, pointerOf([...path, 'as'])) || !Array.isArray(block['layers']) || ctx.invalid.has(pointerOf([...path, 'layers']))) return undefined;
   const index = typeof block['as'] === 'string' ? block['as'] : defaultIndex;
   const named = checkLoopNames(ctx, block, path, index, scope, chain);
   if (isMapping(block['repeat'])) {
@@ -197,6 +198,13 @@ function loopOf(ctx: ResolveContext, block: Data, path: readonly PathSegment[], 
 export const maxLayers = 10_000;
 
 /**
+ * Most work the repeats of one spec may cost, counting every iteration and
+ * every layer made: a block with an empty body (or one whose inner repeats make
+ * nothing) makes no layers, but a billion iterations of it would still run for minutes.
+ */
+export const maxExpansion = 100_000;
+
+/**
  * Expands the repeat blocks of a layer list (at `path`) into one flat list of
  * layer items, in order. Loop variables join the scope of the body; a block
  * with an error in its header leaves a placeholder in its place.
@@ -205,19 +213,22 @@ export function expandLayers(ctx: ResolveContext, items: readonly unknown[], pat
   const out: LayerInstance[] = [];
   let overflow = false;
   // Reported at the block with the largest count among those being expanded: it is the likely mistake.
-  const tooMany = (blocks: readonly Iteration[]): void => {
+  const tooMany = (blocks: readonly Iteration[], what: string): void => {
     const at = blocks.reduce((best, block, k) => (block.count > blocks[best]!.count ? k : best), 0);
     const { count, countSpan } = blocks[at]!;
     notes.run(blocks.slice(0, at), () =>
       ctx.diagnostics.push(
-        diagnostic('NS3018', countSpan, `repeating ${count} time${count === 1 ? '' : 's'} makes more than ${maxLayers.toLocaleString('en-US')} layers`, {
+        diagnostic('NS3018', countSpan, `repeating ${count} time${count === 1 ? '' : 's'} ${what}`, {
           fix: 'check the repeat count: it is the number of iterations, not a size',
         }),
       ),
     );
   };
+  const layersText = `makes more than ${grouped(maxLayers)} layers`;
+  const workText = `is more than netspec expands: at most ${grouped(maxExpansion)} iterations and layers per spec`;
   const expand = (item: unknown, itemPath: readonly PathSegment[], listScope: Scope, chain: readonly Iteration[]): void => {
     if (!isRepeatBlock(item)) {
+      ctx.expansion.spent++;
       out.push({ raw: item, path: itemPath, scope: listScope, chain });
       return;
     }
@@ -228,9 +239,14 @@ export function expandLayers(ctx: ResolveContext, items: readonly unknown[], pat
     }
     const span = spanAt(ctx.spec, [...itemPath, 'repeat'], 'key');
     const countSpan = spanAt(ctx.spec, [...itemPath, 'repeat']);
+    const body = item['layers'] as unknown[];
+    // Each iteration costs at least one unit per item of its body (or one, for an empty body): a
+    // count that cannot fit is refused before a single iteration runs.
+    const leastCost = loop.count * Math.max(1, body.length);
     for (let value = 0; value < loop.count; value++) {
-      if (overflow || out.length > maxLayers) {
-        if (!overflow) tooMany([...chain, { span, index: loop.index, value, vars: [], count: loop.count, countSpan }]);
+      const exhausted = value === 0 ? ctx.expansion.spent + leastCost > maxExpansion : ctx.expansion.spent > maxExpansion;
+      if (overflow || out.length > maxLayers || exhausted) {
+        if (!overflow) tooMany([...chain, { span, index: loop.index, value, vars: [], count: loop.count, countSpan }], out.length > maxLayers ? layersText : workText);
         overflow = true;
         out.push({ raw: undefined, path: itemPath, scope: listScope, chain, placeholder: true });
         return;
@@ -238,7 +254,8 @@ export function expandLayers(ctx: ResolveContext, items: readonly unknown[], pat
       const vars = loop.lists.map(([name, values]) => [name, values[value]!] as const);
       const iteration: Iteration = { span, index: loop.index, value, vars, count: loop.count, countSpan };
       const inner = scopeOf(new Map([[loop.index, value], ...vars]), listScope);
-      (item['layers'] as unknown[]).forEach((layer, k) => expand(layer, [...itemPath, 'layers', k], inner, [...chain, iteration]));
+      ctx.expansion.spent++;
+      body.forEach((layer, k) => expand(layer, [...itemPath, 'layers', k], inner, [...chain, iteration]));
     }
   };
   items.forEach((item, k) => {

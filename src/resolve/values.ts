@@ -40,6 +40,8 @@ export interface ResolveContext {
   readonly rejectedDefaults: ReadonlyMap<string, ReadonlySet<string>>;
   /** The spec's symbols: they stand only in input and output shapes (see dims.ts). Undefined for a declaration with an error. */
   readonly symbols?: ReadonlyMap<string, SymbolIR | undefined>;
+  /** How much `repeat` expansion the spec has cost so far, in iterations and layers made (see repeat.ts `maxExpansion`). */
+  readonly expansion: { spent: number };
 }
 
 /** Whether validation rejected the value at `pointer` or anything inside it. */

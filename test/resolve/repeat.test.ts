@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { checkText } from '../helpers/found.js';
 import { main, type Environment } from '../../src/cli.js';
 import type { Code } from '../../src/diagnostics/codes.js';
 import { Locator } from '../../src/diagnostics/location.js';
@@ -204,6 +205,14 @@ describe('repeat: errors point at the exact item and name the iteration', () => 
     ['NS3018 nested: blamed on the largest count', {
       given: spec(['- repeat: 100000', '  layers:', '    - repeat: 2', '      as: j', '      layers:', '        - { type: dense, units: 2 }']),
       want: [{ code: 'NS3018', at: '6:17', message: 'repeating 100000 times makes more than 10,000 layers', notes: [] }],
+    }],
+    ['NS3018 a billion iterations are refused before the first runs', {
+      given: spec(['- repeat: 1000000000', '  layers:', '    - { type: dense, units: 2 }']),
+      want: [{ code: 'NS3018', at: '6:17', message: 'repeating 1000000000 times is more than netspec expands: at most 100,000 iterations and layers per spec' }],
+    }],
+    ['NS3018 iterations that make no layers still count', {
+      given: spec(['- repeat: 3000000', '  layers:', '    - repeat: 0', '      as: j', '      layers:', '        - { type: dense, units: 2 }', '- { type: dense, units: 2 }']),
+      want: [{ code: 'NS3018', at: '6:17', message: 'repeating 3000000 times is more than netspec expands' }],
     }],
     ['NS3003 a negative count', {
       given: spec(['- repeat: n - 3', '  layers:', '    - { type: dense, units: 2 }'], { head: ['params: { n: 1 }'] }),
@@ -427,4 +436,14 @@ describe('repeat: a DCGAN generator written with repeat compiles to the hand-wri
     const body = (r: ReturnType<typeof compile>) => r.modules[0]!.text.replace(/^\/\/ Source hash: .*$/m, '');
     expect(body(loop!)).toEqual(body(hand!));
   });
+});
+
+test('the expansion budget is per spec: two models of 60,000 empty iterations each are refused at the second', () => {
+  const model = (name: string) => [`  ${name}:`, '    inputs: { x: [4] }', '    layers:', '      - repeat: 60000', '        layers:', '          - repeat: 0', '            as: j', '            layers:', '              - { type: dense, units: 2 }', '      - { type: dense, units: 2 }'];
+  const text = ['netspec: 1', 'models:', ...model('a'), ...model('b'), ''].join('\n');
+  const started = performance.now();
+  const { found } = checkText(text);
+  expect(found.map((f) => `${f.code} ${f.at}`)).toEqual(['NS3018 16:17']);
+  // A hang guard, not a speed test: the refused expansion never runs.
+  expect(performance.now() - started).toBeLessThan(10_000);
 });
