@@ -66,16 +66,18 @@ export function checkSource(source: SourceFile, options: CheckOptions = {}): Spe
   return { diagnostics: [...validated.diagnostics, ...resolved.diagnostics, ...later], spec: resolved.value, models };
 }
 
-/** Two specs must not write the same generated file. */
+/** Two specs must not write the same generated file, on a file system that ignores case (macOS, Windows) too. */
 function duplicateModules(specs: readonly SpecIR[]): Diagnostic[] {
   const first = new Map<string, SpecIR>();
   const diagnostics: Diagnostic[] = [];
   for (const spec of specs) {
-    const other = first.get(spec.name);
-    if (!other) first.set(spec.name, spec);
+    const key = spec.name.toLowerCase();
+    const other = first.get(key);
+    if (!other) first.set(key, spec);
     else {
+      const also = other.name === spec.name ? `is also used by ${other.file}; both would write ${spec.name}.ts` : `differs only in case from '${other.name}' of ${other.file}; both would write ${other.name}.ts where case is ignored (macOS, Windows)`;
       diagnostics.push(
-        diagnostic('NS3010', spec.nameSpan, `module name '${spec.name}' is also used by ${other.file}; both would write ${spec.name}.ts`, {
+        diagnostic('NS3010', spec.nameSpan, `module name '${spec.name}' ${also}`, {
           notes: [{ message: `'${spec.name}' is first used here`, span: other.nameSpan }],
           fix: 'set a distinct `name:` in one of the specs',
         }),
