@@ -35,7 +35,7 @@ file:line:col: severity CODE: message
 \`\`\`
 
 and a last line counting errors and warnings. Colour is used only on a TTY
-and never when \`NO_COLOR\` is set. \`--format json\` prints BRIEF §4's object,
+and never when \`NO_COLOR\` is set. \`--format json\` prints the object the README's CLI section describes,
 \`--format sarif\` a SARIF 2.1.0 log for code scanning (one rule per code below,
 with its help), and \`--format github\` one workflow-command annotation per
 diagnostic.

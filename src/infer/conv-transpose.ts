@@ -22,7 +22,7 @@ function at(layer: LayerIR, option: string, a: number): string {
   return `${option}[${a + (layer.axisOffsets?.[option] ?? 0)}]`;
 }
 
-/** Checks BRIEF §2's invalid combinations; returns false after reporting the first. */
+/** Checks the invalid combinations of docs/semantics.md; returns false after reporting the first. */
 function checkCombination(ctx: RuleContext, strides: readonly number[], dilation: readonly number[], outputPadding: readonly number[] | undefined): boolean {
   const { layer } = ctx;
   if (layer.args['padding'] === 'causal') {
@@ -60,7 +60,7 @@ function checkCombination(ctx: RuleContext, strides: readonly number[], dilation
 }
 
 /**
- * conv1d/2d/3dTranspose with Keras 3 semantics (BRIEF §2). Kernel layout
+ * conv1d/2d/3dTranspose with Keras 3 semantics (docs/semantics.md). Kernel layout
  * `[k..., filters, inChannels]`; MACs count every kernel tap per input position.
  */
 export function convTranspose(rank: 1 | 2 | 3): Rule {

@@ -68,7 +68,7 @@ export function fullTransposeLength(i: number, k: number, s: number, d: number):
 
 /**
  * Output length of a transposed convolution.
- * Source: Keras 3 `compute_conv_transpose_output_shape` (BRIEF §2):
+ * Source: Keras 3 `compute_conv_transpose_output_shape` (docs/semantics.md):
  * valid: `(i-1)*s + ek + op`, or `(i-1)*s + max(ek, s)` without op;
  * same: `i*s` without op, else `(i-1)*s + ek % 2 + op`;
  * explicit `[b, e]`: `(i-1)*s + ek + op - b - e` (ONNX/PyTorch).
@@ -100,7 +100,7 @@ export function convTransposeOutputRange(i: number, k: number, s: number, d: num
 /**
  * How many positions of the full transposed convolution are cropped from the
  * start to produce an output of length `o` (the rest is cropped or
- * zero-extended at the end). Source: BRIEF §2; for `same` this is TensorFlow's
+ * zero-extended at the end). Source: docs/semantics.md; for `same` this is TensorFlow's
  * `conv2d_backprop_input` padding, `floor(max(0, full - o) / 2)`.
  */
 export function convTransposeCropBefore(i: number, k: number, s: number, d: number, padding: 'valid' | 'same' | PadPair, o: number): number {

@@ -4,7 +4,7 @@ import type { ModelShapes, Shape } from '../ir.js';
 import { isAffine, showAffine } from '../infer/affine.js';
 import { elementCount } from '../infer/rule.js';
 
-/** One diagnostic in the JSON of BRIEF §4, with netspec's notes and fix added. */
+/** One diagnostic in the `check --format json` output (README, CLI), with netspec's notes and fix added. */
 export function diagnosticJson(d: Diagnostic, locator: Locator): Record<string, unknown> {
   const where = d.span ? locator.locate(d.span) : undefined;
   return {
@@ -24,7 +24,7 @@ function shapeJson(shape: Shape): (number | string | null)[] {
   return shape.map((d) => (isAffine(d) ? showAffine(d) : d));
 }
 
-/** One model in the JSON of BRIEF §4: shapes include the batch dimension. */
+/** One model in the `check --format json` output (README, CLI): shapes include the batch dimension. */
 export function modelJson(m: ModelShapes, locator: Locator): Record<string, unknown> {
   return {
     file: m.file,

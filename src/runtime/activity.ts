@@ -13,7 +13,7 @@ type RegularizedLayer = tf.layers.Layer & { [STATE]?: ActivityState; activityReg
 /**
  * Gives a native tfjs layer (dense, conv1d/2d/3d) the Keras 3 activity
  * regularizer that tfjs cannot run (its `activityRegularizer` throws at call
- * time, BRIEF §1). Build the layer without that option and pass its
+ * time, docs/semantics.md). Build the layer without that option and pass its
  * descriptor here: every call keeps its output, and the layer's losses, which
  * `fit` and `trainOnBatch` add to the loss inside the same training step,
  * gain `regularizer(output) / batchSize` (Keras 3 `Layer.__call__`, with

@@ -16,7 +16,7 @@ type TrainFunctionMaker = { makeTrainFunction(): (data: tf.Tensor[]) => tf.Scala
  * Makes `fit`, `fitDataset` and `trainOnBatch` apply every weight constraint
  * (kernel, bias, beta, gamma; native and runtime layers alike) after each
  * optimizer step, as Keras 3 does in `Optimizer.apply`. tfjs 4.22 never
- * applies them during training (BRIEF §1).
+ * applies them during training (docs/semantics.md).
  *
  * The optimizer the model is compiled with gets its `applyGradients` followed
  * by `w.assign(constraint(w))` for each constrained weight it just updated.

@@ -57,7 +57,7 @@ function tuple(value: Tuple | undefined, rank: number, fallback: number): number
 
 /**
  * A transposed convolution of rank 1, 2 or 3 that computes exactly the Keras 3
- * semantics of BRIEF §2 on every backend, with gradients: the full transposed
+ * semantics of docs/semantics.md on every backend, with gradients: the full transposed
  * convolution, then a crop from the start and a zero-extension at the end.
  * The kernel keeps the Keras layout `[k..., filters, inChannels]`.
  */

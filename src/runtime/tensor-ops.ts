@@ -84,7 +84,7 @@ function sliceByRuns(t: tf.Tensor, begin: readonly number[], size: readonly numb
 /**
  * For each spatial axis `a` (tensor axis `a + 1`), takes `lengths[a]` positions
  * starting at `starts[a]`, which may be negative; positions outside `t` are
- * zeros: the crop-then-zero-extend step of BRIEF §2, at most one slice and one pad.
+ * zeros: the crop-then-zero-extend step of docs/semantics.md, at most one slice and one pad.
  */
 export function region(t: tf.Tensor, starts: readonly number[], lengths: readonly number[]): tf.Tensor {
   const shape = t.shape as number[];

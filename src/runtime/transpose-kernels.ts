@@ -4,7 +4,7 @@ import { region } from './tensor-ops.js';
 /**
  * The output of one spatial axis of a transposed convolution: `length`
  * positions of the full result, starting `crop` positions in (positions past
- * the end of the full result are zeros). See BRIEF §2 and docs/semantics.md.
+ * the end of the full result are zeros). See docs/semantics.md.
  */
 export interface AxisWindow {
   readonly crop: number;
@@ -27,7 +27,7 @@ export function forceAlgorithm(algorithm: Algorithm | undefined): void {
   forced = algorithm;
 }
 
-/** wasm's transposed-convolution kernels are wrong or crash (BRIEF §1) and it lacks conv2d's filter gradient. */
+/** wasm's transposed-convolution kernels are wrong or crash (docs/semantics.md) and it lacks conv2d's filter gradient. */
 export function algorithmFor(backend: string): Algorithm {
   return forced ?? (backend === 'wasm' ? 'subpixel' : 'native');
 }

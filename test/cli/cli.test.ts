@@ -241,7 +241,7 @@ describe('paths that cannot be read or written (NS9001)', () => {
 });
 
 describe('check --format json', () => {
-  test('is the document of BRIEF §4', async () => {
+  test('is the documented `check --format json` object', async () => {
     spec('decoder.yaml', good);
     const r = await run('check', '--format', 'json');
     expect(r.code).toBe(0);

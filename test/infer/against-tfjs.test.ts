@@ -435,7 +435,7 @@ describe('what inference rejects, tfjs cannot build or run either', () => {
 describe('whole models', () => {
   const graphs: [string, { inputs: { id: string; shape: Shape; batch?: number }[]; layers: [id: string, type: string, args: Args, from: string[]][] }][] = [
     [
-      'DCGAN generator (BRIEF §3, ngf 8)',
+      'DCGAN generator (specs/dcgan.yaml, ngf 8)',
       {
         inputs: [{ id: 'z', shape: [100] }],
         layers: [

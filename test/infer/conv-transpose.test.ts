@@ -1,4 +1,4 @@
-/** Transposed convolutions with the Keras 3 semantics of BRIEF §2; kernel `[k..., filters, inChannels]`, MACs per input position. */
+/** Transposed convolutions with the Keras 3 semantics of docs/semantics.md; kernel `[k..., filters, inChannels]`, MACs per input position. */
 import { describe, test } from 'vitest';
 import { check, type Case } from './helpers.js';
 
@@ -12,7 +12,7 @@ describe('conv2dTranspose', () => {
       },
     ],
     [
-      "BRIEF §4's image layer: 4803 params, 4915200 MACs",
+      "The documented JSON example's image layer: 4803 params, 4915200 MACs",
       {
         given: { args: { filters: 3, kernelSize: 5, strides: 2, padding: 'same', activation: 'tanh' }, input: [null, 32, 32, 64] },
         want: { shape: [null, 64, 64, 3], weights: [['kernel', [5, 5, 3, 64]], ['bias', [3]]], macs: 4915200 },

@@ -1,5 +1,5 @@
 /**
- * Every length formula, with expected values worked out by hand from BRIEF §2
+ * Every length formula, with expected values worked out by hand from docs/semantics.md
  * (Keras 3 `compute_conv_transpose_output_shape`, `tf.nn.conv_transpose`) and
  * Keras `conv_utils.conv_output_length`; never by calling the function under test.
  */
@@ -90,7 +90,7 @@ describe('fullTransposeLength', () => {
   test.each(table)('%s', (_, { given, want }) => expect(fullTransposeLength(...given)).toBe(want));
 });
 
-describe('convTransposeOutputLength (BRIEF §2)', () => {
+describe('convTransposeOutputLength (docs/semantics.md)', () => {
   type Given = [i: Length, k: number, s: number, d: number, padding: TransposePadding, op?: number];
   const table: [string, { given: Given; want: Length }][] = [
     // valid: (i-1)*s + ek + op, or (i-1)*s + max(ek, s) without op.
@@ -174,7 +174,7 @@ describe('convTransposeOutputRange (outputShape, as in tf.nn.conv_transpose)', (
   });
 });
 
-describe('convTransposeCropBefore (BRIEF §2 values)', () => {
+describe('convTransposeCropBefore (docs/semantics.md values)', () => {
   // same: floor(max(0, (i-1)*s + ek - o) / 2); valid: 0; explicit: begin.
   const table: [string, { given: [i: number, k: number, s: number, d: number, padding: TransposePadding, o: number]; want: number }][] = [
     ['valid never crops the start', { given: [4, 3, 2, 1, 'valid', 9], want: 0 }],
@@ -195,7 +195,7 @@ describe('convTransposeCropBefore (BRIEF §2 values)', () => {
   ];
   test.each(table)('%s', (_, { given, want }) => expect(convTransposeCropBefore(...given)).toBe(want));
 
-  test('same without outputPadding crops floor(max(0, ek - s) / 2), as BRIEF §2 states', () => {
+  test('same without outputPadding crops floor(max(0, ek - s) / 2), as docs/semantics.md states', () => {
     for (const i of [1, 3, 4]) {
       for (const k of [1, 2, 3, 4, 5, 6, 7]) {
         for (const s of [1, 2, 3, 4]) {

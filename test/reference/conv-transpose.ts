@@ -1,5 +1,5 @@
 /**
- * An independent reference for the transposed convolution of BRIEF §2,
+ * An independent reference for the transposed convolution of docs/semantics.md,
  * written with plain loops over Float64Arrays. It shares no code with
  * src/ (no tfjs ops, no src/infer/formulas.ts), so tests comparing the two
  * check the runtime against the contract, not against itself.
@@ -88,7 +88,7 @@ export interface AxisPlan {
   readonly crop: number;
 }
 
-/** BRIEF §2, axis by axis. */
+/** docs/semantics.md, axis by axis. */
 export function axisPlan(i: number, k: number, s: number, d: number, padding: 'valid' | 'same' | readonly [number, number], op: number | undefined, outputShape: number | undefined): AxisPlan {
   const ek = (k - 1) * d + 1;
   const full = (i - 1) * s + ek;

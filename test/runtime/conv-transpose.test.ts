@@ -241,7 +241,7 @@ function dilationGrid(): Case[] {
   return cases;
 }
 
-/** Every legal `outputShape` (BRIEF §2 ranges), a different one per axis. */
+/** Every legal `outputShape` (docs/semantics.md ranges), a different one per axis. */
 function outputShapeGrid(): Case[] {
   const cases: Case[] = [];
   let seed = 20_001;
@@ -309,7 +309,7 @@ function mixedGrid(count: number): Case[] {
   return cases;
 }
 
-/** Each case's output length, from the reference's own reading of BRIEF §2, must be at least 1. */
+/** Each case's output length, from the reference's own reading of docs/semantics.md, must be at least 1. */
 function legal(c: Case): boolean {
   return c.spatial.every((i, a) => {
     const pad = typeof c.padding === 'string' ? c.padding : c.padding[a]!;
@@ -406,7 +406,7 @@ for (const [backend, algorithm] of setups) {
       expect(own === algorithm || (backend === 'cpu' && algorithm === 'subpixel')).toBe(true);
     });
 
-  describe(`ConvTranspose vs the BRIEF §2 reference (${label})`, () => {
+  describe(`ConvTranspose vs the docs/semantics.md reference (${label})`, () => {
     test('every grid case is legal', () => {
       for (const cases of Object.values(grids)) for (const c of cases) expect(legal(c), describeCase(c)).toBe(true);
     });
