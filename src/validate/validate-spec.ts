@@ -1,5 +1,6 @@
 import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import { closest } from '../diagnostics/suggest.js';
+import type { Span } from '../ir.js';
 import { isMapping, spanAt, type Data, type ParsedSpec } from '../parse/parse-spec.js';
 import { schemaDiagnostics } from './errors.js';
 import { chosenAlternatives, layerItems } from './layer-items.js';
@@ -26,6 +27,12 @@ export interface ValidatedSpec {
 }
 
 type Defaults = Record<string, unknown>;
+
+/** Layer options that make no sense for every layer of a type, with why and what to write instead. */
+const perLayerOnly: Readonly<Record<string, { readonly reason: string; readonly fix: string }>> = {
+  weights: { reason: 'initial weights belong to one layer, whose weight shapes they must match', fix: 'set `weights:` on each layer that loads values' },
+  lint: { reason: 'lint settings for every layer are the spec\'s own `lint:`', fix: 'move it to the top level of the spec: `lint: { ... }`' },
+};
 
 /** The layer types that accept an option, e.g. `dataFormat` -> every conv, pooling, padding... */
 function typesWithOption(option: string): string[] {
@@ -58,6 +65,12 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<
   const isTypeKey = (key: string, value: unknown) => layerTypes.includes(key) && (isMapping(value) || !allOptions.has(key));
   // Per-type defaults come last so that they override option-level ones wherever they are written.
   const entries = Object.entries(defaults).sort(([a, x], [b, y]) => Number(isTypeKey(a, x)) - Number(isTypeKey(b, y)));
+  // Options that belong to one layer: a default for them would be ignored, so it is an error.
+  const perLayer = (option: string, span: Span): boolean => {
+    const why = perLayerOnly[option];
+    if (why) diagnostics.push(diagnostic('NS3011', span, `'${option}' cannot be a default: ${why.reason}`, { fix: why.fix }));
+    return why !== undefined;
+  };
   for (const [key, value] of entries) {
     const at = `/defaults/${key}`;
     if (isTypeKey(key, value)) {
@@ -66,6 +79,7 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<
         continue;
       }
       for (const [option, v] of Object.entries(value)) {
+        if (perLayer(option, spanAt(spec, ['defaults', key, option], 'key'))) continue;
         if (option === 'type' || !optionsOf(key).includes(option)) {
           const meant = closest(option, optionsOf(key));
           diagnostics.push(diagnostic('NS3011', spanAt(spec, ['defaults', key, option], 'key'), `'${option}' is not an option of ${key}`, meant ? { fix: `did you mean '${meant}'?` } : {}));
@@ -79,6 +93,7 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<
       }
       continue;
     }
+    if (perLayer(key, spanAt(spec, ['defaults', key], 'key'))) continue;
     if (key === 'type' || key === 'id' || key === 'name' || key === 'from' || !allOptions.has(key)) {
       const meant = closest(key, [...allOptions, ...layerTypes].filter((k) => !['type', 'id', 'name', 'from'].includes(k)));
       diagnostics.push(diagnostic('NS3011', spanAt(spec, ['defaults', key], 'key'), `'${key}' is neither an option of any layer type nor a layer type`, meant ? { fix: `did you mean '${meant}'?` } : {}));
