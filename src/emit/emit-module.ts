@@ -212,12 +212,12 @@ function runFunction(m: ModelShapes): FunctionDeclarationStructure {
     statements: [
       (w) => {
         w.write(single ? 'const output = model.predict(' : 'const outputs = model.predict(');
-        writeCode(w, m.model.inputs.length === 1 ? new Ident(`inputs.${m.model.inputs[0]!.id}`) : m.model.inputs.map((i) => new Ident(`inputs.${i.id}`)));
+        writeCode(w, m.model.inputs.length === 1 ? new Ident(`inputs.${identifier(m.model.inputs[0]!.id)}`) : m.model.inputs.map((i) => new Ident(`inputs.${identifier(i.id)}`)));
         w.write(single ? ') as tf.Tensor;' : ') as tf.Tensor[];');
       },
       (w) => {
         w.write('return { ');
-        m.outputs.forEach((o, k) => w.write(`${k > 0 ? ', ' : ''}${o.name}: ${single ? 'output' : `outputs[${k}]`} as ${tensorType(o.shape.length)}`));
+        m.outputs.forEach((o, k) => w.write(`${k > 0 ? ', ' : ''}${identifier(o.name)}: ${single ? 'output' : `outputs[${k}]`} as ${tensorType(o.shape.length)}`));
         w.write(' };');
       },
     ],
@@ -228,7 +228,7 @@ function modelStatements(m: ModelShapes, file: string, ctx: EmitContext): (State
   const base = m.model.name;
   const name = pascal(base);
   return [
-    constStatement(`${base}InputShapes`, shapeTuples(m.inputs), true, `Input shapes of \`${base}\`, batch first, in model order: ${m.inputs.map((i) => i.name).join(', ')}.${symbolicNote(m, m.inputs)}`),
+    constStatement(`${identifier(base)}InputShapes`, shapeTuples(m.inputs), true, `Input shapes of \`${base}\`, batch first, in model order: ${m.inputs.map((i) => i.name).join(', ')}.${symbolicNote(m, m.inputs)}`),
     constStatement(`${base}OutputShapes`, shapeTuples(m.outputs), true, `Output shapes of \`${base}\`, batch first, in model order: ${m.outputs.map((o) => o.name).join(', ')}.${symbolicNote(m, m.outputs)}`),
     tensorsInterface(`${name}Inputs`, m.inputs, `The tensors \`${base}\` takes, by input id.`),
     tensorsInterface(`${name}Outputs`, m.outputs, `The tensors \`${base}\` returns, by output id.`),
@@ -253,7 +253,7 @@ export function emitModule(spec: SpecIR, models: readonly ModelShapes[]): Emitte
   const runtimeNames = [...new Set(models.flatMap((m) => runtimeImports(m, ctx)))].sort();
   const imports: ImportDeclarationStructure[] = [{ kind: StructureKind.ImportDeclaration, namespaceImport: 'tf', moduleSpecifier: '@tensorflow/tfjs' }];
   if (runtimeNames.length > 0) imports.push({ kind: StructureKind.ImportDeclaration, namedImports: runtimeNames, moduleSpecifier: 'netspec/runtime' });
-  const file = project.createSourceFile(`${spec.name}.ts`, {
+  const file = project.createSourceFile(`${identifier(spec.name)}.ts`, {
     leadingTrivia: moduleHeader(spec.file, spec.sourceHash),
     statements: [...imports, blankLine, ...models.flatMap((m) => [...modelStatements(m, spec.file, ctx).flatMap((st) => [st, blankLine])]).slice(0, -1)],
   }, { overwrite: true });

@@ -1,7 +1,7 @@
 import { StructureKind, type InterfaceDeclarationStructure, type StatementStructures, type WriterFunction } from 'ts-morph';
 import type { LayerShapes, ModelShapes } from '../ir.js';
 import { Call, Ident, writeCode, type Code } from './code.js';
-import { commentText } from './escape.js';
+import { commentText, identifier } from './escape.js';
 import { pascal } from './names.js';
 
 /** The models of one spec by name, as emit sees them. */
@@ -117,7 +117,7 @@ export function partsStatements(m: ModelShapes, byName: ModelsByName, names: Par
     const inner = partsOf(part, byName);
     const args: Code[] = inner.length === 0 ? [] : [Object.fromEntries(inner.map((p) => [p.model.name, new Ident(names.instances.get(p.model.name)!)]))];
     return (w) => {
-      w.write(`const ${names.instances.get(part.model.name)!} = parts.${part.model.name} ?? `);
+      w.write(`const ${names.instances.get(part.model.name)!} = parts.${identifier(part.model.name)} ?? `);
       writeCode(w, new Call(`build${pascal(part.model.name)}`, args));
       w.write(';');
     };
