@@ -44,6 +44,7 @@ export const codes = {
   NS3025: { severity: 'error', title: 'symbol and param share a name', help: 'A name under `symbols:` stands for a size chosen at run time, one under `params:` for a fixed number; rename one of the two.' },
   NS3026: { severity: 'error', title: 'symbol outside a shape', help: 'Symbols stand only in the shapes of `inputs:` and `outputs:`; everything else (layer options, params, batchSize) needs a number. Use a param there, or let netspec infer the size from the input.' },
   NS3027: { severity: 'error', title: 'dimension not affine in the symbols', help: 'A dimension written with symbols must be affine in them: symbols added, subtracted, multiplied or divided by numbers (`2 * H + 1`, `H / 4`). `H * W`, `H // 2`, `H % 2`, `H ** 2`, `min` and `max` of symbols are not.' },
+  NS3028: { severity: 'error', title: 'expression too complex', help: 'An expression may be at most 1,000 characters long and nest at most 32 levels of parentheses, signs (`- -x`), calls and powers (`2 ** 3 ** 2`). Real expressions are far smaller; give a part of it a name under `params:`.' },
 
   NS4001: { severity: 'error', title: 'wrong input rank', help: 'Feed the layer a tensor of the rank it needs, e.g. add a reshape or flatten before it.' },
   NS4002: { severity: 'error', title: 'wrong number of inputs', help: 'Give the layer as many tensors in `from` as it takes.' },
