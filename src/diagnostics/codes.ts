@@ -10,6 +10,10 @@ export const codes = {
   NS1003: { severity: 'error', title: 'empty spec', help: 'A spec needs at least `netspec: 1` and `models:`.' },
   NS1004: { severity: 'error', title: 'not a text file', help: 'Specs are UTF-8 YAML text. Save a UTF-16, Windows-1252 or Latin-1 file as UTF-8; a file with NUL bytes is binary data, not a spec.' },
   NS1005: { severity: 'error', title: 'spec too large', help: 'Specs are limited in size; split the file or check that it is the right file.' },
+  NS1006: { severity: 'error', title: 'tag not allowed', help: 'netspec reads plain YAML 1.2: the only tags are the core schema\'s !!str, !!int, !!float, !!bool, !!null, !!map and !!seq (also written !<tag:yaml.org,2002:str>, and the non-specific !), each on a value of its kind. Other tags (!foo, !!binary, !!set, !!timestamp, tags declared with %TAG) would make values a spec cannot hold; remove the tag, since a value\'s type comes from how it is written.' },
+  NS1007: { severity: 'error', title: 'key not allowed', help: 'A mapping key must be a plain value, a name or a number: not a mapping or a list (nor an alias to one), which a JSON-like spec cannot have as a key, and not `__proto__`, which JavaScript treats as an object\'s prototype rather than a name. Rename the key.' },
+  NS1008: { severity: 'error', title: 'nested too deeply', help: 'Lists and mappings may nest at most 64 levels deep, counting what aliases bring in; a real spec needs about ten. Deeper nesting is almost always generated or pasted by mistake, and would exhaust the stack of every stage that reads the spec.' },
+  NS1009: { severity: 'error', title: 'number not finite', help: 'YAML\'s .inf, -.inf and .nan (in any spelling) and numbers too large for a double (1e400) are not numbers a spec can use: no option takes them, and generated code cannot hold them. Write a finite number, or quote the value to make it text.' },
 
   NS2001: { severity: 'error', title: 'wrong value', help: 'Change the value to one the schema allows; the message says what was expected.' },
   NS2002: { severity: 'error', title: 'unknown option', help: 'Remove the option or correct its name; options are the camelCase tfjs names.' },
@@ -44,6 +48,7 @@ export const codes = {
   NS3025: { severity: 'error', title: 'symbol and param share a name', help: 'A name under `symbols:` stands for a size chosen at run time, one under `params:` for a fixed number; rename one of the two.' },
   NS3026: { severity: 'error', title: 'symbol outside a shape', help: 'Symbols stand only in the shapes of `inputs:` and `outputs:`; everything else (layer options, params, batchSize) needs a number. Use a param there, or let netspec infer the size from the input.' },
   NS3027: { severity: 'error', title: 'dimension not affine in the symbols', help: 'A dimension written with symbols must be affine in them: symbols added, subtracted, multiplied or divided by numbers (`2 * H + 1`, `H / 4`). `H * W`, `H // 2`, `H % 2`, `H ** 2`, `min` and `max` of symbols are not.' },
+  NS3028: { severity: 'error', title: 'expression too complex', help: 'An expression may be at most 1,000 characters long and nest at most 32 levels of parentheses, signs (`- -x`), calls and powers (`2 ** 3 ** 2`). Real expressions are far smaller; give a part of it a name under `params:`.' },
 
   NS4001: { severity: 'error', title: 'wrong input rank', help: 'Feed the layer a tensor of the rank it needs, e.g. add a reshape or flatten before it.' },
   NS4002: { severity: 'error', title: 'wrong number of inputs', help: 'Give the layer as many tensors in `from` as it takes.' },

@@ -1,8 +1,12 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type YAMLError, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type Node, type Pair, type YAMLError, type YAMLMap } from 'yaml';
 import { shorten } from '../diagnostics/describe.js';
 import { diagnostic, sortDiagnostics, uniqueDiagnostics, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import type { SourceFile, Span } from '../ir.js';
 import { binaryDiagnostic, leadingCodes, utf16ByteOrder, utf16Diagnostic } from './encoding.js';
+import { maxNestingDepth, readYaml } from './read-yaml.js';
+import { tagDiagnostics, tagWarningCodes } from './tags.js';
+import { toData } from './to-data.js';
+import { aliasTarget, isMergeKey, rangeSpan } from './yaml-nodes.js';
 
 /** A spec parsed into a YAML document that keeps every node's source range. */
 export interface ParsedSpec {
@@ -49,43 +53,36 @@ function isEmpty(document: Document.Parsed): boolean {
   return contents === null || (isScalar(contents) && contents.value === null && contents.range !== undefined && contents.range[0] === contents.range[1]);
 }
 
-/** yaml reports an alias to an unknown anchor only when toJS throws, without a position; find it first. */
-function unresolvedAliases(source: SourceFile, document: Document.Parsed): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  visit(document, {
-    Alias(_key, alias) {
-      if (alias.resolve(document) !== undefined) return;
-      const [start, end] = alias.range ?? [0, 1];
-      diagnostics.push(diagnostic('NS1001', spanOf(source, start, end), `unknown anchor '${alias.source}': an alias needs an anchor \`&${alias.source}\` earlier in the file`));
-    },
-  });
-  return diagnostics;
-}
-
 interface Duplicate {
   readonly key: unknown;
   readonly first: Node;
   readonly second: Node;
 }
 
+/** A scalar key as the data names it: `12` and `'12'` are the same key there. */
+function keyName(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
 /**
  * Every repeated scalar key, in document order, with the key it repeats. yaml's
  * own `uniqueKeys` check compares each key with all before it, which takes
- * seconds for a large mapping; this is one pass. Equal means equal values, and
- * merge keys (`<<`) may repeat, as in yaml.
+ * seconds for a large mapping; this is one pass. Equal means the same key in
+ * the data (`1` and `"1"` are), and merge keys (`<<`) may repeat, as in yaml.
  */
 function duplicateKeys(document: Document.Parsed): Duplicate[] {
-  const firsts = new Map<YAMLMap, Map<unknown, Node>>();
+  const firsts = new Map<YAMLMap, Map<string, Node>>();
   const duplicates: Duplicate[] = [];
   visit(document, {
     Pair(_key, pair, path) {
       const map = path[path.length - 1];
       if (!isScalar(pair.key) || isMergeKey(pair.key) || !isMap(map)) return;
-      const seen = firsts.get(map) ?? new Map<unknown, Node>();
+      const seen = firsts.get(map) ?? new Map<string, Node>();
       firsts.set(map, seen);
-      const first = seen.get(pair.key.value);
+      const name = keyName(pair.key.value);
+      const first = seen.get(name);
       if (first) duplicates.push({ key: pair.key.value, first, second: pair.key });
-      else seen.set(pair.key.value, pair.key);
+      else seen.set(name, pair.key);
     },
   });
   return duplicates;
@@ -100,11 +97,25 @@ function duplicateKey(source: SourceFile, found: Duplicate): Diagnostic {
   });
 }
 
+type Fixes = Partial<Record<YAMLError['code'], string>>;
+
 /** Fixes for the yaml errors whose message does not already say what to write. */
-const syntaxFixes: Partial<Record<YAMLError['code'], string>> = {
+const syntaxFixes: Fixes = {
   TAB_AS_INDENT: 'indent with spaces; YAML does not allow tabs in indentation',
   MULTIPLE_DOCS: 'keep one document per spec: remove the `---` line and what follows it, or move that part to a file of its own',
 };
+
+/** The same for yaml's warnings, whose codes errors share with other meanings. */
+const warningFixes: Fixes = {
+  BAD_ALIAS: 'put a space before the `:`, or end the anchor or alias name with a letter or digit',
+  BAD_DIRECTIVE: 'remove the directive line: a spec needs no `%` directives',
+  BAD_INDENT: 'indent the closing bracket further than the key the flow collection belongs to',
+};
+
+function yamlDiagnostic(source: SourceFile, error: YAMLError, fixes: Fixes = syntaxFixes): Diagnostic {
+  const fix = fixes[error.code];
+  return diagnostic('NS1001', spanOf(source, error.pos[0], error.pos[1]), error.message.replace(/\s+/g, ' ').trim(), fix ? { fix } : {});
+}
 
 /**
  * After its first syntax error the parser recovers by guessing, and what it
@@ -113,39 +124,54 @@ const syntaxFixes: Partial<Record<YAMLError['code'], string>> = {
  */
 function firstSyntaxError(source: SourceFile, errors: readonly YAMLError[]): Diagnostic[] {
   const first = [...errors].sort((a, b) => a.pos[0] - b.pos[0])[0];
-  if (!first) return [];
-  const fix = syntaxFixes[first.code];
-  return [diagnostic('NS1001', spanOf(source, first.pos[0], first.pos[1]), first.message.replace(/\s+/g, ' ').trim(), fix ? { fix } : {})];
+  return first ? [yamlDiagnostic(source, first)] : [];
 }
 
-/** YAML errors as diagnostics: the first syntax error, and every duplicate key (each independent of the others). */
+/**
+ * YAML errors as diagnostics: the first syntax error, every duplicate key and
+ * every warning (each independent of the others). yaml's warnings are errors
+ * here: it parsed something ambiguous (`*a:`), ignored something (an unknown
+ * directive) or accepted what YAML forbids (a flow collection indented too
+ * little), and a spec must mean one thing. Tag warnings are NS1006 (tags.ts).
+ */
 function yamlErrors(source: SourceFile, document: Document.Parsed): Diagnostic[] {
   const duplicates = duplicateKeys(document).map((d) => duplicateKey(source, d));
-  return uniqueDiagnostics(sortDiagnostics([...firstSyntaxError(source, document.errors), ...duplicates]));
+  const warnings = document.warnings.filter((w) => !tagWarningCodes.has(w.code)).map((w) => yamlDiagnostic(source, w, warningFixes));
+  return uniqueDiagnostics(sortDiagnostics([...firstSyntaxError(source, document.errors), ...duplicates, ...warnings]));
 }
 
-/** Parses YAML text; the first syntax error and every duplicate key become located diagnostics. */
+/** NS1008 where readYaml stopped: yaml's composer recurses once per level, so a deeper document is never composed. */
+function tooDeep(source: SourceFile, at: { offset: number; kind: 'list' | 'mapping' }): Diagnostic {
+  return diagnostic('NS1008', spanOf(source, at.offset, at.offset + 1), `this ${at.kind} is nested more than ${maxNestingDepth} levels deep; the limit is ${maxNestingDepth}`, {
+    fix: 'flatten the structure: a spec needs about ten levels (models, a model, layers, a layer, an option, a list)',
+  });
+}
+
+/**
+ * Parses YAML text into a document and its plain data. Everything a spec's
+ * YAML must not do becomes a located diagnostic: syntax errors (the first),
+ * duplicate keys, yaml's warnings, nesting deeper than maxNestingDepth
+ * (checked before anything recursive runs), tags outside the core schema,
+ * keys that are not plain values, numbers that are not finite, and aliases
+ * that are unknown, circular or expand past maxAliasValues.
+ */
 export function parseSpec(source: SourceFile): Result<ParsedSpec> {
   const bad = checkText(source);
   if (bad) return { diagnostics: [bad] };
 
-  // Duplicate keys are found by duplicateKeys, in linear time.
-  const document = parseDocument(source.text, { prettyErrors: false, uniqueKeys: false, merge: true });
+  const read = readYaml(source.text);
+  if ('tooDeep' in read) return { diagnostics: [tooDeep(source, read.tooDeep)] };
+  const { document, tokens } = read;
   const diagnostics = yamlErrors(source, document);
   if (diagnostics.length > 0) return { diagnostics };
 
   if (isEmpty(document)) {
     return { diagnostics: [diagnostic('NS1003', spanOf(source, 0, source.text.length), 'spec is empty', { fix: 'start with `netspec: 1` and a `models:` mapping' })] };
   }
-  const unresolved = unresolvedAliases(source, document);
-  if (unresolved.length > 0) return { diagnostics: unresolved };
-  try {
-    const data: unknown = document.toJS({ maxAliasCount: 1000 });
-    return { value: { source, document, data }, diagnostics: [] };
-  } catch (e) {
-    // toJS throws only for alias expansion limits, which are the user's YAML, not our bug.
-    return { diagnostics: [diagnostic('NS1001', spanOf(source, 0, 1), e instanceof Error ? e.message : String(e))] };
-  }
+  const data = toData(source, document);
+  const problems = [...tagDiagnostics(source, document, tokens), ...data.diagnostics];
+  if (problems.length > 0) return { diagnostics: uniqueDiagnostics(sortDiagnostics(problems)) };
+  return { value: { source, document, data: data.value }, diagnostics: [] };
 }
 
 export type PathSegment = string | number;
@@ -161,18 +187,14 @@ export function pointerToPath(pointer: string): PathSegment[] {
   return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function isMergeKey(key: unknown): boolean {
-  return isScalar(key) && (typeof key.value === 'symbol' || (key.value === '<<' && (key.type === undefined || key.type === 'PLAIN')));
-}
-
 /** The entry for `key`: the map's own, else the first from its `<<` merges (own keys win, earlier merges win, as in toJS). */
 function pairAt(document: Document.Parsed, map: YAMLMap, key: string, depth = 0): Pair | undefined {
-  const own = map.items.find((p) => isPair(p) && !isMergeKey(p.key) && isScalar(p.key) && String(p.key.value) === key);
+  const own = map.items.find((p) => isPair(p) && !isMergeKey(p.key) && isScalar(p.key) && keyName(p.key.value) === key);
   if (own || depth > 100) return own;
   for (const merge of map.items.filter((p) => isMergeKey(p.key))) {
     const value = merge.value as Node | null;
     for (const item of isSeq(value) ? value.items : [value]) {
-      const source = isAlias(item) ? item.resolve(document) : item;
+      const source = isAlias(item) ? aliasTarget(document, item) : item;
       const found = isMap(source) ? pairAt(document, source, key, depth + 1) : undefined;
       if (found) return found;
     }
@@ -185,7 +207,7 @@ export function nodeAt(document: Document.Parsed, path: readonly PathSegment[]):
   let node: Node | null | undefined = document.contents as Node | null;
   let keyNode: Node | undefined;
   for (const segment of path) {
-    if (isAlias(node)) node = node.resolve(document) as Node | undefined;
+    if (isAlias(node)) node = aliasTarget(document, node);
     if (isMap(node)) {
       const pair = pairAt(document, node, String(segment));
       if (!pair) return undefined;
@@ -199,14 +221,13 @@ export function nodeAt(document: Document.Parsed, path: readonly PathSegment[]):
       return undefined;
     }
   }
-  if (isAlias(node)) node = (node.resolve(document) as Node | undefined) ?? node;
+  if (isAlias(node)) node = aliasTarget(document, node) ?? node;
   return node ? { node, ...(keyNode ? { keyNode } : {}) } : undefined;
 }
 
 /** The source span of a YAML node (value range only, without trailing comments). */
 export function nodeSpan(source: SourceFile, node: Node): Span {
-  const [start, valueEnd] = node.range ?? [0, 1];
-  return spanOf(source, start, valueEnd);
+  return rangeSpan(source, node);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Dim, Shape } from '../ir.js';
 import { pointerOf, type PathSegment } from '../parse/parse-spec.js';
 import { evaluateDim, namesIn } from './expr/evaluate-affine.js';
 import { parseExpr } from './expr/parse-expr.js';
-import { resolveValue, textSpans, type ResolveContext, type Scope } from './values.js';
+import { expressionError, resolveValue, textSpans, type ResolveContext, type Scope } from './values.js';
 
 /**
  * The shapes of inputs and outputs, whose dims may use the spec's symbols:
@@ -51,6 +51,10 @@ function resolveDim(ctx: ResolveContext, raw: unknown, path: readonly PathSegmen
   const isSymbol = (name: string) => scope.lookup(name) === undefined && (ctx.symbols?.has(name) ?? false);
   if (!names.some((n) => isSymbol(n.name))) return resolveValue(ctx, raw, path, scope) as Dim | undefined;
   const result = evaluateDim(parsed.expr, (name) => scope.lookup(name) ?? (isSymbol(name) ? 'symbol' : undefined));
+  if ('error' in result && result.error.kind) {
+    ctx.diagnostics.push(expressionError(raw, textSpans(ctx, path), raw, result.error));
+    return undefined;
+  }
   if ('error' in result) {
     ctx.diagnostics.push(diagnostic('NS3027', textSpans(ctx, path)(result.error.start, result.error.end), `dimension '${raw}' is not affine in the symbols: ${result.error.message}`));
     return undefined;

@@ -1,9 +1,11 @@
-import { showNumber } from '../diagnostics/describe.js';
+import { shorten, showNumber } from '../diagnostics/describe.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Span, SymbolIR, Value } from '../ir.js';
 import { pointerOf, scalarTextStart, spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
 import type { ExprSlot } from '../validate/schema.js';
+import { tooLarge } from './expr/arithmetic.js';
+import type { ExprError } from './expr/ast.js';
 import { evaluate } from './expr/evaluate.js';
 import { parseExpr } from './expr/parse-expr.js';
 
@@ -92,10 +94,14 @@ export function textSpans(ctx: ResolveContext, path: readonly PathSegment[], off
 export function evaluateText(ctx: ResolveContext, text: string, spanOf: (start: number, end: number) => Span, scope: Scope, shown = text): number | undefined {
   const parsed = parseExpr(text);
   if ('error' in parsed) {
-    ctx.diagnostics.push(diagnostic('NS3001', spanOf(parsed.error.start, parsed.error.end), `bad expression '${shown}': ${parsed.error.message}`));
+    ctx.diagnostics.push(expressionError(text, spanOf, shown, parsed.error));
     return undefined;
   }
   const result = evaluate(parsed.expr, (name) => scope.lookup(name));
+  if ('error' in result && result.error.kind) {
+    ctx.diagnostics.push(expressionError(text, spanOf, shown, result.error));
+    return undefined;
+  }
   if ('error' in result) {
     const unknown = (result.error as { unknownName?: string }).unknownName;
     const span = spanOf(result.error.start, result.error.end);
@@ -125,6 +131,25 @@ export function evaluateText(ctx: ResolveContext, text: string, spanOf: (start: 
     return undefined;
   }
   return result.value;
+}
+
+/**
+ * An expression error as a diagnostic at its part of the text: one past a
+ * limit (NS3028), a value that is not a finite, exact number (NS3003), else
+ * a bad expression (NS3001). Expressions past the limits are quoted shortened.
+ */
+export function expressionError(text: string, spanOf: (start: number, end: number) => Span, shown: string, error: ExprError): Diagnostic {
+  const span = spanOf(error.start, error.end);
+  if (error.kind === 'limit') {
+    return diagnostic('NS3028', span, `expression '${shorten(shown)}' is too complex: ${error.message}`, { fix: 'give parts of it names under `params:` and use those' });
+  }
+  if (error.kind === 'value') {
+    const part = text.slice(error.start, error.end);
+    const where = part === shown ? `'${shown}'` : `'${part}' in '${shown}'`;
+    const fix = error.message === tooLarge ? 'check the numbers and exponents: no size or option needs a value that large' : 'raise only a number >= 0 to a fractional power';
+    return diagnostic('NS3003', span, `${where} is ${error.message}`, { fix });
+  }
+  return diagnostic('NS3001', span, `bad expression '${shown}': ${error.message}`);
 }
 
 /** Integer-ness and bounds of an evaluated expression (the schema checked literal numbers already). */

@@ -11,7 +11,7 @@ function spec(inputs: string, layers: readonly string[], head = ''): string {
 const cases: [string, { given: string; want: [code: string, at: string, message: string][] }][] = [
   ['two upsamplings of 10**200 are out of range as values', {
     given: spec('{ x: [4, 4, 1] }', ["{ type: upSampling2d, size: '10**200' }", "{ type: upSampling2d, size: '10**200' }"]),
-    want: [['NS3003', '7:37', "'size' = 10**200 evaluates to a number larger than 9,007,199,254,740,991 (2^53 - 1); it must be >= 1 and <= 2147483647"], ['NS3003', '8:37', "'size' = 10**200"]],
+    want: [['NS3003', '7:38', "10**200"], ['NS3003', '8:38', "10**200"]],
   }],
   ['upsampling within range that still overflows the tensor', {
     given: spec('{ x: [4, 4, 1] }', ['{ type: upSampling2d, size: 100000 }']),

@@ -1,8 +1,10 @@
 import { describe, expect, test } from 'vitest';
+import type { Expr } from '../../src/resolve/expr/ast.js';
+import { evaluateDim, namesIn } from '../../src/resolve/expr/evaluate-affine.js';
 import { evaluate } from '../../src/resolve/expr/evaluate.js';
 import { parseExpr } from '../../src/resolve/expr/parse-expr.js';
 
-const names: Record<string, number> = { ngf: 64, zDim: 100, i: 2, zero: 0, x_1: 3, half: 0.5 };
+const names: Record<string, number> = { ngf: 64, zDim: 100, i: 2, zero: 0, x_1: 3, half: 0.5, huge: 1e30 };
 const lookup = (name: string) => names[name];
 
 /** Parses and evaluates; a value, or the error with its offsets. */
@@ -116,9 +118,7 @@ describe('expressions: evaluation errors with exact offsets', () => {
     ['floor division by zero', { given: 'ngf // 0', want: { message: 'division by zero', start: 7, end: 8 } }],
     ['modulo by zero', { given: 'ngf % zero', want: { message: 'division by zero', start: 6, end: 10 } }],
     ['division by an expression that is zero', { given: '8 / (i - 2)', want: { message: 'division by zero', start: 5, end: 10 } }],
-    ['an infinite result', { given: '10 ** 400', want: { message: 'the value is Infinity', start: 0, end: 9 } }],
-    ['zero to a negative power', { given: '0 ** -1', want: { message: 'the value is Infinity', start: 0, end: 7 } }],
-    ['a root of a negative number', { given: '(0 - 8) ** 0.5', want: { message: 'the value is NaN', start: 1, end: 14 } }],
+    ['zero to a negative power', { given: '0 ** -1', want: { message: 'division by zero: 0 to a negative power', start: 0, end: 7 } }],
   ];
   test.each(cases)('%s', (_name, { given, want }) => {
     expect(run(given)).toEqual({ stage: 'evaluate', ...want });
@@ -126,6 +126,114 @@ describe('expressions: evaluation errors with exact offsets', () => {
 
   test('the first unknown name is reported, left to right', () => {
     expect(run('a + b')).toMatchObject({ unknownName: 'a', start: 0 });
+  });
+});
+
+const tooLarge = 'too large: past ±9007199254740991 (2^53 - 1) numbers are not exact';
+
+describe('expressions: every value is a finite, exact number (kind value, NS3003), at the part that makes it', () => {
+  const cases: [string, { given: string; want: { message: string; start: number; end: number } }][] = [
+    ['a power past Infinity', { given: '10 ** 400', want: { message: tooLarge, start: 0, end: 9 } }],
+    ['2 ** 1024', { given: '2 ** 1024', want: { message: tooLarge, start: 0, end: 9 } }],
+    ['2 ** 53, the first integer past the exact range', { given: '2 ** 53', want: { message: tooLarge, start: 0, end: 7 } }],
+    ['a power inside a sum: at the power', { given: '1 + 2 ** 60', want: { message: tooLarge, start: 4, end: 11 } }],
+    ['a sum one past the range: at the sum', { given: '9007199254740991 + 1', want: { message: tooLarge, start: 0, end: 20 } }],
+    ['a product past the range', { given: '4294967296 * 4294967296', want: { message: tooLarge, start: 0, end: 23 } }],
+    ['a negative value past the range', { given: '-9007199254740991 - 1', want: { message: tooLarge, start: 0, end: 21 } }],
+    ['a literal too large for a double', { given: '1 + 1e400', want: { message: tooLarge, start: 4, end: 9 } }],
+    ['a literal past the exact range', { given: '1e16', want: { message: tooLarge, start: 0, end: 4 } }],
+    ['a param past the exact range: at the name', { given: '2 * huge', want: { message: tooLarge, start: 4, end: 8 } }],
+    ['a division with a huge quotient', { given: '1 / 1e-300', want: { message: tooLarge, start: 0, end: 10 } }],
+    ['a root of a negative number', { given: '(0 - 8) ** 0.5', want: { message: 'not a real number: a negative number has no fractional power', start: 1, end: 14 } }],
+  ];
+  test.each(cases)('%s', (_name, { given, want }) => {
+    expect(run(given)).toEqual({ stage: 'evaluate', kind: 'value', ...want });
+  });
+
+  const exact: [string, { given: string; want: number }][] = [
+    ['the largest exact integer', { given: '9007199254740991', want: Number.MAX_SAFE_INTEGER }],
+    ['a power just inside the range', { given: '3 ** 33', want: 5559060566555523 }],
+    ['2 ** 52', { given: '2 ** 52', want: 4503599627370496 }],
+    ['powers of -1, 0 and 1 with a large exponent', { given: '(-1) ** 1000001 + 1 ** 999999 + 0 ** 12345', want: 0 }],
+    ['floor division of large integers', { given: '9007199254740991 // 2', want: 4503599627370495 }],
+    ['floor division of a large negative integer', { given: '-9007199254740991 // 2', want: -4503599627370496 }],
+    ['modulo of a large integer', { given: '9007199254740991 % 10', want: 1 }],
+    ['minus zero is zero', { given: '-0', want: 0 }],
+    ['a remainder of minus zero is zero', { given: '-4 % 2', want: 0 }],
+    ['a tiny fraction is fine', { given: '1e-300', want: 1e-300 }],
+  ];
+  test.each(exact)('%s', (_name, { given, want }) => {
+    expect(run(given)).toBe(want);
+  });
+});
+
+describe('expressions: length and nesting limits (kind limit, NS3028), at the part past the limit', () => {
+  const nested = (open: string, close: string, n: number) => open.repeat(n) + '1' + close.repeat(n);
+  const cases: [string, { given: string; want: { start: number; end: number; message: RegExp } }][] = [
+    ['1,001 characters: the characters past 1,000', { given: '1' + ' '.repeat(1000), want: { start: 1000, end: 1001, message: /^it is 1001 characters long; the limit is 1000$/ } }],
+    ['a sum of 10,000 terms', { given: Array(10000).fill('1').join('+'), want: { start: 1000, end: 19999, message: /19999 characters long/ } }],
+    ['33 parentheses: at the 33rd', { given: nested('(', ')', 33), want: { start: 32, end: 33, message: /nests more than 32 levels deep here/ } }],
+    ['1,000 parentheses: at the 33rd', { given: nested('(', ')', 1000).slice(0, 999), want: { start: 32, end: 33, message: /32 levels/ } }],
+    ['33 signs', { given: '-'.repeat(33) + '1', want: { start: 32, end: 33, message: /32 levels/ } }],
+    ['33 nested calls: at the 33rd name', { given: nested('min(', ')', 33), want: { start: 128, end: 131, message: /32 levels/ } }],
+    ['a tower of 33 powers: at the 33rd **', { given: '2' + ' ** 1'.repeat(33), want: { start: 162, end: 164, message: /32 levels/ } }],
+    ['levels of different kinds add up', { given: '-('.repeat(16) + '-1' + ')'.repeat(16), want: { start: 32, end: 33, message: /32 levels/ } }],
+  ];
+  test.each(cases)('%s', (_name, { given, want }) => {
+    const result = run(given);
+    expect(result).toMatchObject({ stage: 'parse', kind: 'limit', start: want.start, end: want.end });
+    expect((result as { message: string }).message).toMatch(want.message);
+  });
+
+  const within: [string, { given: string; want: number }][] = [
+    ['exactly 1,000 characters', { given: '1' + ' '.repeat(999), want: 1 }],
+    ['a sum of 500 terms (999 characters)', { given: Array(500).fill('1').join('+'), want: 500 }],
+    ['a difference of 500 terms', { given: Array(500).fill('1').join('-'), want: -498 }],
+    ['32 parentheses', { given: nested('(', ')', 32), want: 1 }],
+    ['32 signs', { given: '-'.repeat(32) + '1', want: 1 }],
+    ['32 nested calls', { given: nested('max(', ')', 32), want: 1 }],
+    ['a tower of 32 powers', { given: '2' + ' ** 1'.repeat(32), want: 2 }],
+    ['many parentheses side by side', { given: Array(150).fill('(1)').join('+'), want: 150 }],
+  ];
+  test.each(within)('%s parses and evaluates', (_name, { given, want }) => {
+    expect(run(given)).toBe(want);
+  });
+});
+
+describe('expressions: walks over the tree are iterative', () => {
+  // Deeper than any parse can make, to show that no walk recurses: a sum of 100,000 ones, nested to the left.
+  const deepSum = (n: number): Expr => {
+    let expr: Expr = { kind: 'name', name: 'one', start: 0, end: 3 };
+    for (let i = 1; i < n; i++) expr = { kind: 'binary', op: '+', left: expr, right: { kind: 'number', value: 1, start: 0, end: 1 }, start: 0, end: 1 };
+    return expr;
+  };
+  const expr = deepSum(100_000);
+
+  test('evaluate', () => expect(evaluate(expr, (n) => (n === 'one' ? 1 : undefined))).toEqual({ value: 100_000 }));
+  test('evaluateDim with a symbol', () => {
+    const result = evaluateDim(expr, (n) => (n === 'one' ? 'symbol' : undefined));
+    expect(result).toEqual({ value: { kind: 'affine', terms: [{ symbol: 'one', coefficient: 1 }], constant: 99_999, denominator: 1 } });
+  });
+  test('namesIn', () => expect(namesIn(expr)).toEqual([{ name: 'one', start: 0, end: 3 }]));
+});
+
+describe('evaluateDim: values are finite and exact too', () => {
+  const dims: Record<string, number | 'symbol'> = { H: 'symbol', n: 4, huge: 1e20 };
+  const cases: [string, { given: string; want: unknown }][] = [
+    ['a coefficient past the range', { given: 'H * 2 ** 52 * 4', want: { message: tooLarge, start: 0, end: 15, kind: 'value' } }],
+    ['a number part past the range', { given: 'H + 2 ** 60', want: { message: tooLarge, start: 4, end: 11, kind: 'value' } }],
+    ['a param past the range', { given: 'H + huge', want: { message: tooLarge, start: 4, end: 8, kind: 'value' } }],
+    ['a number dim past the range', { given: 'n * 10 ** 400', want: { message: tooLarge, start: 4, end: 13, kind: 'value' } }],
+  ];
+  test.each(cases)('%s', (_name, { given, want }) => {
+    const parsed = parseExpr(given);
+    if (!('expr' in parsed)) throw new Error(parsed.error.message);
+    expect(evaluateDim(parsed.expr, (name) => dims[name])).toEqual({ error: want });
+  });
+
+  test('within the range, a symbolic dim is exact', () => {
+    const parsed = parseExpr('H * 2 ** 50 + 1');
+    expect('expr' in parsed && evaluateDim(parsed.expr, (name) => dims[name])).toEqual({ value: { kind: 'affine', terms: [{ symbol: 'H', coefficient: 2 ** 50 }], constant: 1, denominator: 1 } });
   });
 });
 

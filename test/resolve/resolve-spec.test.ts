@@ -220,6 +220,30 @@ describe('resolveSpec: expression errors are located in the expression', () => {
       given: spec(['{ type: dense, units: n // (n - n) }'], { head: 'params: { n: 2 }\n' }),
       want: [{ code: 'NS3001', at: '7:37', message: 'division by zero' }],
     }],
+    ['a value too large to be exact (NS3003), at the expression', {
+      given: spec(['{ type: dense, units: 2 ** 1024 }']),
+      want: [{ code: 'NS3003', at: '6:31', message: "'2 ** 1024' is too large: past ±9007199254740991 (2^53 - 1) numbers are not exact" }],
+    }],
+    ['a part too large (NS3003), at the part', {
+      given: spec(['{ type: dense, units: "1 + 10 ** 400" }']),
+      want: [{ code: 'NS3003', at: '6:36', message: "'10 ** 400' in '1 + 10 ** 400' is too large" }],
+    }],
+    ['a YAML number param past the exact range (NS3003), at its use', {
+      given: spec(['{ type: dense, units: big // 2 }'], { head: 'params: { big: 1e30 }\n' }),
+      want: [{ code: 'NS3003', at: '7:31', message: "'big' in 'big // 2' is too large" }],
+    }],
+    ['a symbolic dim too large (NS3003), at the part', {
+      given: spec(['{ type: flatten }'], { head: 'symbols: [H]\n', inputs: '{ x: ["H * 2 ** 52 * 4", 3] }' }),
+      want: [{ code: 'NS3003', at: '5:20', message: "'H * 2 ** 52 * 4' is too large" }],
+    }],
+    ['an expression nested too deeply (NS3028), at the level past the limit', {
+      given: spec([`{ type: dense, units: "${'('.repeat(40)}1${')'.repeat(40)}" }`]),
+      want: [{ code: 'NS3028', at: '6:64', message: 'is too complex: it nests more than 32 levels deep here' }],
+    }],
+    ['an expression too long (NS3028), at the part past the limit', {
+      given: spec([`{ type: dense, units: "${Array(600).fill('1').join(' + ')}" }`]),
+      want: [{ code: 'NS3028', at: '6:1032', message: "expression '1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 +…' is too complex: it is 2397 characters long; the limit is 1000" }],
+    }],
     ['an escape in a quoted expression: the whole scalar', {
       given: spec(['{ type: dense, units: "2 *\\tq" }']),
       want: [{ code: 'NS3002', at: '6:31', message: "unknown name 'q'" }],

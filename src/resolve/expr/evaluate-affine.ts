@@ -1,87 +1,91 @@
 import { add, divide, isAffine, multiply, showDim, subtract, symbolic, type Sized } from '../../infer/affine.js';
 import type { Expr, ExprError } from './ast.js';
+import { fold, isExprError } from './ast.js';
+import { arithmetic, exact, tooLarge, type Fail } from './arithmetic.js';
 
 /** The value of a name: a param's number, `'symbol'` for a declared symbol, or undefined. */
 export type DimLookup = (name: string) => number | 'symbol' | undefined;
 
-/** The names an expression uses, in order of appearance. */
+/** The names an expression uses, in order of appearance (iterative: see fold). */
 export function namesIn(expr: Expr): { name: string; start: number; end: number }[] {
-  switch (expr.kind) {
-    case 'number':
-      return [];
-    case 'name':
-      return [{ name: expr.name, start: expr.start, end: expr.end }];
-    case 'unary':
-      return namesIn(expr.operand);
-    case 'binary':
-      return [...namesIn(expr.left), ...namesIn(expr.right)];
-    case 'call':
-      return expr.args.flatMap(namesIn);
-  }
+  const names: { name: string; start: number; end: number }[] = [];
+  fold<null>(
+    expr,
+    () => null,
+    (e) => {
+      if (e.kind === 'name') names.push({ name: e.name, start: e.start, end: e.end });
+    },
+  );
+  return names;
+}
+
+/** An affine value's integers must be exact too: `H * 2 ** 52 * 4` has a coefficient past 2^53. */
+function exactSized(value: Sized, at: Expr, fail: Fail): Sized {
+  if (!isAffine(value)) return exact(value, at, fail);
+  const parts = [...value.terms.map((t) => t.coefficient), value.constant, value.denominator];
+  if (parts.some((p) => !(Math.abs(p) <= Number.MAX_SAFE_INTEGER))) return fail(tooLarge, at, 'value');
+  return value;
 }
 
 /**
  * Evaluates a dimension written over params and symbols to a number or an
  * affine expression. Symbols may be added, subtracted, and multiplied or
- * divided (exactly) by numbers; anything else is an error at its range.
- * Every name must be known (the caller reports unknown ones first).
+ * divided (exactly) by numbers; anything else is an error at its range, as is
+ * a number that is not finite and exact (kind 'value'). Every name must be
+ * known (the caller reports unknown ones first). Iterative: see fold.
  */
 export function evaluateDim(expr: Expr, lookup: DimLookup): { value: Sized } | { error: ExprError } {
-  const fail = (message: string, at: Expr): never => {
-    throw { message, start: at.start, end: at.end } satisfies ExprError;
+  const fail: Fail = (message, at, kind) => {
+    throw { message, start: at.start, end: at.end, ...(kind ? { kind } : {}) } satisfies ExprError;
   };
-  const run = (e: Expr): Sized => {
+  const value = (e: Expr, operands: Sized[]): Sized => {
     switch (e.kind) {
       case 'number':
-        return e.value;
+        return exact(e.value, e, fail);
       case 'name': {
-        const value = lookup(e.name);
-        if (value === undefined) return fail(`unknown name '${e.name}'`, e);
-        return value === 'symbol' ? symbolic(e.name) : value;
+        const found = lookup(e.name);
+        if (found === undefined) return fail(`unknown name '${e.name}'`, e);
+        return found === 'symbol' ? symbolic(e.name) : exact(found, e, fail);
       }
       case 'unary':
-        return e.op === '-' ? multiply(run(e.operand), -1) : run(e.operand);
+        return e.op === '-' ? exactSized(multiply(operands[0]!, -1), e, fail) : operands[0]!;
       case 'call': {
-        const args = e.args.map(run);
-        if (args.some(isAffine)) return fail(`${e.callee}() of a symbol depends on which argument is larger at each size`, e);
-        if (args.length === 0) return fail(`${e.callee}() needs at least one argument`, e);
+        if (operands.some(isAffine)) return fail(`${e.callee}() of a symbol depends on which argument is larger at each size`, e);
+        if (operands.length === 0) return fail(`${e.callee}() needs at least one argument`, e);
         if (e.callee !== 'min' && e.callee !== 'max') return fail(`unknown function '${e.callee}'`, e);
-        return e.callee === 'min' ? Math.min(...(args as number[])) : Math.max(...(args as number[]));
+        return e.callee === 'min' ? Math.min(...(operands as number[])) : Math.max(...(operands as number[]));
       }
-      case 'binary': {
-        const a = run(e.left);
-        const b = run(e.right);
-        switch (e.op) {
-          case '+':
-            return add(a, b);
-          case '-':
-            return subtract(a, b);
-          case '*':
-            if (isAffine(a) && isAffine(b)) return fail(`${showDim(a)} * ${showDim(b)} multiplies symbols; a symbol can only be multiplied by a number`, e);
-            return isAffine(a) ? multiply(a, b as number) : multiply(b, a);
-          case '/': {
-            if (isAffine(b)) return fail(`it divides by ${showDim(b)}; a symbol can only be divided by a number`, e);
-            if (b === 0) return fail('division by zero', e.right);
-            return divide(a, b);
-          }
-          default: {
-            const why: Record<string, string> = {
-              '//': "'//' rounds down; write '/' (netspec then checks that the size divides)",
-              '%': "'%' takes the remainder of a symbolic size",
-              '**': "'**' raises a symbolic size to a power",
-            };
-            if (isAffine(a) || isAffine(b)) return fail(why[e.op]!, e);
-            if (e.op !== '**' && b === 0) return fail('division by zero', e.right);
-            return e.op === '//' ? Math.floor(a / b) : e.op === '%' ? a - b * Math.floor(a / b) : a ** b;
-          }
-        }
-      }
+      case 'binary':
+        return binary(e, operands[0]!, operands[1]!, fail);
     }
   };
   try {
-    return { value: run(expr) };
+    return { value: fold(expr, value) };
   } catch (e) {
-    if (e && typeof e === 'object' && 'message' in e && 'start' in e) return { error: e as ExprError };
+    if (isExprError(e)) return { error: e };
     throw e;
+  }
+}
+
+function binary(e: Extract<Expr, { kind: 'binary' }>, a: Sized, b: Sized, fail: Fail): Sized {
+  if (!isAffine(a) && !isAffine(b)) return arithmetic(e, a, b, fail);
+  switch (e.op) {
+    case '+':
+      return exactSized(add(a, b), e, fail);
+    case '-':
+      return exactSized(subtract(a, b), e, fail);
+    case '*':
+      if (isAffine(a) && isAffine(b)) return fail(`${showDim(a)} * ${showDim(b)} multiplies symbols; a symbol can only be multiplied by a number`, e);
+      return exactSized(isAffine(a) ? multiply(a, b as number) : multiply(b, a as number), e, fail);
+    case '/':
+      if (isAffine(b)) return fail(`it divides by ${showDim(b)}; a symbol can only be divided by a number`, e);
+      if (b === 0) return fail('division by zero', e.right);
+      return exactSized(divide(a, b), e, fail);
+    case '//':
+      return fail("'//' rounds down; write '/' (netspec then checks that the size divides)", e);
+    case '%':
+      return fail("'%' takes the remainder of a symbolic size", e);
+    case '**':
+      return fail("'**' raises a symbolic size to a power", e);
   }
 }

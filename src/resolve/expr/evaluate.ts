@@ -1,57 +1,45 @@
 import type { Expr, ExprError } from './ast.js';
-import { functions } from './ast.js';
-
-/** Python's `%`: the result has the sign of the divisor, so `-1 % 4 == 3`. */
-function mod(a: number, b: number): number {
-  return a - b * Math.floor(a / b);
-}
+import { fold, functions, isExprError } from './ast.js';
+import { arithmetic, exact, type Fail } from './arithmetic.js';
 
 export type Lookup = (name: string) => number | undefined;
 
-/** Evaluates an expression; unknown names and division by zero are errors at their range. */
+/**
+ * Evaluates an expression, without recursion (see fold). Unknown names,
+ * division by zero and values that are not finite, exact numbers (see exact)
+ * are errors at their range; the first one, left to right, is returned.
+ */
 export function evaluate(expr: Expr, lookup: Lookup): { value: number } | { error: ExprError & { unknownName?: string } } {
-  const fail = (message: string, at: Expr, unknownName?: string) => {
-    throw { message, start: at.start, end: at.end, ...(unknownName ? { unknownName } : {}) };
+  const fail: Fail = (message, at, kind) => {
+    throw { message, start: at.start, end: at.end, ...(kind ? { kind } : {}) } satisfies ExprError;
   };
-  const run = (e: Expr): number => {
+  const value = (e: Expr, operands: number[]): number => {
     switch (e.kind) {
       case 'number':
-        return e.value;
+        return exact(e.value, e, fail);
       case 'name': {
-        const value = lookup(e.name);
-        if (value === undefined) return fail(`unknown name '${e.name}'`, e, e.name);
-        return value;
+        const found = lookup(e.name);
+        if (found === undefined) throw { message: `unknown name '${e.name}'`, start: e.start, end: e.end, unknownName: e.name };
+        return exact(found, e, fail);
       }
       case 'unary':
-        return e.op === '-' ? -run(e.operand) : run(e.operand);
-      case 'call': {
-        if (!(functions as readonly string[]).includes(e.callee)) return fail(`unknown function '${e.callee}'; netspec has ${functions.map((f) => `${f}()`).join(' and ')}`, e);
-        if (e.args.length === 0) return fail(`${e.callee}() needs at least one argument`, e);
-        const args = e.args.map(run);
-        return e.callee === 'min' ? Math.min(...args) : Math.max(...args);
-      }
-      case 'binary': {
-        const a = run(e.left);
-        const b = run(e.right);
-        if ((e.op === '/' || e.op === '//' || e.op === '%') && b === 0) return fail('division by zero', e.right);
-        switch (e.op) {
-          case '+': return a + b;
-          case '-': return a - b;
-          case '*': return a * b;
-          case '/': return a / b;
-          case '//': return Math.floor(a / b);
-          case '%': return mod(a, b);
-          case '**': return a ** b;
-        }
-      }
+        return e.op === '-' ? exact(-operands[0]!, e, fail) : operands[0]!;
+      case 'call':
+        return e.callee === 'min' ? Math.min(...operands) : Math.max(...operands);
+      case 'binary':
+        return arithmetic(e, operands[0]!, operands[1]!, fail);
     }
   };
+  // A call is checked before its arguments are evaluated: `floor(x)` is an unknown function, whatever x is.
+  const enter = (e: Expr): void => {
+    if (e.kind !== 'call') return;
+    if (!(functions as readonly string[]).includes(e.callee)) fail(`unknown function '${e.callee}'; netspec has ${functions.map((f) => `${f}()`).join(' and ')}`, e);
+    if (e.args.length === 0) fail(`${e.callee}() needs at least one argument`, e);
+  };
   try {
-    const value = run(expr);
-    if (!Number.isFinite(value)) return { error: { message: `the value is ${value}`, start: expr.start, end: expr.end } };
-    return { value };
+    return { value: fold(expr, value, enter) };
   } catch (e) {
-    if (e && typeof e === 'object' && 'message' in e && 'start' in e) return { error: e as ExprError };
+    if (isExprError(e)) return { error: e };
     throw e;
   }
 }

@@ -1,4 +1,5 @@
 import type { BinaryOp, Expr, ExprError } from './ast.js';
+import { isExprError, maxExprDepth, maxExprLength } from './ast.js';
 
 type Token =
   | { readonly kind: 'number'; readonly value: number; readonly start: number; readonly end: number }
@@ -40,6 +41,8 @@ function tokenize(text: string): Token[] | ExprError {
 
 class Parser {
   #pos = 0;
+  /** Open parentheses, signs, calls and powers around the token at #pos. */
+  #depth = 0;
   constructor(
     private readonly tokens: readonly Token[],
     private readonly text: string,
@@ -64,6 +67,21 @@ class Parser {
     // The source text, not the parsed value: `.2` is reported as '.2', not '0.2'.
     const got = t.kind === 'end' ? 'end of expression' : `'${this.text.slice(t.start, t.end)}'`;
     return { message: `expected ${wanted}, found ${got}`, start: t.start, end: Math.max(t.end, t.start + 1) };
+  }
+
+  /** Runs `inside` one nesting level deeper, at most maxExprDepth: the parser recurses once per level. */
+  #nested<T>(at: Token, inside: () => T): T {
+    if (++this.#depth > maxExprDepth) {
+      throw {
+        message: `it nests more than ${maxExprDepth} levels deep here (parentheses, signs, calls and powers); the limit is ${maxExprDepth}`,
+        start: at.start,
+        end: Math.max(at.end, at.start + 1),
+        kind: 'limit',
+      } satisfies ExprError;
+    }
+    const result = inside();
+    this.#depth--;
+    return result;
   }
 
   parse(): Expr {
@@ -95,7 +113,7 @@ class Parser {
     const t = this.#peek;
     if (t.kind === 'op' && (t.op === '-' || t.op === '+')) {
       this.#pos++;
-      const operand = this.#unary();
+      const operand = this.#nested(t, () => this.#unary());
       return { kind: 'unary', op: t.op, operand, start: t.start, end: operand.end };
     }
     return this.#power();
@@ -105,8 +123,9 @@ class Parser {
   #power(): Expr {
     const base = this.#primary();
     if (!this.#isOp('**')) return base;
+    const op = this.#peek;
     this.#pos++;
-    const exponent = this.#unary();
+    const exponent = this.#nested(op, () => this.#unary());
     return { kind: 'binary', op: '**', left: base, right: exponent, start: base.start, end: exponent.end };
   }
 
@@ -120,36 +139,47 @@ class Parser {
       this.#pos++;
       if (!this.#isOp('(')) return t;
       this.#pos++;
-      const args: Expr[] = [];
-      if (!this.#isOp(')')) {
-        args.push(this.#additive());
-        while (this.#isOp(',')) {
-          this.#pos++;
-          args.push(this.#additive());
-        }
-      }
+      const args = this.#nested(t, () => this.#arguments());
       const close = this.#peek;
       this.#expect(')');
       return { kind: 'call', callee: t.name, args, start: t.start, end: close.end };
     }
     if (this.#isOp('(')) {
       this.#pos++;
-      const inner = this.#additive();
+      const inner = this.#nested(t, () => this.#additive());
       this.#expect(')');
       return inner;
     }
     throw this.#unexpected('a number, a name or (');
   }
+
+  #arguments(): Expr[] {
+    const args: Expr[] = [];
+    if (this.#isOp(')')) return args;
+    args.push(this.#additive());
+    while (this.#isOp(',')) {
+      this.#pos++;
+      args.push(this.#additive());
+    }
+    return args;
+  }
 }
 
-/** Parses netspec's arithmetic: numbers, names, `+ - * / // % **`, parentheses, min(), max(). Never eval. */
+/**
+ * Parses netspec's arithmetic: numbers, names, `+ - * / // % **`, parentheses,
+ * min(), max(). Never eval. Text longer than maxExprLength, or nested deeper
+ * than maxExprDepth, is an error of kind 'limit' at the part past the limit.
+ */
 export function parseExpr(text: string): { expr: Expr } | { error: ExprError } {
+  if (text.length > maxExprLength) {
+    return { error: { message: `it is ${text.length} characters long; the limit is ${maxExprLength}`, start: maxExprLength, end: text.length, kind: 'limit' } };
+  }
   const tokens = tokenize(text);
   if (!Array.isArray(tokens)) return { error: tokens };
   try {
     return { expr: new Parser(tokens, text).parse() };
   } catch (e) {
-    if (e && typeof e === 'object' && 'message' in e && 'start' in e) return { error: e as ExprError };
+    if (isExprError(e)) return { error: e };
     throw e;
   }
 }
