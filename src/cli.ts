@@ -1,23 +1,25 @@
 /**
- * The command line: the only module that touches the file system or the
- * process. Everything it prints comes from the pure library.
+ * The command line: the only module (with src/cli/) that touches the file
+ * system or the process. Everything it prints comes from the pure library.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync, type Dirent, type FSWatcher } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { mkdirSync, readFileSync, realpathSync, watch, type FSWatcher } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs, usage, type Command } from './cli/args.js';
 import { wantsColor } from './cli/color.js';
-import { configFile, defaultConfig, parseConfig, type Config } from './cli/config.js';
 import { unifiedDiff } from './cli/diff.js';
 import { ioDiagnostic } from './cli/io-errors.js';
-import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic, type Result } from './diagnostics/diagnostic.js';
+import { load, outFolder, outsideDiagnostic, type Loaded, type NotLoaded } from './cli/load.js';
+import { planModules, type OutFolder, type Plan } from './cli/modules.js';
+import { isInside, projectPath, type Project } from './cli/project.js';
+import { maxWeightsBytes, readProjectFile, readRegularFile } from './cli/read-file.js';
+import { removeIfPresent, writeAtomically } from './cli/write-file.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { formatGithub } from './diagnostics/format-github.js';
 import { formatSarif } from './diagnostics/format-sarif.js';
-import { formatText } from './diagnostics/format-text.js';
+import { escapeControls, formatText } from './diagnostics/format-text.js';
 import { Locator } from './diagnostics/location.js';
 import { check, compile, type CheckOptions, type CheckResult, type EmittedModule } from './index.js';
 import type { SourceFile } from './ir.js';
-import { headerSpecPath } from './emit/header.js';
-import { decodeSource } from './parse/decode-source.js';
 import { checkJson, modelJson } from './report/check-json.js';
 import { summaryMarkdown, summaryText } from './report/summary.js';
 
@@ -36,133 +38,26 @@ const defaultEnvironment = (): Environment => ({
   color: wantsColor(process.stdout.isTTY, process.env),
 });
 
-/** Paths as shown to users and written into generated headers: relative to cwd (`.` for itself), `/`-separated. */
-function displayPath(env: Environment, path: string): string {
-  return relative(env.cwd, resolve(env.cwd, path)).split(sep).join('/') || '.';
-}
-
-/** The config, and its text for the excerpts of its diagnostics. */
-function readConfig(env: Environment): Result<Config> & { readonly shown: readonly SourceFile[] } {
-  const file = join(env.cwd, configFile);
-  if (!existsSync(file)) return { value: defaultConfig, diagnostics: [], shown: [] };
-  let text: string;
-  try {
-    // TextDecoder drops a byte order mark, which JSON.parse would reject.
-    text = new TextDecoder('utf-8').decode(readFileSync(file));
-  } catch (e) {
-    return { diagnostics: [ioDiagnostic(e, configFile)], shown: [] };
-  }
-  return { ...parseConfig(text), shown: [{ path: configFile, text }] };
-}
-
-/** Every spec under the given paths, sorted; folders are searched for .yaml/.yml, minus `exclude`. */
-function findSpecs(env: Environment, paths: readonly string[], exclude: readonly string[]): { files: string[]; diagnostics: Diagnostic[] } {
-  const files = new Set<string>();
-  const diagnostics: Diagnostic[] = [];
-  const excluded = exclude.map((p) => displayPath(env, p));
-  const isExcluded = (p: string) => excluded.some((e) => p === e || p.startsWith(e + '/'));
-  const walk = (dir: string) => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(resolve(env.cwd, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-    } catch (e) {
-      diagnostics.push(ioDiagnostic(e, dir));
-      return;
-    }
-    for (const entry of entries) {
-      const path = dir === '.' ? entry.name : `${dir}/${entry.name}`;
-      if (isExcluded(path) || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-      if (entry.isDirectory()) walk(path);
-      else if (/\.ya?ml$/.test(entry.name)) files.add(path);
-    }
-  };
-  for (const p of paths) {
-    const path = displayPath(env, p);
-    try {
-      if (statSync(resolve(env.cwd, path)).isDirectory()) walk(path);
-      else files.add(path);
-    } catch (e) {
-      diagnostics.push(ioDiagnostic(e, path));
-    }
-  }
-  if (files.size === 0 && diagnostics.length === 0) diagnostics.push(diagnostic('NS9002', undefined, `no .yaml specs found in ${paths.map((p) => displayPath(env, p)).join(', ')}`));
-  return { files: [...files].sort(), diagnostics };
-}
-
-/** What reading the specs gave: the texts to check, every text as shown, and why some are missing from the first. */
-interface Sources {
-  readonly sources: readonly SourceFile[];
-  readonly shown: readonly SourceFile[];
-  /** NS1004 (or NS1005) for files that are not UTF-8 text: spec errors, so the others are still checked. */
-  readonly diagnostics: readonly Diagnostic[];
-  /** NS9001 for files that cannot be read: the run stops. */
-  readonly unreadable: readonly Diagnostic[];
-}
-
-function readSources(env: Environment, files: readonly string[]): Sources {
-  const sources: SourceFile[] = [];
-  const shown: SourceFile[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const unreadable: Diagnostic[] = [];
-  for (const path of files) {
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(resolve(env.cwd, path));
-    } catch (e) {
-      unreadable.push(ioDiagnostic(e, path));
-      continue;
-    }
-    const decoded = decodeSource(path, bytes);
-    if (decoded.value) sources.push(decoded.value);
-    shown.push(decoded.shown);
-    diagnostics.push(...decoded.diagnostics);
-  }
-  return { sources, shown, diagnostics, unreadable };
-}
-
-interface Loaded {
-  readonly config: Config;
-  /** The specs to check: every file found, except those that are not UTF-8 text. */
-  readonly sources: readonly SourceFile[];
-  /** Every file read, as the locator shows it. */
-  readonly shown: readonly SourceFile[];
-  /** NS1004 for the files that are not UTF-8 text. */
-  readonly diagnostics: readonly Diagnostic[];
-  /** True when the specs are the config's whole set, so that orphaned generated files can be told apart. */
-  readonly wholeProject: boolean;
-}
-
-/** What stops a run before any spec is checked: a bad config, a path that cannot be read, no specs. */
-interface NotLoaded {
-  readonly diagnostics: readonly Diagnostic[];
-  readonly shown: readonly SourceFile[];
-}
-
-function load(env: Environment, command: Command): Loaded | NotLoaded {
-  const config = readConfig(env);
-  if (!config.value) return config;
-  const wholeProject = command.paths.length === 0;
-  const found = findSpecs(env, wholeProject ? config.value.include : command.paths, wholeProject ? config.value.exclude : []);
-  if (found.diagnostics.length > 0) return { diagnostics: found.diagnostics, shown: config.shown };
-  const read = readSources(env, found.files);
-  if (read.unreadable.length > 0) return { diagnostics: read.unreadable, shown: config.shown };
-  return { config: config.value, sources: read.sources, shown: read.shown, diagnostics: read.diagnostics, wholeProject };
-}
+/** Exit codes: 0 no errors, 1 errors in specs, 2 usage or I/O errors, 3 a bug in netspec. */
+const internalErrorExit = 3;
 
 /** A check's diagnostics together with those of the files it could not decode, in one order. */
 function merged(loaded: Loaded, diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return loaded.diagnostics.length === 0 ? [...diagnostics] : sortDiagnostics([...loaded.diagnostics, ...diagnostics]);
 }
 
-/** How the library reads the files specs refer to (`weights:`), relative to the working directory. */
-function fileReader(env: Environment): CheckOptions {
+/**
+ * How the library reads the files specs refer to (`weights:`): project-relative
+ * paths, read only inside the project, only regular files, at most 64 MiB.
+ */
+function fileReader(project: Project): CheckOptions {
   return {
     readFile: (path) => {
-      try {
-        return readFileSync(resolve(env.cwd, path));
-      } catch {
-        return undefined;
-      }
+      const absolute = join(project.root, ...path.split('/'));
+      // The library refuses `..` and absolute paths itself; this holds even for a reader called some other way.
+      if (!isInside(project.root, absolute)) return { reason: 'outside', detail: 'it lies above the project root' };
+      const read = readProjectFile(project, absolute, maxWeightsBytes);
+      return read instanceof Uint8Array ? read : { reason: read.reason, detail: read.detail };
     },
   };
 }
@@ -180,137 +75,168 @@ function report(env: Environment, diagnostics: readonly Diagnostic[], sources: r
   if (diagnostics.length > 0 || to === 'stdout') env[to](formatText(diagnostics, locatorOf(sources), { color: env.color }));
 }
 
-/** Generated files in outDir that carry netspec's header, by file name. */
-function existingModules(env: Environment, outName: string): Map<string, string> | Diagnostic {
-  const outDir = resolve(env.cwd, outName);
-  const found = new Map<string, string>();
-  if (!existsSync(outDir)) return found;
-  let path = outName;
-  try {
-    for (const name of readdirSync(outDir).sort()) {
-      if (!name.endsWith('.ts')) continue;
-      path = `${outName}/${name}`;
-      const text = readFileSync(join(outDir, name), 'utf8');
-      if (headerSpecPath(text) !== undefined) found.set(name, text);
-    }
-  } catch (e) {
-    return ioDiagnostic(e, displayPath(env, path));
-  }
-  return found;
+/**
+ * JSON text with the characters JSON.stringify leaves raw but a terminal
+ * acts on (DEL, C1 controls, bidi controls, line separators) written as
+ * `\uXXXX`: the same JSON value, safe to print. They occur only in strings.
+ */
+function safeJson(text: string): string {
+  return text.replace(/[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The current text of a module, for the diff of `build --check`; undefined when it is too large to diff or unreadable. */
+function currentText(path: string, expected: string): string | undefined {
+  const bytes = readRegularFile(path, Math.max(2 * Buffer.byteLength(expected, 'utf8'), 1 << 20));
+  return bytes instanceof Uint8Array ? new TextDecoder().decode(bytes) : undefined;
 }
 
 /** `build --check`: prints what is stale; writes nothing. */
-function checkModules(env: Environment, modules: readonly EmittedModule[], existing: ReadonlyMap<string, string>, orphans: readonly string[], outName: string): number {
-  const outDir = resolve(env.cwd, outName);
-  let stale = 0;
-  for (const module of modules) {
-    const current = existing.get(module.path) ?? (existsSync(join(outDir, module.path)) ? readFileSync(join(outDir, module.path), 'utf8') : undefined);
-    if (current === module.text) continue;
-    stale++;
-    env.stdout(current === undefined ? `missing: ${outName}/${module.path}\n` : unifiedDiff(current, module.text, `${outName}/${module.path}`, `${outName}/${module.path} (expected)`));
+function checkModules(env: Environment, modules: readonly EmittedModule[], plan: Plan, out: OutFolder): number {
+  const shownOut = escapeControls(out.shown);
+  for (const { name, exists } of plan.stale) {
+    const shown = `${shownOut}/${escapeControls(name)}`;
+    const expected = modules.find((m) => m.path === name)!.text;
+    const current = exists ? currentText(join(out.absolute, name), expected) : undefined;
+    if (!exists) env.stdout(`missing: ${shown}\n`);
+    else if (current === undefined) env.stdout(`differs: ${shown} (too large to show the difference)\n`);
+    else env.stdout(escapeControls(unifiedDiff(current, expected, shown, `${shown} (expected)`), true));
   }
-  for (const name of orphans) env.stdout(`no spec generates ${outName}/${name}; delete it or restore its spec\n`);
-  const problems = stale + orphans.length;
+  for (const name of plan.removals) env.stdout(`no spec generates ${shownOut}/${escapeControls(name)}; delete it or restore its spec\n`);
+  const problems = plan.stale.length + plan.removals.length;
   env.stdout(problems === 0 ? `${modules.length} generated files are up to date\n` : `${problems} generated file${problems === 1 ? ' is' : 's are'} stale: run netspec build\n`);
   return problems === 0 ? 0 : 1;
 }
 
-/** Writes the modules that changed and removes orphans; NS9001 names the first path that could not be written. */
-function writeModules(env: Environment, modules: readonly EmittedModule[], existing: ReadonlyMap<string, string>, orphans: readonly string[], outName: string): Diagnostic | undefined {
-  const outDir = resolve(env.cwd, outName);
-  let path = outName;
+/**
+ * Carries out a plan that has no obstacles: makes the folder, writes each
+ * changed module atomically, removes orphans. NS9001 names the first path
+ * that failed; a delete that finds the file gone is no failure.
+ */
+function writeModules(project: Project, plan: Plan, out: OutFolder): Diagnostic | undefined {
   try {
-    mkdirSync(outDir, { recursive: true });
-    for (const module of modules) {
-      path = `${outName}/${module.path}`;
-      if (existing.get(module.path) !== module.text) writeFileSync(join(outDir, module.path), module.text);
-    }
-    for (const name of orphans) {
-      path = `${outName}/${name}`;
-      rmSync(join(outDir, name));
-    }
+    mkdirSync(out.absolute, { recursive: true });
   } catch (e) {
-    return ioDiagnostic(e, displayPath(env, path), 'write');
+    return ioDiagnostic(e, out.shown, 'write');
+  }
+  // Checked again now that it exists: a link made on the way must not lead the writes out of the project.
+  let real: string;
+  try {
+    real = realpathSync(out.absolute);
+  } catch (e) {
+    return ioDiagnostic(e, out.shown, 'write');
+  }
+  if (!isInside(project.realRoot, real)) return outsideDiagnostic('the out folder', out.shown, undefined, ': a symbolic link leads there', 'write the modules into a folder inside the project');
+  for (const write of plan.writes) {
+    try {
+      writeAtomically(join(real, write.name), write.text, write.mode);
+    } catch (e) {
+      return ioDiagnostic(e, `${out.shown}/${write.name}`, 'write');
+    }
+  }
+  for (const name of plan.removals) {
+    try {
+      removeIfPresent(join(real, name));
+    } catch (e) {
+      return ioDiagnostic(e, `${out.shown}/${name}`, 'delete');
+    }
   }
   return undefined;
 }
 
 function runBuild(env: Environment, command: Command): number {
-  const loaded = load(env, command);
+  const loaded = load(env.cwd, command.paths);
   if (!('config' in loaded)) return report(env, loaded.diagnostics, loaded.shown, 'stderr'), 2;
-  const result = compile(loaded.sources, fileReader(env));
+  const out = outFolder(env.cwd, loaded, command.out);
+  if (!('absolute' in out)) return report(env, [out], loaded.shown, 'stderr'), 2;
+  const result = compile(loaded.sources, fileReader(loaded.project));
   const diagnostics = merged(loaded, result.diagnostics);
   report(env, diagnostics, loaded.shown, 'stderr');
   if (hasErrors(diagnostics)) {
     env.stderr('nothing written: fix the errors above first\n');
     return 1;
   }
-  const outName = displayPath(env, command.out ?? loaded.config.outDir);
-  const existing = existingModules(env, outName);
-  if (!(existing instanceof Map)) return report(env, [existing], [], 'stderr'), 2;
-  const orphans = loaded.wholeProject ? [...existing.keys()].filter((name) => !result.modules.some((m) => m.path === name)) : [];
-  if (command.check) return checkModules(env, result.modules, existing, orphans, outName);
-  const failed = writeModules(env, result.modules, existing, orphans, outName);
-  if (failed) return report(env, [failed], [], 'stderr'), 2;
-  env.stdout(`wrote ${result.modules.length} module${result.modules.length === 1 ? '' : 's'} to ${outName}/${orphans.length ? `, removed ${orphans.length} orphaned` : ''}\n`);
+  // Orphans only when this run is the whole configured project writing where the config says.
+  const scope = loaded.wholeProject && out.configured ? { include: loaded.config.include.map((p) => projectPath(loaded.project, resolve(loaded.project.root, p))) } : undefined;
+  const plan = planModules(loaded.project, out, result.modules, scope);
+  if (plan.diagnostics.length > 0) {
+    report(env, plan.diagnostics, loaded.shown, 'stderr');
+    env.stderr('nothing written: move the files above out of the way first\n');
+    return 2;
+  }
+  if (command.check) return checkModules(env, result.modules, plan, out);
+  const failed = writeModules(loaded.project, plan, out);
+  if (failed) return report(env, [failed], loaded.shown, 'stderr'), 2;
+  const removed = plan.removals.length;
+  env.stdout(`wrote ${result.modules.length} module${result.modules.length === 1 ? '' : 's'} to ${escapeControls(out.shown)}/${removed ? `, removed ${removed} orphaned` : ''}\n`);
   return 0;
 }
 
 /** Checks the loaded specs; a run that could not load reports why, and no models. */
-function checkLoaded(env: Environment, loaded: Loaded | NotLoaded): { diagnostics: readonly Diagnostic[]; models: CheckResult['models'] } {
+function checkLoaded(loaded: Loaded | NotLoaded): { diagnostics: readonly Diagnostic[]; models: CheckResult['models'] } {
   if (!('config' in loaded)) return { diagnostics: loaded.diagnostics, models: [] };
-  const result = check(loaded.sources, fileReader(env));
+  const result = check(loaded.sources, fileReader(loaded.project));
   return { diagnostics: merged(loaded, result.diagnostics), models: result.models };
 }
 
 function runCheck(env: Environment, command: Command): number {
-  const loaded = load(env, command);
-  const { diagnostics, models } = checkLoaded(env, loaded);
+  const loaded = load(env.cwd, command.paths);
+  const { diagnostics, models } = checkLoaded(loaded);
   const locator = locatorOf(loaded.shown);
-  if (command.format === 'json') env.stdout(checkJson(diagnostics, models, locator));
-  else if (command.format === 'sarif') env.stdout(formatSarif(diagnostics, locator, version()));
+  if (command.format === 'json') env.stdout(safeJson(checkJson(diagnostics, models, locator)));
+  else if (command.format === 'sarif') env.stdout(safeJson(formatSarif(diagnostics, locator, version())));
   else if (command.format === 'github') env.stdout(formatGithub(diagnostics, locator));
   else report(env, diagnostics, loaded.shown, 'config' in loaded ? 'stdout' : 'stderr');
   return 'config' in loaded ? exitCode(diagnostics) : 2;
 }
 
 function runSummary(env: Environment, command: Command): number {
-  const loaded = load(env, command);
+  const loaded = load(env.cwd, command.paths);
   if (!('config' in loaded)) return report(env, loaded.diagnostics, loaded.shown, 'stderr'), 2;
-  const result: CheckResult = check(loaded.sources, fileReader(env));
+  const result: CheckResult = check(loaded.sources, fileReader(loaded.project));
   const diagnostics = merged(loaded, result.diagnostics);
   report(env, diagnostics, loaded.shown, 'stderr');
   const models = result.models.filter((m) => command.model === undefined || m.model.name === command.model);
   if (command.model !== undefined && models.length === 0 && !hasErrors(diagnostics)) {
-    env.stderr(`no model named '${command.model}'; models: ${result.models.map((m) => m.model.name).join(', ')}\n`);
+    env.stderr(`no model named '${escapeControls(command.model)}'; models: ${result.models.map((m) => m.model.name).join(', ')}\n`);
     return 2;
   }
   const locator = locatorOf(loaded.shown);
-  if (command.format === 'json') env.stdout(JSON.stringify(models.map((m) => modelJson(m, locator)), null, 2) + '\n');
-  else env.stdout(models.map(command.format === 'markdown' ? summaryMarkdown : summaryText).join('\n'));
+  if (command.format === 'json') env.stdout(safeJson(JSON.stringify(models.map((m) => modelJson(m, locator)), null, 2) + '\n'));
+  else env.stdout(escapeControls(models.map(command.format === 'markdown' ? summaryMarkdown : summaryText).join('\n'), true));
   return exitCode(diagnostics);
+}
+
+/** One build of `--watch`; an exception is reported like any other and the watch goes on. */
+function watchedBuild(env: Environment, command: Command): void {
+  try {
+    runBuild(env, command);
+  } catch (e) {
+    internalError(env, e);
+  }
 }
 
 function runWatch(env: Environment, command: Command): Promise<number> {
   runBuild(env, command);
-  const roots = command.paths.length > 0 ? command.paths : (readConfig(env).value?.include ?? defaultConfig.include);
+  const loaded = load(env.cwd, command.paths);
+  if (!('config' in loaded)) return Promise.resolve(2);
+  const roots = command.paths.length > 0 ? command.paths.map((p) => resolve(env.cwd, p)) : loaded.config.include.map((p) => resolve(loaded.project.root, p));
   let timer: NodeJS.Timeout | undefined;
   const watchers: FSWatcher[] = [];
   for (const root of roots) {
     try {
       watchers.push(
-        watch(resolve(env.cwd, root), { recursive: true }, () => {
+        watch(root, { recursive: true }, () => {
           clearTimeout(timer);
-          timer = setTimeout(() => runBuild(env, command), 100);
+          timer = setTimeout(() => watchedBuild(env, command), 100);
         }),
       );
     } catch (e) {
       watchers.forEach((w) => w.close());
-      report(env, [ioDiagnostic(e, displayPath(env, root))], [], 'stderr');
+      report(env, [ioDiagnostic(e, projectPath(loaded.project, root))], [], 'stderr');
       return Promise.resolve(2);
     }
   }
-  env.stderr(`watching ${roots.map((root) => displayPath(env, root)).join(', ')} (Ctrl-C to stop)\n`);
+  env.stderr(`watching ${roots.map((root) => escapeControls(projectPath(loaded.project, root))).join(', ')} (Ctrl-C to stop)\n`);
   return new Promise((done) =>
     process.once('SIGINT', () => {
       watchers.forEach((w) => w.close());
@@ -319,16 +245,40 @@ function runWatch(env: Environment, command: Command): Promise<number> {
   );
 }
 
+/**
+ * An exception that reached the top: a bug in netspec, never a user error.
+ * One line says so, the stack follows for the bug report, exit code 3.
+ */
+function internalError(env: Environment, error: unknown): number {
+  const message = error instanceof Error ? error.message : String(error);
+  const stack = error instanceof Error && error.stack ? error.stack : '(no stack)';
+  const text = `netspec: internal error (a bug): ${escapeControls(message.split('\n')[0] ?? '')}\n${escapeControls(stack, true)}\n`;
+  try {
+    env.stderr(text);
+  } catch {
+    process.stderr.write(text);
+  }
+  return internalErrorExit;
+}
+
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
-/** Runs one command line; resolves to the exit code. */
+/** Runs one command line; resolves to the exit code. Never throws: an exception is reported as a bug (exit 3). */
 export async function main(argv: readonly string[], env: Environment = defaultEnvironment()): Promise<number> {
+  try {
+    return await run(argv, env);
+  } catch (e) {
+    return internalError(env, e);
+  }
+}
+
+async function run(argv: readonly string[], env: Environment): Promise<number> {
   const command = parseArgs(argv);
   if ('error' in command) {
-    env.stderr(`netspec: ${command.error}\n\n${usage}`);
+    env.stderr(`netspec: ${escapeControls(command.error)}\n\n${usage}`);
     return 2;
   }
   switch (command.command) {

@@ -45,7 +45,13 @@ function unsupported(models: readonly ModelShapes[]): Diagnostic[] {
 }
 
 export interface CheckOptions {
-  /** Reads files specs refer to (`weights:`), by project-relative path. Default: none can be read. */
+  /**
+   * Reads files specs refer to (`weights:`), by project-relative path, or says
+   * why it did not (see `ReadFailure`). Default: none can be read. The library
+   * itself refuses absolute paths and paths that leave the project with `..`
+   * before asking; the reader must refuse what only the file system can tell:
+   * links that lead out of the project, files that are not regular, sizes.
+   */
   readonly readFile?: ReadFile;
 }
 
@@ -117,4 +123,4 @@ export { formatText } from './diagnostics/format-text.js';
 export { decodeSource, type DecodedSource } from './parse/decode-source.js';
 export type { EmittedModule } from './emit/emit-module.js';
 export type * from './ir.js';
-export type { ReadFile } from './resolve/values.js';
+export type { ReadFailure, ReadFile } from './resolve/values.js';

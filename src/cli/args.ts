@@ -18,8 +18,9 @@ Commands:
                                                   print each model's layer table
 
 Paths are spec files or folders; the default comes from netspec.config.json
-(include/exclude/outDir), else specs/. Exit codes: 0 no errors, 1 errors in
-specs, 2 usage or I/O errors.
+(include/exclude/outDir), else specs/. Files are read and written only inside
+the project root (docs/cli.md). Exit codes: 0 no errors, 1 errors in specs,
+2 usage or I/O errors, 3 a bug in netspec.
 `;
 
 const formats: Record<string, readonly string[]> = {

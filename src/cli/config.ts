@@ -25,6 +25,16 @@ const example = '{ "include": ["specs"], "exclude": [], "outDir": "generated" }'
 /** Where in the file a JSON path is; JSON is YAML, so the YAML parser gives the ranges JSON.parse does not. */
 type Locate = (path: readonly PathSegment[], part?: 'key' | 'value') => Span;
 
+/**
+ * Where the config sets the value at `path` (e.g. `['outDir']`), for a
+ * diagnostic about what the value names; undefined when it is not set there.
+ */
+export function settingSpan(text: string, path: readonly PathSegment[]): Span | undefined {
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: false }) as Document.Parsed;
+  const range = nodeAt(document, path)?.node.range;
+  return range ? { file: configFile, start: range[0], end: Math.max(range[1], range[0] + 1) } : undefined;
+}
+
 function locator(text: string): Locate {
   const document = parseDocument(text, { prettyErrors: false, uniqueKeys: false }) as Document.Parsed;
   return (path, part = 'value') => {

@@ -1,9 +1,11 @@
 /** File system errors as NS9001, in fixed words: Node's own messages carry absolute paths and vary between versions. */
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { escapeControls } from '../diagnostics/format-text.js';
 
-export type Access = 'read' | 'write';
+export type Access = 'read' | 'write' | 'delete';
 
-interface Explanation {
+/** An error's reason and fix in fixed words; `ioDiagnostic` and the file reader share them. */
+export interface Explanation {
   readonly reason: string;
   readonly fix: string;
 }
@@ -33,11 +35,22 @@ function errnoCode(error: unknown): string | undefined {
   return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? code : undefined;
 }
 
-/** NS9001 for an error thrown while reading or writing `path`, a display path (relative, `/`-separated). */
-export function ioDiagnostic(error: unknown, path: string, access: Access = 'read'): Diagnostic {
+/** Why an error thrown by the file system happened and what to do, never in Node's words. */
+export function explainError(error: unknown, access: Access): Explanation {
   const code = errnoCode(error);
   const known = code === undefined ? undefined : explanations[code]?.(access);
   const reason = known?.reason ?? (code ? `the system reported ${code}` : 'an unexpected error');
   const fix = known?.fix ?? `check that the path exists and is ${access === 'read' ? 'readable' : 'writable'}`;
-  return diagnostic('NS9001', undefined, `cannot ${access} '${path}': ${reason}`, { fix });
+  return { reason, fix };
+}
+
+/** NS9001 with a reason in fixed words; `path` is a display path (project-relative, `/`-separated), escaped here. */
+export function cannot(access: Access, path: string, reason: string, fix: string): Diagnostic {
+  return diagnostic('NS9001', undefined, `cannot ${access} '${escapeControls(path)}': ${reason}`, { fix });
+}
+
+/** NS9001 for an error thrown while reading, writing or deleting `path`, a display path (relative, `/`-separated). */
+export function ioDiagnostic(error: unknown, path: string, access: Access = 'read'): Diagnostic {
+  const { reason, fix } = explainError(error, access);
+  return cannot(access, path, reason, fix);
 }

@@ -75,9 +75,12 @@ export const codes = {
   NS5004: { severity: 'warning', title: 'unused layer', help: 'Nothing reads the layer (or input) and it is not an output: it is computed for nothing. Remove it, wire it with `from`, or list it under `outputs`. Turn off with `lint: { unusedLayer: off }`.' },
   NS5005: { severity: 'warning', title: 'activation after activation', help: 'The layer applies an activation to the output of a layer that already applies one; remove one of the two. Turn off with `lint: { doubleActivation: off }`.' },
 
-  NS9001: { severity: 'error', title: 'cannot read path', help: 'Check that the path exists and is readable (for `build`, that the output folder can be written).' },
+  NS9001: { severity: 'error', title: 'cannot read path', help: 'Check that the path exists and is readable, and that a file is a regular file (netspec never reads a FIFO, a device or a socket); for `build`, that the out folder can be written.' },
   NS9002: { severity: 'error', title: 'no specs found', help: 'Pass a .yaml file or a folder that contains some.' },
   NS9003: { severity: 'error', title: 'bad configuration', help: 'netspec.config.json must be a JSON object with at most `include` (a non-empty list of paths), `exclude` (a list of paths) and `outDir` (a path).' },
+  NS9004: { severity: 'error', title: 'path outside the project', help: 'netspec reads and writes only inside the project root: the nearest folder at or above the specs that holds netspec.config.json, else package.json, else the working directory (docs/cli.md). A spec, an `include` entry or the out folder that lies outside it, directly, with `..` or through a symbolic link, is refused; move it into the project, or add netspec.config.json to the folder that holds both.' },
+  NS9005: { severity: 'error', title: 'specs from different projects', help: 'All specs of one run must share one project root, since every path netspec prints or writes is relative to it. Run netspec once per project, or pass only specs of one project.' },
+  NS9006: { severity: 'error', title: 'file in the way of a module', help: '`build` replaces only modules it wrote itself. It refuses, and writes nothing at all, when a module would replace a symbolic link, something that is not a regular file, a file without netspec\'s header (written by hand), or the module of another spec that still exists. Move or rename that file, or give the spec another `name:`.' },
 } as const satisfies Record<string, { severity: 'error' | 'warning'; title: string; help: string }>;
 
 export type Code = keyof typeof codes;

@@ -1,5 +1,6 @@
 import type { Span } from '../ir.js';
 import type { Diagnostic } from './diagnostic.js';
+import { escapeControls } from './format-text.js';
 import type { Locator } from './location.js';
 
 /** GitHub workflow commands escape these in data and, more strictly, in properties. */
@@ -14,7 +15,7 @@ function escapeProperty(text: string): string {
 /** `specs/gan.yaml:12: `: where a note points, in the annotation's text. */
 function noteWhere(locator: Locator, span: Span): string {
   const at = locator.locate(span);
-  return `${at.file}:${at.line}: `;
+  return `${escapeControls(at.file)}:${at.line}: `;
 }
 
 /** One `::error file=...,line=...::message` annotation per diagnostic, for GitHub Actions. */
@@ -24,11 +25,12 @@ export function formatGithub(diagnostics: readonly Diagnostic[], locator: Locato
       const properties: string[] = [];
       if (d.span) {
         const at = locator.locate(d.span);
-        properties.push(`file=${escapeProperty(at.file)}`, `line=${at.line}`, `col=${at.column}`, `endLine=${at.endLine}`, `endColumn=${at.endColumn}`);
+        properties.push(`file=${escapeProperty(escapeControls(at.file))}`, `line=${at.line}`, `col=${at.column}`, `endLine=${at.endLine}`, `endColumn=${at.endColumn}`);
       }
       properties.push(`title=${escapeProperty(d.code)}`);
-      const notes = d.notes.map((n) => `\nnote: ${n.span ? noteWhere(locator, n.span) : ''}${n.message}`).join('');
-      const body = `${d.message}${notes}${d.fix ? `\nfix: ${d.fix}` : ''}`;
+      // Messages quote paths and spec text; the runner renders ANSI codes in the log, so they are escaped like paths.
+      const notes = d.notes.map((n) => `\nnote: ${n.span ? noteWhere(locator, n.span) : ''}${escapeControls(n.message, true)}`).join('');
+      const body = `${escapeControls(d.message, true)}${notes}${d.fix ? `\nfix: ${escapeControls(d.fix, true)}` : ''}`;
       return `::${d.severity} ${properties.join(',')}::${escapeData(body)}\n`;
     })
     .join('');

@@ -30,6 +30,22 @@ export function printable(line: string): string {
   return line.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
 }
 
+/**
+ * A path (or any short text from outside netspec) as it is printed: control
+ * characters, bidi controls and line separators become `\xNN` or `\uNNNN`,
+ * so a file name cannot drive the terminal or a CI log, reorder what is
+ * shown, or start a new line, and the user can still tell which file it is.
+ * The one place paths are escaped for display; JSON output escapes on its own.
+ * `keepLineBreaks` leaves `\n` and `\r` to a format that escapes them itself (GitHub's `%0A`).
+ */
+export function escapeControls(text: string, keepLineBreaks = false): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    if (keepLineBreaks && (c === '\n' || c === '\r')) return c;
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** A source line and its underline, `from`..`to` as 0-based columns (`to` exclusive, > `from`). */
 export interface ExcerptLine {
   readonly text: string;
@@ -67,7 +83,7 @@ function excerpt(locator: Locator, span: Span, options: TextOptions, colour: key
 
 function where(locator: Locator, span: Span): string {
   const loc = locator.locate(span);
-  return `${loc.file}:${loc.line}:${loc.column}`;
+  return `${escapeControls(loc.file)}:${loc.line}:${loc.column}`;
 }
 
 /** One diagnostic the way compilers print them: `file:line:col: error NS4003: message`, source, notes, fix. */

@@ -36,22 +36,41 @@ function halfToFloat(h: number): number {
   return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
-/** Reads a `.npy` file (format versions 1-3, C order). See numpy.lib.format. */
+/** The keys every .npy header has, in netspec's words for when one is missing. */
+const npyKeys = {
+  descr: /'descr':\s*'([<>|=])([a-z]\d{1,2})'/,
+  fortran_order: /'fortran_order':\s*(True|False)/,
+  shape: /'shape':\s*\(([^)]*)\)/,
+} as const;
+
+/**
+ * Reads a `.npy` file (format versions 1-3, C order). See numpy.lib.format.
+ * Errors say what is wrong and where in netspec's words, never quoting the
+ * header: the bytes may be any file at all.
+ */
 export function decodeNpy(bytes: Uint8Array): Decoded<DecodedArray> {
   if (bytes.length < 10 || !npyMagic.every((b, i) => bytes[i] === b)) return { error: 'not a .npy file (no \\x93NUMPY header)' };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6]!;
-  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  if (major < 1 || major > 3) return { error: `unsupported .npy format version ${major}; numpy writes versions 1 to 3` };
   const start = major === 1 ? 10 : 12;
+  if (bytes.length < start) return { error: `the .npy file is cut short inside its header (byte ${bytes.length})` };
+  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  if (bytes.length < start + headerLength) return { error: `the .npy header is cut short: it declares ${headerLength} bytes from byte ${start}, the file ends at byte ${bytes.length}` };
   const header = new TextDecoder('latin1').decode(bytes.subarray(start, start + headerLength));
-  const descr = /'descr':\s*'([<>|=])([a-z]\d+)'/.exec(header);
-  const fortran = /'fortran_order':\s*(True|False)/.exec(header);
-  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header);
-  if (!descr || !fortran || !shapeText) return { error: `unreadable .npy header: ${header.trim()}` };
+  const descr = npyKeys.descr.exec(header);
+  const fortran = npyKeys.fortran_order.exec(header);
+  const shapeText = npyKeys.shape.exec(header);
+  const missing = Object.entries({ descr, fortran_order: fortran, shape: shapeText }).filter(([, found]) => !found).map(([key]) => `'${key}'`);
+  if (missing.length > 0 || !descr || !fortran || !shapeText) {
+    return { error: `the .npy header (bytes ${start} to ${start + headerLength}) lacks ${missing.join(', ')} in the form numpy writes (a simple dtype such as '<f4', True or False, a tuple of sizes)` };
+  }
   const reader = readers[descr[2]!];
   if (!reader) return { error: `unsupported .npy dtype '${descr[1]}${descr[2]}'; use float32` };
   if (fortran[1] === 'True') return { error: 'the .npy array is in Fortran order; save it with numpy.ascontiguousarray' };
-  const shape = shapeText[1]!.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const sizes = shapeText[1]!.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!sizes.every((s) => /^\d{1,15}$/.test(s))) return { error: `the .npy header (bytes ${start} to ${start + headerLength}) has a 'shape' that is not a tuple of sizes` };
+  const shape = sizes.map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const dataStart = start + headerLength;
   if (bytes.length - dataStart < count * reader.size) return { error: `the .npy file is truncated: shape [${shape.join(', ')}] needs ${count * reader.size} bytes of data, found ${bytes.length - dataStart}` };
@@ -60,6 +79,109 @@ export function decodeNpy(bytes: Uint8Array): Decoded<DecodedArray> {
   for (let n = 0; n < count; n++) values[n] = reader.read(view, dataStart + n * reader.size, little);
   return { value: { shape, values } };
 }
+
+/** The rest of a JSON number at its first character (RFC 8259); sticky, so it matches only there. */
+const jsonNumber = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+/**
+ * The offset at which `text` stops being JSON (RFC 8259): the first character
+ * that cannot continue it, or `text.length` when it ends early; undefined when
+ * it is JSON. JSON.parse says where only in words that change between Node
+ * versions, and it quotes the text; this scanner says it in numbers. It keeps
+ * its own stack, so deep nesting cannot overflow the call stack.
+ */
+export function jsonSyntaxOffset(text: string): number | undefined {
+  const n = text.length;
+  let i = 0;
+  const skipSpace = () => {
+    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  /** A string at `i`; false with `i` at the offending character. */
+  const string = (): boolean => {
+    if (text[i] !== '"') return false;
+    i++;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) return (i++, true);
+      if (c < 0x20) return false;
+      if (c !== 0x5c) i++;
+      else if (text[i + 1] === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+      else if (text[i + 1] !== undefined && '"\\/bfnrt'.includes(text[i + 1]!)) i += 2;
+      else return (i++, false);
+    }
+    return false;
+  };
+  /** `"key":` at `i`, after `{` or a comma. */
+  const key = (): boolean => {
+    skipSpace();
+    if (!string()) return false;
+    skipSpace();
+    return text[i] === ':' && (i++, true);
+  };
+  const stack: ('{' | '[')[] = [];
+  let wantValue = true;
+  for (;;) {
+    skipSpace();
+    if (i >= n) return wantValue || stack.length > 0 ? n : undefined;
+    const c = text[i]!;
+    if (wantValue) {
+      if (c === '{' || c === '[') {
+        i++;
+        skipSpace();
+        if (text[i] === (c === '{' ? '}' : ']')) (i++, (wantValue = false));
+        else if (c === '[') stack.push('[');
+        else if (!key()) return Math.min(i, n);
+        else stack.push('{');
+        continue;
+      }
+      if (c === '"') {
+        if (!string()) return Math.min(i, n);
+      } else if (text.startsWith('true', i) || text.startsWith('null', i)) {
+        i += 4;
+      } else if (text.startsWith('false', i)) {
+        i += 5;
+      } else {
+        jsonNumber.lastIndex = i;
+        const number = jsonNumber.exec(text);
+        if (!number || number[0] === '' || number[0] === '-') return i;
+        i += number[0].length;
+      }
+      wantValue = false;
+      continue;
+    }
+    const top = stack[stack.length - 1];
+    if (top === undefined) return i;
+    if (c === ',') {
+      i++;
+      if (top === '{' && !key()) return Math.min(i, n);
+      wantValue = true;
+    } else if (c === (top === '{' ? '}' : ']')) {
+      i++;
+      stack.pop();
+    } else {
+      return i;
+    }
+  }
+}
+
+/**
+ * Why text is not JSON, in netspec's words: where it fails (line and column,
+ * 1-based), or that it ends early. Never the text itself: a file named as
+ * weights may be any file, and its bytes must not reach a CI log.
+ */
+export function jsonSyntaxError(text: string): string {
+  if (text.trim() === '') return 'it is empty';
+  const offset = jsonSyntaxOffset(text);
+  if (offset === undefined) return 'it is not JSON';
+  if (offset >= text.length) return 'it ends before its value is complete';
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  return `it stops being JSON at line ${line}, column ${column}`;
+}
+
+/** Weights of the layers netspec builds have rank 5 at most (conv3dTranspose kernels); 16 leaves room and bounds the recursion. */
+const maxRank = 16;
 
 /** A JSON array: nested lists of numbers, or `{ shape, data }` with `data` flat. */
 export function arrayFromJson(json: unknown): Decoded<DecodedArray> {
@@ -71,7 +193,9 @@ export function arrayFromJson(json: unknown): Decoded<DecodedArray> {
     return { value: { shape: shape as number[], values: Float32Array.from(data as number[]) } };
   }
   const shape: number[] = [];
-  for (let level: unknown = json; Array.isArray(level); level = level[0]) shape.push(level.length);
+  for (let level: unknown = json; Array.isArray(level) && shape.length <= maxRank; level = level[0]) shape.push(level.length);
+  // The walk below recurses once per level: a file of a million `[` must be an error, not a stack overflow.
+  if (shape.length > maxRank) return { error: `the lists are nested more than ${maxRank} levels deep; a weight has at most ${maxRank} dimensions` };
   const flat: number[] = [];
   const walk = (node: unknown, depth: number): boolean => {
     if (depth === shape.length) return typeof node === 'number' && (flat.push(node), true);

@@ -1,18 +1,49 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import type { InitialWeight, Span } from '../ir.js';
 import { spanAt, type PathSegment } from '../parse/parse-spec.js';
-import { arrayFromJson, decodeNpy, type Decoded, type DecodedArray } from './array-file.js';
-import type { ResolveContext } from './values.js';
+import { arrayFromJson, decodeNpy, jsonSyntaxError, type Decoded, type DecodedArray } from './array-file.js';
+import type { ReadFailure, ResolveContext } from './values.js';
 
-/** `specs/a.yaml` + `w/k.npy` -> `specs/w/k.npy`; `..` and `.` are folded. */
+/**
+ * `specs/a.yaml` + `w/k.npy` -> `specs/w/k.npy`; `..` and `.` are folded. A
+ * path that climbs above the project root keeps its leading `..`, so
+ * `outsideProject` tells it; absolute paths are refused before this.
+ */
 export function besideSpec(specPath: string, file: string): string {
-  if (file.startsWith('/')) return file;
   const parts = specPath.split('/').slice(0, -1);
   for (const part of file.split('/')) {
     if (part === '..' && parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
     else if (part !== '.' && part !== '') parts.push(part);
   }
   return parts.join('/');
+}
+
+/** `/x`, `\\server\x`, `C:\x`, `C:/x`: paths that name a place without the spec, on any system. */
+export function isAbsolutePath(file: string): boolean {
+  return /^[\\/]/.test(file) || /^[A-Za-z]:/.test(file);
+}
+
+/** Whether a project-relative path (from `besideSpec`) climbs out of the project. */
+export function outsideProject(path: string): boolean {
+  return path === '..' || path.startsWith('../');
+}
+
+const inProject = 'weights files must lie inside the project (the folder that holds netspec.config.json or package.json); move the file there and name it relative to the spec, e.g. weights/kernel.npy';
+
+const fixes: Readonly<Record<ReadFailure['reason'], string>> = {
+  missing: 'weights files are found relative to the spec file',
+  outside: inProject,
+  'not-a-file': 'name a .npy or .json file; netspec reads weights only from regular files',
+  'too-large': 'check that it is the right file; weights this large are better loaded at run time with model.setWeights',
+  unreadable: 'check that the file exists and is readable',
+};
+
+/** The reader's refusal as a message at the `weights` value, with the path it resolved to when that differs from what the spec says. */
+function refused(file: string, path: string, failure: ReadFailure | undefined): { message: string; fix: string } {
+  const reason = failure?.reason ?? 'missing';
+  const detail = failure?.detail ? `: ${failure.detail}` : '';
+  const message = reason === 'missing' ? `cannot read weights file '${path}'${detail}` : `cannot use weights file '${file}'${path === file ? '' : ` ('${path}')`}${detail}`;
+  return { message, fix: fixes[reason] };
 }
 
 interface Loaded {
@@ -26,20 +57,32 @@ function load(ctx: ResolveContext, file: string, span: Span): Loaded | undefined
     ctx.diagnostics.push(diagnostic('NS3014', span, `weights file '${file}' must be a .npy or a .json file`));
     return undefined;
   }
+  // Refused before any read: whatever the reader does, the library never asks for a file outside the project.
+  if (isAbsolutePath(file)) {
+    ctx.diagnostics.push(diagnostic('NS3014', span, `weights file '${file}' is an absolute path; netspec reads only files inside the project`, { fix: inProject }));
+    return undefined;
+  }
   const path = besideSpec(ctx.spec.source.path, file);
+  if (outsideProject(path)) {
+    ctx.diagnostics.push(diagnostic('NS3014', span, `weights file '${file}' is outside the project: from ${ctx.spec.source.path} it climbs above the project root`, { fix: inProject }));
+    return undefined;
+  }
   const bytes = ctx.readFile(path);
-  if (!bytes) {
-    ctx.diagnostics.push(diagnostic('NS3014', span, `cannot read weights file '${path}'`, { fix: 'weights files are found relative to the spec file' }));
+  if (!(bytes instanceof Uint8Array)) {
+    const { message, fix } = refused(file, path, bytes);
+    ctx.diagnostics.push(diagnostic('NS3014', span, message, { fix }));
     return undefined;
   }
   return { kind, bytes };
 }
 
 function parseJson(ctx: ResolveContext, bytes: Uint8Array, file: string, span: Span): unknown {
+  const text = new TextDecoder().decode(bytes);
   try {
-    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-  } catch (e) {
-    ctx.diagnostics.push(diagnostic('NS3014', span, `weights file '${file}' is not valid JSON: ${(e as Error).message}`));
+    return JSON.parse(text) as unknown;
+  } catch {
+    // V8's message quotes the text; the file may be anything (a key, a password file), so say only where it fails.
+    ctx.diagnostics.push(diagnostic('NS3014', span, `weights file '${file}' is not valid JSON: ${jsonSyntaxError(text)}`, { fix: 'write the weights as JSON: nested lists of numbers, or { "shape": [...], "data": [...] }, by name or in layer order' }));
     return undefined;
   }
 }

@@ -53,8 +53,27 @@ export function rejected(ctx: ResolveContext, pointer: string): boolean {
   return false;
 }
 
-/** How the library reads files a spec refers to; undefined when the file cannot be read. */
-export type ReadFile = (path: string) => Uint8Array | undefined;
+/**
+ * Why a file a spec refers to was not read. The reader (the CLI) decides: the
+ * library never touches the file system, it reports the reason at the place
+ * in the spec that names the file.
+ */
+export interface ReadFailure {
+  /**
+   * `missing`: no such file; `outside`: it lies outside the project root, e.g.
+   * through a symbolic link; `not-a-file`: a folder, FIFO, device or socket;
+   * `too-large`: over the reader's size limit; `unreadable`: anything else.
+   */
+  readonly reason: 'missing' | 'outside' | 'not-a-file' | 'too-large' | 'unreadable';
+  /** The reader's own words, e.g. `it is a FIFO (named pipe)`; never the file's content. */
+  readonly detail?: string;
+}
+
+/**
+ * How the library reads files a spec refers to, by project-relative,
+ * `/`-separated path: the bytes, or why not (undefined: there is no such file).
+ */
+export type ReadFile = (path: string) => Uint8Array | ReadFailure | undefined;
 
 function withinBounds(value: number, slot: ExprSlot): boolean {
   return (

@@ -3,8 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Locator } from '../../src/diagnostics/location.js';
-import { compile, type ReadFile } from '../../src/index.js';
-import { arrayFromJson, decodeNpy } from '../../src/resolve/array-file.js';
+import { compile, type ReadFailure, type ReadFile } from '../../src/index.js';
+import { arrayFromJson, decodeNpy, jsonSyntaxError, jsonSyntaxOffset } from '../../src/resolve/array-file.js';
 import { convTransposeRef, lcg, randomArray, type NdArray } from '../reference/conv-transpose.js';
 import { root } from '../helpers/gallery.js';
 
@@ -57,6 +57,72 @@ describe('decodeNpy', () => {
   });
 });
 
+/** Files that are not weights at all: the message says where they fail, never what they hold. */
+describe('no file content in messages', () => {
+  const secret = 'root:x:0:0:root:/root:/bin/bash';
+  const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+  const npyText = new TextDecoder('latin1').decode(npy([2], [1, 2]));
+  const cases: [string, { weights: string; bytes: Uint8Array | string; want: string }][] = [
+    ['/etc/passwd named as .json', { weights: 'w.json', bytes: `${secret}\ndaemon:x:1:1\n`, want: 'is not valid JSON: it stops being JSON at line 1, column 1' }],
+    ['a private key named as .json', { weights: 'w.json', bytes: `-----BEGIN ${secret} KEY-----\n`, want: 'at line 1, column 1' }],
+    ['JSON with the secret after the error', { weights: 'w.json', bytes: `{"kernel": [1, 2], "${secret}" }`, want: 'at line 1, column 54' }],
+    ['a valid JSON string', { weights: 'w.json', bytes: JSON.stringify(secret), want: 'must hold an object of weights by name' }],
+    ['a .npy whose header is the secret', { weights: 'k.npy', bytes: latin1(`\x93NUMPY\x01\x00${String.fromCharCode(secret.length)}\x00${secret}`), want: "lacks 'descr', 'fortran_order', 'shape'" }],
+    ['a .npy whose shape is the secret', { weights: 'k.npy', bytes: latin1(npyText.replace('(2,)', `(${secret.slice(0, 4)})`)), want: "has a 'shape' that is not a tuple of sizes" }],
+    ['a .npy whose dtype is text', { weights: 'k.npy', bytes: latin1(npyText.replace("'<f4'", "'root'")), want: "lacks 'descr'" }],
+  ];
+  test.each(cases)('%s', (_, { weights, bytes, want }) => {
+    const text = base.replace('WEIGHTS', `weights: ${weights}`);
+    const result = compile([{ path: 'specs/a.yaml', text }], { readFile: files({ [`specs/${weights}`]: bytes }) });
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => d.code)).toEqual(['NS3014']);
+    expect(errors[0]!.message).toContain(want);
+    for (const part of [errors[0]!.message, errors[0]!.fix ?? '', ...errors[0]!.notes.map((n) => n.message)]) {
+      expect(part).not.toMatch(/root|daemon|BEGIN|bash/);
+    }
+  });
+});
+
+describe('jsonSyntaxOffset: where text stops being JSON, as JSON.parse decides', () => {
+  const cases: [string, { given: string; want: number | undefined }][] = [
+    ['an array', { given: '[1, 2.5, -3e-2, true, false, null, "a\\n\\u00e9"]', want: undefined }],
+    ['an object with spaces around', { given: ' \n{ "a": [ ], "b": { }, "c": {"d": [[1]]} }\r\n', want: undefined }],
+    ['a bare number', { given: '0', want: undefined }],
+    ['a key without quotes', { given: '{ kernel: 1 }', want: 2 }],
+    ['a trailing comma', { given: '[1, 2, ]', want: 7 }],
+    ['a leading zero', { given: '[01]', want: 2 }],
+    ['a lone minus', { given: '[-]', want: 1 }],
+    ['a bad escape: at the character after the backslash', { given: '["a\\x"]', want: 4 }],
+    ['a raw newline in a string', { given: '["a\nb"]', want: 3 }],
+    ['two values', { given: '[1] [2]', want: 4 }],
+    ['a missing colon', { given: '{"a" 1}', want: 5 }],
+    ['cut short in an array', { given: '[1, [2', want: 6 }],
+    ['cut short in a string', { given: '["abc', want: 5 }],
+    ['cut short after a key', { given: '{"a":', want: 5 }],
+    ['a mismatched bracket', { given: '[1}', want: 2 }],
+    ['text', { given: 'root:x:0:0', want: 0 }],
+    ['a million levels deep, closed', { given: '['.repeat(1e6) + ']'.repeat(1e6), want: undefined }],
+  ];
+  test.each(cases)('%s', (_, { given, want }) => {
+    expect(jsonSyntaxOffset(given)).toBe(want);
+    // The scanner agrees with JSON.parse on whether the text is JSON.
+    expect(() => JSON.parse(given)).toSatisfy((parse: () => unknown) => {
+      try {
+        parse();
+        return want === undefined;
+      } catch {
+        return want !== undefined;
+      }
+    });
+  });
+
+  test('the message gives line and column, or says the text ends early', () => {
+    expect(jsonSyntaxError('{\n  "a": [1,\n  x]\n}')).toBe('it stops being JSON at line 3, column 3');
+    expect(jsonSyntaxError('[1, 2')).toBe('it ends before its value is complete');
+    expect(jsonSyntaxError('  \n')).toBe('it is empty');
+  });
+});
+
 describe('arrayFromJson', () => {
   const cases: [string, { given: unknown; want: { shape: number[]; values: number[] } | string }][] = [
     ['nested lists', { given: [[1, 2], [3, 4], [5, 6]], want: { shape: [3, 2], values: [1, 2, 3, 4, 5, 6] } }],
@@ -83,7 +149,7 @@ models:
       - { type: activation, activation: relu }
 `;
 
-function files(entries: Record<string, Uint8Array | string>): ReadFile {
+function files(entries: Record<string, Uint8Array | string | ReadFailure>): ReadFile {
   return (path) => {
     const found = entries[path];
     return typeof found === 'string' ? new TextEncoder().encode(found) : found;
@@ -93,10 +159,19 @@ function files(entries: Record<string, Uint8Array | string>): ReadFile {
 const kernel = npy([2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]);
 
 /** Each way a weights file can be wrong: one located diagnostic. */
-const bad: [string, { weights: string; files: Record<string, Uint8Array | string>; want: [code: string, message: string, at: string] }][] = [
+const bad: [string, { weights: string; files: Record<string, Uint8Array | string | ReadFailure>; want: [code: string, message: string, at: string] }][] = [
   ['a missing file', { weights: 'weights: k.npy', files: {}, want: ['NS3014', "cannot read weights file 'specs/k.npy'", '6:90'] }],
   ['neither .npy nor .json', { weights: 'weights: k.csv', files: { 'specs/k.csv': '1,2' }, want: ['NS3014', "weights file 'k.csv' must be a .npy or a .json file", '6:90'] }],
-  ['bad JSON', { weights: 'weights: w.json', files: { 'specs/w.json': '{ kernel: ' }, want: ['NS3014', "weights file 'w.json' is not valid JSON", '6:90'] }],
+  ['bad JSON', { weights: 'weights: w.json', files: { 'specs/w.json': '{ kernel: ' }, want: ['NS3014', "weights file 'w.json' is not valid JSON: it stops being JSON at line 1, column 3", '6:90'] }],
+  ['JSON cut short', { weights: 'weights: w.json', files: { 'specs/w.json': '{ "kernel": [1, ' }, want: ['NS3014', "weights file 'w.json' is not valid JSON: it ends before its value is complete", '6:90'] }],
+  ['an absolute path, refused before any read', { weights: 'weights: /etc/passwd.json', files: { '/etc/passwd.json': '[1]' }, want: ['NS3014', "weights file '/etc/passwd.json' is an absolute path; netspec reads only files inside the project", '6:90'] }],
+  ['a Windows absolute path', { weights: 'weights: "C:/Users/x/k.npy"', files: {}, want: ['NS3014', "weights file 'C:/Users/x/k.npy' is an absolute path", '6:90'] }],
+  ['a path that climbs out of the project', { weights: 'weights: ../../x.json', files: { '../x.json': '[1]' }, want: ['NS3014', "weights file '../../x.json' is outside the project: from specs/a.yaml it climbs above the project root", '6:90'] }],
+  ['the reader: outside through a link', { weights: 'weights: w.json', files: { 'specs/w.json': { reason: 'outside', detail: 'a symbolic link leads there' } }, want: ['NS3014', "cannot use weights file 'w.json' ('specs/w.json'): a symbolic link leads there", '6:90'] }],
+  ['the reader: a FIFO', { weights: 'weights: w.json', files: { 'specs/w.json': { reason: 'not-a-file', detail: 'it is a FIFO (named pipe), not a regular file' } }, want: ['NS3014', "cannot use weights file 'w.json' ('specs/w.json'): it is a FIFO (named pipe), not a regular file", '6:90'] }],
+  ['the reader: too large', { weights: 'weights: k.npy', files: { 'specs/k.npy': { reason: 'too-large', detail: 'it is 80 MiB, more than the limit of 64 MiB' } }, want: ['NS3014', "cannot use weights file 'k.npy' ('specs/k.npy'): it is 80 MiB, more than the limit of 64 MiB", '6:90'] }],
+  ['the reader: unreadable', { weights: 'weights: k.npy', files: { 'specs/k.npy': { reason: 'unreadable', detail: 'permission denied' } }, want: ['NS3014', "cannot use weights file 'k.npy' ('specs/k.npy'): permission denied", '6:90'] }],
+  ['lists nested a million deep', { weights: 'weights: w.json', files: { 'specs/w.json': '['.repeat(1e6) + ']'.repeat(1e6) }, want: ['NS3014', 'nested more than 16 levels deep', '6:90'] }],
   ['a ragged JSON weight', { weights: 'weights: w.json', files: { 'specs/w.json': '{ "kernel": [[1, 2], [3]] }' }, want: ['NS3014', "weights file 'w.json' (weight 'kernel'): expected nested lists", '6:90'] }],
   ['a broken .npy', { weights: 'weights: k.npy', files: { 'specs/k.npy': kernel.slice(0, -8) }, want: ['NS3014', "weights file 'k.npy': the .npy file is truncated", '6:90'] }],
   ['a misspelled weight name', { weights: 'weights: { kernal: k.npy }', files: { 'specs/k.npy': kernel }, want: ['NS4011', "layer 'up' has no weight 'kernal' for 'k.npy'; it has 2 weights: kernel, bias", '6:100'] }],

@@ -1,0 +1,2 @@
+// A decoder written by hand before the spec existed.
+export function buildDecoder(): void {}
