@@ -47,8 +47,10 @@ function compact(values: readonly number[]): Value {
 function combinations(choices: readonly (readonly number[])[]): number[][] {
   let all: number[][] = [[]];
   for (const axis of choices) {
-    all = all.flatMap((prefix) => axis.map((v) => [...prefix, v]));
-    if (all.length > maxCombinations) return all.slice(0, maxCombinations);
+    // Cut at every axis, never before the last: each vector needs an entry per axis.
+    const next: number[][] = [];
+    for (const prefix of all) for (const v of axis) if (next.length < maxCombinations) next.push([...prefix, v]);
+    all = next;
   }
   return all;
 }

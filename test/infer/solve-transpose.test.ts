@@ -186,3 +186,19 @@ models:
     expect(errors(decoder(18, '').replace('padding: same', 'padding: valid, outputPadding: 0'))).not.toEqual([]);
   });
 });
+
+test('candidates for a 3D layer with many choices per axis keep one entry per axis (found by the fuzzer: it threw)', () => {
+  // Kernel 23 with dilation 2 gives 45 padding totals per axis: past the candidate cap after two axes.
+  const text = `netspec: 1
+models:
+  m:
+    inputs: { x: [4, 4, 4, 2] }
+    layers:
+      - { type: conv3dTranspose, id: up, filters: 6, kernelSize: 23, dilationRate: 2 }
+    outputs:
+      up: [60, 60, 60, 6]
+`;
+  const [error] = errors(text);
+  expect(error?.code).toBe('NS4006');
+  for (const s of suggestions(error!)) expect(s).toMatch(/^set `/);
+});
