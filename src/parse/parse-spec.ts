@@ -187,11 +187,34 @@ export function pointerToPath(pointer: string): PathSegment[] {
   return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** The entry for `key`: the map's own, else the first from its `<<` merges (own keys win, earlier merges win, as in toJS). */
+/** Each mapping's own entries by key (the first of repeated keys) and its merge entries, built once per mapping. */
+const mapIndexes = new WeakMap<YAMLMap, { readonly own: ReadonlyMap<string, Pair>; readonly merges: readonly Pair[] }>();
+
+function mapIndex(map: YAMLMap): { readonly own: ReadonlyMap<string, Pair>; readonly merges: readonly Pair[] } {
+  let index = mapIndexes.get(map);
+  if (!index) {
+    const own = new Map<string, Pair>();
+    const merges: Pair[] = [];
+    for (const p of map.items) {
+      if (!isPair(p)) continue;
+      if (isMergeKey(p.key)) merges.push(p);
+      else if (isScalar(p.key) && !own.has(keyName(p.key.value))) own.set(keyName(p.key.value), p);
+    }
+    index = { own, merges };
+    mapIndexes.set(map, index);
+  }
+  return index;
+}
+
+/**
+ * The entry for `key`: the map's own, else the first from its `<<` merges (own keys win, earlier merges win, as in toJS).
+ * Indexed per mapping: spans are looked up for every param and layer, and a mapping may have thousands of keys.
+ */
 function pairAt(document: Document.Parsed, map: YAMLMap, key: string, depth = 0): Pair | undefined {
-  const own = map.items.find((p) => isPair(p) && !isMergeKey(p.key) && isScalar(p.key) && keyName(p.key.value) === key);
+  const { own: ownPairs, merges } = mapIndex(map);
+  const own = ownPairs.get(key);
   if (own || depth > 100) return own;
-  for (const merge of map.items.filter((p) => isMergeKey(p.key))) {
+  for (const merge of merges) {
     const value = merge.value as Node | null;
     for (const item of isSeq(value) ? value.items : [value]) {
       const source = isAlias(item) ? aliasTarget(document, item) : item;
