@@ -1,9 +1,10 @@
 import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import { showShape } from '../diagnostics/describe.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import type { Dim, LayerIR, LayerShapes, ModelIR, ModelShapes, NamedShape, Shape, SpecIR, WeightInfo } from '../ir.js';
+import type { Dim, InputIR, LayerIR, LayerShapes, ModelIR, ModelShapes, NamedShape, Shape, SpecIR, WeightInfo } from '../ir.js';
 import { checkContracts } from './contracts.js';
 import { layoutOf } from './layout.js';
+import { liveIds } from './live.js';
 import { layerSizeProblem, shapeProblem, totalsProblem } from './limits.js';
 import { isAffine, sameDim, showDim } from './affine.js';
 import { checkSymbols, type LocatedRequirement, type SizedShape } from './constraints.js';
@@ -162,14 +163,31 @@ export function inferGraph(model: ModelIR, composition?: Composition): GraphPass
   return { diagnostics, layers, outputs };
 }
 
+/**
+ * NS4019: an input no output depends on. tf.model accepts it, but leaves it out
+ * of the model's layers, so a saved model loads with one input fewer and every
+ * call that feeds all of them fails.
+ */
+function unreachedInput(model: ModelIR, input: InputIR): Diagnostic {
+  const count = model.inputs.length;
+  return diagnostic('NS4019', input.span, `input '${input.id}' of model '${model.name}' reaches no output: tfjs drops it when the model is saved, so the loaded model would take ${count - 1} input${count === 2 ? '' : 's'} instead of ${count}`, {
+    fix: `read it with \`from: ${input.id}\` on the way to an output, or remove it`,
+  });
+}
+
 /** Infers every shape of one model, with verified fixes for size errors that a transposed convolution can remedy. */
 export function inferModel(file: string, model: ModelIR, subModels: SubModels = new Map()): Result<ModelShapes> {
   const composition: Composition = { subModels, infer: (m, s) => inferModel(file, m, s) };
   const pass = inferGraph(model, composition);
   const { layers, outputs } = pass;
   if (pass.diagnostics.length > 0 || model.incomplete || layers.length !== model.layers.length) return { diagnostics: withTransposeFixes(model, pass, (m) => inferGraph(m, composition)) };
-  const all = layers.flatMap((l) => l.weights);
-  const macs = layers.some((l) => l.macs === null) ? null : layers.reduce((sum, l) => sum + l.macs!, 0);
+  // What tf.model builds: the layers an output depends on. The others were checked, and NS5004 names them.
+  const live = liveIds(model);
+  const unreached = model.inputs.filter((i) => !live.has(i.id));
+  if (unreached.length > 0) return { diagnostics: unreached.map((i) => unreachedInput(model, i)) };
+  const built = layers.filter((l) => live.has(l.layer.id));
+  const all = built.flatMap((l) => l.weights);
+  const macs = built.some((l) => l.macs === null) ? null : built.reduce((sum, l) => sum + l.macs!, 0);
   const params = { trainable: count(all, true), nonTrainable: count(all, false) };
   const tooMuch = totalsProblem(params, macs);
   if (tooMuch) return { diagnostics: [diagnostic('NS4018', model.nameSpan, `model '${model.name}': ${tooMuch}`, { fix: 'split the model, or use smaller layers' })] };
@@ -179,7 +197,7 @@ export function inferModel(file: string, model: ModelIR, subModels: SubModels = 
       model,
       inputs: model.inputs.map((i) => ({ name: i.id, shape: [i.batchSize, ...i.shape] })),
       outputs,
-      layers,
+      layers: built,
       params,
       macs,
     },

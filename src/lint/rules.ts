@@ -2,6 +2,7 @@ import { showShape } from '../diagnostics/describe.js';
 import type { Note } from '../diagnostics/diagnostic.js';
 import { transposeRank } from '../infer/conv-transpose.js';
 import { convTransposeOutputRange, effectiveKernel } from '../infer/formulas.js';
+import { liveIds } from '../infer/live.js';
 import { perAxis } from '../infer/rule.js';
 import type { LayerIR, LayerShapes, ModelIR, Span, SpecIR } from '../ir.js';
 
@@ -69,14 +70,12 @@ export function unusedParams(spec: SpecIR): Finding[] {
   return spec.params.filter((p) => !p.used).map((p) => ({ code: 'NS5003', span: p.span, message: `param '${p.name}' is never used`, fix: `remove '${p.name}' from params, or use it` }));
 }
 
-/** NS5004: inputs and layers that nothing reads and that are not outputs. */
+/** NS5004: layers no output depends on (nothing reads them, or only such layers do): tf.model leaves them out. Inputs: NS4019. */
 export function unusedLayers(model: ModelIR): Finding[] {
-  const read = new Set([...model.layers.flatMap((l) => l.from.map((r) => r.id)), ...model.outputs.map((o) => o.ref.id)]);
-  const inputs = model.inputs.filter((i) => !read.has(i.id)).map((i): Finding => ({ code: 'NS5004', span: i.span, message: `input '${i.id}' of model '${model.name}' is never read`, fix: `read it with \`from: ${i.id}\`, or remove it` }));
-  const layers = model.layers
-    .filter((l) => !read.has(l.id))
+  const live = liveIds(model);
+  return model.layers
+    .filter((l) => !live.has(l.id))
     .map((l): Finding => ({ code: 'NS5004', span: l.idSpan, message: `layer '${l.id}' of model '${model.name}' is computed but never used`, fix: `read it with \`from\`, list it under \`outputs\`, or remove it`, layer: l }));
-  return [...inputs, ...layers];
 }
 
 const activationLayers = new Set(['activation', 'leakyReLU', 'reLU', 'elu', 'softmax']);

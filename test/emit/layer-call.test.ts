@@ -24,7 +24,7 @@ function shapesOf(type: string, args: Args, inputs: readonly Shape[] = [[null, 4
     inputs: inputs.map((shape, i) => ({ id: ids[i]!, shape: shape.slice(1), batchSize: (shape[0] as number | null | undefined) ?? null, dtype: 'float32', span: span() })),
     layers: [layer],
     incomplete: false,
-    outputs: [],
+    outputs: [{ ref: { id, span: span() } }],
   };
   const result = inferModel('t.yaml', model);
   expect(result.diagnostics.map((d) => d.message)).toEqual([]);

@@ -97,9 +97,11 @@ export function check(type: string, given: Given, want: Want): void {
   if (want.macs !== undefined) expect(out?.macs).toEqual(want.macs);
 }
 
-/** A model for inferModel: inputs by id, layers in order, outputs. */
-export function model(inputs: readonly InputIR[], layers: readonly LayerIR[], outputs: readonly OutputIR[] = []): ModelIR {
-  return { name: 'm', span: span(0, 1000), nameSpan: span(0, 1), inputs, layers, outputs, incomplete: false };
+/** A model for inferModel: inputs by id, layers in order, outputs (by default the last layer, as resolve makes it). */
+export function model(inputs: readonly InputIR[], layers: readonly LayerIR[], outputs?: readonly OutputIR[]): ModelIR {
+  const last = layers[layers.length - 1];
+  const outs = outputs ?? (last ? [{ ref: { id: last.id, span: last.idSpan } }] : []);
+  return { name: 'm', span: span(0, 1000), nameSpan: span(0, 1), inputs, layers, outputs: outs, incomplete: false };
 }
 
 export function input(id: string, shape: Shape, batchSize: number | null = null): InputIR {

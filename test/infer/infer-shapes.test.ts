@@ -210,10 +210,19 @@ describe('inferModel diagnostics', () => {
     ],
   ];
   test.each(table)('%s', (_, { given, want }) => {
-    const result = inferModel('m.yaml', model(given.inputs, given.layers, given.outputs ?? []));
+    const result = inferModel('m.yaml', model(given.inputs, given.layers, given.outputs));
     expect(result.diagnostics.map(brief)).toEqual(want);
     if (want.length > 0) expect(result.value).toBeUndefined();
     else expect(result.value).toBeDefined();
+  });
+
+  test('layers no output depends on are checked but left out of the model and its counts, as tf.model does', () => {
+    const given = layers(['trunk', 'dense', { units: 4 }, ['z']], ['branch', 'dense', { units: 6 }, ['trunk']], ['leaf', 'dense', { units: 2 }, ['branch']], ['head', 'dense', { units: 1 }, ['trunk']]);
+    const result = inferModel('m.yaml', model([input('z', [8])], given, [output('head')]));
+    expect(result.value!.layers.map((l) => l.layer.id)).toEqual(['trunk', 'head']);
+    expect(result.value!.params).toEqual({ trainable: 8 * 4 + 4 + 4 * 1 + 1, nonTrainable: 0 });
+    const broken = layers(['trunk', 'dense', { units: 4 }, ['z']], ['leaf', 'reshape', { targetShape: [3] }, ['trunk']], ['head', 'dense', { units: 1 }, ['trunk']]);
+    expect(inferModel('m.yaml', model([input('z', [8])], broken, [output('head')])).diagnostics.map((d) => d.code)).toEqual(['NS4005']);
   });
 
   test('a failed output assertion names the layer it came from in a note', () => {

@@ -163,7 +163,9 @@ describe('contracts in a spec: every error located, the shapes checked after inf
   test('the batch is compared only when both sides fix it', () => {
     const fixed = (batch: number) => `{ shape: [2, 2, 3], batchSize: ${batch} }`;
     expect(checkText(spec(['generator.image == discriminator.x'], fixed(8))).found).toEqual([]);
-    const both = spec(['discriminator.x == generator.x2'], fixed(8)).replace('inputs: { z: [4] }', `inputs: { z: [4], x2: ${fixed(4)} }`).replace('units: 12 }', 'units: 12, from: z }');
+    const both = spec(['discriminator.x == generator.x2'], fixed(8)).replace('inputs: { z: [4] }', `inputs: { z: [4], x2: ${fixed(4)} }`).replace('units: 12 }', 'units: 12, from: z }')
+      // x2 must reach the output (NS4019): it is added to the image.
+      .replace('targetShape: [2, 2, 3] }\n', 'targetShape: [2, 2, 3] }\n      - { type: add, id: mixed, from: [image, x2] }\n');
     expect(checkText(both).found.map((f) => [f.code, f.message])).toEqual([
       ['NS4017', "contract 'discriminator.x == generator.x2' does not hold: discriminator.x is [8, 2, 2, 3] but generator.x2 is [4, 2, 2, 3] (batch: 8 vs 4)"],
     ]);
