@@ -6,6 +6,7 @@ import { formatText } from '../../src/diagnostics/format-text.js';
 import { Locator } from '../../src/diagnostics/location.js';
 import { check, compile } from '../../src/index.js';
 import { gallerySources, root } from '../helpers/gallery.js';
+import { random } from '../helpers/random.js';
 
 /**
  * User errors never throw: a thrown exception is a compiler bug. Every gallery
@@ -14,18 +15,6 @@ import { gallerySources, root } from '../helpers/gallery.js';
  * stray characters), and each mutant must come back as diagnostics with a
  * known code and a span inside the file, printable as text.
  */
-
-/** A small deterministic generator (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const replacements = ['0', '-1', '1.5', '1e9', '3', 'x', 'null', '[]', '{}', '"', 'same', '-', '[1, [2]]'];
 

@@ -3,6 +3,7 @@ import { codes } from '../../src/diagnostics/codes.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { checkSource } from '../../src/index.js';
 import { parseSpec } from '../../src/parse/parse-spec.js';
+import { random } from '../helpers/random.js';
 
 /**
  * The parse stage never throws, whatever the text: every input comes back as
@@ -71,18 +72,6 @@ describe('parse never throws: inputs built to break it', () => {
   ];
   test.each(cases)('%s', (_name, text) => survives(text));
 });
-
-/** A small deterministic generator (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('parse never throws: random text', () => {
   const pieces = ['a', 'b', ':', ' ', '  ', '\n', '- ', '[', ']', '{', '}', ',', '&a ', '*a', '&b ', '*b', '!', '!!', '!!str ', '!x ', '? ', '|', '>', '"', "'", '#', '%TAG ! tag:x:\n', '---\n', '...\n', '<<: ', '1', '.inf', '.nan', '1e400', '__proto__', '\t', '\r', '\\', '\ud800', '\ufeff', 'netspec: 1\n', 'models:\n', 'layers:', 'type: dense', 'units: '];
