@@ -97,8 +97,11 @@ export interface GraphPass {
   readonly outputs: readonly NamedShape[];
 }
 
-/** Infers every shape it can; layers after an error that depend on it are skipped, not reported again. */
-export function inferGraph(model: ModelIR, composition?: Composition): GraphPass {
+/**
+ * Infers every shape it can; layers after an error that depend on it are skipped, not reported again.
+ * `explainSymbols`: whether a symbol error gets its consequence at a legal size (false inside that search).
+ */
+export function inferGraph(model: ModelIR, composition?: Composition, explainSymbols = true): GraphPass {
   const diagnostics: Diagnostic[] = [];
   const known = new Map<string, Received>();
   for (const input of model.inputs) {
@@ -159,7 +162,10 @@ export function inferGraph(model: ModelIR, composition?: Composition): GraphPass
     }
     outputs.push({ name: output.ref.id, shape: got.shape });
   }
-  diagnostics.push(...checkSymbols(model.symbols ?? [], symbolic.requirements, symbolic.shapes, { model, infer: (m) => inferGraph(m, composition).diagnostics }));
+  // A symbol error is explained by inferring the model at one size it allows; that inference explains nothing
+  // itself (a sub-model may still hand back symbolic sizes), so the search is one level deep.
+  const reinfer = explainSymbols ? { model, infer: (m: ModelIR) => inferGraph(m, composition, false).diagnostics } : undefined;
+  diagnostics.push(...checkSymbols(model.symbols ?? [], symbolic.requirements, symbolic.shapes, reinfer));
   return { diagnostics, layers, outputs };
 }
 

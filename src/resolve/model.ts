@@ -62,6 +62,11 @@ function refsOf(ctx: ResolveContext, raw: unknown, path: readonly PathSegment[],
   return refs.every((r) => r !== undefined) ? refs : undefined;
 }
 
+/** `weights:` as the schema allows it: a file name, or a mapping of weight names to file names. */
+function isWeightsForm(value: unknown): value is string | Record<string, string> {
+  return typeof value === 'string' || (isMapping(value) && Object.values(value).every((file) => typeof file === 'string'));
+}
+
 function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment[], scope: Scope, defaults: ReadonlyMap<string, ReadonlyMap<string, string>>): PendingLayer | undefined {
   const type = raw['type'] as string;
   const args: Record<string, Value> = {};
@@ -95,8 +100,9 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
     }
   }
   let initialWeights: InitialWeight[] | undefined;
-  // Validation reported a `weights:` of the wrong form already; there is no file to read.
-  if (raw['weights'] !== undefined && !rejected(ctx, pointerOf([...path, 'weights']))) {
+  // Validation reported a `weights:` of the wrong form already (at the option, or at a layer it could not
+  // match to a type at all); there is no file to read.
+  if (raw['weights'] !== undefined && isWeightsForm(raw['weights']) && !ctx.invalid.has(pointerOf(path)) && !rejected(ctx, pointerOf([...path, 'weights']))) {
     argSpans['weights'] = spanAt(ctx.spec, [...path, 'weights']);
     initialWeights = readInitialWeights(ctx, raw['weights'], [...path, 'weights']);
     if (!initialWeights) ok = false;

@@ -25,6 +25,14 @@ const one = (name: string, text: string, codes: readonly string[], path = 'specs
 
 const cases: Case[] = [
   ...['7', 'true', '~', '{ kernel: 3 }', '{ kernel: ~ }', '[a.json]'].map((w) => one(`weights: ${w}`, model([`{ type: dense, units: 3, weights: ${w} }`]), ['NS2001'])),
+  one('weights: 3 on a layer of an unknown type (found by the fuzzer)', model(['{ type: ":dense", weights: 3, units: 2 }']), ['NS2003']),
+  one('weights: a.json on a layer of an unknown type is not read', model(['{ type: densee, weights: a.json, units: 2 }']), ['NS2003']),
+  one('10,000 params aliasing one anchor (found by the fuzzer)', model(['{ type: dense, units: p }'], { head: `params:\n  p: &a 2\n${Array.from({ length: 10_000 }, (_, k) => `  q${k}: *a`).join('\n')}\n` }), []),
+  one('a symbol error in a model built on another one with symbolic inputs (found by the fuzzer: endless recursion)', [
+    'netspec: 1', 'name: hostile', 'symbols: [H, W]', 'models:',
+    '  inner:', '    inputs: &in { x: [H, W, 1] }', '    layers:', '      - { type: concatenate, from: [x, x] }',
+    '  outer:', '    inputs: *in', '    layers:', '      - { type: model, model: inner }', '      - { type: averagePooling2d, poolSize: 2 }', '',
+  ].join('\n'), ['NS4013', 'NS4013']),
   one('two upSampling2d of 10**200', model(["{ type: upSampling2d, size: '10**200' }", "{ type: upSampling2d, size: '10**200' }"], { inputs: '{ x: [4, 4, 1] }' }), ['NS3003', 'NS3003']),
   one('repeat: 3000 of a stride-2 conv2dTranspose', model(['{ repeat: 3000, layers: [{ type: conv2dTranspose, filters: 1, kernelSize: 2, strides: 2 }] }'], { inputs: '{ x: [4, 4, 1] }' }), ['NS4018']),
   one('dense units: 1e300', model(['{ type: dense, units: 1e300 }']), ['NS2001']),
