@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { Document } from 'yaml';
 import type { FuzzCase } from './case.js';
+import { quote } from './properties.js';
 
 /**
  * Attacks: one extreme input put into an otherwise clean spec. Each kind is
@@ -172,7 +173,7 @@ const nameSlots: Record<string, (n: string, r: Raw) => Record<string, unknown>> 
 
 function nameCase(slot: string, n: string): FuzzCase {
   const r = new Raw();
-  return one(`name ${slot} ${JSON.stringify(n)}`, yamlOf(nameSlots[slot]!(n, r), r));
+  return one(`name ${slot} ${quote(n)}`, yamlOf(nameSlots[slot]!(n, r), r));
 }
 
 /** Source paths: they become the default module name and reach the generated module's comments. */
@@ -183,7 +184,7 @@ const paths = [
 ];
 
 function pathCase(path: string, named: boolean): FuzzCase {
-  return one(`path ${JSON.stringify(path)}${named ? ' with name' : ''}`, new Document(base(named ? { name: 'attack' } : {})).toString(), path);
+  return one(`path ${quote(path)}${named ? ' with name' : ''}`, new Document(base(named ? { name: 'attack' } : {})).toString(), path);
 }
 
 const aliases: Record<string, (n: number, r: Raw) => Record<string, unknown>> = {

@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmittedModule, ModelShapes } from '../../src/index.js';
 import { cases, type FuzzCase } from './case.js';
-import { checkCase, normalize, properties, type CheckOptions, type Failure, type Property } from './properties.js';
+import { checkCase, normalize, properties, quote, type CheckOptions, type Failure, type Property } from './properties.js';
 import { buildAndCompare, small } from './tfjs-sample.js';
 import { buildIsolate, Isolate } from './isolate.js';
 import { moduleDir, scratch, typeCheck, writeModules } from './tsc-batch.js';
@@ -185,7 +185,8 @@ export async function fuzz(options: FuzzOptions): Promise<Report> {
         const models = outcome.models;
         // A module that failed module-shape may run injected code when imported: its failure is known already.
         const injected = outcome.failures.some((f) => f.property === 'module-shape');
-        if (models && !injected && emitted % options.tfjsEvery < outcome.modules.length) {
+        // Picked by the case's position alone (a hash of it), so that a case whose cleanness depends on timing does not shift the sample.
+        if (models && !injected && Math.imul(i + 1, 0x9e3779b1) >>> 0 < 0x100000000 / options.tfjsEvery) {
           if (models.every(small)) sample.push({ index: i, case: c, files: writeModules(moduleDir('tfjs', String(i)), outcome.modules), models });
           else skippedBig++;
         }
@@ -272,7 +273,7 @@ function format(r: Omit<Report, 'text'>): string {
     lines.push('', `[${n + 1}] ${g.property}: ${g.key}`, `    ${g.count} case(s), first at run ${g.index} (${g.case.family}${g.case.note ? `: ${g.case.note}` : ''})`);
     if (g.shrunk) lines.push(`    shrunk in ${g.shrunk.steps} steps${g.shrunk.note ? ` (${g.shrunk.note.replace(/; $/, '')})` : ''}`);
     lines.push(...(g.shrunk?.message ?? g.message).split('\n').slice(0, 8).map((l) => `    | ${l}`));
-    for (const s of c.sources) lines.push(`    source path ${JSON.stringify(s.path)}:`, ...shown(s.text).split('\n').map((l) => `      ${l}`));
+    for (const s of c.sources) lines.push(`    source path ${quote(s.path)}:`, ...shown(s.text).split('\n').map((l) => `      ${l}`));
   });
   return lines.join('\n');
 }

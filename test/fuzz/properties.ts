@@ -62,6 +62,11 @@ export function exceptionKey(e: unknown): { key: string; message: string } {
   return { key: `${error.name}: ${normalize(error.message)} at ${where}`, message: error.stack ?? error.message };
 }
 
+/** JSON quoting that also escapes what JSON leaves raw but a terminal hides: U+2028/9, other controls and invisibles. */
+export function quote(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function normalize(message: string): string {
   return message
     .replace(/'[^']*'|"[^"]*"/g, "'…'")
@@ -83,7 +88,7 @@ function diagnosticProblems(diagnostics: readonly Diagnostic[], texts: ReadonlyM
   const out: Failure[] = [];
   for (const d of diagnostics) {
     const known = (codes as Record<string, { severity: string } | undefined>)[d.code];
-    const at = (s: Span | undefined) => (s ? `${JSON.stringify(s.file)} [${s.start}, ${s.end}) of ${texts.get(s.file)?.length ?? '?'} chars` : 'no span');
+    const at = (s: Span | undefined) => (s ? `${quote(s.file)} [${s.start}, ${s.end}) of ${texts.get(s.file)?.length ?? '?'} chars` : 'no span');
     if (!known) out.push({ property: 'diagnostics', key: `unknown code ${d.code}`, message: `${d.code}: ${d.message}` });
     else if (known.severity !== d.severity && !(d.code.startsWith('NS5') && d.severity === 'error')) out.push({ property: 'diagnostics', key: `${d.code} severity ${d.severity}`, message: `${d.code} is ${known.severity} in codes, reported as ${d.severity}: ${d.message}` });
     const problem = spanProblem(d.span, texts);
@@ -111,7 +116,7 @@ export function moduleProblems(module: EmittedModule): Failure[] {
   const fail = (key: string, message: string) => out.push({ property: 'module-shape', key, message: `${module.path}: ${message}` });
   // The CLI writes the module under this name: a plain file name, no folder, no control character, none Windows refuses.
   if (!module.path.endsWith('.ts') || module.path === '.ts' || module.path.startsWith('.') || /[/\\<>:"|?*\u0000-\u001f\u2028\u2029]/.test(module.path)) {
-    fail('module file name is not a plain, portable file name', `path ${JSON.stringify(module.path)}`);
+    fail('module file name is not a plain, portable file name', `path ${quote(module.path)}`);
   }
   const sf = ts.createSourceFile('module.ts', module.text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const syntax = (sf as unknown as { parseDiagnostics: readonly ts.Diagnostic[] }).parseDiagnostics;
@@ -125,8 +130,8 @@ export function moduleProblems(module: EmittedModule): Failure[] {
       if (seen.has(r.pos)) continue;
       seen.add(r.pos);
       const body = r.kind === ts.SyntaxKind.SingleLineCommentTrivia ? module.text.slice(r.pos + 2, r.end) : module.text.slice(r.pos + 2, r.end - 2);
-      if (lineTerminator.test(body)) fail('comment with a line terminator', `comment ${JSON.stringify(module.text.slice(r.pos, r.end)).slice(0, 200)}`);
-      if (body.includes('*/')) fail('comment containing */', `comment ${JSON.stringify(module.text.slice(r.pos, r.end)).slice(0, 200)}`);
+      if (lineTerminator.test(body)) fail('comment with a line terminator', `comment ${quote(module.text.slice(r.pos, r.end)).slice(0, 300)}`);
+      if (body.includes('*/')) fail('comment containing */', `comment ${quote(module.text.slice(r.pos, r.end)).slice(0, 300)}`);
     }
     node.getChildren(sf).forEach(visit);
   };

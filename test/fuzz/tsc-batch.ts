@@ -37,9 +37,22 @@ export function writeModules(dir: string, modules: readonly EmittedModule[]): st
 /**
  * Runs tsc over every module of the batch (`modules` by case id) and returns
  * the errors per case id; errors in files of no case (src/runtime, say) come
- * under the id `''`.
+ * under the id `''`. tsc reports only syntax errors when any file has one, so
+ * the cases with syntax errors (TS1xxx) keep those and the rest is checked
+ * again without them: one broken module must not hide the type errors of the
+ * others.
  */
 export function typeCheck(batch: ReadonlyMap<string, readonly EmittedModule[]>, kind = 'tsc'): Map<string, string[]> {
+  const errors = runTsc(batch, kind);
+  const syntax = [...errors].filter(([id, lines]) => id !== '' && lines.some((l) => /error TS1\d{3}:/.test(l))).map(([id]) => id);
+  if (syntax.length === 0) return errors;
+  const rest = new Map([...batch].filter(([id]) => !syntax.includes(id)));
+  const again = rest.size > 0 ? typeCheck(rest, kind) : new Map<string, string[]>();
+  for (const id of syntax) again.set(id, errors.get(id)!);
+  return again;
+}
+
+function runTsc(batch: ReadonlyMap<string, readonly EmittedModule[]>, kind: string): Map<string, string[]> {
   const dir = join(scratch, kind);
   rmSync(dir, { recursive: true, force: true });
   for (const [id, modules] of batch) writeModules(join(dir, id), modules);
