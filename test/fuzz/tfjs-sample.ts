@@ -11,6 +11,20 @@ import { exceptionKey, type Failure } from './properties.js';
  * than `maxParams` are left out, as their weights alone would be slow to make.
  */
 
+/**
+ * A layer's output shape in this model. tfjs' `outputShape` throws for a layer
+ * applied in several models at different shapes (a model used as a layer with
+ * a fixed batch, and also built on its own), so the node of this model is read.
+ */
+function outputShapeIn(model: tf.LayersModel, layer: tf.layers.Layer): unknown {
+  const nodes = (layer as unknown as { inboundNodes: { outputShapes: unknown }[] }).inboundNodes;
+  const own = (model as unknown as { containerNodes: Set<string> }).containerNodes;
+  const shapes = (nodes.find((_, k) => own.has(`${layer.name}_ib-${k}`)) ?? nodes[0])?.outputShapes as unknown[] | undefined;
+  if (!shapes) return layer.outputShape;
+  // As tfjs' own getter: one output is the shape itself.
+  return shapes.length === 1 ? shapes[0] : shapes;
+}
+
 export const maxParams = 200_000;
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
@@ -59,7 +73,7 @@ export async function buildAndCompare(file: string, models: readonly ModelShapes
     for (const l of m.layers) {
       let shape: unknown;
       try {
-        shape = model.getLayer(l.layer.id).outputShape;
+        shape = outputShapeIn(model, model.getLayer(l.layer.id));
       } catch (e) {
         // tf.model keeps only the layers between inputs and outputs: a layer nothing reads (NS5004) is not there.
         missing++;
