@@ -212,10 +212,41 @@ export function resolveModel(
   layerIds.forEach((id, i) => id !== undefined && !position.has(id) && position.set(id, i));
   const allIds = [...position.keys()];
 
+  // A repeat's `input:` name stands for the tensor entering each iteration; it must not also be an id.
+  const clashing = new Set<string>();
+  for (const it of new Set(items.flatMap((item) => item.chain.filter((c) => c.input)))) {
+    const { name: entry, span } = it.input!;
+    const key = `${span.start} ${entry}`;
+    if (!position.has(entry) || clashing.has(key)) continue;
+    clashing.add(key);
+    const at = position.get(entry)!;
+    ctx.diagnostics.push(
+      diagnostic('NS3017', span, `repeat input name '${entry}' is also the id of ${at < 0 ? 'an input' : 'a layer'} of model '${name}'`, {
+        notes: [{ message: `'${entry}' is defined here`, span: at < 0 ? inputs.find((x) => x.id === entry)?.span ?? span : pending[at]?.id?.span ?? span }],
+        fix: 'give the repeat\'s input a name no input or layer has',
+      }),
+    );
+  }
+  /** A `from` entry naming an enclosing repeat's `input:`: the id of what enters that iteration; null when that has an error already reported. */
+  const entering = (ref: Ref, i: number): Ref | null | undefined => {
+    const it = [...chainOf(i)].reverse().find((c) => c.input?.name === ref.id);
+    if (!it || clashing.has(`${it.input!.span.start} ${ref.id}`)) return it ? null : ref;
+    const at = it.input!.at;
+    if (at >= 0) return layerIds[at] === undefined ? null : { id: layerIds[at]!, span: ref.span };
+    if (inputIds.length === 1) return { id: inputIds[0]!, span: ref.span };
+    ctx.diagnostics.push(diagnostic('NS3008', ref.span, `'${ref.id}' is the input of a repeat that starts model '${name}', which has ${inputIds.length} inputs`, { fix: `put a layer with \`from:\` one of ${inputIds.join(', ')} before the repeat` }));
+    return undefined;
+  };
+
   const layers: LayerIR[] = [];
   pending.forEach((p, i) => notes.run(chainOf(i), () => {
     if (!p) return;
     let from = p.from;
+    if (from) {
+      const bound = from.map((ref) => entering(ref, i));
+      if (bound.some((ref) => ref === null || ref === undefined)) return;
+      from = bound as Ref[];
+    }
     if (!from) {
       if (i > 0) {
         const previous = layerIds[i - 1];

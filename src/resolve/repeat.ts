@@ -26,6 +26,11 @@ export interface Iteration {
   /** How many iterations the block has, and where it says so (its `repeat` value). */
   readonly count: number;
   readonly countSpan: Span;
+  /**
+   * The block's `input:` name for the tensor entering this iteration, and where that tensor comes from:
+   * the index of the expanded item before the iteration's first layer, or -1 when the block starts the model.
+   */
+  readonly input?: { readonly name: string; readonly at: number; readonly span: Span };
 }
 
 /** `i = 2 (f = 64, k = 5)` */
@@ -116,6 +121,22 @@ interface Loop {
   readonly count: number;
   readonly index: string;
   readonly lists: readonly (readonly [string, readonly number[]])[];
+  /** The `input:` name, when the block gives one. */
+  readonly input?: { readonly name: string; readonly span: Span };
+}
+
+/** The block's `input:` name, checked: an id-like name that no enclosing repeat's `input:` already takes (NS3017). */
+function inputName(ctx: ResolveContext, block: Data, path: readonly PathSegment[], chain: readonly Iteration[]): { ok: boolean; input?: { name: string; span: Span } } {
+  const name = block['input'];
+  if (typeof name !== 'string' || rejected(ctx, pointerOf([...path, 'input']))) return { ok: name === undefined };
+  const span = spanAt(ctx.spec, [...path, 'input']);
+  if (!checkIdentifier(ctx, name, span, 'repeat input name', 'tfjs')) return { ok: false };
+  const outer = chain.find((it) => it.input?.name === name);
+  if (outer) {
+    ctx.diagnostics.push(diagnostic('NS3017', span, `repeat input name '${name}' is already the input of an enclosing repeat`, { notes: [{ message: `'${name}' is named here`, span: outer.input!.span }], fix: 'give the inner repeat\'s input another name' }));
+    return { ok: false };
+  }
+  return { ok: true, input: { name, span } };
 }
 
 /**
@@ -186,12 +207,14 @@ function loopOf(ctx: ResolveContext, block: Data, path: readonly PathSegment[], 
   if (ctx.invalid.has(pointerOf(path)) || rejected(ctx, pointerOf(repeatPath)) || rejected(ctx, pointerOf([...path, 'as'])) || !Array.isArray(block['layers']) || ctx.invalid.has(pointerOf([...path, 'layers']))) return undefined;
   const index = typeof block['as'] === 'string' ? block['as'] : defaultIndex;
   const named = checkLoopNames(ctx, block, path, index, scope, chain);
+  const { ok, input } = inputName(ctx, block, path, chain);
+  const withInput = input ? { input } : {};
   if (isMapping(block['repeat'])) {
     const lists = zippedLists(ctx, block['repeat'], repeatPath, scope);
-    return named && lists ? { count: lists[0]?.[1].length ?? 0, index, lists } : undefined;
+    return named && ok && lists ? { count: lists[0]?.[1].length ?? 0, index, lists, ...withInput } : undefined;
   }
   const count = resolveValue(ctx, block['repeat'], repeatPath, scope);
-  return named && count !== undefined ? { count: count as number, index, lists: [] } : undefined;
+  return named && ok && count !== undefined ? { count: count as number, index, lists: [], ...withInput } : undefined;
 }
 
 /** Most layers the repeats of one model may make: a count this large is a mistake, and expanding it would exhaust memory. */
@@ -252,7 +275,9 @@ export function expandLayers(ctx: ResolveContext, items: readonly unknown[], pat
         return;
       }
       const vars = loop.lists.map(([name, values]) => [name, values[value]!] as const);
-      const iteration: Iteration = { span, index: loop.index, value, vars, count: loop.count, countSpan };
+      // What enters the iteration is whatever comes before its first layer: the last layer of the iteration before, or of what precedes the block.
+      const input = loop.input ? { input: { ...loop.input, at: out.length - 1 } } : {};
+      const iteration: Iteration = { span, index: loop.index, value, vars, count: loop.count, countSpan, ...input };
       const inner = scopeOf(new Map([[loop.index, value], ...vars]), listScope);
       ctx.expansion.spent++;
       body.forEach((layer, k) => expand(layer, [...itemPath, 'layers', k], inner, [...chain, iteration]));

@@ -447,3 +447,57 @@ test('the expansion budget is per spec: two models of 60,000 empty iterations ea
   // A hang guard, not a speed test: the refused expansion never runs.
   expect(performance.now() - started).toBeLessThan(10_000);
 });
+
+describe('repeat: `input:` names the tensor entering each iteration (residual chains without dummy layers)', () => {
+  const cases: [string, { given: string; wiring: string[] }][] = [
+    ['a residual block: the first iteration reads the layer before the block, each later one the iteration before', {
+      given: spec(['- { type: dense, id: stem, units: 4 }', '- repeat: 2', '  input: x0', '  layers:', '    - { type: dense, id: "a{i}", units: 4 }', '    - { type: add, id: "res{i}", from: [x0, "a{i}"] }']),
+      wiring: ['stem <- x', 'a0 <- stem', 'res0 <- stem, a0', 'a1 <- res0', 'res1 <- res0, a1'],
+    }],
+    ['a block that starts the model: its first input is the model input', {
+      given: spec(['- repeat: 2', '  input: entry', '  layers:', '    - { type: dense, id: "a{i}", units: 4 }', '    - { type: add, id: "r{i}", from: ["a{i}", entry] }']),
+      wiring: ['a0 <- x', 'r0 <- a0, x', 'a1 <- r0', 'r1 <- a1, r0'],
+    }],
+    ['nested repeats: each names its own input, and the inner one sees the outer one too', {
+      given: spec([
+        '- { type: dense, id: stem, units: 4 }',
+        '- repeat: 2',
+        '  input: stage',
+        '  layers:',
+        '    - repeat: 2',
+        '      as: j',
+        '      input: unit',
+        '      layers:',
+        '        - { type: dense, id: "d{i}{j}", units: 4 }',
+        '        - { type: add, id: "u{i}{j}", from: [unit, "d{i}{j}"] }',
+        '    - { type: add, id: "s{i}", from: [stage, "u{i}1"] }',
+      ]),
+      wiring: ['stem <- x', 'd00 <- stem', 'u00 <- stem, d00', 'd01 <- u00', 'u01 <- u00, d01', 's0 <- stem, u01', 'd10 <- s0', 'u10 <- s0, d10', 'd11 <- u10', 'u11 <- u10, d11', 's1 <- s0, u11'],
+    }],
+  ];
+  test.each(cases)('%s', (_, { given, wiring: want }) => {
+    expect(wiring(model(given))).toEqual(want);
+  });
+
+  const errors: [string, { given: string; want: string[] }][] = [
+    ['the name is also a layer id', {
+      given: spec(['- { type: dense, id: stem, units: 4 }', '- repeat: 2', '  input: stem', '  layers:', '    - { type: add, id: "r{i}", from: [stem, stem] }']),
+      want: ["NS3017 8:16 repeat input name 'stem' is also the id of a layer of model 'g'"],
+    }],
+    ['an inner repeat reuses the outer name', {
+      given: spec(['- repeat: 2', '  input: x0', '  layers:', '    - repeat: 2', '      as: j', '      input: x0', '      layers:', '        - { type: add, id: "r{i}{j}", from: [x0, x0] }']),
+      want: ["NS3017 11:20 repeat input name 'x0' is already the input of an enclosing repeat"],
+    }],
+    ['a block that starts a model of two inputs has no one input', {
+      given: spec(['- repeat: 1', '  input: entry', '  layers:', '    - { type: dense, id: a, units: 4, from: entry }'], { inputs: '{ x: [4], y: [4] }' }),
+      want: ["NS3008 9:51 'entry' is the input of a repeat that starts model 'g', which has 2 inputs"],
+    }],
+    ['not a tfjs name', {
+      given: spec(['- repeat: 1', '  input: _in', '  layers:', '    - { type: dense, units: 4 }']),
+      want: ["NS3012 7:16 repeat input name '_in' is not a name tfjs accepts: tfjs names must start with a letter or digit (tfjs-layers isValidTensorName)"],
+    }],
+  ];
+  test.each(errors)('%s', (_, { given, want }) => {
+    expect(resolve(given).found.map((f) => `${f.code} ${f.at} ${f.message}`)).toEqual(want);
+  });
+});
