@@ -2,9 +2,10 @@ import type { ErrorObject } from 'ajv';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { oneOf, show } from '../diagnostics/describe.js';
 import { closest, didYouMean } from '../diagnostics/suggest.js';
+import { foreignNameFix } from '../diagnostics/foreign-names.js';
 import { pointerToPath, spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
 import { itemKind } from './layer-items.js';
-import { discriminatorValues, propertiesOf, type SchemaObject } from './schema.js';
+import { discriminatorValues, optionsOf, propertiesOf, type SchemaObject } from './schema.js';
 
 /** The data at a path. */
 function dataAt(data: unknown, path: readonly PathSegment[]): unknown {
@@ -170,7 +171,8 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
         if (given === undefined) continue; // a missing `type` is reported once, by `required`
         const allowed = discriminatorValues(parent, tag);
         if (layerPath(path)?.length === path.length) {
-          const hint = typeof given === 'string' ? didYouMean(given, allowed) : undefined;
+          // A name from PyTorch or Keras gets the type that means the same, never a lookalike that computes something else.
+          const hint = typeof given === 'string' ? (foreignNameFix(given, allowed, optionsOf('dense')) ?? didYouMean(given, allowed)) : undefined;
           diagnostics.push(diagnostic('NS2003', spanAt(spec, [...path, tag]), `unknown layer type ${show(given)}`, { fix: hint ?? `use one of: ${allowed.join(', ')}` }));
         } else {
           const hint = typeof given === 'string' ? closest(given, allowed) : undefined;
