@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { compile } from '../../src/index.js';
 import { elementCount } from '../../src/infer/rule.js';
-import { evaluateAffine, isAffine, runtimeDim } from '../../src/infer/affine.js';
-import type { ModelShapes, Shape, SymbolIR } from '../../src/ir.js';
-import { gallerySources } from '../helpers/gallery.js';
+import { runtimeDim } from '../../src/infer/affine.js';
+import type { Shape } from '../../src/ir.js';
+import { buildGalleryModel, concrete, gallerySources, sizesOf } from '../helpers/gallery.js';
 
 /**
  * The two paths of every gallery model must agree: what netspec infers
@@ -12,39 +12,8 @@ import { gallerySources } from '../helpers/gallery.js';
  */
 const result = compile(gallerySources());
 
-function pascal(name: string): string {
-  return name.charAt(0).toUpperCase() + name.slice(1);
-}
-
-/** Symbol values to run a model at: none for a model of fixed sizes, two sizes for a symbolic one. */
-type Sizes = ReadonlyMap<string, number>;
-
-/**
- * A symbolic model runs at two legal sizes: every symbol at twice its smallest
- * value, then the first at 4x and the second at 3x (a 16x16 and a 32x24 image
- * for sides that are multiples of 8).
- */
-function sizesOf(m: ModelShapes): Sizes[] {
-  const symbols = m.model.symbols ?? [];
-  const used = symbols.filter((s) => m.inputs.some((i) => i.shape.some((d) => isAffine(d) && d.terms.some((t) => t.symbol === s.name))));
-  if (used.length === 0) return [new Map()];
-  const smallest = (s: SymbolIR) => Math.max(1, Math.ceil(s.min / s.multipleOf)) * s.multipleOf;
-  return [new Map(used.map((s) => [s.name, 2 * smallest(s)])), new Map(used.map((s, j) => [s.name, (j < 2 ? 4 - j : j + 3) * smallest(s)]))];
-}
-
-/** A concrete batch for a shape with unknown dims: batch 2, symbolic dims at `sizes`, unknown spatial dims 8. */
-function concrete(shape: Shape, batch: number, sizes: Sizes = new Map()): number[] {
-  return shape.map((d, a) => (isAffine(d) ? evaluateAffine(d, (s) => sizes.get(s)!) : a === 0 ? (d ?? batch) : (d ?? 8)));
-}
-
 /** The shape tfjs declares: symbolic sizes are unknown until run time. */
 const declaredShape = (shape: Shape) => shape.map(runtimeDim);
-
-async function build(m: ModelShapes): Promise<tf.LayersModel> {
-  const spec = result.specs.find((s) => s.file === m.file)!;
-  const module = (await import(`../../generated/${spec.name}.ts`)) as Record<string, () => tf.LayersModel>;
-  return module[`build${pascal(m.model.name)}`]!();
-}
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -58,7 +27,7 @@ test('the gallery compiles without diagnostics', () => {
 describe.each(result.models.map((m) => [`${m.file} ${m.model.name}`, m] as const))('%s', (_, m) => {
   let model: tf.LayersModel;
   beforeAll(async () => {
-    model = await build(m);
+    model = await buildGalleryModel(result, m);
   });
 
   test('output shapes: inferred == model.outputShape == predict on zeros (at two sizes for a symbolic model)', () => {
