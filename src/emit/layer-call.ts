@@ -14,7 +14,19 @@ export interface LayerFactory {
 const compileTimeOnly = new Set(['inputShape', 'batchInputShape', 'batchSize']);
 
 /** Layer types tfjs lacks, supplied by netspec/runtime. */
-const runtimeOnly = new Set(['conv1dTranspose', 'conv3dTranspose', 'upSampling1d', 'upSampling3d', 'zeroPadding1d', 'zeroPadding3d', 'cropping1d', 'cropping3d']);
+const runtimeOnly = new Set([
+  'conv1dTranspose',
+  'conv3dTranspose',
+  'upSampling1d',
+  'upSampling3d',
+  'zeroPadding1d',
+  'zeroPadding3d',
+  'cropping1d',
+  'cropping3d',
+  'reflectionPadding1d',
+  'reflectionPadding2d',
+  'reflectionPadding3d',
+]);
 
 /** tfjs factory names that differ from the spec's type names. */
 const tfjsNames: Readonly<Record<string, string>> = { cropping2d: 'cropping2D' };
@@ -31,6 +43,34 @@ function isOne(value: Value | undefined): boolean {
 function nativeConv2dTransposeIsExact(layer: LayerIR): boolean {
   const { padding, outputPadding, dilationRate, outputShape, activityRegularizer } = layer.args;
   return (padding === undefined || padding === 'valid' || padding === 'same') && outputPadding === undefined && isOne(dilationRate) && outputShape === undefined && activityRegularizer === undefined;
+}
+
+const convTypes = new Set(['conv1d', 'conv2d', 'conv3d']);
+const poolingTypes = new Set(['maxPooling1d', 'maxPooling2d', 'maxPooling3d', 'averagePooling1d', 'averagePooling2d', 'averagePooling3d']);
+
+/**
+ * tfjs' convolutions take no explicit pads (its layers only `valid`/`same`),
+ * no reflection padding, throw on `causal` ("not implemented") and compute a
+ * channelsLast tensor for a channelsFirst conv1d; `paddingMode: reflect` with
+ * `valid` pads nothing and stays native.
+ */
+function nativeConvIsExact(layer: LayerIR): boolean {
+  const { padding, paddingMode, dataFormat } = layer.args;
+  const pads = padding !== undefined && padding !== 'valid';
+  return !Array.isArray(padding) && padding !== 'causal' && !(paddingMode === 'reflect' && pads) && !(layer.type === 'conv1d' && dataFormat === 'channelsFirst');
+}
+
+/** tfjs' softmax runs over the last axis only (tf.softmax throws on any other). */
+function nativeSoftmaxIsExact(shapes: LayerShapes): boolean {
+  const rank = shapes.inputShapes[0]!.length;
+  const axis = (shapes.layer.args['axis'] as number | undefined) ?? -1;
+  return (axis < 0 ? rank + axis : axis) === rank - 1;
+}
+
+/** tfjs' ELU throws on any alpha but 1. */
+function nativeEluIsExact(layer: LayerIR): boolean {
+  const alpha = layer.args['alpha'];
+  return alpha === undefined || alpha === 1;
 }
 
 /** tfjs declares negative sizes for cropped unknown (or symbolic: null to tfjs) dims, which poisons later layers' shapes. */
@@ -66,7 +106,12 @@ export function factoryOf(shapes: LayerShapes, frozenModel = false): LayerFactor
   if (
     runtimeOnly.has(layer.type) ||
     (layer.type === 'conv2dTranspose' && !nativeConv2dTransposeIsExact(layer)) ||
-    (layer.type === 'cropping2d' && !nativeCropping2dIsExact(shapes))
+    (layer.type === 'cropping2d' && !nativeCropping2dIsExact(shapes)) ||
+    (convTypes.has(layer.type) && !nativeConvIsExact(layer)) ||
+    // tfjs' pooling layers take no explicit pads.
+    (poolingTypes.has(layer.type) && Array.isArray(layer.args['padding'])) ||
+    (layer.type === 'softmax' && !nativeSoftmaxIsExact(shapes)) ||
+    (layer.type === 'elu' && !nativeEluIsExact(layer))
   ) {
     return { source: 'runtime', name: layer.type, options: 'json' };
   }
@@ -131,6 +176,8 @@ function nativeAdjustments(shapes: LayerShapes, config: Record<string, Code>): v
   }
   if (layer.type === 'reshape' && shapes.outputShape.slice(1).every((d) => typeof d === 'number')) config['targetShape'] = shapes.outputShape.slice(1) as Code;
   if (layer.type === 'cropping2d' && config['cropping'] === undefined) config['cropping'] = 0;
+  // A native convolution pads nothing or with zeros: the mode is already the one tfjs computes.
+  delete config['paddingMode'];
   // tfjs' kernels default to glorotNormal; Keras' (and the runtime layers') to glorotUniform.
   if (config['kernelInitializer'] === undefined && shapes.weights.some((w) => w.name === 'kernel')) config['kernelInitializer'] = initializerCall('glorotUniform');
 }
@@ -174,27 +221,6 @@ export function hasConstraints(layers: readonly LayerShapes[]): boolean {
  * than generated code that throws or silently computes something else.
  */
 export function unsupportedOption(shapes: LayerShapes): { option: string; message: string; fix?: string } | undefined {
-  const { layer } = shapes;
-  if (layer.type === 'conv1d' && layer.args['padding'] === 'causal') {
-    const k = Number(Array.isArray(layer.args['kernelSize']) ? (layer.args['kernelSize'] as number[])[0] : layer.args['kernelSize']);
-    const d = Number(Array.isArray(layer.args['dilationRate']) ? (layer.args['dilationRate'] as number[])[0] : (layer.args['dilationRate'] ?? 1));
-    return {
-      option: 'padding',
-      message: `conv1d with padding 'causal' is not supported yet (tfjs does not implement it)`,
-      // Causal padding is (k - 1) * d zeros before the sequence and a valid convolution.
-      fix: `put \`{ type: zeroPadding1d, padding: [${(k - 1) * d}, 0] }\` before it and use padding: valid`,
-    };
-  }
-  if (layer.type === 'conv1d' && layer.args['dataFormat'] === 'channelsFirst') {
-    return { option: 'dataFormat', message: 'conv1d with channelsFirst is not supported yet (tfjs computes a channelsLast tensor for it)' };
-  }
-  if (layer.type === 'softmax') {
-    const rank = shapes.inputShapes[0]!.length;
-    const axis = (layer.args['axis'] as number | undefined) ?? -1;
-    if ((axis < 0 ? rank + axis : axis) !== rank - 1) return { option: 'axis', message: `softmax over axis ${axis} of a rank-${rank} tensor is not supported yet (tfjs only normalizes the last axis)` };
-  }
-  const alpha = layer.args['alpha'];
-  if (layer.type === 'elu' && alpha !== undefined && alpha !== 1) return { option: 'alpha', message: `elu with alpha ${String(alpha)} is not supported yet (tfjs implements only alpha 1)` };
   return unsupportedInitializer(shapes);
 }
 

@@ -3,8 +3,8 @@ import { showShape } from '../diagnostics/describe.js';
 import { spanWithin } from '../diagnostics/location.js';
 import type { Affine, ModelIR, Shape, Span, SymbolIR } from '../ir.js';
 import { maxTensorElements, tooMany } from './limits.js';
-import { constantPart, evaluateAffine, factorNeeded, gcd, isAffine, lcm, multiply, showDim, substitute, symbolsOf, type Sized } from './affine.js';
-import type { Requirement } from './rule.js';
+import { constantPart, evaluateAffine, factorNeeded, gcd, isAffine, lcm, multiply, showDim, substitute, subtract, symbolsOf, type Sized } from './affine.js';
+import type { Bound, Requirement } from './rule.js';
 
 /**
  * The constraints symbolic shapes put on the symbols, checked once a model's
@@ -18,6 +18,11 @@ import type { Requirement } from './rule.js';
 
 /** A requirement with the place it is reported at. */
 export interface LocatedRequirement extends Requirement {
+  readonly span: Span;
+}
+
+/** A lower bound on a symbolic size with the place it is reported at. */
+export interface LocatedBound extends Bound {
   readonly span: Span;
 }
 
@@ -197,8 +202,38 @@ function checkPositive(table: Table, shapes: readonly SizedShape[]): Diagnostic 
   });
 }
 
+/**
+ * NS4009: a size a layer needs to be at least some length (reflection
+ * padding: the padding must be shorter than the axis) that is shorter at the
+ * smallest legal sizes; one per place, with the `min` that fixes it.
+ */
+function checkBounds(table: Table, bounds: readonly LocatedBound[]): Diagnostic[] {
+  const at = (symbol: string) => smallest(table, symbol);
+  const reported = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const b of bounds) {
+    const value = evaluateAffine(b.size, at);
+    // A size that is not whole there has an NS4013 or NS4014 of its own.
+    if (!Number.isInteger(value) || (value >= b.least && b.size.terms.every((t) => t.coefficient > 0))) continue;
+    const key = `${b.span.file}:${b.span.start}`;
+    if (reported.has(key)) continue;
+    reported.add(key);
+    const names = symbolsOf(b.size);
+    const margin = subtract(b.size, b.least - 1) as Affine;
+    const mins = names.map((name) => (names.length === 1 ? minimumFor(table, name, margin) : undefined));
+    const fix = mins.every((v) => v !== undefined) ? `declare ${names.map((name, n) => declaration(table, name, { min: mins[n]! })).join(' and ')} under \`symbols:\`, or pad less` : `pad less, or declare the symbols with a larger \`min\``;
+    diagnostics.push(
+      diagnostic('NS4009', b.span, `${showDim(b.size)} must be at least ${b.least} for ${b.reason}, but the symbols allow ${value} (at ${names.map((s) => `${s} = ${at(s)}`).join(', ')})`, {
+        notes: names.flatMap((s) => declaredAt(table, s)),
+        fix,
+      }),
+    );
+  }
+  return diagnostics;
+}
+
 /** Every constraint of one model on the symbols, reported once per symbol and kind. */
-export function checkSymbols(symbols: readonly SymbolIR[], requirements: readonly LocatedRequirement[], shapes: readonly SizedShape[], reinfer?: Reinfer): Diagnostic[] {
+export function checkSymbols(symbols: readonly SymbolIR[], requirements: readonly LocatedRequirement[], shapes: readonly SizedShape[], reinfer?: Reinfer, bounds: readonly LocatedBound[] = []): Diagnostic[] {
   const table: Table = new Map(symbols.map((s) => [s.name, s]));
   const diagnostics: Diagnostic[] = [];
   const names = [...new Set([...requirements.flatMap((r) => symbolsOf(r.whole)), ...shapes.flatMap((s) => s.shape.flatMap((d) => (isAffine(d) ? symbolsOf(d) : [])))])];
@@ -222,5 +257,6 @@ export function checkSymbols(symbols: readonly SymbolIR[], requirements: readonl
   const judged = shapes.map((s) => ({ ...s, shape: s.shape.map((d) => (isAffine(d) && symbolsOf(d).some((n) => unfit.has(n)) ? null : d)) }));
   const empty = checkPositive(table, judged);
   if (empty) diagnostics.push(empty);
+  diagnostics.push(...checkBounds(table, bounds.filter((b) => !symbolsOf(b.size).some((n) => unfit.has(n)))));
   return diagnostics;
 }

@@ -41,14 +41,17 @@ function ceilOver(i: number | Affine, s: number, need: Need | undefined): number
 /**
  * Output length of a convolution or pooling window.
  * Source: Keras `conv_utils.conv_output_length`, tfjs-layers `convOutputLength`.
- * valid: `ceil((i - ek + 1) / s)`; same and causal: `ceil(i / s)`.
+ * valid: `ceil((i - ek + 1) / s)`; same and causal: `ceil(i / s)`;
+ * explicit `[b, e]`: the valid length of the padded input, `ceil((i + b + e - ek + 1) / s)`,
+ * which is PyTorch's `floor((i + b + e - ek) / s) + 1` (torch.nn.Conv2d, MaxPool2d, AvgPool2d with ceil_mode=False).
  */
-export function convOutputLength(i: number, k: number, s: number, d: number, padding: PaddingMode): number;
-export function convOutputLength(i: number | null, k: number, s: number, d: number, padding: PaddingMode): number | null;
-export function convOutputLength(i: Length, k: number, s: number, d: number, padding: PaddingMode, need: Need): Length;
-export function convOutputLength(i: Length, k: number, s: number, d: number, padding: PaddingMode, need?: Need): Length {
+export function convOutputLength(i: number, k: number, s: number, d: number, padding: PaddingMode | PadPair): number;
+export function convOutputLength(i: number | null, k: number, s: number, d: number, padding: PaddingMode | PadPair): number | null;
+export function convOutputLength(i: Length, k: number, s: number, d: number, padding: PaddingMode | PadPair, need: Need): Length;
+export function convOutputLength(i: Length, k: number, s: number, d: number, padding: PaddingMode | PadPair, need?: Need): Length {
   if (i === null) return null;
   const ek = effectiveKernel(k, d);
+  if (typeof padding !== 'string') return ceilOver(add(i, padding[0] + padding[1] + 1 - ek), s, need);
   return ceilOver(padding === 'valid' ? add(i, 1 - ek) : i, s, need);
 }
 
@@ -57,8 +60,23 @@ export function convOutputLength(i: Length, k: number, s: number, d: number, pad
  * the smaller half goes first). Source: TensorFlow `GetWindowedOutputSize`.
  */
 export function samePaddingBefore(i: number, k: number, s: number, d: number): number {
-  const out = Math.ceil(i / s);
-  return Math.floor(Math.max(0, (out - 1) * s + effectiveKernel(k, d) - i) / 2);
+  return samePadding(i, k, s, d)[0];
+}
+
+/**
+ * `[before, after]` of a `same` window: `max(0, (ceil(i/s) - 1)*s + ek - i)` in
+ * all, the smaller half first. Source: TensorFlow `GetWindowedOutputSize`; at
+ * stride 1 it is PyTorch's `padding='same'` (`d*(k-1)`, `total // 2` first).
+ * It depends on `i` only through `i mod s`.
+ */
+export function samePadding(i: number, k: number, s: number, d: number): PadPair {
+  const total = Math.max(0, (Math.ceil(i / s) - 1) * s + effectiveKernel(k, d) - i);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+/** `[ek - 1, 0]`: a causal window sees only the past. Source: Keras `Conv1D(padding='causal')`. */
+export function causalPadding(k: number, d: number): PadPair {
+  return [effectiveKernel(k, d) - 1, 0];
 }
 
 /** Length of the full transposed convolution, before any cropping: `(i - 1) * s + ek`. */
@@ -109,11 +127,11 @@ export function convTransposeCropBefore(i: number, k: number, s: number, d: numb
   return padding[0];
 }
 
-/** Pooling windows follow the convolution rule with dilation 1. Source: tfjs-layers `Pooling2D.computeOutputShape`. */
-export function poolOutputLength(i: number, pool: number, s: number, padding: 'valid' | 'same'): number;
-export function poolOutputLength(i: number | null, pool: number, s: number, padding: 'valid' | 'same'): number | null;
-export function poolOutputLength(i: Length, pool: number, s: number, padding: 'valid' | 'same', need: Need): Length;
-export function poolOutputLength(i: Length, pool: number, s: number, padding: 'valid' | 'same', need?: Need): Length {
+/** Pooling windows follow the convolution rule with dilation 1. Source: tfjs-layers `Pooling2D.computeOutputShape`; explicit pairs: PyTorch `MaxPool2d`. */
+export function poolOutputLength(i: number, pool: number, s: number, padding: 'valid' | 'same' | PadPair): number;
+export function poolOutputLength(i: number | null, pool: number, s: number, padding: 'valid' | 'same' | PadPair): number | null;
+export function poolOutputLength(i: Length, pool: number, s: number, padding: 'valid' | 'same' | PadPair, need: Need): Length;
+export function poolOutputLength(i: Length, pool: number, s: number, padding: 'valid' | 'same' | PadPair, need?: Need): Length {
   return convOutputLength(i, pool, s, 1, padding, need ?? (() => undefined));
 }
 

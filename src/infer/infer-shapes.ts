@@ -7,7 +7,7 @@ import { layoutOf } from './layout.js';
 import { liveIds } from './live.js';
 import { layerSizeProblem, shapeProblem, totalsProblem } from './limits.js';
 import { isAffine, sameDim, showDim } from './affine.js';
-import { checkSymbols, type LocatedRequirement, type SizedShape } from './constraints.js';
+import { checkSymbols, type LocatedBound, type LocatedRequirement, type SizedShape } from './constraints.js';
 import { cameFrom, elementCount, type Received, type RuleContext, type RuleOutput } from './rule.js';
 import { rules } from './rules.js';
 import { withTransposeFixes } from './solve-transpose.js';
@@ -76,6 +76,7 @@ function count(weights: readonly WeightInfo[], trainable: boolean): number {
 function symbolicSizes(model: ModelIR) {
   const requirements: LocatedRequirement[] = [];
   const shapes: SizedShape[] = [];
+  const bounds: LocatedBound[] = [];
   for (const input of model.inputs) {
     shapes.push({ shape: [input.batchSize, ...input.shape], what: `input '${input.id}'`, span: input.span });
     for (const d of input.shape) if (isAffine(d) && d.denominator > 1) requirements.push({ whole: d, reason: `input '${input.id}' to have a whole size ${showDim(d)}`, span: input.span });
@@ -83,8 +84,10 @@ function symbolicSizes(model: ModelIR) {
   return {
     requirements,
     shapes,
+    bounds,
     add(layer: LayerIR, out: RuleOutput): void {
       for (const r of out.requirements ?? []) requirements.push({ ...r, span: (r.option && layer.argSpans[r.option]) || layer.idSpan });
+      for (const b of out.bounds ?? []) bounds.push({ ...b, span: (b.option && layer.argSpans[b.option]) || layer.idSpan });
       if (out.outputShape.some(isAffine)) shapes.push({ shape: out.outputShape, what: `layer '${layer.id}'`, span: layer.idSpan });
     },
   };
@@ -165,7 +168,7 @@ export function inferGraph(model: ModelIR, composition?: Composition, explainSym
   // A symbol error is explained by inferring the model at one size it allows; that inference explains nothing
   // itself (a sub-model may still hand back symbolic sizes), so the search is one level deep.
   const reinfer = explainSymbols ? { model, infer: (m: ModelIR) => inferGraph(m, composition, false).diagnostics } : undefined;
-  diagnostics.push(...checkSymbols(model.symbols ?? [], symbolic.requirements, symbolic.shapes, reinfer));
+  diagnostics.push(...checkSymbols(model.symbols ?? [], symbolic.requirements, symbolic.shapes, reinfer, symbolic.bounds));
   return { diagnostics, layers, outputs };
 }
 

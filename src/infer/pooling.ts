@@ -1,8 +1,13 @@
-import { poolOutputLength } from './formulas.js';
+import { poolOutputLength, type PadPair } from './formulas.js';
 import { showDim } from './affine.js';
+import { axisPadding, describePadding, poolPadsFit } from './padding.js';
 import { arg, join, needing, perAxis, positiveLengths, type Requirement, type Rule, spatialInput, written } from './rule.js';
 
-/** max/averagePooling1d/2d/3d. Strides default to the pool size. Source: tfjs-layers `Pooling*D.computeOutputShape`. */
+/**
+ * max/averagePooling1d/2d/3d. Strides default to the pool size. Source:
+ * tfjs-layers `Pooling*D.computeOutputShape`; explicit `[begin, end]` pads as
+ * PyTorch `MaxPool*d`/`AvgPool*d` `padding` (at most half the window).
+ */
 export function pooling(rank: 1 | 2 | 3): Rule {
   return (ctx) => {
     const { layer } = ctx;
@@ -11,13 +16,20 @@ export function pooling(rank: 1 | 2 | 3): Rule {
     const { parts, format } = spatialIn;
     const pool = perAxis(layer.args['poolSize'], rank, 2);
     const strides = layer.args['strides'] === undefined ? pool : perAxis(layer.args['strides'], rank, 1);
-    const padding = arg<'valid' | 'same'>(layer, 'padding', 'valid');
+    const padding = arg<'valid' | 'same' | readonly PadPair[]>(layer, 'padding', 'valid');
+    if (!poolPadsFit(ctx, pool, padding)) return undefined;
     const requirements: Requirement[] = [];
     const option = layer.args['strides'] === undefined ? 'poolSize' : 'strides';
     const spatial = parts.spatial.map((i, a) =>
-      poolOutputLength(i, pool[a]!, strides[a]!, padding, needing(requirements, () => `'${layer.id}' (${option === 'strides' ? `strides ${written(strides)}` : `poolSize ${written(pool)}`}) to divide ${showDim(i)} evenly`, option)),
+      poolOutputLength(
+        i,
+        pool[a]!,
+        strides[a]!,
+        axisPadding(padding, a) as 'valid' | 'same' | PadPair,
+        needing(requirements, () => `'${layer.id}' (${option === 'strides' ? `strides ${written(strides)}` : `poolSize ${written(pool)}`}) to divide ${showDim(i)} evenly`, option),
+      ),
     );
-    const explain = (a: number) => `input ${showDim(parts.spatial[a])}, pool ${pool[a]}, stride ${strides[a]}, padding ${padding}`;
+    const explain = (a: number) => `input ${showDim(parts.spatial[a])}, pool ${pool[a]}, stride ${strides[a]}, padding ${describePadding(axisPadding(padding, a))}`;
     if (!positiveLengths(ctx, spatial, explain, 'poolSize')) return undefined;
     return { outputShape: join({ ...parts, spatial }, format), weights: [], macs: 0, ...(requirements.length > 0 ? { requirements } : {}) };
   };

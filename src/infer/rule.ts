@@ -38,6 +38,18 @@ export interface RuleOutput {
   readonly macs: number | null;
   /** Divisions of symbolic sizes the output shape relies on; checked against the symbols' `multipleOf`. */
   readonly requirements?: readonly Requirement[];
+  /** Symbolic sizes the layer needs to be at least some length (reflection padding); checked at the smallest legal sizes. */
+  readonly bounds?: readonly Bound[];
+}
+
+/** A symbolic size that must be at least `least` at every legal size of its symbols. */
+export interface Bound {
+  readonly size: Affine;
+  readonly least: number;
+  /** Completes "H must be at least 3 for ...": `'pad' to reflect 2 positions on spatial axis 0`. */
+  readonly reason: string;
+  /** The option that needs it; the error is located at it. */
+  readonly option?: string;
 }
 
 /** A symbolic size a layer divides: `whole` must be a whole number at every legal size of its symbols. */

@@ -4,6 +4,7 @@ import { dense } from './dense.js';
 import { dropout, sameShape, softmax } from './elementwise.js';
 import { concatenate, elementwiseMerge } from './merge.js';
 import { batchNormalization, layerNormalization } from './normalization.js';
+import { reflectionPadding } from './padding.js';
 import { globalPooling, pooling } from './pooling.js';
 import { cropping, upSampling, zeroPadding } from './resample.js';
 import { flatten, reshape } from './reshape.js';
@@ -26,6 +27,9 @@ export const rules: Readonly<Record<string, Rule>> = {
   zeroPadding1d: zeroPadding(1),
   zeroPadding2d: zeroPadding(2),
   zeroPadding3d: zeroPadding(3),
+  reflectionPadding1d: reflectionPadding(1),
+  reflectionPadding2d: reflectionPadding(2),
+  reflectionPadding3d: reflectionPadding(3),
   cropping1d: cropping(1),
   cropping2d: cropping(2),
   cropping3d: cropping(3),

@@ -5,7 +5,7 @@ import { toChannelsFirst, toChannelsLast } from './tensor-ops.js';
 
 type DataFormat = 'channelsLast' | 'channelsFirst';
 
-interface ResampleArgs extends BaseArgs {
+export interface ResampleArgs extends BaseArgs {
   readonly rank: 1 | 2 | 3;
   /** Default channelsLast. */
   readonly dataFormat?: DataFormat;
@@ -14,7 +14,7 @@ interface ResampleArgs extends BaseArgs {
 /** An int for every axis, `[begin, end]` for 1 axis, or per-axis ints or pairs (tfjs ZeroPadding2D/Cropping2D forms). */
 export type PairsArg = number | readonly (number | readonly [number, number])[];
 
-function pairs(value: PairsArg | undefined, rank: number, fallback: number): PadPair[] {
+export function pairs(value: PairsArg | undefined, rank: number, fallback: number): PadPair[] {
   if (value === undefined) return new Array(rank).fill(0).map(() => [fallback, fallback] as const);
   if (typeof value === 'number') return new Array(rank).fill(0).map(() => [value, value] as const);
   if (rank === 1 && value.length === 2 && value.every((v) => typeof v === 'number')) return [[value[0] as number, value[1] as number]];
@@ -22,7 +22,7 @@ function pairs(value: PairsArg | undefined, rank: number, fallback: number): Pad
 }
 
 /** Shared plumbing: channelsLast inside, the spatial axes mapped one by one. */
-abstract class SpatialLayer extends RuntimeLayer<ResampleArgs> {
+export abstract class SpatialLayer extends RuntimeLayer<ResampleArgs> {
   constructor(args: ResampleArgs) {
     super(args);
     this.inputSpec = [{ ndim: args.rank + 2 }];

@@ -133,7 +133,7 @@ describe('the fixtures cover', () => {
   });
 
   test('channelsFirst on every layer type that has dataFormat, except the ones netspec rejects', () => {
-    const withFormat = layerTypes.filter((t) => t !== 'model' && def(t).properties?.['dataFormat'] !== undefined && t !== 'conv1d');
+    const withFormat = layerTypes.filter((t) => t !== 'model' && def(t).properties?.['dataFormat'] !== undefined);
     expect(withFormat.filter((t) => !has(t, (a) => a['dataFormat'] === 'channelsFirst'))).toEqual([]);
     expect(allLayers.some((l) => l.layer.args['dataFormat'] === 'channelsFirst' && factoryOf(l).source === 'runtime')).toBe(true);
   });
@@ -141,7 +141,33 @@ describe('the fixtures cover', () => {
   test('every runtime factory, and every reason a conv2dTranspose goes to the runtime', () => {
     const runtime = new Set(allLayers.filter((l) => factoryOf(l).source === 'runtime').map((l) => l.layer.type));
     expect([...runtime].sort()).toEqual(
-      ['batchNormalization', 'conv1dTranspose', 'conv2dTranspose', 'conv3dTranspose', 'cropping1d', 'cropping2d', 'cropping3d', 'upSampling1d', 'upSampling3d', 'zeroPadding1d', 'zeroPadding3d'].sort(),
+      [
+        'batchNormalization',
+        'conv1dTranspose',
+        'conv2dTranspose',
+        'conv3dTranspose',
+        'cropping1d',
+        'cropping2d',
+        'cropping3d',
+        'upSampling1d',
+        'upSampling3d',
+        'zeroPadding1d',
+        'zeroPadding3d',
+        'reflectionPadding1d',
+        'reflectionPadding2d',
+        'reflectionPadding3d',
+        'conv1d',
+        'conv2d',
+        'conv3d',
+        'maxPooling1d',
+        'maxPooling2d',
+        'maxPooling3d',
+        'averagePooling1d',
+        'averagePooling2d',
+        'averagePooling3d',
+        'softmax',
+        'elu',
+      ].sort(),
     );
     const reasons: [string, (a: Record<string, Value>) => boolean][] = [
       ['outputPadding', (a) => a['outputPadding'] !== undefined],
@@ -204,6 +230,11 @@ function runtimeClass(type: string): string {
   if (type === 'layerNormalization') return 'NetspecLayerNormalization';
   if (type.startsWith('upSampling')) return 'NetspecUpSampling';
   if (type.startsWith('zeroPadding')) return 'NetspecZeroPadding';
+  if (type.startsWith('reflectionPadding')) return 'NetspecReflectionPadding';
+  if (/^conv[123]d$/.test(type)) return 'NetspecConv';
+  if (/Pooling[123]d$/.test(type)) return 'NetspecPooling';
+  if (type === 'softmax') return 'NetspecSoftmax';
+  if (type === 'elu') return 'NetspecElu';
   return 'NetspecCropping';
 }
 
@@ -258,6 +289,8 @@ function expectedNativeConfig(l: LayerShapes): Record<string, unknown> {
   for (const [option, value] of Object.entries(args)) {
     // tfjs records a dtype only on input layers; float32, the only one the schema allows, is what every layer computes in.
     if (['inputShape', 'batchInputShape', 'batchSize', 'dtype'].includes(option)) continue;
+    // A native convolution pads nothing or with zeros; tfjs has no paddingMode to record.
+    if (option === 'paddingMode') continue;
     if (option.endsWith('Initializer')) want[option] = initializerConfig(value);
     else if (option.endsWith('Regularizer')) want[option] = regularizerConfig(value);
     else if (option.endsWith('Constraint')) want[option] = constraintConfig(value);

@@ -61,6 +61,7 @@ const everyType: FactoryCase[] = [
   ['conv1dTranspose', { given: { type: 'conv1dTranspose', args: { filters: 1, kernelSize: 3, padding: 'same' }, inputs: [seq] }, want: 'runtime.conv1dTranspose' }],
   ['upSampling1d', { given: { type: 'upSampling1d', inputs: [seq] }, want: 'runtime.upSampling1d' }],
   ['zeroPadding1d', { given: { type: 'zeroPadding1d', inputs: [seq] }, want: 'runtime.zeroPadding1d' }],
+  ['reflectionPadding1d', { given: { type: 'reflectionPadding1d', inputs: [seq] }, want: 'runtime.reflectionPadding1d' }],
   ['cropping1d', { given: { type: 'cropping1d', inputs: [seq] }, want: 'runtime.cropping1d' }],
   ['maxPooling1d', { given: { type: 'maxPooling1d', inputs: [seq] }, want: 'tf.maxPooling1d' }],
   ['averagePooling1d', { given: { type: 'averagePooling1d', inputs: [seq] }, want: 'tf.averagePooling1d' }],
@@ -68,6 +69,7 @@ const everyType: FactoryCase[] = [
   ['conv2dTranspose', { given: { type: 'conv2dTranspose', args: { filters: 1, kernelSize: 3 }, inputs: [image] }, want: 'tf.conv2dTranspose' }],
   ['upSampling2d', { given: { type: 'upSampling2d', inputs: [image] }, want: 'tf.upSampling2d' }],
   ['zeroPadding2d', { given: { type: 'zeroPadding2d', inputs: [image] }, want: 'tf.zeroPadding2d' }],
+  ['reflectionPadding2d', { given: { type: 'reflectionPadding2d', inputs: [image] }, want: 'runtime.reflectionPadding2d' }],
   ['cropping2d', { given: { type: 'cropping2d', args: { cropping: 1 }, inputs: [image] }, want: 'tf.cropping2D' }],
   ['maxPooling2d', { given: { type: 'maxPooling2d', inputs: [image] }, want: 'tf.maxPooling2d' }],
   ['averagePooling2d', { given: { type: 'averagePooling2d', inputs: [image] }, want: 'tf.averagePooling2d' }],
@@ -75,6 +77,7 @@ const everyType: FactoryCase[] = [
   ['conv3dTranspose', { given: { type: 'conv3dTranspose', args: { filters: 1, kernelSize: 3, padding: 'same' }, inputs: [volume] }, want: 'runtime.conv3dTranspose' }],
   ['upSampling3d', { given: { type: 'upSampling3d', inputs: [volume] }, want: 'runtime.upSampling3d' }],
   ['zeroPadding3d', { given: { type: 'zeroPadding3d', inputs: [volume] }, want: 'runtime.zeroPadding3d' }],
+  ['reflectionPadding3d', { given: { type: 'reflectionPadding3d', inputs: [volume] }, want: 'runtime.reflectionPadding3d' }],
   ['cropping3d', { given: { type: 'cropping3d', inputs: [volume] }, want: 'runtime.cropping3d' }],
   ['maxPooling3d', { given: { type: 'maxPooling3d', inputs: [volume] }, want: 'tf.maxPooling3d' }],
   ['averagePooling3d', { given: { type: 'averagePooling3d', inputs: [volume] }, want: 'tf.averagePooling3d' }],
@@ -128,6 +131,29 @@ const resampleCases: FactoryCase[] = [
   ['cropping1d with known dims is still the runtime', { given: { type: 'cropping1d', args: { cropping: 1 }, inputs: [seq] }, want: 'runtime.cropping1d' }],
 ];
 
+/** Padding options tfjs' layers lack (explicit pairs, reflection, causal), conv1d channelsFirst, softmax and elu options. */
+const paddingCases: FactoryCase[] = [
+  ['conv2d with explicit pairs', { given: { type: 'conv2d', args: { filters: 1, kernelSize: 3, padding: [[1, 1], [1, 1]] } }, want: 'runtime.conv2d' }],
+  ['conv2d with zero explicit pairs', { given: { type: 'conv2d', args: { filters: 1, kernelSize: 3, padding: [[0, 0], [0, 0]] } }, want: 'runtime.conv2d' }],
+  ['conv2d same, reflect', { given: { type: 'conv2d', args: { filters: 1, kernelSize: 3, padding: 'same', paddingMode: 'reflect' } }, want: 'runtime.conv2d' }],
+  ['conv2d same, zeros', { given: { type: 'conv2d', args: { filters: 1, kernelSize: 3, padding: 'same', paddingMode: 'zeros' } }, want: 'tf.conv2d' }],
+  ['conv2d valid, reflect pads nothing', { given: { type: 'conv2d', args: { filters: 1, kernelSize: 3, paddingMode: 'reflect' } }, want: 'tf.conv2d' }],
+  ['conv1d causal', { given: { type: 'conv1d', args: { filters: 1, kernelSize: 3, padding: 'causal' }, inputs: [seq] }, want: 'runtime.conv1d' }],
+  ['conv1d channelsFirst', { given: { type: 'conv1d', args: { filters: 1, kernelSize: 3, dataFormat: 'channelsFirst' }, inputs: [[null, 2, 8]] }, want: 'runtime.conv1d' }],
+  ['conv1d explicit', { given: { type: 'conv1d', args: { filters: 1, kernelSize: 3, padding: [[2, 0]] }, inputs: [seq] }, want: 'runtime.conv1d' }],
+  ['conv3d explicit, reflect', { given: { type: 'conv3d', args: { filters: 1, kernelSize: 3, padding: [[1, 1], [0, 0], [1, 0]], paddingMode: 'reflect' }, inputs: [volume] }, want: 'runtime.conv3d' }],
+  ['conv3d channelsFirst stays native', { given: { type: 'conv3d', args: { filters: 1, kernelSize: 1, dataFormat: 'channelsFirst' }, inputs: [volume] }, want: 'tf.conv3d' }],
+  ['maxPooling1d explicit', { given: { type: 'maxPooling1d', args: { padding: [[1, 0]] }, inputs: [seq] }, want: 'runtime.maxPooling1d' }],
+  ['maxPooling2d explicit', { given: { type: 'maxPooling2d', args: { poolSize: 3, padding: [[1, 1], [1, 1]] } }, want: 'runtime.maxPooling2d' }],
+  ['maxPooling2d same stays native', { given: { type: 'maxPooling2d', args: { padding: 'same' } }, want: 'tf.maxPooling2d' }],
+  ['averagePooling3d explicit', { given: { type: 'averagePooling3d', args: { padding: [[1, 1], [1, 1], [0, 0]] }, inputs: [volume] }, want: 'runtime.averagePooling3d' }],
+  ['softmax over axis 1', { given: { type: 'softmax', args: { axis: 1 } }, want: 'runtime.softmax' }],
+  ['softmax over axis -2', { given: { type: 'softmax', args: { axis: -2 } }, want: 'runtime.softmax' }],
+  ['softmax over the last axis by number', { given: { type: 'softmax', args: { axis: 3 } }, want: 'tf.softmax' }],
+  ['elu with alpha 0.5', { given: { type: 'elu', args: { alpha: 0.5 } }, want: 'runtime.elu' }],
+  ['elu with alpha 1', { given: { type: 'elu', args: { alpha: 1 } }, want: 'tf.elu' }],
+];
+
 function factoryText(c: FactoryCase[1]['given']): string {
   const f = factoryOf(shapesOf(c.type, c.args ?? {}, c.inputs ?? [image]));
   return `${f.source}.${f.name}`;
@@ -154,8 +180,12 @@ describe('factoryOf', () => {
     expect(factoryText(given)).toBe(want);
   });
 
+  test.each(paddingCases)('%s', (_, { given, want }) => {
+    expect(factoryText(given)).toBe(want);
+  });
+
   test('every factory exists: tf.layers.<name> or a netspec/runtime export', () => {
-    const missing = [...everyType, ...conv2dTransposeCases, ...resampleCases]
+    const missing = [...everyType, ...conv2dTransposeCases, ...resampleCases, ...paddingCases]
       .map(([, c]) => factoryOf(shapesOf(c.given.type, c.given.args ?? {}, c.given.inputs ?? [image])))
       .filter((f) => typeof (f.source === 'tf' ? (tf.layers as unknown as Record<string, unknown>) : (runtime as Record<string, unknown>))[f.name] !== 'function');
     expect(missing).toEqual([]);
@@ -273,6 +303,12 @@ const options: ConfigCase[] = [
   ['upSampling2d: an int becomes a pair', { given: { type: 'upSampling2d', args: { size: 3 } }, want: "{ name: 'l', size: [3, 3] }" }],
   ['upSampling2d: a pair stays', { given: { type: 'upSampling2d', args: { size: [1, 2], interpolation: 'bilinear' } }, want: "{ name: 'l', size: [1, 2], interpolation: 'bilinear' }" }],
   ['upSampling1d (runtime): an int stays', { given: { type: 'upSampling1d', args: { size: 3 }, inputs: [seq] }, want: "{ name: 'l', size: 3 }" }],
+  ['conv2d: paddingMode never reaches a native layer', { given: { type: 'conv2d', args: { filters: 2, kernelSize: 3, padding: 'same', paddingMode: 'zeros' } }, want: "{ name: 'l', filters: 2, kernelSize: 3, padding: 'same', kernelInitializer: tf.initializers.glorotUniform({}) }" }],
+  [
+    'conv2d (runtime) keeps explicit pairs and the mode',
+    { given: { type: 'conv2d', args: { filters: 2, kernelSize: 3, padding: [[1, 0], [0, 1]], paddingMode: 'reflect' } }, want: "{ name: 'l', filters: 2, kernelSize: 3, padding: [[1, 0], [0, 1]], paddingMode: 'reflect' }" },
+  ],
+  ['softmax (runtime) keeps its axis', { given: { type: 'softmax', args: { axis: 1 } }, want: "{ name: 'l', axis: 1 }" }],
   ['softmax: unset axis becomes -1 (tfjs defaults to 1)', { given: { type: 'softmax' }, want: "{ name: 'l', axis: -1 }" }],
   ['softmax: axis -1 stays', { given: { type: 'softmax', args: { axis: -1 } }, want: "{ name: 'l', axis: -1 }" }],
   ['softmax: the last axis by number becomes -1', { given: { type: 'softmax', args: { axis: 3 } }, want: "{ name: 'l', axis: -1 }" }],
@@ -329,23 +365,14 @@ const unsupported: UnsupportedCase[] = [
   ['activityRegularizer on conv2dTranspose goes to the runtime', { given: { type: 'conv2dTranspose', args: { filters: 1, kernelSize: 1, activityRegularizer: 'l1' } }, want: undefined }],
   ['activityRegularizer on conv1dTranspose', { given: { type: 'conv1dTranspose', args: { filters: 1, kernelSize: 1, activityRegularizer: 'l1' }, inputs: [seq] }, want: undefined }],
   ['activityRegularizer on conv3dTranspose', { given: { type: 'conv3dTranspose', args: { filters: 1, kernelSize: 1, activityRegularizer: 'l1' }, inputs: [volume] }, want: undefined }],
-  [
-    'conv1d causal',
-    {
-      given: { type: 'conv1d', args: { filters: 1, kernelSize: 3, dilationRate: 2, padding: 'causal' }, inputs: [seq] },
-      want: { option: 'padding', message: "conv1d with padding 'causal' is not supported yet (tfjs does not implement it)", fix: 'put `{ type: zeroPadding1d, padding: [4, 0] }` before it and use padding: valid' },
-    },
-  ],
+  ['conv1d causal is the runtime one', { given: { type: 'conv1d', args: { filters: 1, kernelSize: 3, dilationRate: 2, padding: 'causal' }, inputs: [seq] }, want: undefined }],
   ['conv1d same', { given: { type: 'conv1d', args: { filters: 1, kernelSize: 2, padding: 'same' }, inputs: [seq] }, want: undefined }],
-  [
-    'conv1d channelsFirst',
-    { given: { type: 'conv1d', args: { filters: 1, kernelSize: 2, dataFormat: 'channelsFirst' }, inputs: [seq] }, want: { option: 'dataFormat', message: 'conv1d with channelsFirst is not supported yet (tfjs computes a channelsLast tensor for it)' } },
-  ],
-  ['softmax over axis 1', { given: { type: 'softmax', args: { axis: 1 } }, want: { option: 'axis', message: 'softmax over axis 1 of a rank-4 tensor is not supported yet (tfjs only normalizes the last axis)' } }],
-  ['softmax over axis -2', { given: { type: 'softmax', args: { axis: -2 } }, want: { option: 'axis', message: 'softmax over axis -2 of a rank-4 tensor is not supported yet (tfjs only normalizes the last axis)' } }],
+  ['conv1d channelsFirst is the runtime one', { given: { type: 'conv1d', args: { filters: 1, kernelSize: 2, dataFormat: 'channelsFirst' }, inputs: [seq] }, want: undefined }],
+  ['softmax over axis 1 is the runtime one', { given: { type: 'softmax', args: { axis: 1 } }, want: undefined }],
+  ['softmax over axis -2 is the runtime one', { given: { type: 'softmax', args: { axis: -2 } }, want: undefined }],
   ['softmax over the last axis by number', { given: { type: 'softmax', args: { axis: 3 } }, want: undefined }],
   ['softmax by default', { given: { type: 'softmax' }, want: undefined }],
-  ['elu with alpha 0.5', { given: { type: 'elu', args: { alpha: 0.5 } }, want: { option: 'alpha', message: 'elu with alpha 0.5 is not supported yet (tfjs implements only alpha 1)' } }],
+  ['elu with alpha 0.5 is the runtime one', { given: { type: 'elu', args: { alpha: 0.5 } }, want: undefined }],
   ['elu with alpha 1', { given: { type: 'elu', args: { alpha: 1 } }, want: undefined }],
   ['elu by default', { given: { type: 'elu' }, want: undefined }],
   ['leakyReLU with any alpha', { given: { type: 'leakyReLU', args: { alpha: 0.5 } }, want: undefined }],
@@ -394,12 +421,20 @@ describe('unsupportedOption', () => {
   });
 
   test('compile reports it as NS4010 at the option, and emits nothing', () => {
-    const text = ['netspec: 1', 'models:', '  m:', '    inputs: { x: [4, 4, 2] }', '    layers:', '      - { type: elu, id: act, alpha: 0.5 }', ''].join('\n');
-    const result = compile([{ path: 'specs/elu.yaml', text }]);
+    const text = ['netspec: 1', 'models:', '  m:', '    inputs: { x: [4] }', '    layers:', '      - { type: dense, id: head, units: 2, biasInitializer: orthogonal }', ''].join('\n');
+    const result = compile([{ path: 'specs/init.yaml', text }]);
     expect(result.diagnostics.map((d) => [d.code, d.message, text.slice(d.span!.start, d.span!.end)])).toEqual([
-      ['NS4010', "layer 'act': elu with alpha 0.5 is not supported yet (tfjs implements only alpha 1)", '0.5'],
+      ['NS4010', "layer 'head': the orthogonal initializer needs a weight of rank 2 or more; 'bias' has shape [2]", 'orthogonal'],
     ]);
     expect(result.modules).toEqual([]);
+  });
+
+  test('an elu with alpha 0.5 and a causal conv1d compile to the runtime ones', () => {
+    const text = ['netspec: 1', 'models:', '  m:', '    inputs: { x: [8, 2] }', '    layers:', '      - { type: conv1d, id: ctx, filters: 2, kernelSize: 3, padding: causal }', '      - { type: elu, id: act, alpha: 0.5 }', ''].join('\n');
+    const result = compile([{ path: 'specs/elu.yaml', text }]);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.modules[0]!.text).toContain("import { conv1d, elu } from 'netspec/runtime';");
+    expect(result.modules[0]!.text).toContain("const act = elu({ name: 'act', alpha: 0.5 }).apply(ctx) as tf.SymbolicTensor;");
   });
 
   test('a rank-5 batchNormalization compiles to the runtime one', () => {

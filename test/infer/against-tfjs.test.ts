@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Call, Ident, type Code } from '../../src/emit/code.js';
-import { factoryOf, layerConfig, unsupportedOption } from '../../src/emit/layer-call.js';
+import { factoryOf, layerConfig } from '../../src/emit/layer-call.js';
 import { inferModel } from '../../src/infer/infer-shapes.js';
 import type { Args, LayerShapes, WeightInfo } from '../../src/ir.js';
 import * as runtime from '../../src/runtime/index.js';
@@ -173,7 +173,6 @@ native.push(
   { type: 'conv2d', args: { filters: 4, kernelSize: 3, useBias: false, padding: 'same' }, inputs: [[null, null, null, 3]] },
   { type: 'conv2d', args: { filters: 4, kernelSize: 3, kernelInitializer: 'heNormal', kernelConstraint: { type: 'maxNorm', maxValue: 2 } }, inputs: [[4, 6, 6, 1]] },
 );
-// conv1d channelsFirst: see the known gaps at the end.
 for (const args of grid({ filters: [2], kernelSize: [1, 3, 5], strides: [undefined, 2, 3], padding: [undefined, 'same'] })) native.push({ type: 'conv1d', args, inputs: [[null, 11, 4]] });
 for (const args of grid({ filters: [2], kernelSize: [2, 3], dilationRate: [2, 3], padding: [undefined, 'same'] })) native.push({ type: 'conv1d', args, inputs: [[null, 12, 2]] });
 for (const args of grid({ filters: [2], kernelSize: [1, 2, [1, 2, 3]], strides: [undefined, 2], padding: [undefined, 'same'], dataFormat: formats })) {
@@ -270,6 +269,47 @@ for (const args of grid({ cropping: [undefined, 2, [1, 3]] })) viaRuntime.push({
 for (const args of grid({ cropping: [undefined, 1, [0, [1, 0], [0, 2]]], dataFormat: formats })) viaRuntime.push({ type: 'cropping3d', args, inputs: [laid(args['dataFormat'] as string, null, [3, 4, 5], 2)] });
 viaRuntime.push({ type: 'upSampling3d', args: {}, inputs: [[null, null, 2, 2, 1]] }, { type: 'cropping1d', args: { cropping: 1 }, inputs: [[null, null, 3]] });
 
+// padding family: what tfjs' layers lack (explicit pads, reflection, causal), conv1d channelsFirst
+for (const args of grid({ padding: [undefined, 0, 2, [1, 3], [[2, 1]]], dataFormat: formats })) viaRuntime.push({ type: 'reflectionPadding1d', args, inputs: [laid(args['dataFormat'] as string, null, [5], 2)] });
+for (const args of grid({ padding: [undefined, 1, [1, 2], [[2, 0], [1, 3]], [1, [0, 2]]], dataFormat: formats })) viaRuntime.push({ type: 'reflectionPadding2d', args, inputs: [laid(args['dataFormat'] as string, null, [3, 4], 2)] });
+for (const args of grid({ padding: [undefined, [[1, 0], 2, [0, 1]]], dataFormat: formats })) viaRuntime.push({ type: 'reflectionPadding3d', args, inputs: [laid(args['dataFormat'] as string, null, [2, 3, 4], 2)] });
+viaRuntime.push({ type: 'reflectionPadding2d', args: { padding: 2 }, inputs: [[null, null, 4, 2]] });
+for (const args of grid({ filters: [2], kernelSize: [2, 3], strides: [undefined, 2], padding: [[[1, 1], [0, 2]], 'same'], paddingMode: ['reflect', undefined], dataFormat: formats })) {
+  if (args['padding'] === 'same' && args['paddingMode'] === undefined) continue;
+  viaRuntime.push({ type: 'conv2d', args, inputs: [laid(args['dataFormat'] as string, null, [5, 6], 3)] });
+}
+for (const args of grid({ filters: [2], kernelSize: [1, 3], strides: [undefined, 2], dilationRate: [undefined, 2], padding: ['causal', [[2, 1]]], paddingMode: [undefined, 'reflect'], dataFormat: formats })) {
+  if (args['strides'] !== undefined && args['dilationRate'] !== undefined) continue;
+  viaRuntime.push({ type: 'conv1d', args, inputs: [laid(args['dataFormat'] as string, null, [9], 4)] });
+}
+for (const args of grid({ filters: [2], kernelSize: [1, 3, 5], strides: [undefined, 2], padding: [undefined, 'same'] })) viaRuntime.push({ type: 'conv1d', args: { ...args, dataFormat: 'channelsFirst' }, inputs: [[null, 4, 11]] });
+for (const args of grid({ filters: [2], kernelSize: [2, [1, 2, 3]], padding: [[[1, 0], [0, 0], [1, 1]], 'same'], paddingMode: ['reflect'], dataFormat: formats })) {
+  viaRuntime.push({ type: 'conv3d', args, inputs: [laid(args['dataFormat'] as string, null, [3, 4, 5], 2)] });
+}
+viaRuntime.push(
+  { type: 'conv2d', args: { filters: 2, kernelSize: 3, padding: [[1, 1], [1, 1]], useBias: false, activation: 'relu' }, inputs: [[null, null, null, 3]] },
+  { type: 'conv2d', args: { filters: 2, kernelSize: 3, padding: [[1, 1], [1, 1]], trainable: false, kernelInitializer: 'heNormal', kernelConstraint: 'nonNeg' }, inputs: [[2, 4, 4, 1]] },
+  { type: 'conv1d', args: { filters: 2, kernelSize: 3, padding: 'causal', activityRegularizer: 'l2' }, inputs: [[null, 6, 1]] },
+);
+for (const type of ['maxPooling2d', 'averagePooling2d']) {
+  for (const args of grid({ poolSize: [2, 3, [2, 3]], strides: [undefined, 1], padding: [[[1, 1], [1, 0]]], dataFormat: formats })) {
+    viaRuntime.push({ type, args, inputs: [laid(args['dataFormat'] as string, null, [7, 8], 2)] });
+  }
+}
+for (const type of ['maxPooling1d', 'averagePooling1d']) viaRuntime.push({ type, args: { poolSize: 3, strides: 2, padding: [[1, 1]] }, inputs: [[null, 9, 2]] }, { type, args: { padding: [[0, 1]] }, inputs: [[null, null, 2]] });
+for (const type of ['maxPooling3d', 'averagePooling3d']) {
+  for (const dataFormat of formats) viaRuntime.push({ type, args: { poolSize: [2, 2, 3], padding: [[1, 0], [0, 1], [1, 1]], ...(dataFormat ? { dataFormat } : {}) }, inputs: [laid(dataFormat, null, [4, 5, 6], 2)] });
+}
+for (const [axis, shape] of [
+  [1, [null, 4, 4, 3]],
+  [-2, [null, 4, 3]],
+  [2, [2, 3, 4, 5, 6]],
+  [-3, [null, 4, 5, 6]],
+] as [number, Shape][]) {
+  viaRuntime.push({ type: 'softmax', args: { axis }, inputs: [shape] });
+}
+for (const alpha of [0, 0.5, 2]) viaRuntime.push({ type: 'elu', args: { alpha }, inputs: [[null, 4, 3]] });
+
 // normalization
 for (const [shape, axes] of [
   [[null, 5], [undefined, 1, -1]],
@@ -306,7 +346,6 @@ for (const inputShape of [[null, 10], [null, 4, 4, 3], [2, null, 5]] as Shape[])
     { type: 'dropout', args: { rate: 0.5 }, inputs: [inputShape] },
   );
 }
-// softmax beyond rank 2: see the known gaps at the end.
 native.push(
   { type: 'softmax', args: {}, inputs: [[null, 10]] },
   { type: 'softmax', args: { axis: 1 }, inputs: [[4, 10]] },
@@ -395,6 +434,9 @@ describe('what inference rejects, tfjs cannot build or run either', () => {
     ['conv2d on rank 3', { given: { type: 'conv2d', args: { filters: 2, kernelSize: 3 }, inputs: [[null, 9, 3]] }, code: 'NS4001' }],
     ['maxPooling2d window larger than the input', { given: { type: 'maxPooling2d', args: {}, inputs: [[null, 1, 4, 3]] }, code: 'NS4004' }],
     ['cropping2d everything', { given: { type: 'cropping2d', args: { cropping: [[2, 2], [0, 0]] }, inputs: [[null, 4, 4, 3]] }, code: 'NS4004' }],
+    // tf.mirrorPad asserts the same as PyTorch's ReflectionPad: padding < size.
+    ['reflectionPadding2d as long as the axis', { given: { type: 'reflectionPadding2d', args: { padding: [[3, 0], [0, 0]] }, inputs: [[null, 3, 4, 3]] }, code: 'NS4009' }],
+    ['conv2d reflecting more than the axis', { given: { type: 'conv2d', args: { filters: 1, kernelSize: 1, padding: [[0, 0], [4, 0]], paddingMode: 'reflect' }, inputs: [[null, 3, 4, 3]] }, code: 'NS4009' }],
     ['dense on rank 1', { given: { type: 'dense', args: { units: 2 }, inputs: [[null]] }, code: 'NS4001' }],
     ['flatten on rank 2', { given: { type: 'flatten', args: {}, inputs: [[null, 4]] }, code: 'NS4001' }],
     ['flatten of unknown dims', { given: { type: 'flatten', args: {}, inputs: [[null, null, 4]] }, code: 'NS4007' }],
@@ -520,26 +562,4 @@ describe('options emit rewrites to the spec\'s meaning', () => {
     { type: 'concatenate', args: { axis: -3 }, inputs: [[null, 3, 8, 8], [null, 1, 8, 8]] },
   ];
   test.each(cases(rewritten))('%s', (_, { given }) => compare(given, 'tf'));
-});
-
-/**
- * Configurations whose native tfjs layer computes something else and that
- * netspec has no runtime layer for yet: they must be NS4010 errors, never
- * generated code.
- */
-describe('configurations tfjs gets wrong are rejected, not emitted', () => {
-  const rejected: [Given, string][] = [
-    // tfjs conv1d: padding 'causal' gets the valid length symbolically and throws "not implemented" when run.
-    [{ type: 'conv1d', args: { filters: 2, kernelSize: 3, padding: 'causal' }, inputs: [[null, 10, 4]] }, 'padding'],
-    [{ type: 'conv1d', args: { filters: 2, kernelSize: 3, strides: 2, dilationRate: 1, padding: 'causal' }, inputs: [[null, 10, 4]] }, 'padding'],
-    // tfjs conv1d channelsFirst: the symbolic shape is channelsFirst, the computed tensor channelsLast.
-    [{ type: 'conv1d', args: { filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' }, inputs: [[null, 4, 11]] }, 'dataFormat'],
-    [{ type: 'conv1d', args: { filters: 2, kernelSize: 3, strides: 2, padding: 'same', dataFormat: 'channelsFirst' }, inputs: [[null, 4, 11]] }, 'dataFormat'],
-    // tf.softmax only runs on the last axis.
-    [{ type: 'softmax', args: { axis: 1 }, inputs: [[null, 4, 4, 3]] }, 'axis'],
-    [{ type: 'softmax', args: { axis: -2 }, inputs: [[null, 4, 3]] }, 'axis'],
-  ];
-  test.each(rejected.map(([given, option]) => [`${given.type} ${JSON.stringify(given.args)}`, { given, option }] as const))('%s', (_, { given, option }) => {
-    expect(unsupportedOption(infer(given))?.option).toBe(option);
-  });
 });

@@ -15,6 +15,8 @@ import {
   paddedLength,
   poolOutputLength,
   product,
+  causalPadding,
+  samePadding,
   samePaddingBefore,
   upSampledLength,
   type Length,
@@ -36,8 +38,17 @@ describe('effectiveKernel', () => {
 });
 
 describe('convOutputLength', () => {
-  const table: [string, { given: [i: number | null, k: number, s: number, d: number, p: PaddingMode]; want: Length }][] = [
+  const table: [string, { given: [i: number | null, k: number, s: number, d: number, p: PaddingMode | PadPair]; want: Length }][] = [
     ['valid k=3 s=1: i - k + 1', { given: [7, 3, 1, 1, 'valid'], want: 5 }],
+    // PyTorch Conv2d: floor((i + b + e - d*(k - 1) - 1) / s) + 1.
+    ['explicit [1, 1] k=3 s=1 keeps the length (Conv2d(padding=1))', { given: [7, 3, 1, 1, [1, 1]], want: 7 }],
+    ['explicit [2, 0] k=3 s=1', { given: [7, 3, 1, 1, [2, 0]], want: 7 }],
+    ['explicit [1, 1] k=3 s=2: floor(6 / 2) + 1', { given: [7, 3, 2, 1, [1, 1]], want: 4 }],
+    ['explicit [1, 0] k=4 s=2: floor(4 / 2) + 1', { given: [7, 4, 2, 1, [1, 0]], want: 3 }],
+    ['explicit [2, 2] k=3 d=2 (ek 5) s=1', { given: [5, 3, 1, 2, [2, 2]], want: 5 }],
+    ['explicit [0, 0] is valid', { given: [7, 3, 2, 1, [0, 0]], want: 3 }],
+    ['explicit too little for the kernel: empty', { given: [1, 4, 1, 1, [1, 1]], want: 0 }],
+    ['explicit unknown stays unknown', { given: [null, 3, 1, 1, [1, 1]], want: null }],
     ['valid k=3 s=2: ceil(5 / 2)', { given: [7, 3, 2, 1, 'valid'], want: 3 }],
     ['valid k=3 s=2 even: ceil(6 / 2)', { given: [8, 3, 2, 1, 'valid'], want: 3 }],
     ['valid k=4 s=3: ceil(9 / 3)', { given: [12, 4, 3, 1, 'valid'], want: 3 }],
@@ -59,6 +70,25 @@ describe('convOutputLength', () => {
     ['unknown stays unknown (same)', { given: [null, 3, 1, 1, 'same'], want: null }],
   ];
   test.each(table)('%s', (_, { given, want }) => expect(convOutputLength(...given)).toBe(want));
+});
+
+describe('samePadding and causalPadding: [begin, end]', () => {
+  const same: [string, { given: [i: number, k: number, s: number, d: number]; want: PadPair }][] = [
+    ['k=3 s=1: 1 each side (PyTorch padding=same)', { given: [7, 3, 1, 1], want: [1, 1] }],
+    ['k=4 s=1: the smaller half first (PyTorch: total // 2 left)', { given: [7, 4, 1, 1], want: [1, 2] }],
+    ['k=3 d=2 s=1: d*(k-1) = 4', { given: [7, 3, 1, 2], want: [2, 2] }],
+    ['k=3 s=2 odd i: (4-1)*2 + 3 - 7 = 2', { given: [7, 3, 2, 1], want: [1, 1] }],
+    ['k=3 s=2 even i: (4-1)*2 + 3 - 8 = 1', { given: [8, 3, 2, 1], want: [0, 1] }],
+    ['k=1 s=2: nothing', { given: [8, 1, 2, 1], want: [0, 0] }],
+    ['k=2 s=3 i=7: (3-1)*3 + 2 - 7 = 1', { given: [7, 2, 3, 1], want: [0, 1] }],
+  ];
+  test.each(same)('same %s', (_, { given, want }) => expect(samePadding(...given)).toEqual(want));
+  const causal: [string, { given: [k: number, d: number]; want: PadPair }][] = [
+    ['k=3: two before', { given: [3, 1], want: [2, 0] }],
+    ['k=3 d=2: (k-1)*d = 4 before (Keras Conv1D causal)', { given: [3, 2], want: [4, 0] }],
+    ['k=1: none', { given: [1, 5], want: [0, 0] }],
+  ];
+  test.each(causal)('causal %s', (_, { given, want }) => expect(causalPadding(...given)).toEqual(want));
 });
 
 describe('samePaddingBefore', () => {
@@ -208,8 +238,13 @@ describe('convTransposeCropBefore (docs/semantics.md values)', () => {
 });
 
 describe('poolOutputLength', () => {
-  const table: [string, { given: [i: number | null, pool: number, s: number, p: 'valid' | 'same']; want: Length }][] = [
+  const table: [string, { given: [i: number | null, pool: number, s: number, p: 'valid' | 'same' | PadPair]; want: Length }][] = [
     ['valid 2/2 even', { given: [28, 2, 2, 'valid'], want: 14 }],
+    // PyTorch MaxPool2d(ceil_mode=False): floor((i + b + e - k) / s) + 1.
+    ['explicit [1, 1] pool 3 stride 2 (MaxPool2d(3, 2, padding=1))', { given: [7, 3, 2, [1, 1]], want: 4 }],
+    ['explicit [1, 1] pool 2 stride 2', { given: [5, 2, 2, [1, 1]], want: 3 }],
+    ['explicit [1, 0] pool 2 stride 1', { given: [4, 2, 1, [1, 0]], want: 4 }],
+    ['explicit unknown', { given: [null, 2, 2, [1, 1]], want: null }],
     ['valid 2/2 odd drops the last position', { given: [7, 2, 2, 'valid'], want: 3 }],
     ['same 2/2 odd keeps it', { given: [7, 2, 2, 'same'], want: 4 }],
     ['valid 3/2', { given: [7, 3, 2, 'valid'], want: 3 }],

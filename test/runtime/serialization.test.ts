@@ -2,6 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ConvTranspose, conv1dTranspose, conv2dTranspose, conv3dTranspose } from '../../src/runtime/conv-transpose.js';
 import { Cropping, UpSampling, ZeroPadding, cropping1d, cropping3d, upSampling1d, upSampling3d, zeroPadding1d, zeroPadding3d } from '../../src/runtime/resample.js';
+import { Elu, Softmax } from '../../src/runtime/activation-options.js';
+import { Conv } from '../../src/runtime/conv.js';
+import { ReflectionPadding } from '../../src/runtime/padding.js';
+import { Pooling } from '../../src/runtime/pooling.js';
 import { lcg, randomArray } from '../reference/conv-transpose.js';
 
 beforeAll(async () => {
@@ -152,6 +156,31 @@ describe('runtime layers survive model.save + tf.loadLayersModel (cpu)', () => {
     });
     expect(model.outputs[0]!.shape).toEqual([null, 22, 2]);
     const loaded = await roundTrip(model);
+    await expectSameModel(model, loaded);
+  });
+
+  test('the padding family: reflection, PyTorch pads and paddingMode, causal and channelsFirst conv1d, pooling pads, softmax axis, elu alpha', async () => {
+    const input = tf.input({ name: 'img', shape: [5, 6, 2] });
+    let y = new ReflectionPadding({ name: 'reflect', rank: 2, padding: [[1, 0], [0, 2]] }).apply(input) as tf.SymbolicTensor;
+    y = new Conv({ name: 'conv', rank: 2, filters: 3, kernelSize: 3, padding: [[1, 1], [1, 1]], paddingMode: 'reflect', activation: 'tanh', biasInitializer: 'ones' }).apply(y) as tf.SymbolicTensor;
+    y = new Pooling({ name: 'maxPool', rank: 2, mode: 'max', poolSize: 3, strides: 2, padding: [[1, 1], [0, 1]] }).apply(y) as tf.SymbolicTensor;
+    y = new Pooling({ name: 'avgPool', rank: 2, mode: 'average', poolSize: 2, padding: [[1, 0], [0, 1]], dataFormat: 'channelsFirst' }).apply(y) as tf.SymbolicTensor;
+    y = new Elu({ name: 'elu', alpha: 0.4 }).apply(y) as tf.SymbolicTensor;
+    y = new Softmax({ name: 'softmax', axis: 1 }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.reshape({ name: 'seq', targetShape: [3, 4] }).apply(y) as tf.SymbolicTensor;
+    y = new Conv({ name: 'causal', rank: 1, filters: 2, kernelSize: 2, dilationRate: 2, padding: 'causal', dataFormat: 'channelsFirst' }).apply(y) as tf.SymbolicTensor;
+    const model = tf.model({ name: 'paddingFamily', inputs: input, outputs: y });
+    expect(model.outputs[0]!.shape).toEqual([null, 2, 4]);
+    const loaded = await roundTrip(model);
+    for (const [name, cls] of [
+      ['reflect', ReflectionPadding],
+      ['conv', Conv],
+      ['causal', Conv],
+      ['maxPool', Pooling],
+      ['elu', Elu],
+      ['softmax', Softmax],
+    ] as const)
+      expect(loaded.getLayer(name)).toBeInstanceOf(cls);
     await expectSameModel(model, loaded);
   });
 });

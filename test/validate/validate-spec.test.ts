@@ -214,7 +214,7 @@ describe('validateSpec: wrong values (NS2001) at the value, one per node', () =>
 
 describe('validateSpec: unknown names (NS2005) with a suggestion', () => {
   const cases: [string, { given: string; want: Want[] }][] = [
-    ['padding: sme', { given: spec(['{ type: conv2d, filters: 4, kernelSize: 3, padding: sme }']), want: [{ code: 'NS2005', at: '6:61', message: "'padding' of layer (conv2d) must be one of 'valid' or 'same'; received 'sme'", fix: "did you mean 'same'?" }] }],
+    ['padding: sme', { given: spec(['{ type: conv2d, filters: 4, kernelSize: 3, padding: sme }']), want: [{ code: 'NS2005', at: '6:61', message: "'padding' of layer (conv2d) must be one of 'valid' or 'same' or a list; received 'sme'", fix: "did you mean 'same'?" }] }],
     ['activation: relu7', { given: spec(['{ type: conv2d, filters: 4, kernelSize: 3, activation: relu7 }']), want: [{ code: 'NS2005', at: '6:64', message: "received 'relu7'", fix: "did you mean 'relu'?" }] }],
     ['dataFormat: channels_last', { given: spec(['{ type: conv2d, filters: 4, kernelSize: 3, dataFormat: channels_last }']), want: [{ code: 'NS2005', at: '6:64', message: "'dataFormat' of layer (conv2d) must be one of 'channelsLast' or 'channelsFirst'; received 'channels_last'", fix: "did you mean 'channelsLast'?" }] }],
     ['padding: vaild on a transposed conv', { given: spec(['{ type: conv2dTranspose, filters: 4, kernelSize: 3, padding: vaild }']), want: [{ code: 'NS2005', at: '6:70', message: "received 'vaild'", fix: "did you mean 'valid'?" }] }],
@@ -260,7 +260,7 @@ describe('validateSpec: defaults (NS3011 and option errors at the default)', () 
     ['a layer type with a scalar', { given: spec(layers, 'defaults: { conv2d: 3 }\n'), want: [{ code: 'NS3011', at: '2:21', message: "defaults for layer type 'conv2d' must be a mapping of its options" }] }],
     ['a per-type option the type lacks', { given: spec(layers, 'defaults: { conv2d: { filtres: 3 } }\n'), want: [{ code: 'NS3011', at: '2:23', message: "'filtres' is not an option of conv2d", fix: "did you mean 'filters'?" }] }],
     ['a per-type type', { given: spec(layers, 'defaults: { dense: { type: conv2d } }\n'), want: [{ code: 'NS3011', at: '2:22', message: "'type' is not an option of dense" }] }],
-    ['a bad per-type value: NS2005 at the default', { given: spec(layers, 'defaults: { conv2d: { padding: sme } }\n'), want: [{ code: 'NS2005', at: '2:32', message: "'defaults.conv2d.padding' must be one of 'valid' or 'same'; received 'sme'", fix: "did you mean 'same'?" }] }],
+    ['a bad per-type value: NS2005 at the default', { given: spec(layers, 'defaults: { conv2d: { padding: sme } }\n'), want: [{ code: 'NS2005', at: '2:32', message: "'defaults.conv2d.padding' must be one of 'valid' or 'same' or a list; received 'sme'", fix: "did you mean 'same'?" }] }],
     ['a bad option-level value: NS2001 at the default', { given: spec(layers, 'defaults: { strides: 0 }\n'), want: [{ code: 'NS2001', at: '2:22', message: "'defaults.strides' must be a value >= 1; received 0" }] }],
     ['activation is an option as well as a layer type', { given: spec(layers, 'defaults: { activation: relu7 }\n'), want: [{ code: 'NS2005', at: '2:25', message: "'defaults.activation' must be one of 'elu'", fix: "did you mean 'relu'?" }] }],
     ['activation as a layer type takes its options', { given: spec(layers, 'defaults: { activation: { alpha: 1 } }\n'), want: [{ code: 'NS3011', at: '2:27', message: "'alpha' is not an option of activation" }] }],
