@@ -11,10 +11,10 @@ export interface LayerFactory {
 }
 
 /** Spec options that are static assertions or wiring only; they never reach tfjs. */
-const compileTimeOnly = new Set(['inputShape', 'batchInputShape', 'batchSize']);
+const compileTimeOnly = new Set(['inputShape', 'batchInputShape', 'batchSize', 'inputLength']);
 
 /** Layer types tfjs lacks, supplied by netspec/runtime. */
-const runtimeOnly = new Set(['conv1dTranspose', 'conv3dTranspose', 'upSampling1d', 'upSampling3d', 'zeroPadding1d', 'zeroPadding3d', 'cropping1d', 'cropping3d']);
+const runtimeOnly = new Set(['conv1dTranspose', 'conv3dTranspose', 'upSampling1d', 'upSampling3d', 'zeroPadding1d', 'zeroPadding3d', 'cropping1d', 'cropping3d', 'depthToSpace', 'spaceToDepth', 'pixelShuffle']);
 
 /** tfjs factory names that differ from the spec's type names. */
 const tfjsNames: Readonly<Record<string, string>> = { cropping2d: 'cropping2D' };
@@ -57,6 +57,20 @@ function nativeLayerNormalizationIsExact(shapes: LayerShapes): boolean {
 }
 
 /**
+ * tfjs' prelu op on wasm ignores alpha's shape: it applies alpha's values
+ * cyclically along the flattened input, which is the broadcast only when
+ * alpha, leading 1s stripped, is the input's trailing dims (no shared axis,
+ * or only leading ones such as SRGAN's `sharedAxes: [1, 2]`). cpu broadcasts
+ * right in every case; the choice is static, so any other sharing is the runtime's.
+ */
+function nativePreluIsExact(shapes: LayerShapes): boolean {
+  const alpha = shapes.weights.find((w) => w.name === 'alpha')?.shape ?? [];
+  const dims = shapes.inputShapes[0]!.slice(1);
+  const first = alpha.findIndex((d) => d !== 1);
+  return first < 0 || alpha.slice(first).every((d, k) => d === dims[first + k]);
+}
+
+/**
  * Chooses, statically, which implementation builds a layer. `frozenModel`:
  * the layer's model is used frozen inside another model of the spec
  * (emit/sub-model.ts `frozenModels`).
@@ -70,8 +84,14 @@ export function factoryOf(shapes: LayerShapes, frozenModel = false): LayerFactor
   ) {
     return { source: 'runtime', name: layer.type, options: 'json' };
   }
-  // The runtime normalizations subclass tfjs' own and take the same options.
-  if ((layer.type === 'batchNormalization' && !nativeBatchNormalizationIsExact(shapes, frozenModel)) || (layer.type === 'layerNormalization' && !nativeLayerNormalizationIsExact(shapes))) {
+  // The runtime normalizations, prelu and embedding subclass tfjs' own and take the same options.
+  // tfjs' embedding cannot train on wasm (its gather gradient needs UnsortedSegmentSum, which wasm lacks).
+  if (
+    (layer.type === 'batchNormalization' && !nativeBatchNormalizationIsExact(shapes, frozenModel)) ||
+    (layer.type === 'layerNormalization' && !nativeLayerNormalizationIsExact(shapes)) ||
+    (layer.type === 'prelu' && !nativePreluIsExact(shapes)) ||
+    layer.type === 'embedding'
+  ) {
     return { source: 'runtime', name: layer.type, options: 'tfjs' };
   }
   return { source: 'tf', name: tfjsNames[layer.type] ?? layer.type, options: 'tfjs' };
@@ -195,6 +215,13 @@ export function unsupportedOption(shapes: LayerShapes): { option: string; messag
   }
   const alpha = layer.args['alpha'];
   if (layer.type === 'elu' && alpha !== undefined && alpha !== 1) return { option: 'alpha', message: `elu with alpha ${String(alpha)} is not supported yet (tfjs implements only alpha 1)` };
+  if (layer.type === 'embedding' && layer.args['maskZero'] === true) {
+    return {
+      option: 'maskZero',
+      message: 'embedding with maskZero: true is not supported yet (no netspec layer reads a mask, and tfjs training ignores it where Keras masks the loss)',
+      fix: 'remove maskZero; index 0 is then an ordinary index',
+    };
+  }
   return unsupportedInitializer(shapes);
 }
 

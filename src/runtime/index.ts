@@ -6,6 +6,9 @@
  */
 export { ConvTranspose, conv1dTranspose, conv2dTranspose, conv3dTranspose, type ConvTransposeArgs } from './conv-transpose.js';
 export { Cropping, UpSampling, ZeroPadding, cropping1d, cropping2d, cropping3d, upSampling1d, upSampling3d, zeroPadding1d, zeroPadding3d } from './resample.js';
+export { DepthToSpace, PixelShuffle, SpaceToDepth, depthToSpace, pixelShuffle, spaceToDepth, type BlockSizeArgs, type PixelShuffleArgs } from './subpixel.js';
+export { PReLU, prelu, type PReLUArgs } from './prelu.js';
+export { Embedding, embedding, type EmbeddingArgs } from './embedding.js';
 export { setInitialWeights, tensorFromBase64 } from './initial-weights.js';
 export type { ConstraintDescriptor, InitializerDescriptor, RegularizerDescriptor } from './descriptors.js';
 export { withConstraints } from './constraints.js';
