@@ -141,7 +141,7 @@ describe('the fixtures cover', () => {
   test('every runtime factory, and every reason a conv2dTranspose goes to the runtime', () => {
     const runtime = new Set(allLayers.filter((l) => factoryOf(l).source === 'runtime').map((l) => l.layer.type));
     expect([...runtime].sort()).toEqual(
-      ['batchNormalization', 'conv1dTranspose', 'conv2dTranspose', 'conv3dTranspose', 'cropping1d', 'cropping2d', 'cropping3d', 'upSampling1d', 'upSampling3d', 'zeroPadding1d', 'zeroPadding3d'].sort(),
+      ['batchNormalization', 'conv1dTranspose', 'conv2dTranspose', 'conv3dTranspose', 'cropping1d', 'cropping2d', 'cropping3d', 'upSampling1d', 'upSampling3d', 'zeroPadding1d', 'zeroPadding3d', 'depthToSpace', 'spaceToDepth', 'pixelShuffle', 'prelu', 'embedding'].sort(),
     );
     const reasons: [string, (a: Record<string, Value>) => boolean][] = [
       ['outputPadding', (a) => a['outputPadding'] !== undefined],
@@ -168,6 +168,7 @@ describe('the fixtures cover', () => {
 /** tfjs class of every layer type when tfjs builds it, and of the runtime layers. */
 const nativeClass: Readonly<Record<string, string>> = {
   dense: 'Dense',
+  prelu: 'PReLU',
   reshape: 'Reshape',
   flatten: 'Flatten',
   conv1d: 'Conv1D',
@@ -204,7 +205,8 @@ function runtimeClass(type: string): string {
   if (type === 'layerNormalization') return 'NetspecLayerNormalization';
   if (type.startsWith('upSampling')) return 'NetspecUpSampling';
   if (type.startsWith('zeroPadding')) return 'NetspecZeroPadding';
-  return 'NetspecCropping';
+  const subpixel: Readonly<Record<string, string>> = { depthToSpace: 'NetspecDepthToSpace', spaceToDepth: 'NetspecSpaceToDepth', pixelShuffle: 'NetspecPixelShuffle', prelu: 'NetspecPReLU', embedding: 'NetspecEmbedding' };
+  return subpixel[type] ?? 'NetspecCropping';
 }
 
 /** The number of spatial axes a layer type works on: `conv2dTranspose` -> 2. */
@@ -257,7 +259,7 @@ function expectedNativeConfig(l: LayerShapes): Record<string, unknown> {
   const want: Record<string, unknown> = { name: id, trainable: args['trainable'] ?? true };
   for (const [option, value] of Object.entries(args)) {
     // tfjs records a dtype only on input layers; float32, the only one the schema allows, is what every layer computes in.
-    if (['inputShape', 'batchInputShape', 'batchSize', 'dtype'].includes(option)) continue;
+    if (['inputShape', 'batchInputShape', 'batchSize', 'inputLength', 'dtype'].includes(option)) continue;
     if (option.endsWith('Initializer')) want[option] = initializerConfig(value);
     else if (option.endsWith('Regularizer')) want[option] = regularizerConfig(value);
     else if (option.endsWith('Constraint')) want[option] = constraintConfig(value);
@@ -266,6 +268,8 @@ function expectedNativeConfig(l: LayerShapes): Record<string, unknown> {
     else if (type === 'concatenate' && option === 'axis') want[option] = (value as number) < 0 ? l.inputShapes[0]!.length + (value as number) : value;
     // tfjs keeps an inferred target dim as null.
     else if (type === 'reshape' && option === 'targetShape') want[option] = l.outputShape.slice(1).includes(null) ? (value as number[]).map((d) => (d === -1 ? null : d)) : l.outputShape.slice(1);
+    // tfjs keeps prelu's sharedAxes as a list.
+    else if (type === 'prelu' && option === 'sharedAxes') want[option] = [value].flat();
     // tfjs keeps layerNormalization axes as non-negative ones.
     else if (type === 'layerNormalization' && option === 'axis') want[option] = [value].flat().map((a) => ((a as number) < 0 ? l.inputShapes[0]!.length + (a as number) : a));
     else want[option] = value;
@@ -279,7 +283,7 @@ function expectedNativeConfig(l: LayerShapes): Record<string, unknown> {
 /** Runtime layers keep the spec's options verbatim as their config. */
 function expectedRuntimeConfig(l: LayerShapes): Record<string, unknown> {
   const want: Record<string, unknown> = { name: l.layer.id };
-  for (const [option, value] of Object.entries(l.layer.args)) if (!['inputShape', 'batchInputShape', 'batchSize'].includes(option)) want[option] = value;
+  for (const [option, value] of Object.entries(l.layer.args)) if (!['inputShape', 'batchInputShape', 'batchSize', 'inputLength'].includes(option)) want[option] = value;
   return want;
 }
 
@@ -291,6 +295,8 @@ const initializedWeight: Readonly<Record<string, string>> = {
   betaInitializer: 'beta',
   movingMeanInitializer: 'moving_mean',
   movingVarianceInitializer: 'moving_variance',
+  alphaInitializer: 'alpha',
+  embeddingsInitializer: 'embeddings',
 };
 
 /** Values a deterministic initializer must produce, or undefined for random ones. */
@@ -409,7 +415,8 @@ describe.each(models)('%s', (_, stem, m) => {
 
   test('the options of the spec reach tfjs: getConfig of every layer', () => {
     for (const l of m.layers.filter((l) => l.layer.type !== 'model')) {
-      const want = factoryIn(m, l).source === 'tf' ? expectedNativeConfig(l) : expectedRuntimeConfig(l);
+      // Runtime layers that subclass a tfjs layer take and keep its options, as a native one does.
+      const want = factoryIn(m, l).options === 'tfjs' ? expectedNativeConfig(l) : expectedRuntimeConfig(l);
       expect({ id: l.layer.id, config: layer(l.layer.id).getConfig() }).toMatchObject({ id: l.layer.id, config: want });
     }
   });
