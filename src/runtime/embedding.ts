@@ -37,6 +37,22 @@ const gatherRows = tf.customGrad(((table: tf.Tensor, indices: tf.Tensor, save: t
 export class Embedding extends nativeClass<NativeEmbedding, EmbeddingArgs>('Embedding') {
   static override className = 'NetspecEmbedding';
 
+  constructor(args: EmbeddingArgs) {
+    super(args);
+    // tfjs' Embedding sets a batchInputShape (for Sequential models) after its base constructor, which
+    // then records no dtype, while a copy loaded from that config gets float32: set it now, so that
+    // save -> load -> save writes the same topology.
+    const self = this as unknown as { dtype?: string };
+    self.dtype ??= 'float32';
+  }
+
+  /** tfjs writes unset `maskZero` and `inputLength` as undefined, which a saved model reads back as null: write null. */
+  override getConfig(): tf.serialization.ConfigDict {
+    const config = super.getConfig();
+    for (const key of ['maskZero', 'inputLength']) config[key] ??= null;
+    return config;
+  }
+
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = single(inputs);

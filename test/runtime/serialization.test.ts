@@ -2,6 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ConvTranspose, conv1dTranspose, conv2dTranspose, conv3dTranspose } from '../../src/runtime/conv-transpose.js';
 import { Cropping, UpSampling, ZeroPadding, cropping1d, cropping3d, upSampling1d, upSampling3d, zeroPadding1d, zeroPadding3d } from '../../src/runtime/resample.js';
+import { Embedding, embedding } from '../../src/runtime/embedding.js';
+import { PReLU, prelu } from '../../src/runtime/prelu.js';
+import { DepthToSpace, PixelShuffle, SpaceToDepth, depthToSpace, pixelShuffle, spaceToDepth } from '../../src/runtime/subpixel.js';
 import { lcg, randomArray } from '../reference/conv-transpose.js';
 
 beforeAll(async () => {
@@ -152,6 +155,33 @@ describe('runtime layers survive model.save + tf.loadLayersModel (cpu)', () => {
     });
     expect(model.outputs[0]!.shape).toEqual([null, 22, 2]);
     const loaded = await roundTrip(model);
+    await expectSameModel(model, loaded);
+  });
+
+  test('sub-pixel layers, prelu and embedding, an int32 input included', async () => {
+    const z = tf.input({ name: 'z', shape: [2, 2, 8] });
+    const label = tf.input({ name: 'label', shape: [1], dtype: 'int32' });
+    let y = pixelShuffle({ name: 'shuffle', upscaleFactor: 2 }).apply(z) as tf.SymbolicTensor;
+    y = prelu({ name: 'alphaPerPixel', sharedAxes: 3, alphaInitializer: tf.initializers.randomUniform({ minval: 0.1, maxval: 0.3, seed: 4 }) }).apply(y) as tf.SymbolicTensor;
+    y = spaceToDepth({ name: 'down', blockSize: 2, dataFormat: 'channelsLast' }).apply(y) as tf.SymbolicTensor;
+    y = depthToSpace({ name: 'up', blockSize: 2 }).apply(y) as tf.SymbolicTensor;
+    const labelVector = embedding({ name: 'labelVector', inputDim: 3, outputDim: 2, embeddingsInitializer: tf.initializers.randomNormal({ seed: 5 }) }).apply(label) as tf.SymbolicTensor;
+    const planar = pixelShuffle({ name: 'planar', upscaleFactor: 1, dataFormat: 'channelsFirst' }).apply(y) as tf.SymbolicTensor;
+    const model = tf.model({ name: 'subpixel', inputs: [z, label], outputs: [planar, labelVector] });
+    expect(model.outputs.map((o) => o.shape)).toEqual([
+      [null, 4, 4, 2],
+      [null, 1, 2],
+    ]);
+    const loaded = await roundTrip(model);
+    for (const [name, cls] of [
+      ['shuffle', PixelShuffle],
+      ['alphaPerPixel', PReLU],
+      ['down', SpaceToDepth],
+      ['up', DepthToSpace],
+      ['labelVector', Embedding],
+    ] as const)
+      expect(loaded.getLayer(name)).toBeInstanceOf(cls);
+    // randomInputs gives the label floats in [-1, 1), which cast to index 0.
     await expectSameModel(model, loaded);
   });
 });
