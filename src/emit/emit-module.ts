@@ -28,7 +28,9 @@ export interface EmittedModule {
   readonly text: string;
 }
 
-const tensorTypes = ['tf.Tensor', 'tf.Tensor1D', 'tf.Tensor2D', 'tf.Tensor3D', 'tf.Tensor4D', 'tf.Tensor5D', 'tf.Tensor6D'];
+// tfjs exports rank types up to Tensor5D (tfjs-core declares a Tensor6D but does not export it): higher ranks,
+// such as an embedding of a rank-5 input, are plain tf.Tensor.
+const tensorTypes = ['tf.Tensor', 'tf.Tensor1D', 'tf.Tensor2D', 'tf.Tensor3D', 'tf.Tensor4D', 'tf.Tensor5D'];
 
 function tensorType(rank: number): string {
   return tensorTypes[rank] ?? 'tf.Tensor';

@@ -90,6 +90,25 @@ for (const backend of ['cpu', 'wasm'] as const) {
   });
 }
 
+test('the worked example of docs/spec-format.md: 8 channels holding 0..7, r = 2, C = 2', async () => {
+  await tf.setBackend('cpu');
+  const x = tf.tensor4d([0, 1, 2, 3, 4, 5, 6, 7], [1, 1, 1, 8]);
+  /** Each output channel's 2 x 2 block, rows first. */
+  const blocks = (layer: tf.layers.Layer) => {
+    const y = (layer.apply(x) as tf.Tensor).arraySync() as number[][][][];
+    return [0, 1].map((c) => [0, 1].map((i) => [0, 1].map((j) => y[0]![i]![j]![c]!)));
+  };
+  expect(blocks(new DepthToSpace({ blockSize: 2 }))).toEqual([
+    [[0, 2], [4, 6]],
+    [[1, 3], [5, 7]],
+  ]);
+  expect(blocks(new PixelShuffle({ upscaleFactor: 2 }))).toEqual([
+    [[0, 1], [2, 3]],
+    [[4, 5], [6, 7]],
+  ]);
+  x.dispose();
+});
+
 interface TorchCase {
   readonly upscaleFactor: number;
   readonly inputShape: number[];
