@@ -28,7 +28,9 @@ export interface EmittedModule {
   readonly text: string;
 }
 
-const tensorTypes = ['tf.Tensor', 'tf.Tensor1D', 'tf.Tensor2D', 'tf.Tensor3D', 'tf.Tensor4D', 'tf.Tensor5D', 'tf.Tensor6D'];
+// tfjs exports rank types up to Tensor5D (tfjs-core declares a Tensor6D but does not export it): higher ranks,
+// such as an embedding of a rank-5 input, are plain tf.Tensor.
+const tensorTypes = ['tf.Tensor', 'tf.Tensor1D', 'tf.Tensor2D', 'tf.Tensor3D', 'tf.Tensor4D', 'tf.Tensor5D'];
 
 function tensorType(rank: number): string {
   return tensorTypes[rank] ?? 'tf.Tensor';
@@ -67,13 +69,17 @@ function symbolicNote(m: ModelShapes, shapes: readonly NamedShape[]): string {
   return ` Sizes chosen at run time are null: ${symbolic.map((s) => `${s.name} is ${showShape(s.shape)}`).join(', ')}${legal.length > 0 ? ` (${legal.join('; ')})` : ''}.`;
 }
 
-function tensorsInterface(name: string, shapes: readonly NamedShape[], docs: string): InterfaceDeclarationStructure {
+/** `dtypes`: the dtype of each tensor that is not float32 (an int32 input of class labels), which its doc states. */
+function tensorsInterface(name: string, shapes: readonly NamedShape[], docs: string, dtypes: ReadonlyMap<string, string> = new Map()): InterfaceDeclarationStructure {
   return {
     kind: StructureKind.Interface,
     name,
     isExported: true,
     docs: [commentText(docs)],
-    properties: shapes.map((s) => ({ name: identifier(s.name), type: tensorType(s.shape.length), docs: [commentText(`Shape ${showShape(s.shape)}.`)] })),
+    properties: shapes.map((s) => {
+      const dtype = dtypes.get(s.name);
+      return { name: identifier(s.name), type: tensorType(s.shape.length), docs: [commentText(`Shape ${showShape(s.shape)}${dtype ? `, dtype ${dtype}` : ''}.`)] };
+    }),
   };
 }
 
@@ -230,7 +236,7 @@ function modelStatements(m: ModelShapes, file: string, ctx: EmitContext): (State
   return [
     constStatement(`${identifier(base)}InputShapes`, shapeTuples(m.inputs), true, `Input shapes of \`${base}\`, batch first, in model order: ${m.inputs.map((i) => i.name).join(', ')}.${symbolicNote(m, m.inputs)}`),
     constStatement(`${base}OutputShapes`, shapeTuples(m.outputs), true, `Output shapes of \`${base}\`, batch first, in model order: ${m.outputs.map((o) => o.name).join(', ')}.${symbolicNote(m, m.outputs)}`),
-    tensorsInterface(`${name}Inputs`, m.inputs, `The tensors \`${base}\` takes, by input id.`),
+    tensorsInterface(`${name}Inputs`, m.inputs, `The tensors \`${base}\` takes, by input id.`, new Map(m.model.inputs.filter((i) => i.dtype !== 'float32').map((i) => [i.id, i.dtype]))),
     tensorsInterface(`${name}Outputs`, m.outputs, `The tensors \`${base}\` returns, by output id.`),
     ...(modelLayers(m).length > 0 ? [partsInterface(m, ctx.byName)] : []),
     buildFunction(m, file, ctx),

@@ -11,7 +11,7 @@ export interface LayerFactory {
 }
 
 /** Spec options that are static assertions or wiring only; they never reach tfjs. */
-const compileTimeOnly = new Set(['inputShape', 'batchInputShape', 'batchSize']);
+const compileTimeOnly = new Set(['inputShape', 'batchInputShape', 'batchSize', 'inputLength']);
 
 /** Layer types tfjs lacks, supplied by netspec/runtime. */
 const runtimeOnly = new Set([
@@ -26,6 +26,9 @@ const runtimeOnly = new Set([
   'reflectionPadding1d',
   'reflectionPadding2d',
   'reflectionPadding3d',
+  'depthToSpace',
+  'spaceToDepth',
+  'pixelShuffle',
 ]);
 
 /** tfjs factory names that differ from the spec's type names. */
@@ -97,6 +100,20 @@ function nativeLayerNormalizationIsExact(shapes: LayerShapes): boolean {
 }
 
 /**
+ * tfjs' prelu op on wasm ignores alpha's shape: it applies alpha's values
+ * cyclically along the flattened input, which is the broadcast only when
+ * alpha, leading 1s stripped, is the input's trailing dims (no shared axis,
+ * or only leading ones such as SRGAN's `sharedAxes: [1, 2]`). cpu broadcasts
+ * right in every case; the choice is static, so any other sharing is the runtime's.
+ */
+function nativePreluIsExact(shapes: LayerShapes): boolean {
+  const alpha = shapes.weights.find((w) => w.name === 'alpha')?.shape ?? [];
+  const dims = shapes.inputShapes[0]!.slice(1);
+  const first = alpha.findIndex((d) => d !== 1);
+  return first < 0 || alpha.slice(first).every((d, k) => d === dims[first + k]);
+}
+
+/**
  * Chooses, statically, which implementation builds a layer. `frozenModel`:
  * the layer's model is used frozen inside another model of the spec
  * (emit/sub-model.ts `frozenModels`).
@@ -115,8 +132,14 @@ export function factoryOf(shapes: LayerShapes, frozenModel = false): LayerFactor
   ) {
     return { source: 'runtime', name: layer.type, options: 'json' };
   }
-  // The runtime normalizations subclass tfjs' own and take the same options.
-  if ((layer.type === 'batchNormalization' && !nativeBatchNormalizationIsExact(shapes, frozenModel)) || (layer.type === 'layerNormalization' && !nativeLayerNormalizationIsExact(shapes))) {
+  // The runtime normalizations, prelu and embedding subclass tfjs' own and take the same options.
+  // tfjs' embedding cannot train on wasm (its gather gradient needs UnsortedSegmentSum, which wasm lacks).
+  if (
+    (layer.type === 'batchNormalization' && !nativeBatchNormalizationIsExact(shapes, frozenModel)) ||
+    (layer.type === 'layerNormalization' && !nativeLayerNormalizationIsExact(shapes)) ||
+    (layer.type === 'prelu' && !nativePreluIsExact(shapes)) ||
+    layer.type === 'embedding'
+  ) {
     return { source: 'runtime', name: layer.type, options: 'tfjs' };
   }
   return { source: 'tf', name: tfjsNames[layer.type] ?? layer.type, options: 'tfjs' };
@@ -221,6 +244,14 @@ export function hasConstraints(layers: readonly LayerShapes[]): boolean {
  * than generated code that throws or silently computes something else.
  */
 export function unsupportedOption(shapes: LayerShapes): { option: string; message: string; fix?: string } | undefined {
+  const { layer } = shapes;
+  if (layer.type === 'embedding' && layer.args['maskZero'] === true) {
+    return {
+      option: 'maskZero',
+      message: 'embedding with maskZero: true is not supported yet (no netspec layer reads a mask, and tfjs training ignores it where Keras masks the loss)',
+      fix: 'remove maskZero; index 0 is then an ordinary index',
+    };
+  }
   return unsupportedInitializer(shapes);
 }
 

@@ -153,6 +153,36 @@ export function croppedLength(i: Length, crop: PadPair): Length {
   return i === null ? null : subtract(i, crop[0] + crop[1]);
 }
 
+/**
+ * An axis a block rearrangement spreads out or stacks up: `i * b`. The spatial
+ * axes of depthToSpace and pixelShuffle (b the block size), the channels of
+ * spaceToDepth (b the block size squared). Source: TensorFlow `DepthToSpaceOp`
+ * and `SpaceToDepthOp` shape functions, PyTorch `PixelShuffle`
+ * (`(*, C*r^2, H, W) -> (*, C, H*r, W*r)`).
+ */
+export function blockSpreadLength(i: number | null, b: number): number | null;
+export function blockSpreadLength(i: Length, b: number): Length;
+export function blockSpreadLength(i: Length, b: number): Length {
+  return i === null ? null : multiply(i, b);
+}
+
+/**
+ * An axis a block rearrangement folds: `i / b`, exactly. The channels of
+ * depthToSpace and pixelShuffle (b the block size squared), the spatial axes
+ * of spaceToDepth (b the block size). A number must divide (the shape rule
+ * reports it when it does not); a symbolic `i` hands `i / b`, constant
+ * included, to `need`. Sources as `blockSpreadLength`.
+ */
+export function blockFoldedLength(i: number | null, b: number): number | null;
+export function blockFoldedLength(i: Length, b: number, need: Need): Length;
+export function blockFoldedLength(i: Length, b: number, need?: Need): Length {
+  if (i === null) return null;
+  if (!isAffine(i)) return i / b;
+  const folded = divide(i, b);
+  if (b !== 1 && isAffine(folded)) need?.(folded);
+  return folded;
+}
+
 /** Product of lengths, or null if any is unknown or symbolic (a product of symbols is not affine). */
 export function product(lengths: readonly Length[]): number | null {
   let p = 1;

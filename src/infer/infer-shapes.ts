@@ -17,7 +17,10 @@ function dimsMatch(inferred: Shape, asserted: Shape): boolean {
   return inferred.length === asserted.length && inferred.every((d, a) => asserted[a] === null || sameDim(d, asserted[a]));
 }
 
-/** Keras' `inputShape`, `batchInputShape` and `batchSize` on a layer are checked, not obeyed: the graph decides shapes. */
+/**
+ * Keras' `inputShape`, `batchInputShape` and `batchSize` on a layer (and an
+ * embedding's `inputLength`, tfjs' and Keras 2's) are checked, not obeyed: the graph decides shapes.
+ */
 function checkKerasInputArgs(ctx: RuleContext, diagnostics: Diagnostic[]): void {
   const { layer } = ctx;
   const input = ctx.inputs[0];
@@ -26,6 +29,7 @@ function checkKerasInputArgs(ctx: RuleContext, diagnostics: Diagnostic[]): void 
   if (layer.args['inputShape']) assertions.push(['inputShape', [null, ...(layer.args['inputShape'] as Shape)]]);
   if (layer.args['batchInputShape']) assertions.push(['batchInputShape', layer.args['batchInputShape'] as Shape]);
   if (layer.args['batchSize'] !== undefined) assertions.push(['batchSize', [layer.args['batchSize'] as number, ...input.shape.slice(1).map(() => null)]]);
+  if (layer.args['inputLength'] !== undefined) assertions.push(['inputLength', [null, ...[layer.args['inputLength'] as number | number[]].flat()]]);
   for (const [option, shape] of assertions) {
     if (!dimsMatch(input.shape, shape)) {
       diagnostics.push(

@@ -2,17 +2,24 @@ import { conv } from './conv.js';
 import { convTranspose } from './conv-transpose.js';
 import { dense } from './dense.js';
 import { dropout, sameShape, softmax } from './elementwise.js';
+import { embedding } from './embedding.js';
 import { concatenate, elementwiseMerge } from './merge.js';
 import { batchNormalization, layerNormalization } from './normalization.js';
 import { reflectionPadding } from './padding.js';
+import { prelu } from './prelu.js';
 import { globalPooling, pooling } from './pooling.js';
 import { cropping, upSampling, zeroPadding } from './resample.js';
 import { flatten, reshape } from './reshape.js';
 import type { Rule } from './rule.js';
+import { spaceToDepth, toSpace } from './subpixel.js';
 
 /** The shape rule of every layer type, by the type's name in the spec. */
 export const rules: Readonly<Record<string, Rule>> = {
   dense,
+  depthToSpace: toSpace('blockSize'),
+  embedding,
+  pixelShuffle: toSpace('upscaleFactor'),
+  prelu,
   reshape,
   flatten,
   conv1d: conv(1),
@@ -21,6 +28,7 @@ export const rules: Readonly<Record<string, Rule>> = {
   conv1dTranspose: convTranspose(1),
   conv2dTranspose: convTranspose(2),
   conv3dTranspose: convTranspose(3),
+  spaceToDepth,
   upSampling1d: upSampling(1),
   upSampling2d: upSampling(2),
   upSampling3d: upSampling(3),

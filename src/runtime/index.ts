@@ -10,6 +10,9 @@ export { ReflectionPadding, reflectionPadding1d, reflectionPadding2d, reflection
 export { Conv, conv1d, conv2d, conv3d, type ConvArgs } from './conv.js';
 export { Pooling, averagePooling1d, averagePooling2d, averagePooling3d, maxPooling1d, maxPooling2d, maxPooling3d, type PoolingArgs } from './pooling.js';
 export { Elu, Softmax, elu, softmax } from './activation-options.js';
+export { DepthToSpace, PixelShuffle, SpaceToDepth, depthToSpace, pixelShuffle, spaceToDepth, type BlockSizeArgs, type PixelShuffleArgs } from './subpixel.js';
+export { PReLU, prelu, type PReLUArgs } from './prelu.js';
+export { Embedding, embedding, type EmbeddingArgs } from './embedding.js';
 export { setInitialWeights, tensorFromBase64 } from './initial-weights.js';
 export type { ConstraintDescriptor, InitializerDescriptor, RegularizerDescriptor } from './descriptors.js';
 export { withConstraints } from './constraints.js';

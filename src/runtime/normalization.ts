@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { single } from './runtime-layer.js';
+import { nativeClass, single } from './runtime-layer.js';
 
 /** Options of tfjs `batchNormalization`, unchanged: same names, same defaults. */
 export type BatchNormalizationArgs = NonNullable<Parameters<typeof tf.layers.batchNormalization>[0]>;
@@ -9,14 +9,6 @@ export type LayerNormalizationArgs = NonNullable<Parameters<typeof tf.layers.lay
 type NativeBatchNormalization = ReturnType<typeof tf.layers.batchNormalization>;
 type NativeLayerNormalization = ReturnType<typeof tf.layers.layerNormalization>;
 type Kwargs = Parameters<tf.layers.Layer['call']>[1];
-type NativeClass<T extends tf.serialization.Serializable, A> = tf.serialization.SerializableConstructor<T> & (new (args?: A) => T);
-
-/** tfjs' own layer class, taken from its serialization registry so no layer is built (and no name counter moves) at import. */
-function nativeClass<T extends tf.serialization.Serializable, A>(className: string): NativeClass<T, A> {
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];
-  if (!entry) throw new Error(`netspec runtime: tfjs has no registered class '${className}'`);
-  return entry[0] as unknown as NativeClass<T, A>;
-}
 
 /** The fields tfjs' BatchNormalization keeps (private in its typings). */
 interface BatchNormalizationFields {

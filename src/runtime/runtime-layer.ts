@@ -42,3 +42,17 @@ export function single(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
 export function singleShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
   return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
 }
+
+type NativeClass<T extends tf.serialization.Serializable, A> = tf.serialization.SerializableConstructor<T> & (new (args?: A) => T);
+
+/**
+ * tfjs' own layer class, taken from its serialization registry so no layer is
+ * built (and no name counter moves) at import. Runtime layers that differ from
+ * a tfjs layer only in how they compute subclass it, keeping its options,
+ * config and weights.
+ */
+export function nativeClass<T extends tf.serialization.Serializable, A>(className: string): NativeClass<T, A> {
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];
+  if (!entry) throw new Error(`netspec runtime: tfjs has no registered class '${className}'`);
+  return entry[0] as unknown as NativeClass<T, A>;
+}

@@ -167,6 +167,11 @@ describe('the fixtures cover', () => {
         'averagePooling3d',
         'softmax',
         'elu',
+        'depthToSpace',
+        'spaceToDepth',
+        'pixelShuffle',
+        'prelu',
+        'embedding',
       ].sort(),
     );
     const reasons: [string, (a: Record<string, Value>) => boolean][] = [
@@ -194,6 +199,7 @@ describe('the fixtures cover', () => {
 /** tfjs class of every layer type when tfjs builds it, and of the runtime layers. */
 const nativeClass: Readonly<Record<string, string>> = {
   dense: 'Dense',
+  prelu: 'PReLU',
   reshape: 'Reshape',
   flatten: 'Flatten',
   conv1d: 'Conv1D',
@@ -235,7 +241,8 @@ function runtimeClass(type: string): string {
   if (/Pooling[123]d$/.test(type)) return 'NetspecPooling';
   if (type === 'softmax') return 'NetspecSoftmax';
   if (type === 'elu') return 'NetspecElu';
-  return 'NetspecCropping';
+  const subpixel: Readonly<Record<string, string>> = { depthToSpace: 'NetspecDepthToSpace', spaceToDepth: 'NetspecSpaceToDepth', pixelShuffle: 'NetspecPixelShuffle', prelu: 'NetspecPReLU', embedding: 'NetspecEmbedding' };
+  return subpixel[type] ?? 'NetspecCropping';
 }
 
 /** The number of spatial axes a layer type works on: `conv2dTranspose` -> 2. */
@@ -288,7 +295,7 @@ function expectedNativeConfig(l: LayerShapes): Record<string, unknown> {
   const want: Record<string, unknown> = { name: id, trainable: args['trainable'] ?? true };
   for (const [option, value] of Object.entries(args)) {
     // tfjs records a dtype only on input layers; float32, the only one the schema allows, is what every layer computes in.
-    if (['inputShape', 'batchInputShape', 'batchSize', 'dtype'].includes(option)) continue;
+    if (['inputShape', 'batchInputShape', 'batchSize', 'inputLength', 'dtype'].includes(option)) continue;
     // A native convolution pads nothing or with zeros; tfjs has no paddingMode to record.
     if (option === 'paddingMode') continue;
     if (option.endsWith('Initializer')) want[option] = initializerConfig(value);
@@ -299,6 +306,8 @@ function expectedNativeConfig(l: LayerShapes): Record<string, unknown> {
     else if (type === 'concatenate' && option === 'axis') want[option] = (value as number) < 0 ? l.inputShapes[0]!.length + (value as number) : value;
     // tfjs keeps an inferred target dim as null.
     else if (type === 'reshape' && option === 'targetShape') want[option] = l.outputShape.slice(1).includes(null) ? (value as number[]).map((d) => (d === -1 ? null : d)) : l.outputShape.slice(1);
+    // tfjs keeps prelu's sharedAxes as a list.
+    else if (type === 'prelu' && option === 'sharedAxes') want[option] = [value].flat();
     // tfjs keeps layerNormalization axes as non-negative ones.
     else if (type === 'layerNormalization' && option === 'axis') want[option] = [value].flat().map((a) => ((a as number) < 0 ? l.inputShapes[0]!.length + (a as number) : a));
     else want[option] = value;
@@ -312,7 +321,7 @@ function expectedNativeConfig(l: LayerShapes): Record<string, unknown> {
 /** Runtime layers keep the spec's options verbatim as their config. */
 function expectedRuntimeConfig(l: LayerShapes): Record<string, unknown> {
   const want: Record<string, unknown> = { name: l.layer.id };
-  for (const [option, value] of Object.entries(l.layer.args)) if (!['inputShape', 'batchInputShape', 'batchSize'].includes(option)) want[option] = value;
+  for (const [option, value] of Object.entries(l.layer.args)) if (!['inputShape', 'batchInputShape', 'batchSize', 'inputLength'].includes(option)) want[option] = value;
   return want;
 }
 
@@ -324,6 +333,8 @@ const initializedWeight: Readonly<Record<string, string>> = {
   betaInitializer: 'beta',
   movingMeanInitializer: 'moving_mean',
   movingVarianceInitializer: 'moving_variance',
+  alphaInitializer: 'alpha',
+  embeddingsInitializer: 'embeddings',
 };
 
 /** Values a deterministic initializer must produce, or undefined for random ones. */
@@ -442,7 +453,8 @@ describe.each(models)('%s', (_, stem, m) => {
 
   test('the options of the spec reach tfjs: getConfig of every layer', () => {
     for (const l of m.layers.filter((l) => l.layer.type !== 'model')) {
-      const want = factoryIn(m, l).source === 'tf' ? expectedNativeConfig(l) : expectedRuntimeConfig(l);
+      // Runtime layers that subclass a tfjs layer take and keep its options, as a native one does.
+      const want = factoryIn(m, l).options === 'tfjs' ? expectedNativeConfig(l) : expectedRuntimeConfig(l);
       expect({ id: l.layer.id, config: layer(l.layer.id).getConfig() }).toMatchObject({ id: l.layer.id, config: want });
     }
   });

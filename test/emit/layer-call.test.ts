@@ -55,10 +55,16 @@ type FactoryCase = [string, { given: { type: string; args?: Args; inputs?: Shape
 /** Every layer type of the schema with options where tfjs is exact: `tf.<name>` or `runtime.<name>`. */
 const everyType: FactoryCase[] = [
   ['dense', { given: { type: 'dense', args: { units: 2 }, inputs: [flat] }, want: 'tf.dense' }],
+  ['depthToSpace', { given: { type: 'depthToSpace', args: { blockSize: 2 }, inputs: [[null, 2, 2, 8]] }, want: 'runtime.depthToSpace' }],
+  // tfjs' own embedding cannot train on wasm (no UnsortedSegmentSum kernel there).
+  ['embedding', { given: { type: 'embedding', args: { inputDim: 10, outputDim: 4 }, inputs: [[null, 1]] }, want: 'runtime.embedding' }],
+  ['pixelShuffle', { given: { type: 'pixelShuffle', args: { upscaleFactor: 2 }, inputs: [[null, 2, 2, 8]] }, want: 'runtime.pixelShuffle' }],
+  ['prelu', { given: { type: 'prelu', inputs: [image] }, want: 'tf.prelu' }],
   ['reshape', { given: { type: 'reshape', args: { targetShape: [2, 2] }, inputs: [flat] }, want: 'tf.reshape' }],
   ['flatten', { given: { type: 'flatten', inputs: [image] }, want: 'tf.flatten' }],
   ['conv1d', { given: { type: 'conv1d', args: { filters: 1, kernelSize: 3 }, inputs: [seq] }, want: 'tf.conv1d' }],
   ['conv1dTranspose', { given: { type: 'conv1dTranspose', args: { filters: 1, kernelSize: 3, padding: 'same' }, inputs: [seq] }, want: 'runtime.conv1dTranspose' }],
+  ['spaceToDepth', { given: { type: 'spaceToDepth', args: { blockSize: 2 }, inputs: [image] }, want: 'runtime.spaceToDepth' }],
   ['upSampling1d', { given: { type: 'upSampling1d', inputs: [seq] }, want: 'runtime.upSampling1d' }],
   ['zeroPadding1d', { given: { type: 'zeroPadding1d', inputs: [seq] }, want: 'runtime.zeroPadding1d' }],
   ['reflectionPadding1d', { given: { type: 'reflectionPadding1d', inputs: [seq] }, want: 'runtime.reflectionPadding1d' }],
@@ -154,6 +160,19 @@ const paddingCases: FactoryCase[] = [
   ['elu with alpha 1', { given: { type: 'elu', args: { alpha: 1 } }, want: 'tf.elu' }],
 ];
 
+/** tfjs' prelu op on wasm reads alpha cyclically: right only where alpha, leading 1s stripped, is the input's trailing dims. */
+const preluCases: FactoryCase[] = [
+  ['prelu: no sharing', { given: { type: 'prelu', inputs: [[null, 4, 5, 3]] }, want: 'tf.prelu' }],
+  ['prelu: shared over rows and cols (SRGAN)', { given: { type: 'prelu', args: { sharedAxes: [1, 2] }, inputs: [[null, 4, 5, 3]] }, want: 'tf.prelu' }],
+  ['prelu: shared over rows', { given: { type: 'prelu', args: { sharedAxes: 1 }, inputs: [[null, 4, 5, 3]] }, want: 'tf.prelu' }],
+  ['prelu: shared over every axis', { given: { type: 'prelu', args: { sharedAxes: [1, 2, 3] }, inputs: [[null, 4, 5, 3]] }, want: 'tf.prelu' }],
+  ['prelu: shared over unknown rows and cols', { given: { type: 'prelu', args: { sharedAxes: [1, 2] }, inputs: [[null, null, null, 3]] }, want: 'tf.prelu' }],
+  ['prelu: a shared axis of size 1 after an unshared one', { given: { type: 'prelu', args: { sharedAxes: [2] }, inputs: [[null, 4, 1, 3]] }, want: 'tf.prelu' }],
+  ['prelu: shared over channels', { given: { type: 'prelu', args: { sharedAxes: [3] }, inputs: [[null, 4, 5, 3]] }, want: 'runtime.prelu' }],
+  ['prelu: shared over cols only', { given: { type: 'prelu', args: { sharedAxes: [2] }, inputs: [[null, 4, 5, 3]] }, want: 'runtime.prelu' }],
+  ['prelu: channelsFirst, shared over rows and cols', { given: { type: 'prelu', args: { sharedAxes: [2, 3] }, inputs: [[null, 3, 4, 5]] }, want: 'runtime.prelu' }],
+];
+
 function factoryText(c: FactoryCase[1]['given']): string {
   const f = factoryOf(shapesOf(c.type, c.args ?? {}, c.inputs ?? [image]));
   return `${f.source}.${f.name}`;
@@ -184,8 +203,12 @@ describe('factoryOf', () => {
     expect(factoryText(given)).toBe(want);
   });
 
+  test.each(preluCases)('%s', (_, { given, want }) => {
+    expect(factoryText(given)).toBe(want);
+  });
+
   test('every factory exists: tf.layers.<name> or a netspec/runtime export', () => {
-    const missing = [...everyType, ...conv2dTransposeCases, ...resampleCases, ...paddingCases]
+    const missing = [...everyType, ...conv2dTransposeCases, ...resampleCases, ...paddingCases, ...preluCases]
       .map(([, c]) => factoryOf(shapesOf(c.given.type, c.given.args ?? {}, c.given.inputs ?? [image])))
       .filter((f) => typeof (f.source === 'tf' ? (tf.layers as unknown as Record<string, unknown>) : (runtime as Record<string, unknown>))[f.name] !== 'function');
     expect(missing).toEqual([]);
@@ -322,6 +345,15 @@ const options: ConfigCase[] = [
   ['reshape: -1 stays when the size is unknown', { given: { type: 'reshape', args: { targetShape: [-1, 2] }, inputs: [[null, null, 4, 2]] }, want: "{ name: 'l', targetShape: [-1, 2] }" }],
   ['reshape: with a fixed batch, -1 becomes the concrete size', { given: { type: 'reshape', args: { targetShape: [2, -1] }, inputs: [[3, 4, 4, 2]] }, want: "{ name: 'l', targetShape: [2, 16] }" }],
   ['dropout: a noise shape with unknown dims is cast to the tfjs type', { given: { type: 'dropout', args: { rate: 0.5, noiseShape: [null, 1, 1, 2] } }, want: "{ name: 'l', rate: 0.5, noiseShape: [null, 1, 1, 2] as number[] }" }],
+  ['prelu: sharedAxes as the spec wrote it', { given: { type: 'prelu', args: { sharedAxes: 3, alphaInitializer: 'ones' } }, want: "{ name: 'l', sharedAxes: 3, alphaInitializer: tf.initializers.ones() }" }],
+  [
+    'embedding: tfjs options, without inputLength (checked statically)',
+    {
+      given: { type: 'embedding', args: { inputDim: 6, outputDim: 2, inputLength: 3, embeddingsRegularizer: 'l2', maskZero: false }, inputs: [[null, 3]] },
+      want: "{ name: 'l', inputDim: 6, outputDim: 2, embeddingsRegularizer: tf.regularizers.l2(), maskZero: false }",
+    },
+  ],
+  ['depthToSpace (runtime) keeps the spec form', { given: { type: 'depthToSpace', args: { blockSize: 2, dataFormat: 'channelsFirst' }, inputs: [[null, 8, 2, 2]] }, want: "{ name: 'l', blockSize: 2, dataFormat: 'channelsFirst' }" }],
   ['dropout: a concrete noise shape is not cast', { given: { type: 'dropout', args: { rate: 0.5, noiseShape: [2, 1, 1, 2] }, inputs: [[2, 4, 4, 2]] }, want: "{ name: 'l', rate: 0.5, noiseShape: [2, 1, 1, 2] }" }],
 ];
 
@@ -412,6 +444,27 @@ const unsupported: UnsupportedCase[] = [
     },
   ],
   ['identity on a square kernel', { given: { type: 'dense', args: { units: 4, kernelInitializer: { type: 'identity', gain: 2 } }, inputs: [flat] }, want: undefined }],
+  [
+    'embedding with maskZero: true',
+    {
+      given: { type: 'embedding', args: { inputDim: 4, outputDim: 2, maskZero: true }, inputs: [[null, 3]] },
+      want: {
+        option: 'maskZero',
+        message: 'embedding with maskZero: true is not supported yet (no netspec layer reads a mask, and tfjs training ignores it where Keras masks the loss)',
+        fix: 'remove maskZero; index 0 is then an ordinary index',
+      },
+    },
+  ],
+  ['embedding with maskZero: false', { given: { type: 'embedding', args: { inputDim: 4, outputDim: 2, maskZero: false }, inputs: [[null, 3]] }, want: undefined }],
+  [
+    'identity on non-square embeddings',
+    { given: { type: 'embedding', args: { inputDim: 4, outputDim: 2, embeddingsInitializer: 'identity' }, inputs: [[null, 3]] }, want: { option: 'embeddingsInitializer', message: "the identity initializer needs a square 2D weight; 'embeddings' has shape [4, 2]" } },
+  ],
+  ['identity on square embeddings', { given: { type: 'embedding', args: { inputDim: 3, outputDim: 3, embeddingsInitializer: 'identity' }, inputs: [[null, 3]] }, want: undefined }],
+  [
+    'orthogonal on a prelu alpha of rank 1',
+    { given: { type: 'prelu', args: { alphaInitializer: 'orthogonal' }, inputs: [flat] }, want: { option: 'alphaInitializer', message: "the orthogonal initializer needs a weight of rank 2 or more; 'alpha' has shape [4]" } },
+  ],
   ['a configuration tfjs builds', { given: { type: 'conv2dTranspose', args: { filters: 2, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: 'heNormal' } }, want: undefined }],
 ];
 

@@ -309,6 +309,27 @@ for (const [axis, shape] of [
   viaRuntime.push({ type: 'softmax', args: { axis }, inputs: [shape] });
 }
 for (const alpha of [0, 0.5, 2]) viaRuntime.push({ type: 'elu', args: { alpha }, inputs: [[null, 4, 3]] });
+// sub-pixel layers, prelu, embedding
+for (const args of grid({ blockSize: [2, 3], dataFormat: formats })) viaRuntime.push({ type: 'depthToSpace', args, inputs: [laid(args['dataFormat'] as string, null, [2, 3], 36)] });
+for (const args of grid({ blockSize: [2, 3], dataFormat: formats })) viaRuntime.push({ type: 'spaceToDepth', args, inputs: [laid(args['dataFormat'] as string, null, [6, 12], 2)] });
+for (const args of grid({ upscaleFactor: [1, 2, 3], dataFormat: formats })) viaRuntime.push({ type: 'pixelShuffle', args, inputs: [laid(args['dataFormat'] as string, 2, [2, 3], 36)] });
+viaRuntime.push({ type: 'depthToSpace', args: { blockSize: 2 }, inputs: [[null, null, 3, null]] }, { type: 'spaceToDepth', args: { blockSize: 2 }, inputs: [[null, null, 4, 3]] });
+// tfjs' prelu where its op is right on wasm too; the runtime's for the other sharings.
+native.push(
+  { type: 'prelu', args: {}, inputs: [[null, 4, 5, 3]] },
+  { type: 'prelu', args: { sharedAxes: [1, 2] }, inputs: [[null, 4, 5, 3]] },
+  { type: 'prelu', args: { sharedAxes: [1, 2], alphaInitializer: 'ones', alphaConstraint: 'nonNeg' }, inputs: [[null, null, null, 3]] },
+  { type: 'prelu', args: { sharedAxes: 1 }, inputs: [[3, 6, 2]] },
+  { type: 'prelu', args: {}, inputs: [[null, 10]] },
+);
+viaRuntime.push(
+  { type: 'prelu', args: { sharedAxes: 3 }, inputs: [[null, 4, 5, 3]] },
+  { type: 'prelu', args: { sharedAxes: [2, 3], alphaRegularizer: 'l2' }, inputs: [[null, 3, 4, 5]] },
+  { type: 'prelu', args: { sharedAxes: [2] }, inputs: [[null, 4, null, 3]] },
+  // Unknown index lengths: a real run would feed random (negative) indices.
+  { type: 'embedding', args: { inputDim: 10, outputDim: 4 }, inputs: [[null, null]] },
+  { type: 'embedding', args: { inputDim: 3, outputDim: 2, embeddingsInitializer: 'zeros' }, inputs: [[2, null, null]] },
+);
 
 // normalization
 for (const [shape, axes] of [
@@ -452,6 +473,11 @@ describe('what inference rejects, tfjs cannot build or run either', () => {
     ['add channel mismatch', { given: { type: 'add', args: {}, inputs: [[null, 4, 3], [null, 4, 2]] }, code: 'NS4003' }],
     ['add different batch sizes', { given: { type: 'add', args: {}, inputs: [[4, 3], [8, 3]] }, code: 'NS4003' }],
     ['multiply batch 1 against 8', { given: { type: 'multiply', args: {}, inputs: [[1, 3], [8, 3]] }, code: 'NS4003' }],
+    ['depthToSpace of channels that do not split into r*r groups', { given: { type: 'depthToSpace', args: { blockSize: 2 }, inputs: [[null, 2, 2, 6]] }, code: 'NS4009' }],
+    ['pixelShuffle of channels that do not split into r*r groups', { given: { type: 'pixelShuffle', args: { upscaleFactor: 2 }, inputs: [[null, 2, 2, 2]] }, code: 'NS4009' }],
+    ['spaceToDepth of rows that do not divide', { given: { type: 'spaceToDepth', args: { blockSize: 2 }, inputs: [[null, 3, 4, 1]] }, code: 'NS4009' }],
+    ['prelu sharing an axis past the rank', { given: { type: 'prelu', args: { sharedAxes: [4] }, inputs: [[null, 4, 4, 3]] }, code: 'NS4009' }],
+    ['prelu of an unknown axis it does not share', { given: { type: 'prelu', args: {}, inputs: [[null, null, 3]] }, code: 'NS4007' }],
   ];
   test.each(table)('%s', (_, { given, code }) => {
     const { ids, layer: l } = layerOf(given);

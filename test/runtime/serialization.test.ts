@@ -6,6 +6,9 @@ import { Elu, Softmax } from '../../src/runtime/activation-options.js';
 import { Conv } from '../../src/runtime/conv.js';
 import { ReflectionPadding } from '../../src/runtime/padding.js';
 import { Pooling } from '../../src/runtime/pooling.js';
+import { Embedding, embedding } from '../../src/runtime/embedding.js';
+import { PReLU, prelu } from '../../src/runtime/prelu.js';
+import { DepthToSpace, PixelShuffle, SpaceToDepth, depthToSpace, pixelShuffle, spaceToDepth } from '../../src/runtime/subpixel.js';
 import { lcg, randomArray } from '../reference/conv-transpose.js';
 
 beforeAll(async () => {
@@ -181,6 +184,33 @@ describe('runtime layers survive model.save + tf.loadLayersModel (cpu)', () => {
       ['softmax', Softmax],
     ] as const)
       expect(loaded.getLayer(name)).toBeInstanceOf(cls);
+    await expectSameModel(model, loaded);
+  });
+
+  test('sub-pixel layers, prelu and embedding, an int32 input included', async () => {
+    const z = tf.input({ name: 'z', shape: [2, 2, 8] });
+    const label = tf.input({ name: 'label', shape: [1], dtype: 'int32' });
+    let y = pixelShuffle({ name: 'shuffle', upscaleFactor: 2 }).apply(z) as tf.SymbolicTensor;
+    y = prelu({ name: 'alphaPerPixel', sharedAxes: 3, alphaInitializer: tf.initializers.randomUniform({ minval: 0.1, maxval: 0.3, seed: 4 }) }).apply(y) as tf.SymbolicTensor;
+    y = spaceToDepth({ name: 'down', blockSize: 2, dataFormat: 'channelsLast' }).apply(y) as tf.SymbolicTensor;
+    y = depthToSpace({ name: 'up', blockSize: 2 }).apply(y) as tf.SymbolicTensor;
+    const labelVector = embedding({ name: 'labelVector', inputDim: 3, outputDim: 2, embeddingsInitializer: tf.initializers.randomNormal({ seed: 5 }) }).apply(label) as tf.SymbolicTensor;
+    const planar = pixelShuffle({ name: 'planar', upscaleFactor: 1, dataFormat: 'channelsFirst' }).apply(y) as tf.SymbolicTensor;
+    const model = tf.model({ name: 'subpixel', inputs: [z, label], outputs: [planar, labelVector] });
+    expect(model.outputs.map((o) => o.shape)).toEqual([
+      [null, 4, 4, 2],
+      [null, 1, 2],
+    ]);
+    const loaded = await roundTrip(model);
+    for (const [name, cls] of [
+      ['shuffle', PixelShuffle],
+      ['alphaPerPixel', PReLU],
+      ['down', SpaceToDepth],
+      ['up', DepthToSpace],
+      ['labelVector', Embedding],
+    ] as const)
+      expect(loaded.getLayer(name)).toBeInstanceOf(cls);
+    // randomInputs gives the label floats in [-1, 1), which cast to index 0.
     await expectSameModel(model, loaded);
   });
 });

@@ -134,7 +134,7 @@ describe('validateSpec: unknown layer types (NS2003)', () => {
     ['a near miss', { given: spec(['{ type: conv2dTransposed, filters: 4, kernelSize: 3 }']), want: [{ code: 'NS2003', at: '6:17', message: "unknown layer type 'conv2dTransposed'", fix: "did you mean 'conv2dTranspose'?" }] }],
     ['a Keras class name', { given: spec(['{ type: Dense, units: 2 }']), want: [{ code: 'NS2003', at: '6:17', message: "unknown layer type 'Dense'", fix: "did you mean 'dense'?" }] }],
     ['snake_case', { given: spec(['{ type: batch_normalization }']), want: [{ code: 'NS2003', at: '6:17', message: "unknown layer type 'batch_normalization'", fix: "did you mean 'batchNormalization'?" }] }],
-    ['nothing close: the fix lists the types', { given: spec(['{ type: lstm, units: 2 }']), want: [{ code: 'NS2003', at: '6:17', message: "unknown layer type 'lstm'", fix: 'use one of: dense, reshape, flatten' }] }],
+    ['nothing close: the fix lists the types', { given: spec(['{ type: lstm, units: 2 }']), want: [{ code: 'NS2003', at: '6:17', message: "unknown layer type 'lstm'", fix: 'use one of: dense, depthToSpace, embedding, pixelShuffle, prelu, reshape, flatten' }] }],
     ['not a string', { given: spec(['{ type: 3 }']), want: [{ code: 'NS2003', at: '6:17', message: 'unknown layer type 3' }] }],
     ['in a block-style layer, at the type value', { given: spec(['type: conv2dTransposed\n        filters: 4']), want: [{ code: 'NS2003', at: '6:15', message: "unknown layer type 'conv2dTransposed'" }] }],
     ['only the bad layer among good ones', { given: spec(['{ type: flatten }', '{ type: dens, units: 2 }', '{ type: flatten }']), want: [{ code: 'NS2003', at: '7:17', message: "unknown layer type 'dens'", fix: "did you mean 'dense'?" }] }],
