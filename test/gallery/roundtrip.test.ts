@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { compile } from '../../src/index.js';
 import { elementCount } from '../../src/infer/rule.js';
@@ -27,6 +28,9 @@ test('the gallery compiles without diagnostics', () => {
 describe.each(result.models.map((m) => [`${m.file} ${m.model.name}`, m] as const))('%s', (_, m) => {
   let model: tf.LayersModel;
   beforeAll(async () => {
+    // The cpu backend takes about 90 s for one 256x256 CycleGAN generator pass (43 billion multiply-adds in
+    // its residual blocks); wasm takes seconds, and test/runtime/ checks the runtime layers on both backends.
+    await tf.setBackend((m.macs ?? 0) > 1e10 ? 'wasm' : 'cpu');
     model = await buildGalleryModel(result, m);
   });
 
@@ -66,6 +70,13 @@ const published: [string, string, { trainable: number; nonTrainable: number }][]
   // The TensorFlow pix2pix tutorial: generator "Total params: 54,425,859", discriminator "Total params: 2,770,433".
   ['pix2pix', 'generator', { trainable: 54_425_859 - 10_880, nonTrainable: 10_880 }],
   ['pix2pix', 'discriminator', { trainable: 2_770_433 - 1_792, nonTrainable: 1_792 }],
+  // Shi et al. 2016, x3: 64 5x5, 32 3x3 and 9 3x3 filters on one channel.
+  ['espcn', 'upscaler', { trainable: 22_729, nonTrainable: 0 }],
+  // Ledig et al. 2017; the count of the PyTorch SRResNet with one PReLU slope each (BatchNorm statistics non-trainable).
+  ['srgan', 'generator', { trainable: 1_549_462, nonTrainable: 4_224 }],
+  // Brownlee 2019, "How to Develop a Conditional GAN (cGAN) From Scratch": label embedding 50, Fashion-MNIST.
+  ['conditionalDcgan', 'generator', { trainable: 1_169_336, nonTrainable: 0 }],
+  ['conditionalDcgan', 'discriminator', { trainable: 196_773, nonTrainable: 0 }],
 ];
 
 test.each(published)('%s %s has the published parameter counts', (spec, model, params) => {
