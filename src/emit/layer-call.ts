@@ -29,6 +29,9 @@ const runtimeOnly = new Set([
   'depthToSpace',
   'spaceToDepth',
   'pixelShuffle',
+  'groupNormalization',
+  'instanceNormalization',
+  'pixelNormalization',
 ]);
 
 /** tfjs factory names that differ from the spec's type names. */
