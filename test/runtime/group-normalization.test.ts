@@ -2,14 +2,16 @@
  * groupNormalization, instanceNormalization and pixelNormalization against the
  * plain-loop references (test/reference/normalization.ts), forward and
  * gradient (input, gamma, beta), on cpu and wasm, for channelsLast and
- * channelsFirst, ranks 2 to 5, with and without gamma and beta.
+ * channelsFirst, ranks 2 to 5, with and without gamma and beta; and against
+ * torch.nn.GroupNorm and InstanceNorm2d numbers (test/fixtures/torch/group-norm.json).
  */
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { GroupNormalization, InstanceNormalization, type GroupNormalizationArgs } from '../../src/runtime/group-normalization.js';
 import { PixelNormalization } from '../../src/runtime/pixel-normalization.js';
-import { lcg, randomArray, type NdArray } from '../reference/conv-transpose.js';
+import { channelsFirstToLast, lcg, randomArray, type NdArray } from '../reference/conv-transpose.js';
 import { groupNormRef, numericGradient, pixelNormRef } from '../reference/normalization.js';
 
 /** Float32 layers against float64 loops and central differences. */
@@ -37,6 +39,7 @@ function data(shape: readonly number[], channels: number, seed: number) {
 function run(l: tf.layers.Layer, x: NdArray, dy: NdArray, weights: tf.Tensor[]) {
   l.build(x.shape.slice());
   if (weights.length > 0) l.setWeights(weights);
+  tf.dispose(weights);
   try {
     return tf.tidy(() => {
       const xt = toTensor(x);
@@ -97,7 +100,6 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const l = groups === undefined ? new InstanceNormalization(args) : new GroupNormalization({ ...args, groups });
       const weights = [...(scale ? [tf.tensor1d(d.gamma)] : []), ...(center ? [tf.tensor1d(d.beta)] : [])];
       const got = run(l, d.x, d.dy, weights);
-      tf.dispose(weights);
       const g = groups === undefined || groups === -1 ? channels : groups;
       const ref = (x: readonly number[], gamma: readonly number[], beta: readonly number[]) =>
         groupNormRef(asArray(shape, x), { axis: index, groups: g, epsilon, ...(scale ? { gamma } : {}), ...(center ? { beta } : {}) });
@@ -146,7 +148,8 @@ test('the defaults are Keras\': groups 32, epsilon 1e-3, gamma ones and beta zer
   const p = Array.from((new PixelNormalization({}).apply(tf.tensor2d([[0, 0]])) as tf.Tensor).dataSync());
   expect(p).toEqual([0, 0]);
   const tiny = Array.from((new PixelNormalization({}).apply(tf.tensor2d([[1e-4, 1e-4]])) as tf.Tensor).dataSync());
-  close(tiny, f32([1e-4 / Math.sqrt(1e-8 + 1e-8), 1e-4 / Math.sqrt(2e-8)]), FORWARD);
+  // mean(x^2) is 1e-8, as large as epsilon: both count.
+  close(tiny, f32([1e-4 / Math.sqrt(2e-8), 1e-4 / Math.sqrt(2e-8)]), FORWARD);
   tf.dispose(x);
 });
 
@@ -154,4 +157,50 @@ test('groups that do not divide the channels throw at build (the compiler report
   expect(() => new GroupNormalization({ groups: 3 }).build([null, 4, 8])).toThrow('3 groups do not divide 8 channels');
   expect(() => new GroupNormalization({ groups: 16 }).build([null, 4, 8])).toThrow('16 groups do not divide 8 channels');
   expect(() => new InstanceNormalization({}).build([null, 4, null])).toThrow('the channel dimension must be known');
+});
+
+interface TorchCase {
+  readonly module: string;
+  readonly args: { readonly num_groups?: number; readonly eps: number; readonly affine: boolean };
+  readonly inputShape: number[];
+  readonly input: number[];
+  readonly dy: number[];
+  readonly output: number[];
+  readonly inputGrad: number[];
+  readonly weight?: number[];
+  readonly bias?: number[];
+  readonly weightGrad?: number[];
+  readonly biasGrad?: number[];
+}
+
+const torch = JSON.parse(readFileSync(new URL('../fixtures/torch/group-norm.json', import.meta.url), 'utf8')) as { cases: TorchCase[] };
+
+/** The netspec layer a PyTorch module ports to: its eps as epsilon, affine as center and scale, channelsFirst as axis 1. */
+function ported(c: TorchCase, axis: number): tf.layers.Layer {
+  const args = { axis, epsilon: c.args.eps, center: c.args.affine, scale: c.args.affine };
+  return c.args.num_groups === undefined ? new InstanceNormalization(args) : new GroupNormalization({ ...args, groups: c.args.num_groups });
+}
+
+describe('groupNormalization and instanceNormalization equal torch.nn.GroupNorm and InstanceNorm2d (numbers from PyTorch 1.13, test/fixtures/torch/)', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    test.each(torch.cases.map((c) => [`${backend}: ${c.module} on [${c.inputShape.join(', ')}]`, c] as const))('%s, channelsFirst and channelsLast', async (_, c) => {
+      await tf.setBackend(backend);
+      const nchw = asArray(c.inputShape, c.input);
+      const dy = asArray(c.inputShape, c.dy);
+      const weights = () => (c.weight && c.bias ? [tf.tensor1d(c.weight), tf.tensor1d(c.bias)] : []);
+      const first = run(ported(c, 1), nchw, dy, weights());
+      close(first.y, c.output, FORWARD);
+      close(first.dx, c.inputGrad, GRADIENT);
+      if (c.weightGrad && c.biasGrad) {
+        close(first.weights['gamma']!, c.weightGrad, GRADIENT);
+        close(first.weights['beta']!, c.biasGrad, GRADIENT);
+      } else {
+        expect(first.weights).toEqual({});
+      }
+      // channelsLast: the same values laid out [batch, rows, cols, channels] on both sides.
+      const last = run(ported(c, -1), channelsFirstToLast(nchw), channelsFirstToLast(dy), weights());
+      close(last.y, Array.from(channelsFirstToLast(asArray(c.inputShape, c.output)).data), FORWARD);
+      close(last.dx, Array.from(channelsFirstToLast(asArray(c.inputShape, c.inputGrad)).data), GRADIENT);
+    });
+  }
 });
