@@ -173,7 +173,7 @@ export const instanceNormalization: Rule = (ctx) => {
   if (axis === undefined) return undefined;
   const channels = input.shape[axis]!;
   const spatial = input.shape.slice(1).filter((_, k) => k + 1 !== axis);
-  if (singleValues(ctx, input, spatial, 'each channel', 'normalize before the spatial size shrinks to 1, or use groupNormalization or layerNormalization to normalize over the channels')) return undefined;
+  if (singleValues(ctx, input, spatial, 'each channel', 'remove it (a 1x1 output such as a score is usually left unnormalized), or normalize before the spatial size shrinks to 1')) return undefined;
   if (!hasPerChannelWeights(ctx)) return { outputShape: input.shape, weights: [], macs: 0 };
   if (!knownChannels(ctx, input, channels)) return undefined;
   return { outputShape: input.shape, weights: perChannelWeights(ctx, channels), macs: 0 };
