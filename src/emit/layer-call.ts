@@ -29,6 +29,9 @@ const runtimeOnly = new Set([
   'depthToSpace',
   'spaceToDepth',
   'pixelShuffle',
+  'groupNormalization',
+  'instanceNormalization',
+  'pixelNormalization',
 ]);
 
 /** tfjs factory names that differ from the spec's type names. */
@@ -94,9 +97,14 @@ function nativeBatchNormalizationIsExact(shapes: LayerShapes, frozenModel: boole
   return rank <= 4 && (axis === -1 || axis === rank - 1) && args['center'] !== false && args['scale'] !== false && args['trainable'] !== false && !frozenModel;
 }
 
-/** tfjs' layerNormalization throws on rank 5 and up. */
+/**
+ * tfjs' layerNormalization throws on rank 5 and up, and cannot train
+ * without gamma or beta (`center: false`, `scale: false`: its batchNorm
+ * gradient reads the missing offset or scale).
+ */
 function nativeLayerNormalizationIsExact(shapes: LayerShapes): boolean {
-  return shapes.inputShapes[0]!.length <= 4;
+  const { args } = shapes.layer;
+  return shapes.inputShapes[0]!.length <= 4 && args['center'] !== false && args['scale'] !== false;
 }
 
 /**

@@ -192,3 +192,18 @@ export function product(lengths: readonly Length[]): number | null {
   }
   return p;
 }
+
+/**
+ * The groups of a group normalization: `groups` contiguous blocks of
+ * `channels / groups` channels each (channel `c` is in group
+ * `floor(c / (channels / groups))`), `-1` meaning one group per channel.
+ * Undefined when the groups do not divide the channels. Source: Keras 3
+ * `GroupNormalization.build` and `_reshape_into_groups` (the channel axis
+ * reshaped to `[groups, channels // groups]`), PyTorch `GroupNorm`
+ * (`num_channels` divisible by `num_groups`).
+ */
+export function channelGroups(channels: number, groups: number): { readonly groups: number; readonly size: number } | undefined {
+  const g = groups === -1 ? channels : groups;
+  if (g < 1 || g > channels || channels % g !== 0) return undefined;
+  return { groups: g, size: channels / g };
+}

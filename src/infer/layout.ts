@@ -31,7 +31,7 @@ const spatial = new Set([
 const flattening = new Set(['flatten', 'globalAveragePooling1d', 'globalAveragePooling2d', 'dense', 'reshape']);
 
 /** Layers that keep their input's layout. */
-const keeping = new Set(['activation', 'leakyReLU', 'reLU', 'elu', 'prelu', 'softmax', 'dropout', 'batchNormalization', 'layerNormalization', 'add', 'multiply', 'concatenate']);
+const keeping = new Set(['activation', 'leakyReLU', 'reLU', 'elu', 'prelu', 'softmax', 'dropout', 'batchNormalization', 'layerNormalization', 'groupNormalization', 'instanceNormalization', 'pixelNormalization', 'add', 'multiply', 'concatenate']);
 
 function formatOf(layer: LayerIR): DataFormat {
   return (layer.args['dataFormat'] as DataFormat | undefined) ?? 'channelsLast';

@@ -1,7 +1,8 @@
 import { showShape } from '../diagnostics/describe.js';
-import type { WeightInfo } from '../ir.js';
+import type { Dim, WeightInfo } from '../ir.js';
 import { isAffine, showDim } from './affine.js';
-import { arg, cameFrom, expectInputs, knownChannels, weight, type Rule, type RuleContext } from './rule.js';
+import { channelGroups, product } from './formulas.js';
+import { arg, cameFrom, expectInputs, knownChannels, weight, type Received, type Rule, type RuleContext } from './rule.js';
 
 /** A possibly negative axis as an index into a shape of `rank`, or undefined if out of range or the batch axis. */
 export function normalizeAxis(ctx: RuleContext, axis: number, rank: number, option = 'axis'): number | undefined {
@@ -46,6 +47,10 @@ export const layerNormalization: Rule = (ctx) => {
     axes.push(index);
   }
   const dims = axes.map((a) => input.shape[a]!);
+  const scale = arg(ctx.layer, 'scale', true);
+  const center = arg(ctx.layer, 'center', true);
+  // Without gamma and beta nothing is shaped like the normalized axes: the statistics are taken at run time, at any size.
+  if (!scale && !center) return { outputShape: input.shape, weights: [], macs: 0 };
   const symbolic = dims.find(isAffine);
   if (symbolic) {
     return ctx.error('NS4015', `layerNormalization needs fixed sizes on the normalized axes to create its weights; received ${showShape(input.shape)} from '${input.id}', where ${showDim(symbolic)} depends on a symbol`, {
@@ -56,7 +61,140 @@ export const layerNormalization: Rule = (ctx) => {
   }
   if (dims.some((d) => d === null)) return ctx.error('NS4007', `layerNormalization needs the normalized axes known; received ${showShape(input.shape)} from '${input.id}'`, { notes: [cameFrom(input)] });
   const shape = dims as number[];
-  const weights = [...(arg(ctx.layer, 'scale', true) ? [weight('gamma', shape)] : []), ...(arg(ctx.layer, 'center', true) ? [weight('beta', shape)] : [])];
+  const weights = [...(scale ? [weight('gamma', shape)] : []), ...(center ? [weight('beta', shape)] : [])];
   return { outputShape: input.shape, weights, macs: 0 };
 };
 
+
+/** The single input of a normalization, of rank `least` or more (batch included). */
+function inputOfRank(ctx: RuleContext, least: number, layout: string): Received | undefined {
+  if (!expectInputs(ctx, 1)) return undefined;
+  const input = ctx.inputs[0]!;
+  if (input.shape.length >= least) return input;
+  ctx.error('NS4001', `${ctx.layer.type} expects rank ${least} or more ${layout}, received rank ${input.shape.length} ${showShape(input.shape)} from '${input.id}'`, {
+    notes: [cameFrom(input)],
+    fix: 'add a reshape before this layer',
+  });
+  return undefined;
+}
+
+/** gamma and beta of shape [channels], in Keras' order (gamma first), as `scale` and `center` ask. */
+function perChannelWeights(ctx: RuleContext, channels: number): WeightInfo[] {
+  return [...(arg(ctx.layer, 'scale', true) ? [weight('gamma', [channels])] : []), ...(arg(ctx.layer, 'center', true) ? [weight('beta', [channels])] : [])];
+}
+
+function hasPerChannelWeights(ctx: RuleContext): boolean {
+  return arg(ctx.layer, 'scale', true) || arg(ctx.layer, 'center', true);
+}
+
+/** The divisors of `n`, for a fix naming the group counts that would work. */
+function divisors(n: number): number[] {
+  const found: number[] = [];
+  for (let d = 1; d * d <= n; d++) if (n % d === 0) found.push(d, n / d);
+  return [...new Set(found)].sort((a, b) => a - b);
+}
+
+/** "groups: 16 or 32 (divisors of 48 near 40)". */
+function groupsFix(channels: number, groups: number): string {
+  const all = divisors(channels);
+  const below = all.filter((d) => d < groups).at(-1);
+  const above = all.find((d) => d > groups);
+  const near = [below, above].filter((d): d is number => d !== undefined).map((d) => `\`groups: ${d}\``);
+  return `use ${near.join(' or ')} (the divisors of ${channels} are ${all.join(', ')}), or change the channel count to a multiple of ${groups}`;
+}
+
+/**
+ * NS4021: statistics over one value per sample normalize it to 0, so the
+ * output is beta (or 0) whatever the input and no gradient reaches the input.
+ * Only fixed sizes are judged; a symbolic size may be larger.
+ */
+function singleValues(ctx: RuleContext, input: Received, counted: readonly Dim[], what: string, fix: string): boolean {
+  if (product(counted) !== 1) return false;
+  ctx.error('NS4021', `${ctx.layer.type} would normalize single values: ${what} of ${showShape(input.shape)} from '${input.id}' holds 1 value per sample, so every output is ${hasPerChannelWeights(ctx) && arg(ctx.layer, 'center', true) ? 'beta' : '0'} whatever the input`, {
+    notes: [cameFrom(input)],
+    fix,
+  });
+  return true;
+}
+
+/**
+ * Group normalization (Wu and He 2018): the channels split into `groups`
+ * contiguous groups, each normalized per sample over its channels and every
+ * other non-batch axis; gamma and beta [channels]. Source: Keras 3
+ * `GroupNormalization.build` (channels known, groups dividing them, `-1` one
+ * group per channel) and `call`, PyTorch `GroupNorm`.
+ */
+export const groupNormalization: Rule = (ctx) => {
+  const input = inputOfRank(ctx, 2, '[batch, ..., channels]');
+  if (!input) return undefined;
+  const rank = input.shape.length;
+  const axis = normalizeAxis(ctx, arg(ctx.layer, 'axis', -1), rank);
+  if (axis === undefined) return undefined;
+  const channels = input.shape[axis]!;
+  if (typeof channels !== 'number') {
+    const why = isAffine(channels) ? `whose channels ${showDim(channels)} depend on a symbol` : 'whose channels are unknown';
+    return ctx.error(isAffine(channels) ? 'NS4015' : 'NS4007', `groupNormalization needs a fixed channel count to split into groups; received ${showShape(input.shape)} from '${input.id}', ${why}`, {
+      notes: [cameFrom(input)],
+      fix: 'give the channel axis a fixed size; only spatial sizes may be symbolic',
+    });
+  }
+  const groups = arg<number>(ctx.layer, 'groups', 32);
+  const split = channelGroups(channels, groups);
+  if (!split) {
+    const received = `${showShape(input.shape)} from '${input.id}'`;
+    const problem =
+      groups === 0 || groups < -1
+        ? `groups ${groups} is not a group count for the ${channels} channels of ${received}`
+        : groups > channels
+          ? `${groups} groups are more than the ${channels} channels of ${received}`
+          : `the ${channels} channels of ${received} do not split into ${groups} equal groups`;
+    return ctx.error('NS4020', `groupNormalization: ${problem}${ctx.layer.args['groups'] === undefined ? ' (groups defaults to 32, as in Keras)' : ''}`, {
+      ...(ctx.layer.args['groups'] === undefined ? {} : { option: 'groups' }),
+      notes: [cameFrom(input)],
+      fix: groups === 0 || groups < -1 ? `use a divisor of ${channels} (${divisors(channels).join(', ')}), or -1 for one group per channel` : groupsFix(channels, groups),
+    });
+  }
+  const others = input.shape.slice(1).filter((_, k) => k + 1 !== axis);
+  if (singleValues(ctx, input, [split.size, ...others], `each of the ${split.groups} groups`, `use fewer groups (\`groups: 1\` normalizes all ${channels} channels together), or normalize where the spatial size is larger`)) return undefined;
+  return { outputShape: input.shape, weights: perChannelWeights(ctx, channels), macs: 0 };
+};
+
+/**
+ * Instance normalization (Ulyanov et al. 2016): each channel normalized per
+ * sample over the spatial axes, Keras' GroupNormalization with one group per
+ * channel; gamma and beta [channels] unless `center` and `scale` are false
+ * (PyTorch's InstanceNorm default), when any channel count works.
+ */
+export const instanceNormalization: Rule = (ctx) => {
+  const input = inputOfRank(ctx, 3, '[batch, ...spatial, channels] (it normalizes over the spatial axes)');
+  if (!input) return undefined;
+  const rank = input.shape.length;
+  const axis = normalizeAxis(ctx, arg(ctx.layer, 'axis', -1), rank);
+  if (axis === undefined) return undefined;
+  const channels = input.shape[axis]!;
+  const spatial = input.shape.slice(1).filter((_, k) => k + 1 !== axis);
+  if (singleValues(ctx, input, spatial, 'each channel', 'remove it (a 1x1 output such as a score is usually left unnormalized), or normalize before the spatial size shrinks to 1')) return undefined;
+  if (!hasPerChannelWeights(ctx)) return { outputShape: input.shape, weights: [], macs: 0 };
+  if (!knownChannels(ctx, input, channels)) return undefined;
+  return { outputShape: input.shape, weights: perChannelWeights(ctx, channels), macs: 0 };
+};
+
+/**
+ * Pixelwise feature normalization (Karras et al. 2018, ProGAN, section 4.2):
+ * `x / sqrt(mean(x^2 over the channels) + epsilon)` at each position; no weights.
+ */
+export const pixelNormalization: Rule = (ctx) => {
+  const input = inputOfRank(ctx, 2, '[batch, ..., channels]');
+  if (!input) return undefined;
+  const axis = normalizeAxis(ctx, arg(ctx.layer, 'axis', -1), input.shape.length);
+  if (axis === undefined) return undefined;
+  const channels = input.shape[axis]!;
+  if (product([channels]) === 1) {
+    return ctx.error('NS4021', `pixelNormalization would normalize single values: ${showShape(input.shape)} from '${input.id}' has 1 channel, so every output is the sign of its input`, {
+      ...(ctx.layer.args['axis'] === undefined ? {} : { option: 'axis' }),
+      notes: [cameFrom(input)],
+      fix: 'normalize a tensor with more than one channel, or set axis to its channel axis',
+    });
+  }
+  return { outputShape: input.shape, weights: [], macs: 0 };
+};

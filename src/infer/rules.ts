@@ -4,7 +4,7 @@ import { dense } from './dense.js';
 import { dropout, sameShape, softmax } from './elementwise.js';
 import { embedding } from './embedding.js';
 import { concatenate, elementwiseMerge } from './merge.js';
-import { batchNormalization, layerNormalization } from './normalization.js';
+import { batchNormalization, groupNormalization, instanceNormalization, layerNormalization, pixelNormalization } from './normalization.js';
 import { reflectionPadding } from './padding.js';
 import { prelu } from './prelu.js';
 import { globalPooling, pooling } from './pooling.js';
@@ -51,6 +51,9 @@ export const rules: Readonly<Record<string, Rule>> = {
   globalAveragePooling2d: globalPooling(2),
   batchNormalization,
   layerNormalization,
+  groupNormalization,
+  instanceNormalization,
+  pixelNormalization,
   activation: sameShape,
   leakyReLU: sameShape,
   reLU: sameShape,

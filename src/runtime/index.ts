@@ -13,6 +13,16 @@ export { Elu, Softmax, elu, softmax } from './activation-options.js';
 export { DepthToSpace, PixelShuffle, SpaceToDepth, depthToSpace, pixelShuffle, spaceToDepth, type BlockSizeArgs, type PixelShuffleArgs } from './subpixel.js';
 export { PReLU, prelu, type PReLUArgs } from './prelu.js';
 export { Embedding, embedding, type EmbeddingArgs } from './embedding.js';
+export {
+  GroupNormalization,
+  InstanceNormalization,
+  groupNormalization,
+  instanceNormalization,
+  normalizeGroups,
+  type ChannelNormalizationArgs,
+  type GroupNormalizationArgs,
+} from './group-normalization.js';
+export { PixelNormalization, pixelNormalization, type PixelNormalizationArgs } from './pixel-normalization.js';
 export { setInitialWeights, tensorFromBase64 } from './initial-weights.js';
 export type { ConstraintDescriptor, InitializerDescriptor, RegularizerDescriptor } from './descriptors.js';
 export { withConstraints } from './constraints.js';

@@ -108,8 +108,10 @@ export class BatchNormalization extends nativeClass<NativeBatchNormalization, Ba
 
 /**
  * tfjs' `layerNormalization` for inputs of any rank from 2 (tfjs itself
- * throws above rank 4). Same options, defaults, config and weights; ranks up to 4 run
- * tfjs' own computation, higher ranks the same formula,
+ * throws above rank 4), trainable without gamma or beta (`center: false` or
+ * `scale: false`: tfjs' batchNorm gradient fails on the missing offset or
+ * scale). Same options, defaults, config and weights; ranks up to 4 with
+ * both weights run tfjs' own computation, the rest the same formula,
  * `(x - mean) / sqrt(variance + epsilon) * gamma + beta` over `axis`.
  */
 export class LayerNormalization extends nativeClass<NativeLayerNormalization, LayerNormalizationArgs>('LayerNormalization') {
@@ -117,8 +119,8 @@ export class LayerNormalization extends nativeClass<NativeLayerNormalization, La
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
     const input = single(inputs);
-    if (input.rank <= 4) return super.call(inputs, kwargs);
     const { axis, epsilon, gamma, beta } = this as unknown as LayerNormalizationFields;
+    if (input.rank <= 4 && gamma && beta) return super.call(inputs, kwargs);
     return tf.tidy(() => {
       const { mean, variance } = tf.moments(input, axis, true);
       const shape = input.shape.map((d, a) => (axis.includes(a) ? d : 1));

@@ -14,6 +14,7 @@ describe('a layer name from PyTorch, Keras or TensorFlow gets the netspec type t
     ['instanceNorm2d', 'instanceNormalization'],
     ['InstanceNorm2d', 'instanceNormalization'],
     ['GroupNorm', 'groupNormalization'],
+    ['PixelNorm', 'pixelNormalization'],
     ['PixelShuffle', 'pixelShuffle'],
     ['pReLU', 'prelu'],
     ['ReflectionPad2d', 'reflectionPadding2d'],
@@ -25,6 +26,11 @@ describe('a layer name from PyTorch, Keras or TensorFlow gets the netspec type t
     if (layerTypes.includes(type)) expect(fix).toMatch(new RegExp(`^use \`type: ${type}\``));
     else expect(fix).toBe(`netspec has no layer for ${foreignName(given)!.from}'s ${given} yet`);
     expect(fix).not.toMatch(/did you mean/);
+  });
+
+  test('a PyTorch instance norm is told its defaults', () => {
+    expect(fixOf('InstanceNorm2d')).toBe("use `type: instanceNormalization`: it is netspec's name for PyTorch's InstanceNorm2d (PyTorch's default affine=False is `center: false, scale: false`, and its eps 1e-5 is `epsilon: 1e-5`)");
+    expect(fixOf('PixelNorm')).toBe("use `type: pixelNormalization`: it is netspec's name for ProGAN's PixelNorm");
   });
 
   test('pReLU is never offered reLU, which computes something else', () => {

@@ -172,6 +172,10 @@ describe('the fixtures cover', () => {
         'pixelShuffle',
         'prelu',
         'embedding',
+        'groupNormalization',
+        'instanceNormalization',
+        'pixelNormalization',
+        'layerNormalization',
       ].sort(),
     );
     const reasons: [string, (a: Record<string, Value>) => boolean][] = [
@@ -241,8 +245,17 @@ function runtimeClass(type: string): string {
   if (/Pooling[123]d$/.test(type)) return 'NetspecPooling';
   if (type === 'softmax') return 'NetspecSoftmax';
   if (type === 'elu') return 'NetspecElu';
-  const subpixel: Readonly<Record<string, string>> = { depthToSpace: 'NetspecDepthToSpace', spaceToDepth: 'NetspecSpaceToDepth', pixelShuffle: 'NetspecPixelShuffle', prelu: 'NetspecPReLU', embedding: 'NetspecEmbedding' };
-  return subpixel[type] ?? 'NetspecCropping';
+  const others: Readonly<Record<string, string>> = {
+    depthToSpace: 'NetspecDepthToSpace',
+    spaceToDepth: 'NetspecSpaceToDepth',
+    pixelShuffle: 'NetspecPixelShuffle',
+    prelu: 'NetspecPReLU',
+    embedding: 'NetspecEmbedding',
+    groupNormalization: 'NetspecGroupNormalization',
+    instanceNormalization: 'NetspecInstanceNormalization',
+    pixelNormalization: 'NetspecPixelNormalization',
+  };
+  return others[type] ?? 'NetspecCropping';
 }
 
 /** The number of spatial axes a layer type works on: `conv2dTranspose` -> 2. */

@@ -91,6 +91,10 @@ const everyType: FactoryCase[] = [
   ['globalAveragePooling2d', { given: { type: 'globalAveragePooling2d', inputs: [image] }, want: 'tf.globalAveragePooling2d' }],
   ['batchNormalization', { given: { type: 'batchNormalization', inputs: [image] }, want: 'tf.batchNormalization' }],
   ['layerNormalization', { given: { type: 'layerNormalization', inputs: [image] }, want: 'tf.layerNormalization' }],
+  // tfjs has no group, instance or pixel normalization.
+  ['groupNormalization', { given: { type: 'groupNormalization', args: { groups: 2 }, inputs: [image] }, want: 'runtime.groupNormalization' }],
+  ['instanceNormalization', { given: { type: 'instanceNormalization', inputs: [image] }, want: 'runtime.instanceNormalization' }],
+  ['pixelNormalization', { given: { type: 'pixelNormalization', inputs: [image] }, want: 'runtime.pixelNormalization' }],
   ['activation', { given: { type: 'activation', args: { activation: 'relu' }, inputs: [image] }, want: 'tf.activation' }],
   ['leakyReLU', { given: { type: 'leakyReLU', inputs: [image] }, want: 'tf.leakyReLU' }],
   ['reLU', { given: { type: 'reLU', inputs: [image] }, want: 'tf.reLU' }],
@@ -160,6 +164,14 @@ const paddingCases: FactoryCase[] = [
   ['elu with alpha 1', { given: { type: 'elu', args: { alpha: 1 } }, want: 'tf.elu' }],
 ];
 
+/** tfjs' layerNormalization cannot train without gamma or beta (its batchNorm gradient reads them), nor run above rank 4. */
+const layerNormalizationCases: FactoryCase[] = [
+  ['layerNormalization with gamma and beta', { given: { type: 'layerNormalization', args: { axis: [1, 2, 3] }, inputs: [image] }, want: 'tf.layerNormalization' }],
+  ['layerNormalization without beta', { given: { type: 'layerNormalization', args: { center: false }, inputs: [image] }, want: 'runtime.layerNormalization' }],
+  ['layerNormalization without gamma', { given: { type: 'layerNormalization', args: { scale: false }, inputs: [image] }, want: 'runtime.layerNormalization' }],
+  ['layerNormalization without either, on unknown axes', { given: { type: 'layerNormalization', args: { axis: [1, 2], center: false, scale: false }, inputs: [[null, null, null, 2]] }, want: 'runtime.layerNormalization' }],
+];
+
 /** tfjs' prelu op on wasm reads alpha cyclically: right only where alpha, leading 1s stripped, is the input's trailing dims. */
 const preluCases: FactoryCase[] = [
   ['prelu: no sharing', { given: { type: 'prelu', inputs: [[null, 4, 5, 3]] }, want: 'tf.prelu' }],
@@ -207,8 +219,12 @@ describe('factoryOf', () => {
     expect(factoryText(given)).toBe(want);
   });
 
+  test.each(layerNormalizationCases)('%s', (_, { given, want }) => {
+    expect(factoryText(given)).toBe(want);
+  });
+
   test('every factory exists: tf.layers.<name> or a netspec/runtime export', () => {
-    const missing = [...everyType, ...conv2dTransposeCases, ...resampleCases, ...paddingCases, ...preluCases]
+    const missing = [...everyType, ...conv2dTransposeCases, ...resampleCases, ...paddingCases, ...preluCases, ...layerNormalizationCases]
       .map(([, c]) => factoryOf(shapesOf(c.given.type, c.given.args ?? {}, c.given.inputs ?? [image])))
       .filter((f) => typeof (f.source === 'tf' ? (tf.layers as unknown as Record<string, unknown>) : (runtime as Record<string, unknown>))[f.name] !== 'function');
     expect(missing).toEqual([]);
@@ -264,6 +280,13 @@ const regularizers: ConfigCase[] = [
   [
     'beta and gamma regularizers',
     { given: { type: 'layerNormalization', args: { betaRegularizer: 'l2', gammaRegularizer: { l1: 0 } } }, want: "{ name: 'l', betaRegularizer: tf.regularizers.l2(), gammaRegularizer: tf.regularizers.l1({ l1: 0 }) }" },
+  ],
+  [
+    'a runtime groupNormalization takes them as the spec wrote them',
+    {
+      given: { type: 'groupNormalization', args: { groups: 2, gammaInitializer: { type: 'randomNormal', stddev: 0.02 }, betaRegularizer: 'l2', gammaConstraint: 'nonNeg' } },
+      want: "{ name: 'l', groups: 2, gammaInitializer: { type: 'randomNormal', stddev: 0.02 }, betaRegularizer: 'l2', gammaConstraint: 'nonNeg' }",
+    },
   ],
 ];
 

@@ -17,7 +17,7 @@ import type { FuzzCase } from './case.js';
  */
 
 /** Layer types whose output has the shape of their input (merges of equal shapes included): what merges may combine. */
-const shapeKeeping = new Set(['activation', 'leakyReLU', 'reLU', 'elu', 'softmax', 'dropout', 'batchNormalization', 'layerNormalization', 'add', 'multiply']);
+const shapeKeeping = new Set(['activation', 'leakyReLU', 'reLU', 'elu', 'softmax', 'dropout', 'batchNormalization', 'layerNormalization', 'groupNormalization', 'instanceNormalization', 'pixelNormalization', 'add', 'multiply']);
 const merges = new Set(['concatenate', 'add', 'multiply']);
 
 interface LayerDraft {

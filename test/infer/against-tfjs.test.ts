@@ -351,9 +351,34 @@ for (const [shape, axes] of [
   [[null, 4, 6], [undefined, 1, [1, 2], [-2, -1], [2, 1]]],
   [[null, 2, 3, 4], [[3, 1], [1, 2, 3], -2]],
 ] as [Shape, (number | number[] | undefined)[]][]) {
-  for (const args of grid({ axis: axes, center: [undefined, false], scale: [undefined, false] })) native.push({ type: 'layerNormalization', args, inputs: [shape] });
+  // tfjs cannot train without gamma or beta: those are the runtime's layerNormalization.
+  for (const args of grid({ axis: axes, center: [undefined, false], scale: [undefined, false] })) (args['center'] === undefined && args['scale'] === undefined ? native : viaRuntime).push({ type: 'layerNormalization', args, inputs: [shape] });
 }
 native.push({ type: 'layerNormalization', args: { trainable: false }, inputs: [[null, null, 6]] });
+// Without gamma and beta, unknown (or symbolic: null to tfjs) normalized axes are fine: nothing is shaped like them.
+viaRuntime.push(
+  { type: 'layerNormalization', args: { axis: [1, 2, 3], center: false, scale: false }, inputs: [[null, null, null, 8]] },
+  { type: 'layerNormalization', args: { axis: [1, 2], center: false, scale: false }, inputs: [[null, null, null, 8]] },
+);
+// group, instance and pixel normalization: tfjs has none.
+for (const args of grid({ groups: [undefined, 4, -1], center: [undefined, false], scale: [undefined, false] })) viaRuntime.push({ type: 'groupNormalization', args, inputs: [[null, 3, 3, 32]] });
+viaRuntime.push(
+  { type: 'groupNormalization', args: { groups: 2, axis: 1 }, inputs: [[null, 4, 3, 3]] },
+  { type: 'groupNormalization', args: { groups: 8 }, inputs: [[null, null, null, 32]] },
+  { type: 'groupNormalization', args: { groups: 3 }, inputs: [[null, 6]] },
+  { type: 'groupNormalization', args: { groups: 2, axis: -2 }, inputs: [[2, 3, 4, 5]] },
+  { type: 'groupNormalization', args: { groups: 4, gammaInitializer: 'heNormal', betaRegularizer: 'l2', gammaConstraint: 'nonNeg' }, inputs: [[null, 2, 2, 2, 8]] },
+);
+for (const args of grid({ center: [undefined, false], scale: [undefined, false] })) viaRuntime.push({ type: 'instanceNormalization', args, inputs: [[null, 4, 4, 64]] });
+viaRuntime.push(
+  { type: 'instanceNormalization', args: { axis: 1, epsilon: 1e-5 }, inputs: [[null, 3, 4, 4]] },
+  { type: 'instanceNormalization', args: { center: false, scale: false }, inputs: [[null, null, null, null]] },
+  { type: 'instanceNormalization', args: {}, inputs: [[null, 6, 2]] },
+  { type: 'pixelNormalization', args: {}, inputs: [[null, 8]] },
+  { type: 'pixelNormalization', args: { epsilon: 1e-6 }, inputs: [[null, 4, 4, 16]] },
+  { type: 'pixelNormalization', args: {}, inputs: [[null, null, null, 8]] },
+  { type: 'pixelNormalization', args: { axis: 1 }, inputs: [[2, 3, 4, 4]] },
+);
 
 // element-wise
 for (const inputShape of [[null, 10], [null, 4, 4, 3], [2, null, 5]] as Shape[]) {

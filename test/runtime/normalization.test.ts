@@ -317,6 +317,29 @@ describe.each(LAYER_NORM)('layerNormalization %s', (_, shape, axis) => {
   });
 });
 
+describe('layerNormalization without gamma or beta trains (tfjs\' own gradient reads the missing weight)', () => {
+  test.each([
+    ['center: false', { center: false }],
+    ['scale: false', { scale: false }],
+    ['neither', { center: false, scale: false }],
+  ] as const)('%s: tfjs throws; the runtime gives the gradient of the formula in plain tf ops', (_, args) => {
+    const shape = [2, 3, 4];
+    const x = tensor(random(shape, 140, 2, 0.5), shape);
+    const dy = tensor(random(shape, 141, 1), shape);
+    const loss = (layer: tf.layers.Layer) => (t: tf.Tensor) => tf.sum(tf.mul(layer.apply(t) as tf.Tensor, dy));
+    expect(() => tf.grad(loss(tf.layers.layerNormalization(args)))(x)).toThrow(TypeError);
+    const runtime = layerNormalization({ ...args, axis: [1, 2], epsilon: 0.01 });
+    const got = tf.grad(loss(runtime))(x);
+    const formula = (t: tf.Tensor) => {
+      const { mean, variance } = tf.moments(t, [1, 2], true);
+      return tf.sum(tf.mul(tf.div(tf.sub(t, mean), tf.sqrt(tf.add(variance, 0.01))), dy));
+    };
+    // gamma ones and beta zeros as initialized: the same values with or without them.
+    expect(maxRelativeError(values(got), values(tf.grad(formula)(x)))).toBeLessThan(TOLERANCE);
+    expect(runtime.weights.map((w) => w.originalName.split('/').pop())).toEqual([...('scale' in args ? [] : ['gamma']), ...('center' in args ? [] : ['beta'])]);
+  });
+});
+
 describe('layerNormalization ranks 2-4 equal tfjs exactly', () => {
   test.each([
     ['rank 2', [4, 3]],

@@ -9,6 +9,9 @@ import { Pooling } from '../../src/runtime/pooling.js';
 import { Embedding, embedding } from '../../src/runtime/embedding.js';
 import { PReLU, prelu } from '../../src/runtime/prelu.js';
 import { DepthToSpace, PixelShuffle, SpaceToDepth, depthToSpace, pixelShuffle, spaceToDepth } from '../../src/runtime/subpixel.js';
+import { GroupNormalization, InstanceNormalization, groupNormalization, instanceNormalization } from '../../src/runtime/group-normalization.js';
+import { LayerNormalization, layerNormalization } from '../../src/runtime/normalization.js';
+import { PixelNormalization, pixelNormalization } from '../../src/runtime/pixel-normalization.js';
 import { lcg, randomArray } from '../reference/conv-transpose.js';
 
 beforeAll(async () => {
@@ -212,5 +215,33 @@ describe('runtime layers survive model.save + tf.loadLayersModel (cpu)', () => {
       expect(loaded.getLayer(name)).toBeInstanceOf(cls);
     // randomInputs gives the label floats in [-1, 1), which cast to index 0.
     await expectSameModel(model, loaded);
+  });
+
+  test('group, instance and pixel normalization, and layerNormalization without weights, on unknown spatial sizes', async () => {
+    const x = tf.input({ name: 'x', shape: [null, null, 8] });
+    let y = groupNormalization({ name: 'groups', groups: 4, epsilon: 1e-5, gammaInitializer: { type: 'randomNormal', mean: 1, stddev: 0.1, seed: 6 }, betaInitializer: { type: 'constant', value: 0.25 }, betaRegularizer: 'l2', gammaConstraint: 'nonNeg' }).apply(x) as tf.SymbolicTensor;
+    y = instanceNormalization({ name: 'instance', axis: -1, scale: false, betaRegularizer: { l1: 0.01 } }).apply(y) as tf.SymbolicTensor;
+    y = instanceNormalization({ name: 'plain', center: false, scale: false }).apply(y) as tf.SymbolicTensor;
+    y = pixelNormalization({ name: 'pixels', epsilon: 1e-6 }).apply(y) as tf.SymbolicTensor;
+    y = layerNormalization({ name: 'whole', axis: [1, 2, 3], center: false, scale: false }).apply(y) as tf.SymbolicTensor;
+    const model = tf.model({ name: 'norms', inputs: x, outputs: y });
+    expect(model.outputs[0]!.shape).toEqual([null, null, null, 8]);
+    expect(model.countParams()).toBe(8 + 8 + 8);
+    const artifacts = await saveToMemory(model);
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    expect((await saveToMemory(loaded)).modelTopology).toEqual(artifacts.modelTopology);
+    for (const [name, cls] of [
+      ['groups', GroupNormalization],
+      ['instance', InstanceNormalization],
+      ['plain', InstanceNormalization],
+      ['pixels', PixelNormalization],
+      ['whole', LayerNormalization],
+    ] as const)
+      expect(loaded.getLayer(name)).toBeInstanceOf(cls);
+    expect(loaded.getLayer('groups').getConfig()).toMatchObject({ groups: 4, epsilon: 1e-5, betaRegularizer: 'l2', gammaConstraint: 'nonNeg' });
+    expect([loaded.getLayer('groups').losses.length, loaded.getLayer('instance').losses.length, loaded.getLayer('plain').losses.length]).toEqual([1, 1, 0]);
+    // Unknown spatial sizes: the same outputs for a concrete input of any size.
+    const input = tf.tensor(Float32Array.from(randomArray([2, 3, 5, 8], lcg(8)).data), [2, 3, 5, 8]);
+    expect(Array.from((loaded.predict(input) as tf.Tensor).dataSync())).toEqual(Array.from((model.predict(input) as tf.Tensor).dataSync()));
   });
 });
