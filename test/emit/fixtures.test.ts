@@ -172,6 +172,7 @@ describe('the fixtures cover', () => {
         'pixelShuffle',
         'prelu',
         'embedding',
+        'dense',
       ].sort(),
     );
     const reasons: [string, (a: Record<string, Value>) => boolean][] = [
@@ -241,6 +242,7 @@ function runtimeClass(type: string): string {
   if (/Pooling[123]d$/.test(type)) return 'NetspecPooling';
   if (type === 'softmax') return 'NetspecSoftmax';
   if (type === 'elu') return 'NetspecElu';
+  if (type === 'dense') return 'NetspecDense';
   const subpixel: Readonly<Record<string, string>> = { depthToSpace: 'NetspecDepthToSpace', spaceToDepth: 'NetspecSpaceToDepth', pixelShuffle: 'NetspecPixelShuffle', prelu: 'NetspecPReLU', embedding: 'NetspecEmbedding' };
   return subpixel[type] ?? 'NetspecCropping';
 }
@@ -298,6 +300,8 @@ function expectedNativeConfig(l: LayerShapes): Record<string, unknown> {
     if (['inputShape', 'batchInputShape', 'batchSize', 'inputLength', 'dtype'].includes(option)) continue;
     // A native convolution pads nothing or with zeros; tfjs has no paddingMode to record.
     if (option === 'paddingMode') continue;
+    // A reparametrization turned off is no option of tfjs' layer.
+    if (['spectralNormalization', 'weightNormalization', 'equalizedLearningRate'].includes(option)) continue;
     if (option.endsWith('Initializer')) want[option] = initializerConfig(value);
     else if (option.endsWith('Regularizer')) want[option] = regularizerConfig(value);
     else if (option.endsWith('Constraint')) want[option] = constraintConfig(value);
