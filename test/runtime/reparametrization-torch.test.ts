@@ -67,7 +67,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
         set();
         const dy = tf.tensor(c.dy, y.shape);
         const { grads } = tf.variableGrads(() => tf.sum(tf.mul(l.apply(x, { training: true }) as tf.Tensor, dy)) as tf.Scalar, l.trainableWeights.map((w) => w.read() as tf.Variable));
-        for (const w of l.trainableWeights) expect(maxRelativeError(grads[w.read().name]!.dataSync(), c.grads[weightName(w)]!), weightName(w)).toBeLessThan(1e-4);
+        for (const w of l.trainableWeights) expect(maxRelativeError(grads[(w.read() as tf.Variable).name]!.dataSync(), c.grads[weightName(w)]!), weightName(w)).toBeLessThan(1e-4);
       } finally {
         for (const w of l.weights) w.dispose();
       }

@@ -178,7 +178,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
                   };
                   return (at(h) - at(-h)) / (2 * h);
                 });
-                const got = grads[w.read().name]!.dataSync();
+                const got = grads[(w.read() as tf.Variable).name]!.dataSync();
                 expect(relativeError(got, numeric), `gradient of ${name}`).toBeLessThan(2e-3);
               }
               tf.dispose(Object.values(grads));
