@@ -72,13 +72,15 @@ function spectralNormalization(powerIterations: number): KernelReparametrization
           if (i > 0) vectorV = l2Normalize(tf.matMul(vectorU, constant, false, true));
           vectorU = l2Normalize(tf.matMul(vectorV, constant));
         }
-        const next = vectorU;
+        // An all-zero kernel keeps its u, as Keras 3 skips the update then: a zero u would never recover.
+        const next = tf.where(tf.greater(tf.sum(tf.abs(vectorU)), 0), vectorU, u!.read());
         tf.tidy(() => {
           u!.write(next);
         });
       }
-      const sigma = tf.matMul(tf.matMul(vectorV, w), vectorU, false, true);
-      return tf.div(stored, tf.reshape(sigma, []));
+      // sigma = ||v W|| >= 0; an all-zero kernel (sigma 0) stays zero instead of becoming NaN.
+      const sigma = tf.maximum(tf.reshape(tf.matMul(tf.matMul(vectorV, w), vectorU, false, true), []), epsilon);
+      return tf.div(stored, sigma);
     },
     bias: (stored) => stored,
   };

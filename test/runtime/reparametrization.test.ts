@@ -266,3 +266,12 @@ for (const backend of ['cpu', 'wasm'] as const) {
     model.dispose();
   });
 }
+
+test('spectralNormalization of an all-zero kernel: the output is the bias, and vector_u is kept (Keras 3 skips the update)', () => {
+  const l = new Dense({ units: 2, spectralNormalization: true, kernelInitializer: 'zeros', biasInitializer: 'ones' });
+  l.build([1, 3]);
+  const u = Array.from(l.getWeights()[2]!.dataSync());
+  const y = l.apply(tf.ones([1, 3]), { training: true }) as tf.Tensor;
+  expect(Array.from(y.dataSync())).toEqual([1, 1]);
+  expect(Array.from(l.getWeights()[2]!.dataSync())).toEqual(u);
+});
