@@ -1,4 +1,5 @@
 import type { LayerIR, LayerShapes, Value } from '../ir.js';
+import { chosenReparametrizations, reparametrizations } from '../infer/reparametrization.js';
 import { Call, Cast, type Code } from './code.js';
 
 /** Where a layer's factory comes from in the generated module. */
@@ -130,6 +131,8 @@ export function factoryOf(shapes: LayerShapes, frozenModel = false): LayerFactor
   const { layer } = shapes;
   if (
     runtimeOnly.has(layer.type) ||
+    // tfjs' dense and convolutions read their kernel as stored; a reparametrized one is the runtime's.
+    chosenReparametrizations(layer).length > 0 ||
     (layer.type === 'conv2dTranspose' && !nativeConv2dTransposeIsExact(layer)) ||
     (layer.type === 'cropping2d' && !nativeCropping2dIsExact(shapes)) ||
     (convTypes.has(layer.type) && !nativeConvIsExact(layer)) ||
@@ -221,6 +224,8 @@ export function layerConfig(shapes: LayerShapes, factory: LayerFactory): Record<
     if (compileTimeOnly.has(option)) continue;
     // tfjs layers throw on their own activityRegularizer: withActivityRegularizer (see activityRegularizerOf) adds it.
     if (option === 'activityRegularizer' && factory.source === 'tf') continue;
+    // A reparametrization turned off (`false`, overriding a default) is no option of tfjs' layer.
+    if (factory.source === 'tf' && (reparametrizations as readonly string[]).includes(option)) continue;
     config[option] = factory.options === 'tfjs' ? nativeOption(layer.type, option, value) : (value as Code);
   }
   if (factory.options === 'tfjs') nativeAdjustments(shapes, config);

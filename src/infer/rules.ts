@@ -10,24 +10,25 @@ import { prelu } from './prelu.js';
 import { globalPooling, pooling } from './pooling.js';
 import { cropping, upSampling, zeroPadding } from './resample.js';
 import { flatten, reshape } from './reshape.js';
+import { reparametrized } from './reparametrization.js';
 import type { Rule } from './rule.js';
 import { spaceToDepth, toSpace } from './subpixel.js';
 
 /** The shape rule of every layer type, by the type's name in the spec. */
 export const rules: Readonly<Record<string, Rule>> = {
-  dense,
+  dense: reparametrized(dense),
   depthToSpace: toSpace('blockSize'),
   embedding,
   pixelShuffle: toSpace('upscaleFactor'),
   prelu,
   reshape,
   flatten,
-  conv1d: conv(1),
-  conv2d: conv(2),
-  conv3d: conv(3),
-  conv1dTranspose: convTranspose(1),
-  conv2dTranspose: convTranspose(2),
-  conv3dTranspose: convTranspose(3),
+  conv1d: reparametrized(conv(1)),
+  conv2d: reparametrized(conv(2)),
+  conv3d: reparametrized(conv(3)),
+  conv1dTranspose: reparametrized(convTranspose(1)),
+  conv2dTranspose: reparametrized(convTranspose(2)),
+  conv3dTranspose: reparametrized(convTranspose(3)),
   spaceToDepth,
   upSampling1d: upSampling(1),
   upSampling2d: upSampling(2),

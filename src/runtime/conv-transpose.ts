@@ -9,14 +9,16 @@ import {
   type InitializerDescriptor,
   type RegularizerDescriptor,
 } from './descriptors.js';
+import { reparametrizationOf, type KernelReparametrization, type ReparametrizationArgs } from './reparametrization.js';
 import { RuntimeLayer, single, singleShape, type BaseArgs } from './runtime-layer.js';
 import { interleaveZeros, toChannelsFirst, toChannelsLast } from './tensor-ops.js';
 import { transposedConvolution } from './transpose-kernels.js';
 
 type Tuple = number | readonly number[];
+type Kwargs = Parameters<tf.layers.Layer['call']>[1];
 
 /** Options of a transposed convolution, named as in tfjs/Keras. See docs/semantics.md. */
-export interface ConvTransposeArgs extends BaseArgs {
+export interface ConvTransposeArgs extends BaseArgs, ReparametrizationArgs {
   /** Number of spatial axes: 1, 2 or 3. */
   readonly rank: 1 | 2 | 3;
   /** Number of output channels. */
@@ -70,6 +72,7 @@ export class ConvTranspose extends RuntimeLayer<ConvTransposeArgs> {
   private readonly activationFn: (x: tf.Tensor) => tf.Tensor;
   private kernel?: tf.LayerVariable;
   private bias?: tf.LayerVariable;
+  private reparametrization?: KernelReparametrization;
   /** The latest output, read by the activity-regularizer loss inside the same training step. */
   private lastOutput?: tf.Tensor;
 
@@ -106,11 +109,12 @@ export class ConvTranspose extends RuntimeLayer<ConvTransposeArgs> {
     const shape = singleShape(inputShape);
     const channels = shape[this.channelsFirst ? 1 : shape.length - 1];
     if (channels === null || channels === undefined) throw new Error(`${this.name}: the channel dimension must be known`);
+    this.reparametrization = reparametrizationOf(this.args, this.kernelSize.reduce((a, b) => a * b, 1) * channels);
     this.kernel = this.addWeight(
       'kernel',
       [...this.kernelSize, this.args.filters, channels],
       'float32',
-      toInitializer(this.args.kernelInitializer ?? 'glorotUniform'),
+      toInitializer(this.args.kernelInitializer ?? this.reparametrization?.kernelInitializer ?? 'glorotUniform'),
       toRegularizer(this.args.kernelRegularizer),
       true,
       toConstraint(this.args.kernelConstraint),
@@ -126,7 +130,19 @@ export class ConvTranspose extends RuntimeLayer<ConvTransposeArgs> {
         toConstraint(this.args.biasConstraint),
       );
     }
+    this.reparametrization?.build((name, shape, initializer, trainable) => this.addWeight(name, shape, 'float32', initializer, undefined, trainable), this.kernel);
     this.built = true;
+  }
+
+  /** The kernel the layer computes with: the stored one, or its reparametrization's. */
+  private usedKernel(training: boolean): tf.Tensor {
+    const stored = this.kernel!.read();
+    return this.reparametrization ? this.reparametrization.kernel(stored, training) : stored;
+  }
+
+  /** setInitialWeights calls it after `weights:` set some weights by name. */
+  afterInitialWeights(names: readonly string[]): void {
+    this.reparametrization?.afterInitialWeights?.(names, this.kernel!);
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -136,19 +152,19 @@ export class ConvTranspose extends RuntimeLayer<ConvTransposeArgs> {
     return this.channelsFirst ? [shape[0]!, this.args.filters, ...out] : [shape[0]!, ...out, this.args.filters];
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs?: Kwargs): tf.Tensor {
     const output = tf.tidy(() => {
       let x = single(inputs);
       if (this.channelsFirst) x = toChannelsLast(x);
       // Dilation is materialized in the kernel: it never combines with a stride, and the ops' own dilation has no gradients.
-      let kernel: tf.Tensor = this.kernel!.read();
+      let kernel = this.usedKernel(Boolean(kwargs?.['training']));
       this.dilation.forEach((d, a) => (kernel = interleaveZeros(kernel, a, d)));
       const windows = (x.shape.slice(1, -1) as number[]).map((i, a) => {
         const length = this.outputLength(i, a)!;
         return { crop: convTransposeCropBefore(i, this.kernelSize[a]!, this.strides[a]!, this.dilation[a]!, this.padding(a), length), length };
       });
       let y = transposedConvolution(x, kernel, this.strides, windows);
-      if (this.bias) y = tf.add(y, this.bias.read());
+      if (this.bias) y = tf.add(y, this.reparametrization ? this.reparametrization.bias(this.bias.read()) : this.bias.read());
       y = this.activationFn(y);
       return this.channelsFirst ? toChannelsFirst(y) : y;
     });

@@ -10,14 +10,16 @@ import {
   type RegularizerDescriptor,
 } from './descriptors.js';
 import { reflectPad } from './padding.js';
+import { reparametrizationOf, type KernelReparametrization, type ReparametrizationArgs } from './reparametrization.js';
 import { RuntimeLayer, single, singleShape, type BaseArgs } from './runtime-layer.js';
 import { interleaveZeros, slice, toChannelsFirst, toChannelsLast } from './tensor-ops.js';
 
 type Tuple = number | readonly number[];
+type Kwargs = Parameters<tf.layers.Layer['call']>[1];
 type CustomGradient = Parameters<typeof tf.customGrad>[0];
 
 /** Options of a convolution, named as in tfjs/Keras, plus PyTorch's padding forms. See docs/spec-format.md. */
-export interface ConvArgs extends BaseArgs {
+export interface ConvArgs extends BaseArgs, ReparametrizationArgs {
   /** Number of spatial axes: 1, 2 or 3. */
   readonly rank: 1 | 2 | 3;
   /** Number of output channels. */
@@ -137,6 +139,7 @@ export class Conv extends RuntimeLayer<ConvArgs> {
   private readonly activationFn: (x: tf.Tensor) => tf.Tensor;
   private kernel?: tf.LayerVariable;
   private bias?: tf.LayerVariable;
+  private reparametrization?: KernelReparametrization;
   /** The latest output, read by the activity-regularizer loss inside the same training step. */
   private lastOutput?: tf.Tensor;
 
@@ -174,11 +177,12 @@ export class Conv extends RuntimeLayer<ConvArgs> {
     const shape = singleShape(inputShape);
     const channels = shape[this.channelsFirst ? 1 : shape.length - 1];
     if (channels === null || channels === undefined) throw new Error(`${this.name}: the channel dimension must be known`);
+    this.reparametrization = reparametrizationOf(this.args, this.kernelSize.reduce((a, b) => a * b, 1) * channels);
     this.kernel = this.addWeight(
       'kernel',
       [...this.kernelSize, channels, this.args.filters],
       'float32',
-      toInitializer(this.args.kernelInitializer ?? 'glorotUniform'),
+      toInitializer(this.args.kernelInitializer ?? this.reparametrization?.kernelInitializer ?? 'glorotUniform'),
       toRegularizer(this.args.kernelRegularizer),
       true,
       toConstraint(this.args.kernelConstraint),
@@ -194,7 +198,19 @@ export class Conv extends RuntimeLayer<ConvArgs> {
         toConstraint(this.args.biasConstraint),
       );
     }
+    this.reparametrization?.build((name, shape, initializer, trainable) => this.addWeight(name, shape, 'float32', initializer, undefined, trainable), this.kernel);
     this.built = true;
+  }
+
+  /** The kernel the layer computes with: the stored one, or its reparametrization's. */
+  private usedKernel(training: boolean): tf.Tensor {
+    const stored = this.kernel!.read();
+    return this.reparametrization ? this.reparametrization.kernel(stored, training) : stored;
+  }
+
+  /** setInitialWeights calls it after `weights:` set some weights by name. */
+  afterInitialWeights(names: readonly string[]): void {
+    this.reparametrization?.afterInitialWeights?.(names, this.kernel!);
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -204,7 +220,7 @@ export class Conv extends RuntimeLayer<ConvArgs> {
     return this.channelsFirst ? [shape[0]!, this.args.filters, ...out] : [shape[0]!, ...out, this.args.filters];
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs?: Kwargs): tf.Tensor {
     const output = tf.tidy(() => {
       let x = single(inputs);
       if (this.channelsFirst) x = toChannelsLast(x);
@@ -213,10 +229,10 @@ export class Conv extends RuntimeLayer<ConvArgs> {
       const reflect = this.args.paddingMode === 'reflect';
       if (reflect) x = reflectPad(x, pads);
       // Dilation is materialized in the kernel, as in ConvTranspose: it never combines with a stride.
-      let kernel: tf.Tensor = this.kernel!.read();
+      let kernel = this.usedKernel(Boolean(kwargs?.['training']));
       this.dilation.forEach((d, a) => (kernel = interleaveZeros(kernel, a, d)));
       let y = convolution(this.strides, reflect ? pads.map((): PadPair => [0, 0]) : pads)(x, kernel);
-      if (this.bias) y = tf.add(y, this.bias.read());
+      if (this.bias) y = tf.add(y, this.reparametrization ? this.reparametrization.bias(this.bias.read()) : this.bias.read());
       y = this.activationFn(y);
       return this.channelsFirst ? toChannelsFirst(y) : y;
     });

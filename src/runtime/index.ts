@@ -7,6 +7,8 @@
 export { ConvTranspose, conv1dTranspose, conv2dTranspose, conv3dTranspose, type ConvTransposeArgs } from './conv-transpose.js';
 export { Cropping, UpSampling, ZeroPadding, cropping1d, cropping2d, cropping3d, upSampling1d, upSampling3d, zeroPadding1d, zeroPadding3d } from './resample.js';
 export { ReflectionPadding, reflectionPadding1d, reflectionPadding2d, reflectionPadding3d } from './padding.js';
+export { Dense, dense, type DenseArgs } from './dense.js';
+export type { EqualizedLearningRateOption, ReparametrizationArgs, SpectralNormalizationOption } from './reparametrization.js';
 export { Conv, conv1d, conv2d, conv3d, type ConvArgs } from './conv.js';
 export { Pooling, averagePooling1d, averagePooling2d, averagePooling3d, maxPooling1d, maxPooling2d, maxPooling3d, type PoolingArgs } from './pooling.js';
 export { Elu, Softmax, elu, softmax } from './activation-options.js';

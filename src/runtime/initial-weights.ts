@@ -17,4 +17,6 @@ export function setInitialWeights(layer: tf.layers.Layer, values: Record<string,
   for (const name of Object.keys(values)) if (!names.includes(name)) throw new Error(`netspec runtime: layer '${layer.name}' has no weight '${name}'`);
   layer.setWeights(names.map((name, i) => values[name] ?? current[i]!));
   tf.dispose(Object.values(values));
+  // A weight-normalized layer's g follows a kernel given without it, as it follows the initial kernel.
+  (layer as { afterInitialWeights?: (given: readonly string[]) => void }).afterInitialWeights?.(Object.keys(values));
 }

@@ -176,6 +176,7 @@ describe('the fixtures cover', () => {
         'instanceNormalization',
         'pixelNormalization',
         'layerNormalization',
+        'dense',
       ].sort(),
     );
     const reasons: [string, (a: Record<string, Value>) => boolean][] = [
@@ -245,6 +246,7 @@ function runtimeClass(type: string): string {
   if (/Pooling[123]d$/.test(type)) return 'NetspecPooling';
   if (type === 'softmax') return 'NetspecSoftmax';
   if (type === 'elu') return 'NetspecElu';
+  if (type === 'dense') return 'NetspecDense';
   const others: Readonly<Record<string, string>> = {
     depthToSpace: 'NetspecDepthToSpace',
     spaceToDepth: 'NetspecSpaceToDepth',
@@ -311,6 +313,8 @@ function expectedNativeConfig(l: LayerShapes): Record<string, unknown> {
     if (['inputShape', 'batchInputShape', 'batchSize', 'inputLength', 'dtype'].includes(option)) continue;
     // A native convolution pads nothing or with zeros; tfjs has no paddingMode to record.
     if (option === 'paddingMode') continue;
+    // A reparametrization turned off is no option of tfjs' layer.
+    if (['spectralNormalization', 'weightNormalization', 'equalizedLearningRate'].includes(option)) continue;
     if (option.endsWith('Initializer')) want[option] = initializerConfig(value);
     else if (option.endsWith('Regularizer')) want[option] = regularizerConfig(value);
     else if (option.endsWith('Constraint')) want[option] = constraintConfig(value);

@@ -331,6 +331,24 @@ viaRuntime.push(
   { type: 'embedding', args: { inputDim: 3, outputDim: 2, embeddingsInitializer: 'zeros' }, inputs: [[2, null, null]] },
 );
 
+// weight reparametrizations: every kernel layer type with each, as the runtime builds them
+const reparametrizations: Args[] = [{ spectralNormalization: true }, { spectralNormalization: { powerIterations: 2 } }, { weightNormalization: true }, { equalizedLearningRate: true }, { equalizedLearningRate: { lrMultiplier: 0.01 } }];
+for (const reparametrization of reparametrizations) {
+  viaRuntime.push(
+    { type: 'dense', args: { units: 5, ...reparametrization }, inputs: [[null, 7]] },
+    { type: 'dense', args: { units: 3, useBias: false, ...reparametrization }, inputs: [[2, 4, 6]] },
+    { type: 'conv1d', args: { filters: 3, kernelSize: 3, ...reparametrization }, inputs: [[null, 8, 2]] },
+    { type: 'conv2d', args: { filters: 4, kernelSize: 3, strides: 2, padding: 'same', ...reparametrization }, inputs: [[null, 7, 8, 3]] },
+    { type: 'conv3d', args: { filters: 2, kernelSize: 2, dataFormat: 'channelsFirst', ...reparametrization }, inputs: [[null, 2, 3, 4, 3]] },
+    { type: 'conv1dTranspose', args: { filters: 2, kernelSize: 4, strides: 2, ...reparametrization }, inputs: [[null, 5, 3]] },
+    { type: 'conv2dTranspose', args: { filters: 3, kernelSize: 4, strides: 2, padding: 'same', ...reparametrization }, inputs: [[null, 3, 4, 5]] },
+    { type: 'conv3dTranspose', args: { filters: 2, kernelSize: 2, strides: 2, trainable: false, ...reparametrization }, inputs: [[1, 2, 2, 2, 3]] },
+  );
+}
+viaRuntime.push({ type: 'conv2d', args: { filters: 64, kernelSize: 3, spectralNormalization: true }, inputs: [[1, 5, 5, 3]] });
+// `false` (overriding a default) leaves tfjs' own layer
+native.push({ type: 'conv2d', args: { filters: 2, kernelSize: 3, spectralNormalization: false, weightNormalization: false, equalizedLearningRate: false }, inputs: [[null, 5, 5, 3]] });
+
 // normalization
 for (const [shape, axes] of [
   [[null, 5], [undefined, 1, -1]],

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { ConvTranspose, conv1dTranspose, conv2dTranspose, conv3dTranspose } from '../../src/runtime/conv-transpose.js';
 import { Cropping, UpSampling, ZeroPadding, cropping1d, cropping3d, upSampling1d, upSampling3d, zeroPadding1d, zeroPadding3d } from '../../src/runtime/resample.js';
 import { Elu, Softmax } from '../../src/runtime/activation-options.js';
-import { Conv } from '../../src/runtime/conv.js';
+import { Conv, conv2d } from '../../src/runtime/conv.js';
+import { Dense, dense } from '../../src/runtime/dense.js';
 import { ReflectionPadding } from '../../src/runtime/padding.js';
 import { Pooling } from '../../src/runtime/pooling.js';
 import { Embedding, embedding } from '../../src/runtime/embedding.js';
@@ -243,5 +244,30 @@ describe('runtime layers survive model.save + tf.loadLayersModel (cpu)', () => {
     // Unknown spatial sizes: the same outputs for a concrete input of any size.
     const input = tf.tensor(Float32Array.from(randomArray([2, 3, 5, 8], lcg(8)).data), [2, 3, 5, 8]);
     expect(Array.from((loaded.predict(input) as tf.Tensor).dataSync())).toEqual(Array.from((model.predict(input) as tf.Tensor).dataSync()));
+  });
+
+  test('weight reparametrizations: vector_u, g and the options come back, after a training step moved them', async () => {
+    const z = tf.input({ name: 'z', shape: [4] });
+    let y = dense({ name: 'project', units: 2 * 2 * 3, spectralNormalization: { powerIterations: 2 } }).apply(z) as tf.SymbolicTensor;
+    y = tf.layers.reshape({ targetShape: [2, 2, 3] }).apply(y) as tf.SymbolicTensor;
+    y = conv2dTranspose({ name: 'up', filters: 2, kernelSize: 2, strides: 2, equalizedLearningRate: { lrMultiplier: 0.5 } }).apply(y) as tf.SymbolicTensor;
+    y = conv2d({ name: 'out', filters: 1, kernelSize: 3, padding: 'same', weightNormalization: true, spectralNormalization: false }).apply(y) as tf.SymbolicTensor;
+    const model = tf.model({ name: 'reparametrized', inputs: z, outputs: y });
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+    const xs = tf.tensor(Float32Array.from(randomArray([2, 4], lcg(3)).data), [2, 4]);
+    const u = Array.from(model.getLayer('project').getWeights()[2]!.dataSync());
+    await model.fit(xs, tf.zeros([2, 4, 4, 1]), { epochs: 1, batchSize: 2 });
+    expect(Array.from(model.getLayer('project').getWeights()[2]!.dataSync())).not.toEqual(u);
+    const loaded = await roundTrip(model);
+    for (const [name, cls] of [
+      ['project', Dense],
+      ['up', ConvTranspose],
+      ['out', Conv],
+    ] as const)
+      expect(loaded.getLayer(name)).toBeInstanceOf(cls);
+    expect(loaded.getLayer('project').getConfig()['spectralNormalization']).toEqual({ powerIterations: 2 });
+    expect(loaded.nonTrainableWeights.map((w) => w.originalName)).toEqual(['project/vector_u']);
+    await expectSameModel(model, loaded);
+    tf.dispose(xs);
   });
 });
