@@ -258,7 +258,9 @@ export function emitModule(spec: SpecIR, models: readonly ModelShapes[]): Emitte
   const ctx: EmitContext = { byName: new Map(models.map((m) => [m.model.name, m])), frozen: frozenModels(models) };
   const runtimeNames = [...new Set(models.flatMap((m) => runtimeImports(m, ctx)))].sort();
   const imports: ImportDeclarationStructure[] = [{ kind: StructureKind.ImportDeclaration, namespaceImport: 'tf', moduleSpecifier: '@tensorflow/tfjs' }];
-  if (runtimeNames.length > 0) imports.push({ kind: StructureKind.ImportDeclaration, namedImports: runtimeNames, moduleSpecifier: 'netspec/runtime' });
+  // Always imported: besides its layers, netspec/runtime registers the gradient kernels tfjs' wasm backend lacks,
+  // without which a model of native layers cannot train there.
+  imports.push({ kind: StructureKind.ImportDeclaration, ...(runtimeNames.length > 0 ? { namedImports: runtimeNames } : {}), moduleSpecifier: 'netspec/runtime' });
   const file = project.createSourceFile(`${identifier(spec.name)}.ts`, {
     leadingTrivia: moduleHeader(spec.file, spec.sourceHash),
     statements: [...imports, blankLine, ...models.flatMap((m) => [...modelStatements(m, spec.file, ctx).flatMap((st) => [st, blankLine])]).slice(0, -1)],

@@ -3,7 +3,11 @@
  * or where the tfjs layer computes something other than the spec says.
  * Every class is registered for serialization, so model.save and
  * tf.loadLayersModel round-trip.
+ *
+ * Importing it also gives tfjs' wasm backend the gradient kernels it lacks
+ * (./wasm-gradients.ts), so generated models train there.
  */
+import './wasm-gradients.js';
 export { ConvTranspose, conv1dTranspose, conv2dTranspose, conv3dTranspose, type ConvTransposeArgs } from './conv-transpose.js';
 export { Cropping, UpSampling, ZeroPadding, cropping1d, cropping2d, cropping3d, upSampling1d, upSampling3d, zeroPadding1d, zeroPadding3d } from './resample.js';
 export { ReflectionPadding, reflectionPadding1d, reflectionPadding2d, reflectionPadding3d } from './padding.js';
