@@ -29,6 +29,7 @@ const runtimeOnly = new Set([
   'depthToSpace',
   'spaceToDepth',
   'pixelShuffle',
+  'minibatchStdDev',
 ]);
 
 /** tfjs factory names that differ from the spec's type names. */

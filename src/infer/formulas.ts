@@ -192,3 +192,26 @@ export function product(lengths: readonly Length[]): number | null {
   }
   return p;
 }
+
+/**
+ * The channels after an axis of `added` new feature maps is appended:
+ * `c + added`. minibatchStdDev appends one. Source: ProGAN official
+ * `networks_progan.py` `minibatch_stddev_layer` (`tf.concat([x, y], axis=1)`,
+ * `y` of `num_new_features` maps).
+ */
+export function appendedChannels(c: number | null, added: number): number | null;
+export function appendedChannels(c: Length, added: number): Length;
+export function appendedChannels(c: Length, added: number): Length {
+  return c === null ? null : add(c, added);
+}
+
+/**
+ * The size of minibatchStdDev's groups for a batch of `n`: `min(groupSize, n)`,
+ * which must divide `n` (the reshape to `[G, n / G, ...]` fails otherwise).
+ * Source: ProGAN official `minibatch_stddev_layer`
+ * (`group_size = tf.minimum(group_size, tf.shape(x)[0])`).
+ */
+export function minibatchGroupSize(n: number, groupSize: number): { size: number; divides: boolean } {
+  const size = Math.min(groupSize, n);
+  return { size, divides: n % size === 0 };
+}

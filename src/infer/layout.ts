@@ -24,6 +24,7 @@ const spatial = new Set([
   'depthToSpace',
   'spaceToDepth',
   'pixelShuffle',
+  'minibatchStdDev',
   'flatten',
 ]);
 

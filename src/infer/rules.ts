@@ -4,6 +4,7 @@ import { dense } from './dense.js';
 import { dropout, sameShape, softmax } from './elementwise.js';
 import { embedding } from './embedding.js';
 import { concatenate, elementwiseMerge } from './merge.js';
+import { minibatchStdDev } from './minibatch-stddev.js';
 import { batchNormalization, layerNormalization } from './normalization.js';
 import { reflectionPadding } from './padding.js';
 import { prelu } from './prelu.js';
@@ -51,6 +52,7 @@ export const rules: Readonly<Record<string, Rule>> = {
   globalAveragePooling2d: globalPooling(2),
   batchNormalization,
   layerNormalization,
+  minibatchStdDev,
   activation: sameShape,
   leakyReLU: sameShape,
   reLU: sameShape,

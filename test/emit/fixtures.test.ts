@@ -172,6 +172,7 @@ describe('the fixtures cover', () => {
         'pixelShuffle',
         'prelu',
         'embedding',
+        'minibatchStdDev',
       ].sort(),
     );
     const reasons: [string, (a: Record<string, Value>) => boolean][] = [
@@ -242,6 +243,8 @@ function runtimeClass(type: string): string {
   if (type === 'softmax') return 'NetspecSoftmax';
   if (type === 'elu') return 'NetspecElu';
   const subpixel: Readonly<Record<string, string>> = { depthToSpace: 'NetspecDepthToSpace', spaceToDepth: 'NetspecSpaceToDepth', pixelShuffle: 'NetspecPixelShuffle', prelu: 'NetspecPReLU', embedding: 'NetspecEmbedding' };
+  const blocks: Readonly<Record<string, string>> = { minibatchStdDev: 'NetspecMinibatchStdDev' };
+  if (blocks[type]) return blocks[type];
   return subpixel[type] ?? 'NetspecCropping';
 }
 

@@ -331,6 +331,10 @@ viaRuntime.push(
   { type: 'embedding', args: { inputDim: 3, outputDim: 2, embeddingsInitializer: 'zeros' }, inputs: [[2, null, null]] },
 );
 
+// GAN blocks
+for (const args of grid({ groupSize: [undefined, 1, 2], dataFormat: formats })) viaRuntime.push({ type: 'minibatchStdDev', args, inputs: [laid(args['dataFormat'] as string, null, [3, 4], 2)] });
+viaRuntime.push({ type: 'minibatchStdDev', args: {}, inputs: [[null, 5]] }, { type: 'minibatchStdDev', args: { groupSize: 2 }, inputs: [[4, null, null, 3]] }, { type: 'minibatchStdDev', args: {}, inputs: [[null, 2, 2, 3, 2]] });
+
 // normalization
 for (const [shape, axes] of [
   [[null, 5], [undefined, 1, -1]],

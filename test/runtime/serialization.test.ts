@@ -9,6 +9,7 @@ import { Pooling } from '../../src/runtime/pooling.js';
 import { Embedding, embedding } from '../../src/runtime/embedding.js';
 import { PReLU, prelu } from '../../src/runtime/prelu.js';
 import { DepthToSpace, PixelShuffle, SpaceToDepth, depthToSpace, pixelShuffle, spaceToDepth } from '../../src/runtime/subpixel.js';
+import { MinibatchStdDev, minibatchStdDev } from '../../src/runtime/minibatch-stddev.js';
 import { lcg, randomArray } from '../reference/conv-transpose.js';
 
 beforeAll(async () => {
@@ -211,6 +212,21 @@ describe('runtime layers survive model.save + tf.loadLayersModel (cpu)', () => {
     ] as const)
       expect(loaded.getLayer(name)).toBeInstanceOf(cls);
     // randomInputs gives the label floats in [-1, 1), which cast to index 0.
+    await expectSameModel(model, loaded);
+  });
+
+  test('GAN blocks and shape utilities', async () => {
+    const x = tf.input({ name: 'x', shape: [4, 4, 8] });
+    let y = minibatchStdDev({ name: 'mbstd', groupSize: 2 }).apply(x) as tf.SymbolicTensor;
+    y = minibatchStdDev({ name: 'mbstdFirst', dataFormat: 'channelsFirst' }).apply(y) as tf.SymbolicTensor;
+    const model = tf.model({ name: 'blocks', inputs: [x], outputs: [y] });
+    expect(model.outputs.map((o) => o.shape)).toEqual([[null, 5, 4, 9]]);
+    const loaded = await roundTrip(model);
+    for (const [name, cls] of [
+      ['mbstd', MinibatchStdDev],
+      ['mbstdFirst', MinibatchStdDev],
+    ] as const)
+      expect(loaded.getLayer(name)).toBeInstanceOf(cls);
     await expectSameModel(model, loaded);
   });
 });
