@@ -30,6 +30,7 @@ const runtimeOnly = new Set([
   'spaceToDepth',
   'pixelShuffle',
   'minibatchStdDev',
+  'selfAttention',
 ]);
 
 /** tfjs factory names that differ from the spec's type names. */
@@ -262,11 +263,13 @@ function unsupportedInitializer(shapes: LayerShapes): { option: string; message:
     if (!option.endsWith('Initializer')) continue;
     const type = typeof value === 'string' ? value : (value as { type?: string }).type;
     const name = option.slice(0, -'Initializer'.length).replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    const shape = shapes.weights.find((w) => w.name === name)?.shape;
-    if (!shape) continue;
-    if (type === 'orthogonal' && shape.length < 2) return { option, message: `the orthogonal initializer needs a weight of rank 2 or more; '${name}' has shape [${shape.join(', ')}]` };
+    // A layer with several kernels (selfAttention's query_kernel, key_kernel, ...) fills each with the one initializer.
+    const filled = shapes.weights.find((w) => w.name === name || w.name.endsWith(`_${name}`));
+    if (!filled) continue;
+    const { shape } = filled;
+    if (type === 'orthogonal' && shape.length < 2) return { option, message: `the orthogonal initializer needs a weight of rank 2 or more; '${filled.name}' has shape [${shape.join(', ')}]` };
     if (type === 'identity' && (shape.length !== 2 || shape[0] !== shape[1])) {
-      return { option, message: `the identity initializer needs a square 2D weight; '${name}' has shape [${shape.join(', ')}]` };
+      return { option, message: `the identity initializer needs a square 2D weight; '${filled.name}' has shape [${shape.join(', ')}]` };
     }
   }
   return undefined;

@@ -215,3 +215,14 @@ export function minibatchGroupSize(n: number, groupSize: number): { size: number
   const size = Math.min(groupSize, n);
   return { size, divides: n % size === 0 };
 }
+
+/**
+ * Multiply-adds per sample of SAGAN self-attention over `n` positions of `c`
+ * channels with query/key width `k`: the three 1x1 projections
+ * `n * (2*c*k + c*c)`, the scores `n * n * k`, the weighted sum of values
+ * `n * n * c`, and the scale by gamma `n * c`. Null when `n` is unknown or
+ * symbolic. Source: SAGAN reference `Self_Attn.forward` (two `torch.bmm`).
+ */
+export function selfAttentionMacs(n: number | null, c: number, k: number): number | null {
+  return n === null ? null : n * (2 * c * k + c * c) + n * n * (k + c) + n * c;
+}

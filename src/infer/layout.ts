@@ -25,6 +25,7 @@ const spatial = new Set([
   'spaceToDepth',
   'pixelShuffle',
   'minibatchStdDev',
+  'selfAttention',
   'flatten',
 ]);
 

@@ -7,6 +7,7 @@ import { concatenate, elementwiseMerge } from './merge.js';
 import { minibatchStdDev } from './minibatch-stddev.js';
 import { batchNormalization, layerNormalization } from './normalization.js';
 import { reflectionPadding } from './padding.js';
+import { selfAttention } from './self-attention.js';
 import { prelu } from './prelu.js';
 import { globalPooling, pooling } from './pooling.js';
 import { cropping, upSampling, zeroPadding } from './resample.js';
@@ -53,6 +54,7 @@ export const rules: Readonly<Record<string, Rule>> = {
   batchNormalization,
   layerNormalization,
   minibatchStdDev,
+  selfAttention,
   activation: sameShape,
   leakyReLU: sameShape,
   reLU: sameShape,

@@ -14,6 +14,7 @@ export { DepthToSpace, PixelShuffle, SpaceToDepth, depthToSpace, pixelShuffle, s
 export { PReLU, prelu, type PReLUArgs } from './prelu.js';
 export { Embedding, embedding, type EmbeddingArgs } from './embedding.js';
 export { MinibatchStdDev, minibatchStdDev, type MinibatchStdDevArgs } from './minibatch-stddev.js';
+export { SelfAttention, selfAttention, type SelfAttentionArgs } from './self-attention.js';
 export { setInitialWeights, tensorFromBase64 } from './initial-weights.js';
 export type { ConstraintDescriptor, InitializerDescriptor, RegularizerDescriptor } from './descriptors.js';
 export { withConstraints } from './constraints.js';

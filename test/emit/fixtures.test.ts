@@ -173,6 +173,7 @@ describe('the fixtures cover', () => {
         'prelu',
         'embedding',
         'minibatchStdDev',
+        'selfAttention',
       ].sort(),
     );
     const reasons: [string, (a: Record<string, Value>) => boolean][] = [
@@ -243,7 +244,7 @@ function runtimeClass(type: string): string {
   if (type === 'softmax') return 'NetspecSoftmax';
   if (type === 'elu') return 'NetspecElu';
   const subpixel: Readonly<Record<string, string>> = { depthToSpace: 'NetspecDepthToSpace', spaceToDepth: 'NetspecSpaceToDepth', pixelShuffle: 'NetspecPixelShuffle', prelu: 'NetspecPReLU', embedding: 'NetspecEmbedding' };
-  const blocks: Readonly<Record<string, string>> = { minibatchStdDev: 'NetspecMinibatchStdDev' };
+  const blocks: Readonly<Record<string, string>> = { minibatchStdDev: 'NetspecMinibatchStdDev', selfAttention: 'NetspecSelfAttention' };
   if (blocks[type]) return blocks[type];
   return subpixel[type] ?? 'NetspecCropping';
 }
@@ -468,7 +469,8 @@ describe.each(models)('%s', (_, stem, m) => {
       for (const [option, value] of Object.entries(l.layer.args)) {
         const weightName = initializedWeight[option];
         if (!weightName) continue;
-        const weight = built.weights.find((w) => baseName(w) === weightName);
+        // selfAttention's kernelInitializer fills query_kernel, key_kernel and value_kernel.
+        const weight = built.weights.find((w) => baseName(w) === weightName || baseName(w).endsWith(`_${weightName}`));
         expect([l.layer.id, option, weight !== undefined]).toEqual([l.layer.id, option, true]);
         const want = initialValues(value, weight!.shape as number[]);
         if (want) expect([l.layer.id, option, Array.from(weight!.read().dataSync())]).toEqual([l.layer.id, option, want]);

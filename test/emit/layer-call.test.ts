@@ -60,6 +60,7 @@ const everyType: FactoryCase[] = [
   ['embedding', { given: { type: 'embedding', args: { inputDim: 10, outputDim: 4 }, inputs: [[null, 1]] }, want: 'runtime.embedding' }],
   ['pixelShuffle', { given: { type: 'pixelShuffle', args: { upscaleFactor: 2 }, inputs: [[null, 2, 2, 8]] }, want: 'runtime.pixelShuffle' }],
   ['minibatchStdDev', { given: { type: 'minibatchStdDev', args: { groupSize: 2 }, inputs: [[null, 4, 4, 8]] }, want: 'runtime.minibatchStdDev' }],
+  ['selfAttention', { given: { type: 'selfAttention', args: {}, inputs: [[null, 4, 4, 8]] }, want: 'runtime.selfAttention' }],
   ['prelu', { given: { type: 'prelu', inputs: [image] }, want: 'tf.prelu' }],
   ['reshape', { given: { type: 'reshape', args: { targetShape: [2, 2] }, inputs: [flat] }, want: 'tf.reshape' }],
   ['flatten', { given: { type: 'flatten', inputs: [image] }, want: 'tf.flatten' }],

@@ -334,6 +334,8 @@ viaRuntime.push(
 // GAN blocks
 for (const args of grid({ groupSize: [undefined, 1, 2], dataFormat: formats })) viaRuntime.push({ type: 'minibatchStdDev', args, inputs: [laid(args['dataFormat'] as string, null, [3, 4], 2)] });
 viaRuntime.push({ type: 'minibatchStdDev', args: {}, inputs: [[null, 5]] }, { type: 'minibatchStdDev', args: { groupSize: 2 }, inputs: [[4, null, null, 3]] }, { type: 'minibatchStdDev', args: {}, inputs: [[null, 2, 2, 3, 2]] });
+for (const args of grid({ reduction: [undefined, 2], dataFormat: formats })) viaRuntime.push({ type: 'selfAttention', args, inputs: [laid(args['dataFormat'] as string, null, [2, 3], 8)] });
+viaRuntime.push({ type: 'selfAttention', args: { kernelInitializer: 'heNormal', biasInitializer: 'ones' }, inputs: [[null, null, null, 16]] });
 
 // normalization
 for (const [shape, axes] of [

@@ -10,6 +10,7 @@ import { Embedding, embedding } from '../../src/runtime/embedding.js';
 import { PReLU, prelu } from '../../src/runtime/prelu.js';
 import { DepthToSpace, PixelShuffle, SpaceToDepth, depthToSpace, pixelShuffle, spaceToDepth } from '../../src/runtime/subpixel.js';
 import { MinibatchStdDev, minibatchStdDev } from '../../src/runtime/minibatch-stddev.js';
+import { SelfAttention, selfAttention } from '../../src/runtime/self-attention.js';
 import { lcg, randomArray } from '../reference/conv-transpose.js';
 
 beforeAll(async () => {
@@ -219,12 +220,16 @@ describe('runtime layers survive model.save + tf.loadLayersModel (cpu)', () => {
     const x = tf.input({ name: 'x', shape: [4, 4, 8] });
     let y = minibatchStdDev({ name: 'mbstd', groupSize: 2 }).apply(x) as tf.SymbolicTensor;
     y = minibatchStdDev({ name: 'mbstdFirst', dataFormat: 'channelsFirst' }).apply(y) as tf.SymbolicTensor;
+    y = selfAttention({ name: 'attention', reduction: 5, dataFormat: 'channelsFirst', kernelInitializer: { type: 'glorotNormal', seed: 2 }, biasInitializer: 'ones' }).apply(y) as tf.SymbolicTensor;
     const model = tf.model({ name: 'blocks', inputs: [x], outputs: [y] });
     expect(model.outputs.map((o) => o.shape)).toEqual([[null, 5, 4, 9]]);
+    // A gamma other than the initial 0, so that the loaded model's attention shows in its output.
+    model.getLayer('attention').setWeights(model.getLayer('attention').getWeights().map((w, k, all) => (k === all.length - 1 ? tf.tensor([0.5]) : w)));
     const loaded = await roundTrip(model);
     for (const [name, cls] of [
       ['mbstd', MinibatchStdDev],
       ['mbstdFirst', MinibatchStdDev],
+      ['attention', SelfAttention],
     ] as const)
       expect(loaded.getLayer(name)).toBeInstanceOf(cls);
     await expectSameModel(model, loaded);
