@@ -31,6 +31,8 @@ const runtimeOnly = new Set([
   'pixelShuffle',
   'minibatchStdDev',
   'selfAttention',
+  'globalAveragePooling3d',
+  'globalMaxPooling3d',
 ]);
 
 /** tfjs factory names that differ from the spec's type names. */
@@ -64,6 +66,13 @@ function nativeConvIsExact(layer: LayerIR): boolean {
   const pads = padding !== undefined && padding !== 'valid';
   return !Array.isArray(padding) && padding !== 'causal' && !(paddingMode === 'reflect' && pads) && !(layer.type === 'conv1d' && dataFormat === 'channelsFirst');
 }
+
+/** tfjs' global pooling layers have no keepdims, and the 1D ones no dataFormat (they pool axis 1 whatever it is). */
+function nativeGlobalPoolingIsExact(layer: LayerIR): boolean {
+  return layer.args['keepdims'] !== true && !(layer.type.endsWith('1d') && layer.args['dataFormat'] === 'channelsFirst');
+}
+
+const globalPoolingTypes = new Set(['globalAveragePooling1d', 'globalAveragePooling2d', 'globalMaxPooling1d', 'globalMaxPooling2d']);
 
 /** tfjs' softmax runs over the last axis only (tf.softmax throws on any other). */
 function nativeSoftmaxIsExact(shapes: LayerShapes): boolean {
@@ -129,6 +138,7 @@ export function factoryOf(shapes: LayerShapes, frozenModel = false): LayerFactor
     (convTypes.has(layer.type) && !nativeConvIsExact(layer)) ||
     // tfjs' pooling layers take no explicit pads.
     (poolingTypes.has(layer.type) && Array.isArray(layer.args['padding'])) ||
+    (globalPoolingTypes.has(layer.type) && !nativeGlobalPoolingIsExact(layer)) ||
     (layer.type === 'softmax' && !nativeSoftmaxIsExact(shapes)) ||
     (layer.type === 'elu' && !nativeEluIsExact(layer))
   ) {
@@ -203,6 +213,11 @@ function nativeAdjustments(shapes: LayerShapes, config: Record<string, Code>): v
   if (layer.type === 'cropping2d' && config['cropping'] === undefined) config['cropping'] = 0;
   // A native convolution pads nothing or with zeros: the mode is already the one tfjs computes.
   delete config['paddingMode'];
+  // A native global pooling has keepdims false and, in 1D, channelsLast: what tfjs' layers (which take neither option) compute.
+  if (globalPoolingTypes.has(layer.type)) {
+    delete config['keepdims'];
+    if (layer.type.endsWith('1d')) delete config['dataFormat'];
+  }
   // tfjs' kernels default to glorotNormal; Keras' (and the runtime layers') to glorotUniform.
   if (config['kernelInitializer'] === undefined && shapes.weights.some((w) => w.name === 'kernel')) config['kernelInitializer'] = initializerCall('glorotUniform');
 }

@@ -9,6 +9,16 @@ export { Cropping, UpSampling, ZeroPadding, cropping1d, cropping2d, cropping3d, 
 export { ReflectionPadding, reflectionPadding1d, reflectionPadding2d, reflectionPadding3d } from './padding.js';
 export { Conv, conv1d, conv2d, conv3d, type ConvArgs } from './conv.js';
 export { Pooling, averagePooling1d, averagePooling2d, averagePooling3d, maxPooling1d, maxPooling2d, maxPooling3d, type PoolingArgs } from './pooling.js';
+export {
+  GlobalPooling,
+  globalAveragePooling1d,
+  globalAveragePooling2d,
+  globalAveragePooling3d,
+  globalMaxPooling1d,
+  globalMaxPooling2d,
+  globalMaxPooling3d,
+  type GlobalPoolingArgs,
+} from './global-pooling.js';
 export { Elu, Softmax, elu, softmax } from './activation-options.js';
 export { DepthToSpace, PixelShuffle, SpaceToDepth, depthToSpace, pixelShuffle, spaceToDepth, type BlockSizeArgs, type PixelShuffleArgs } from './subpixel.js';
 export { PReLU, prelu, type PReLUArgs } from './prelu.js';

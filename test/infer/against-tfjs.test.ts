@@ -249,6 +249,23 @@ native.push(
   { type: 'globalAveragePooling2d', args: { dataFormat: 'channelsFirst' }, inputs: [[null, 16, 7, 7]] },
   { type: 'globalAveragePooling2d', args: {}, inputs: [[3, null, null, 5]] },
 );
+native.push(
+  { type: 'globalMaxPooling1d', args: {}, inputs: [[null, 10, 4]] },
+  { type: 'globalMaxPooling1d', args: { dataFormat: 'channelsLast', keepdims: false }, inputs: [[null, null, 4]] },
+  { type: 'globalMaxPooling2d', args: {}, inputs: [[null, 7, 7, 16]] },
+  { type: 'globalMaxPooling2d', args: { dataFormat: 'channelsFirst' }, inputs: [[null, 16, 7, 7]] },
+  { type: 'globalAveragePooling2d', args: { keepdims: false }, inputs: [[2, null, null, 5]] },
+);
+for (const type of ['globalAveragePooling', 'globalMaxPooling']) {
+  for (const args of grid({ dataFormat: formats, keepdims: [undefined, true] })) {
+    for (const rank of [1, 2, 3]) {
+      // tfjs' own layers where they are exact (see src/emit/layer-call.ts); the runtime's for the rest.
+      const nativeCase = args['keepdims'] === undefined && (rank === 2 || (rank === 1 && args['dataFormat'] === undefined));
+      if (!nativeCase) viaRuntime.push({ type: `${type}${rank}d`, args, inputs: [laid(args['dataFormat'] as string, null, [2, 3, 4].slice(0, rank), 3)] });
+    }
+  }
+}
+viaRuntime.push({ type: 'globalMaxPooling3d', args: {}, inputs: [[null, null, null, null, 2]] });
 
 // resampling
 for (const args of grid({ size: [undefined, 3, [2, 3]], dataFormat: formats, interpolation: [undefined, 'bilinear'] })) {

@@ -11,6 +11,7 @@ import { PReLU, prelu } from '../../src/runtime/prelu.js';
 import { DepthToSpace, PixelShuffle, SpaceToDepth, depthToSpace, pixelShuffle, spaceToDepth } from '../../src/runtime/subpixel.js';
 import { MinibatchStdDev, minibatchStdDev } from '../../src/runtime/minibatch-stddev.js';
 import { SelfAttention, selfAttention } from '../../src/runtime/self-attention.js';
+import { GlobalPooling, globalAveragePooling3d, globalMaxPooling2d } from '../../src/runtime/global-pooling.js';
 import { lcg, randomArray } from '../reference/conv-transpose.js';
 
 beforeAll(async () => {
@@ -221,8 +222,15 @@ describe('runtime layers survive model.save + tf.loadLayersModel (cpu)', () => {
     let y = minibatchStdDev({ name: 'mbstd', groupSize: 2 }).apply(x) as tf.SymbolicTensor;
     y = minibatchStdDev({ name: 'mbstdFirst', dataFormat: 'channelsFirst' }).apply(y) as tf.SymbolicTensor;
     y = selfAttention({ name: 'attention', reduction: 5, dataFormat: 'channelsFirst', kernelInitializer: { type: 'glorotNormal', seed: 2 }, biasInitializer: 'ones' }).apply(y) as tf.SymbolicTensor;
-    const model = tf.model({ name: 'blocks', inputs: [x], outputs: [y] });
-    expect(model.outputs.map((o) => o.shape)).toEqual([[null, 5, 4, 9]]);
+    const kept = globalMaxPooling2d({ name: 'kept', dataFormat: 'channelsFirst', keepdims: true }).apply(y) as tf.SymbolicTensor;
+    const volume = tf.input({ name: 'volume', shape: [2, 2, 2, 3] });
+    const pooled = globalAveragePooling3d({ name: 'pooled' }).apply(volume) as tf.SymbolicTensor;
+    const model = tf.model({ name: 'blocks', inputs: [x, volume], outputs: [y, kept, pooled] });
+    expect(model.outputs.map((o) => o.shape)).toEqual([
+      [null, 5, 4, 9],
+      [null, 5, 1, 1],
+      [null, 3],
+    ]);
     // A gamma other than the initial 0, so that the loaded model's attention shows in its output.
     model.getLayer('attention').setWeights(model.getLayer('attention').getWeights().map((w, k, all) => (k === all.length - 1 ? tf.tensor([0.5]) : w)));
     const loaded = await roundTrip(model);
@@ -230,6 +238,8 @@ describe('runtime layers survive model.save + tf.loadLayersModel (cpu)', () => {
       ['mbstd', MinibatchStdDev],
       ['mbstdFirst', MinibatchStdDev],
       ['attention', SelfAttention],
+      ['kept', GlobalPooling],
+      ['pooled', GlobalPooling],
     ] as const)
       expect(loaded.getLayer(name)).toBeInstanceOf(cls);
     await expectSameModel(model, loaded);
