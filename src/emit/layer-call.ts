@@ -1,4 +1,5 @@
 import type { LayerIR, LayerShapes, Value } from '../ir.js';
+import { sameDim } from '../infer/affine.js';
 import { Call, Cast, type Code } from './code.js';
 
 /** Where a layer's factory comes from in the generated module. */
@@ -33,6 +34,7 @@ const runtimeOnly = new Set([
   'selfAttention',
   'globalAveragePooling3d',
   'globalMaxPooling3d',
+  'subtract',
 ]);
 
 /** tfjs factory names that differ from the spec's type names. */
@@ -125,6 +127,17 @@ function nativePreluIsExact(shapes: LayerShapes): boolean {
 }
 
 /**
+ * tfjs' maximum and minimum gradients do not sum over broadcast axes (training
+ * throws), so tfjs' layers are used only for inputs of one shape: equal
+ * ranks and sizes, symbolic ones included (an unknown size could be a 1 that
+ * broadcasts at run time).
+ */
+function nativeMaxMinIsExact(shapes: LayerShapes): boolean {
+  const [first, ...rest] = shapes.inputShapes;
+  return rest.every((s) => s.length === first!.length && s.every((d, a) => a === 0 || (d !== null && sameDim(d, first![a]))));
+}
+
+/**
  * Chooses, statically, which implementation builds a layer. `frozenModel`:
  * the layer's model is used frozen inside another model of the spec
  * (emit/sub-model.ts `frozenModels`).
@@ -144,12 +157,13 @@ export function factoryOf(shapes: LayerShapes, frozenModel = false): LayerFactor
   ) {
     return { source: 'runtime', name: layer.type, options: 'json' };
   }
-  // The runtime normalizations, prelu and embedding subclass tfjs' own and take the same options.
+  // The runtime normalizations, prelu, embedding, maximum and minimum subclass tfjs' own and take the same options.
   // tfjs' embedding cannot train on wasm (its gather gradient needs UnsortedSegmentSum, which wasm lacks).
   if (
     (layer.type === 'batchNormalization' && !nativeBatchNormalizationIsExact(shapes, frozenModel)) ||
     (layer.type === 'layerNormalization' && !nativeLayerNormalizationIsExact(shapes)) ||
     (layer.type === 'prelu' && !nativePreluIsExact(shapes)) ||
+    ((layer.type === 'maximum' || layer.type === 'minimum') && !nativeMaxMinIsExact(shapes)) ||
     layer.type === 'embedding'
   ) {
     return { source: 'runtime', name: layer.type, options: 'tfjs' };

@@ -32,7 +32,7 @@ const spatial = new Set([
 const flattening = new Set(['flatten', ...['globalAveragePooling', 'globalMaxPooling'].flatMap((t) => [`${t}1d`, `${t}2d`, `${t}3d`]), 'dense', 'reshape']);
 
 /** Layers that keep their input's layout. */
-const keeping = new Set(['activation', 'leakyReLU', 'reLU', 'elu', 'prelu', 'softmax', 'dropout', 'batchNormalization', 'layerNormalization', 'add', 'multiply', 'concatenate']);
+const keeping = new Set(['activation', 'leakyReLU', 'reLU', 'elu', 'prelu', 'softmax', 'dropout', 'batchNormalization', 'layerNormalization', 'add', 'multiply', 'subtract', 'average', 'maximum', 'minimum', 'concatenate']);
 
 function formatOf(layer: LayerIR): DataFormat {
   return (layer.args['dataFormat'] as DataFormat | undefined) ?? 'channelsLast';

@@ -3,7 +3,7 @@ import { convTranspose } from './conv-transpose.js';
 import { dense } from './dense.js';
 import { dropout, sameShape, softmax } from './elementwise.js';
 import { embedding } from './embedding.js';
-import { concatenate, elementwiseMerge } from './merge.js';
+import { concatenate, elementwiseMerge, subtractMerge } from './merge.js';
 import { minibatchStdDev } from './minibatch-stddev.js';
 import { batchNormalization, layerNormalization } from './normalization.js';
 import { reflectionPadding } from './padding.js';
@@ -68,4 +68,8 @@ export const rules: Readonly<Record<string, Rule>> = {
   concatenate,
   add: elementwiseMerge,
   multiply: elementwiseMerge,
+  subtract: subtractMerge,
+  average: elementwiseMerge,
+  maximum: elementwiseMerge,
+  minimum: elementwiseMerge,
 };

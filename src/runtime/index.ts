@@ -25,6 +25,7 @@ export { PReLU, prelu, type PReLUArgs } from './prelu.js';
 export { Embedding, embedding, type EmbeddingArgs } from './embedding.js';
 export { MinibatchStdDev, minibatchStdDev, type MinibatchStdDevArgs } from './minibatch-stddev.js';
 export { SelfAttention, selfAttention, type SelfAttentionArgs } from './self-attention.js';
+export { Maximum, Minimum, Subtract, maximum, minimum, subtract } from './merge.js';
 export { setInitialWeights, tensorFromBase64 } from './initial-weights.js';
 export type { ConstraintDescriptor, InitializerDescriptor, RegularizerDescriptor } from './descriptors.js';
 export { withConstraints } from './constraints.js';

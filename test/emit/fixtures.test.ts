@@ -180,6 +180,9 @@ describe('the fixtures cover', () => {
         'globalMaxPooling1d',
         'globalMaxPooling2d',
         'globalMaxPooling3d',
+        'subtract',
+        'maximum',
+        'minimum',
       ].sort(),
     );
     const reasons: [string, (a: Record<string, Value>) => boolean][] = [
@@ -238,6 +241,9 @@ const nativeClass: Readonly<Record<string, string>> = {
   concatenate: 'Concatenate',
   add: 'Add',
   multiply: 'Multiply',
+  average: 'Average',
+  maximum: 'Maximum',
+  minimum: 'Minimum',
 };
 
 function runtimeClass(type: string): string {
@@ -253,7 +259,13 @@ function runtimeClass(type: string): string {
   if (type === 'softmax') return 'NetspecSoftmax';
   if (type === 'elu') return 'NetspecElu';
   const subpixel: Readonly<Record<string, string>> = { depthToSpace: 'NetspecDepthToSpace', spaceToDepth: 'NetspecSpaceToDepth', pixelShuffle: 'NetspecPixelShuffle', prelu: 'NetspecPReLU', embedding: 'NetspecEmbedding' };
-  const blocks: Readonly<Record<string, string>> = { minibatchStdDev: 'NetspecMinibatchStdDev', selfAttention: 'NetspecSelfAttention' };
+  const blocks: Readonly<Record<string, string>> = {
+    minibatchStdDev: 'NetspecMinibatchStdDev',
+    selfAttention: 'NetspecSelfAttention',
+    subtract: 'NetspecSubtract',
+    maximum: 'NetspecMaximum',
+    minimum: 'NetspecMinimum',
+  };
   if (blocks[type]) return blocks[type];
   return subpixel[type] ?? 'NetspecCropping';
 }

@@ -434,6 +434,22 @@ for (const type of ['add', 'multiply']) {
   }
 }
 
+for (const type of ['average', 'maximum', 'minimum', 'subtract']) {
+  for (const inputs of [
+    [[null, 8, 8, 3], [null, 8, 8, 3]],
+    [[null, 8, 8, 1], [null, 8, 8, 3]],
+    [[null, 3], [null, 4, 4, 3]],
+    [[null, 1, 4], [null, 3, 1]],
+    [[2, 5], [null, 5]],
+    [[null, null, 3], [null, 5, 3]],
+    ...(type === 'subtract' ? [] : [[[null, 5], [null, 5], [null, 5]]]),
+  ] as Shape[][]) {
+    // tfjs' maximum and minimum for inputs of one known shape; the runtime's where they may broadcast; subtract is always the runtime's.
+    const oneShape = inputs.every((s) => s.every((d, a) => a === 0 || (d !== null && d === inputs[0]![a])) && s.length === inputs[0]!.length);
+    (type === 'average' || (type !== 'subtract' && oneShape) ? native : viaRuntime).push({ type, args: {}, inputs });
+  }
+}
+
 describe('native tfjs layers: inferred shapes and weights equal what tfjs builds', () => {
   test.each(cases(native))('%s', (_, { given }) => compare(given, 'tf'));
 });

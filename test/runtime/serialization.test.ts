@@ -12,6 +12,7 @@ import { DepthToSpace, PixelShuffle, SpaceToDepth, depthToSpace, pixelShuffle, s
 import { MinibatchStdDev, minibatchStdDev } from '../../src/runtime/minibatch-stddev.js';
 import { SelfAttention, selfAttention } from '../../src/runtime/self-attention.js';
 import { GlobalPooling, globalAveragePooling3d, globalMaxPooling2d } from '../../src/runtime/global-pooling.js';
+import { Maximum, Minimum, Subtract, maximum, minimum, subtract } from '../../src/runtime/merge.js';
 import { lcg, randomArray } from '../reference/conv-transpose.js';
 
 beforeAll(async () => {
@@ -225,10 +226,12 @@ describe('runtime layers survive model.save + tf.loadLayersModel (cpu)', () => {
     const kept = globalMaxPooling2d({ name: 'kept', dataFormat: 'channelsFirst', keepdims: true }).apply(y) as tf.SymbolicTensor;
     const volume = tf.input({ name: 'volume', shape: [2, 2, 2, 3] });
     const pooled = globalAveragePooling3d({ name: 'pooled' }).apply(volume) as tf.SymbolicTensor;
-    const model = tf.model({ name: 'blocks', inputs: [x, volume], outputs: [y, kept, pooled] });
+    const diff = subtract({ name: 'diff' }).apply([y, kept]) as tf.SymbolicTensor;
+    const widest = maximum({ name: 'widest' }).apply([diff, kept]) as tf.SymbolicTensor;
+    const least = minimum({ name: 'least' }).apply([widest, y]) as tf.SymbolicTensor;
+    const model = tf.model({ name: 'blocks', inputs: [x, volume], outputs: [least, pooled] });
     expect(model.outputs.map((o) => o.shape)).toEqual([
       [null, 5, 4, 9],
-      [null, 5, 1, 1],
       [null, 3],
     ]);
     // A gamma other than the initial 0, so that the loaded model's attention shows in its output.
@@ -240,6 +243,9 @@ describe('runtime layers survive model.save + tf.loadLayersModel (cpu)', () => {
       ['attention', SelfAttention],
       ['kept', GlobalPooling],
       ['pooled', GlobalPooling],
+      ['diff', Subtract],
+      ['widest', Maximum],
+      ['least', Minimum],
     ] as const)
       expect(loaded.getLayer(name)).toBeInstanceOf(cls);
     await expectSameModel(model, loaded);
