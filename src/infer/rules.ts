@@ -1,3 +1,4 @@
+import { permute, repeatVector } from './axes.js';
 import { conv } from './conv.js';
 import { convTranspose } from './conv-transpose.js';
 import { dense } from './dense.js';
@@ -24,6 +25,8 @@ export const rules: Readonly<Record<string, Rule>> = {
   prelu,
   reshape,
   flatten,
+  repeatVector,
+  permute,
   conv1d: conv(1),
   conv2d: conv(2),
   conv3d: conv(3),

@@ -212,6 +212,8 @@ const nativeClass: Readonly<Record<string, string>> = {
   dense: 'Dense',
   prelu: 'PReLU',
   reshape: 'Reshape',
+  repeatVector: 'RepeatVector',
+  permute: 'Permute',
   flatten: 'Flatten',
   conv1d: 'Conv1D',
   conv2d: 'Conv2D',

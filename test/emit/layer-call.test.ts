@@ -62,6 +62,8 @@ const everyType: FactoryCase[] = [
   ['minibatchStdDev', { given: { type: 'minibatchStdDev', args: { groupSize: 2 }, inputs: [[null, 4, 4, 8]] }, want: 'runtime.minibatchStdDev' }],
   ['selfAttention', { given: { type: 'selfAttention', args: {}, inputs: [[null, 4, 4, 8]] }, want: 'runtime.selfAttention' }],
   ['subtract', { given: { type: 'subtract', inputs: [image, image] }, want: 'runtime.subtract' }],
+  ['repeatVector', { given: { type: 'repeatVector', args: { n: 3 }, inputs: [[null, 4]] }, want: 'tf.repeatVector' }],
+  ['permute', { given: { type: 'permute', args: { dims: [3, 1, 2] }, inputs: [image] }, want: 'tf.permute' }],
   ['average', { given: { type: 'average', inputs: [image, [null, 4, 4, 1]] }, want: 'tf.average' }],
   ['maximum', { given: { type: 'maximum', inputs: [image, image] }, want: 'tf.maximum' }],
   ['minimum', { given: { type: 'minimum', inputs: [image, [null, 4, 4, 1]] }, want: 'runtime.minimum' }],

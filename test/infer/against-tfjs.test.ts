@@ -450,6 +450,17 @@ for (const type of ['average', 'maximum', 'minimum', 'subtract']) {
   }
 }
 
+// axes
+native.push(
+  { type: 'repeatVector', args: { n: 3 }, inputs: [[null, 4]] },
+  { type: 'repeatVector', args: { n: 1 }, inputs: [[2, null]] },
+  { type: 'permute', args: { dims: [3, 1, 2] }, inputs: [[null, 4, 5, 3]] },
+  { type: 'permute', args: { dims: [2, 3, 1] }, inputs: [[null, 3, 4, 5]] },
+  { type: 'permute', args: { dims: [2, 1] }, inputs: [[null, null, 5]] },
+  { type: 'permute', args: { dims: [1] }, inputs: [[2, 6]] },
+  { type: 'permute', args: { dims: [4, 2, 1, 3] }, inputs: [[null, 2, 3, null, 2]] },
+);
+
 describe('native tfjs layers: inferred shapes and weights equal what tfjs builds', () => {
   test.each(cases(native))('%s', (_, { given }) => compare(given, 'tf'));
 });
