@@ -35,6 +35,7 @@ const names: ReadonlyMap<string, ForeignName> = new Map<string, ForeignName>([
     [`adaptiveavgpool${d}d`, torch(d === 3 ? 'globalAveragePooling3d' : `globalAveragePooling${d}d`, 'only for output_size 1')],
     [`adaptivemaxpool${d}d`, torch(`globalMaxPooling${d}d`, 'only for output_size 1')],
     [`globalaveragepooling${d}d`, { type: `globalAveragePooling${d}d`, from: 'Keras' }],
+    [`globalmaxpooling${d}d`, { type: `globalMaxPooling${d}d`, from: 'Keras' }],
   ]),
   ['groupnorm', torch('groupNormalization', 'PyTorch\'s eps 1e-5 is epsilon: 1e-5')],
   ['layernorm', torch('layerNormalization')],

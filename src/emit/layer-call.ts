@@ -1,5 +1,6 @@
 import type { LayerIR, LayerShapes, Value } from '../ir.js';
 import { chosenReparametrizations, reparametrizations } from '../infer/reparametrization.js';
+import { sameDim } from '../infer/affine.js';
 import { Call, Cast, type Code } from './code.js';
 
 /** Where a layer's factory comes from in the generated module. */
@@ -33,6 +34,11 @@ const runtimeOnly = new Set([
   'groupNormalization',
   'instanceNormalization',
   'pixelNormalization',
+  'minibatchStdDev',
+  'selfAttention',
+  'globalAveragePooling3d',
+  'globalMaxPooling3d',
+  'subtract',
 ]);
 
 /** tfjs factory names that differ from the spec's type names. */
@@ -66,6 +72,13 @@ function nativeConvIsExact(layer: LayerIR): boolean {
   const pads = padding !== undefined && padding !== 'valid';
   return !Array.isArray(padding) && padding !== 'causal' && !(paddingMode === 'reflect' && pads) && !(layer.type === 'conv1d' && dataFormat === 'channelsFirst');
 }
+
+/** tfjs' global pooling layers have no keepdims, and the 1D ones no dataFormat (they pool axis 1 whatever it is). */
+function nativeGlobalPoolingIsExact(layer: LayerIR): boolean {
+  return layer.args['keepdims'] !== true && !(layer.type.endsWith('1d') && layer.args['dataFormat'] === 'channelsFirst');
+}
+
+const globalPoolingTypes = new Set(['globalAveragePooling1d', 'globalAveragePooling2d', 'globalMaxPooling1d', 'globalMaxPooling2d']);
 
 /** tfjs' softmax runs over the last axis only (tf.softmax throws on any other). */
 function nativeSoftmaxIsExact(shapes: LayerShapes): boolean {
@@ -123,6 +136,17 @@ function nativePreluIsExact(shapes: LayerShapes): boolean {
 }
 
 /**
+ * tfjs' maximum and minimum gradients do not sum over broadcast axes (training
+ * throws), so tfjs' layers are used only for inputs of one shape: equal
+ * ranks and sizes, symbolic ones included (an unknown size could be a 1 that
+ * broadcasts at run time).
+ */
+function nativeMaxMinIsExact(shapes: LayerShapes): boolean {
+  const [first, ...rest] = shapes.inputShapes;
+  return rest.every((s) => s.length === first!.length && s.every((d, a) => a === 0 || (d !== null && sameDim(d, first![a]))));
+}
+
+/**
  * Chooses, statically, which implementation builds a layer. `frozenModel`:
  * the layer's model is used frozen inside another model of the spec
  * (emit/sub-model.ts `frozenModels`).
@@ -138,17 +162,19 @@ export function factoryOf(shapes: LayerShapes, frozenModel = false): LayerFactor
     (convTypes.has(layer.type) && !nativeConvIsExact(layer)) ||
     // tfjs' pooling layers take no explicit pads.
     (poolingTypes.has(layer.type) && Array.isArray(layer.args['padding'])) ||
+    (globalPoolingTypes.has(layer.type) && !nativeGlobalPoolingIsExact(layer)) ||
     (layer.type === 'softmax' && !nativeSoftmaxIsExact(shapes)) ||
     (layer.type === 'elu' && !nativeEluIsExact(layer))
   ) {
     return { source: 'runtime', name: layer.type, options: 'json' };
   }
-  // The runtime normalizations, prelu and embedding subclass tfjs' own and take the same options.
+  // The runtime normalizations, prelu, embedding, maximum and minimum subclass tfjs' own and take the same options.
   // tfjs' embedding cannot train on wasm (its gather gradient needs UnsortedSegmentSum, which wasm lacks).
   if (
     (layer.type === 'batchNormalization' && !nativeBatchNormalizationIsExact(shapes, frozenModel)) ||
     (layer.type === 'layerNormalization' && !nativeLayerNormalizationIsExact(shapes)) ||
     (layer.type === 'prelu' && !nativePreluIsExact(shapes)) ||
+    ((layer.type === 'maximum' || layer.type === 'minimum') && !nativeMaxMinIsExact(shapes)) ||
     layer.type === 'embedding'
   ) {
     return { source: 'runtime', name: layer.type, options: 'tfjs' };
@@ -212,6 +238,11 @@ function nativeAdjustments(shapes: LayerShapes, config: Record<string, Code>): v
   if (layer.type === 'cropping2d' && config['cropping'] === undefined) config['cropping'] = 0;
   // A native convolution pads nothing or with zeros: the mode is already the one tfjs computes.
   delete config['paddingMode'];
+  // A native global pooling has keepdims false and, in 1D, channelsLast: what tfjs' layers (which take neither option) compute.
+  if (globalPoolingTypes.has(layer.type)) {
+    delete config['keepdims'];
+    if (layer.type.endsWith('1d')) delete config['dataFormat'];
+  }
   // tfjs' kernels default to glorotNormal; Keras' (and the runtime layers') to glorotUniform.
   if (config['kernelInitializer'] === undefined && shapes.weights.some((w) => w.name === 'kernel')) config['kernelInitializer'] = initializerCall('glorotUniform');
 }
@@ -274,11 +305,13 @@ function unsupportedInitializer(shapes: LayerShapes): { option: string; message:
     if (!option.endsWith('Initializer')) continue;
     const type = typeof value === 'string' ? value : (value as { type?: string }).type;
     const name = option.slice(0, -'Initializer'.length).replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    const shape = shapes.weights.find((w) => w.name === name)?.shape;
-    if (!shape) continue;
-    if (type === 'orthogonal' && shape.length < 2) return { option, message: `the orthogonal initializer needs a weight of rank 2 or more; '${name}' has shape [${shape.join(', ')}]` };
+    // A layer with several kernels (selfAttention's query_kernel, key_kernel, ...) fills each with the one initializer.
+    const filled = shapes.weights.find((w) => w.name === name || w.name.endsWith(`_${name}`));
+    if (!filled) continue;
+    const { shape } = filled;
+    if (type === 'orthogonal' && shape.length < 2) return { option, message: `the orthogonal initializer needs a weight of rank 2 or more; '${filled.name}' has shape [${shape.join(', ')}]` };
     if (type === 'identity' && (shape.length !== 2 || shape[0] !== shape[1])) {
-      return { option, message: `the identity initializer needs a square 2D weight; '${name}' has shape [${shape.join(', ')}]` };
+      return { option, message: `the identity initializer needs a square 2D weight; '${filled.name}' has shape [${shape.join(', ')}]` };
     }
   }
   return undefined;

@@ -207,3 +207,37 @@ export function channelGroups(channels: number, groups: number): { readonly grou
   if (g < 1 || g > channels || channels % g !== 0) return undefined;
   return { groups: g, size: channels / g };
 }
+
+/**
+ * The channels after an axis of `added` new feature maps is appended:
+ * `c + added`. minibatchStdDev appends one. Source: ProGAN official
+ * `networks_progan.py` `minibatch_stddev_layer` (`tf.concat([x, y], axis=1)`,
+ * `y` of `num_new_features` maps).
+ */
+export function appendedChannels(c: number | null, added: number): number | null;
+export function appendedChannels(c: Length, added: number): Length;
+export function appendedChannels(c: Length, added: number): Length {
+  return c === null ? null : add(c, added);
+}
+
+/**
+ * The size of minibatchStdDev's groups for a batch of `n`: `min(groupSize, n)`,
+ * which must divide `n` (the reshape to `[G, n / G, ...]` fails otherwise).
+ * Source: ProGAN official `minibatch_stddev_layer`
+ * (`group_size = tf.minimum(group_size, tf.shape(x)[0])`).
+ */
+export function minibatchGroupSize(n: number, groupSize: number): { size: number; divides: boolean } {
+  const size = Math.min(groupSize, n);
+  return { size, divides: n % size === 0 };
+}
+
+/**
+ * Multiply-adds per sample of SAGAN self-attention over `n` positions of `c`
+ * channels with query/key width `k`: the three 1x1 projections
+ * `n * (2*c*k + c*c)`, the scores `n * n * k`, the weighted sum of values
+ * `n * n * c`, and the scale by gamma `n * c`. Null when `n` is unknown or
+ * symbolic. Source: SAGAN reference `Self_Attn.forward` (two `torch.bmm`).
+ */
+export function selfAttentionMacs(n: number | null, c: number, k: number): number | null {
+  return n === null ? null : n * (2 * c * k + c * c) + n * n * (k + c) + n * c;
+}

@@ -19,19 +19,20 @@ const spatial = new Set([
   'reflectionPadding1d',
   'reflectionPadding2d',
   'reflectionPadding3d',
-  'globalAveragePooling1d',
-  'globalAveragePooling2d',
+  ...['globalAveragePooling', 'globalMaxPooling'].flatMap((t) => [`${t}1d`, `${t}2d`, `${t}3d`]),
   'depthToSpace',
   'spaceToDepth',
   'pixelShuffle',
+  'minibatchStdDev',
+  'selfAttention',
   'flatten',
 ]);
 
 /** Layers whose output is no longer laid out in space. */
-const flattening = new Set(['flatten', 'globalAveragePooling1d', 'globalAveragePooling2d', 'dense', 'reshape']);
+const flattening = new Set(['flatten', ...['globalAveragePooling', 'globalMaxPooling'].flatMap((t) => [`${t}1d`, `${t}2d`, `${t}3d`]), 'dense', 'reshape']);
 
 /** Layers that keep their input's layout. */
-const keeping = new Set(['activation', 'leakyReLU', 'reLU', 'elu', 'prelu', 'softmax', 'dropout', 'batchNormalization', 'layerNormalization', 'groupNormalization', 'instanceNormalization', 'pixelNormalization', 'add', 'multiply', 'concatenate']);
+const keeping = new Set(['activation', 'leakyReLU', 'reLU', 'elu', 'prelu', 'softmax', 'dropout', 'batchNormalization', 'layerNormalization', 'groupNormalization', 'instanceNormalization', 'pixelNormalization', 'add', 'multiply', 'concatenate', 'subtract', 'average', 'maximum', 'minimum']);
 
 function formatOf(layer: LayerIR): DataFormat {
   return (layer.args['dataFormat'] as DataFormat | undefined) ?? 'channelsLast';
@@ -51,7 +52,8 @@ export function layoutOf(layer: LayerIR, inputs: readonly Received[], diagnostic
         }),
       );
     }
-    return flattening.has(layer.type) ? undefined : { format: reads, id: layer.id, span: layer.idSpan };
+    // Global pooling with keepdims keeps the axes (at size 1), and so the layout.
+    return flattening.has(layer.type) && layer.args['keepdims'] !== true ? undefined : { format: reads, id: layer.id, span: layer.idSpan };
   }
   if (!keeping.has(layer.type)) return undefined;
   const [first, ...rest] = laidOut;

@@ -77,7 +77,21 @@ export const concatenate: Rule = (ctx) => {
 };
 
 /**
- * add and multiply broadcast like tfjs: shapes align from the right; a 1 or an
+ * subtract: the element-wise merge of exactly two tensors (Keras
+ * `Subtract.build` rejects any other count), first minus second.
+ */
+export const subtractMerge: Rule = (ctx) => {
+  if (ctx.inputs.length !== 2) {
+    return ctx.error('NS4002', `subtract takes exactly 2 inputs, the first minus the second; received ${ctx.inputs.length} (${ctx.inputs.map((i) => `'${i.id}'`).join(', ')})`, {
+      option: 'from',
+      fix: 'list two ids in `from`: `from: [a, b]` computes a - b',
+    });
+  }
+  return elementwiseMerge(ctx);
+};
+
+/**
+ * add, multiply, average, maximum, minimum (and subtract) broadcast like tfjs: shapes align from the right; a 1 or an
  * unknown dim stretches. Source: tfjs-layers `Merge.computeElementwiseOpOutputShape`.
  */
 export const elementwiseMerge: Rule = (ctx) => {

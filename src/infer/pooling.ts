@@ -35,12 +35,19 @@ export function pooling(rank: 1 | 2 | 3): Rule {
   };
 }
 
-/** globalAveragePooling1d/2d: one value per channel. */
-export function globalPooling(rank: 1 | 2): Rule {
+/**
+ * globalAveragePooling1d/2d/3d and globalMaxPooling1d/2d/3d: one value per
+ * channel, `[batch, channels]`, or with `keepdims` the pooled axes kept at
+ * size 1. Spatial sizes may be anything, symbolic included. Source: Keras 3
+ * `GlobalAveragePooling*D` / `GlobalMaxPooling*D` `compute_output_shape`
+ * (`data_format`, `keepdims`); tfjs-layers `GlobalPooling1D/2D.computeOutputShape`.
+ */
+export function globalPooling(rank: 1 | 2 | 3): Rule {
   return (ctx) => {
     const spatialIn = spatialInput(ctx, rank);
     if (!spatialIn) return undefined;
-    const { parts } = spatialIn;
+    const { parts, format } = spatialIn;
+    if (arg<boolean>(ctx.layer, 'keepdims', false)) return { outputShape: join({ ...parts, spatial: parts.spatial.map(() => 1) }, format), weights: [], macs: 0 };
     return { outputShape: [parts.batch, parts.channels], weights: [], macs: 0 };
   };
 }

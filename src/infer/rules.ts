@@ -1,11 +1,14 @@
+import { permute, repeatVector } from './axes.js';
 import { conv } from './conv.js';
 import { convTranspose } from './conv-transpose.js';
 import { dense } from './dense.js';
 import { dropout, sameShape, softmax } from './elementwise.js';
 import { embedding } from './embedding.js';
-import { concatenate, elementwiseMerge } from './merge.js';
+import { concatenate, elementwiseMerge, subtractMerge } from './merge.js';
+import { minibatchStdDev } from './minibatch-stddev.js';
 import { batchNormalization, groupNormalization, instanceNormalization, layerNormalization, pixelNormalization } from './normalization.js';
 import { reflectionPadding } from './padding.js';
+import { selfAttention } from './self-attention.js';
 import { prelu } from './prelu.js';
 import { globalPooling, pooling } from './pooling.js';
 import { cropping, upSampling, zeroPadding } from './resample.js';
@@ -23,6 +26,8 @@ export const rules: Readonly<Record<string, Rule>> = {
   prelu,
   reshape,
   flatten,
+  repeatVector,
+  permute,
   conv1d: reparametrized(conv(1)),
   conv2d: reparametrized(conv(2)),
   conv3d: reparametrized(conv(3)),
@@ -50,11 +55,17 @@ export const rules: Readonly<Record<string, Rule>> = {
   averagePooling3d: pooling(3),
   globalAveragePooling1d: globalPooling(1),
   globalAveragePooling2d: globalPooling(2),
+  globalAveragePooling3d: globalPooling(3),
+  globalMaxPooling1d: globalPooling(1),
+  globalMaxPooling2d: globalPooling(2),
+  globalMaxPooling3d: globalPooling(3),
   batchNormalization,
   layerNormalization,
   groupNormalization,
   instanceNormalization,
   pixelNormalization,
+  minibatchStdDev,
+  selfAttention,
   activation: sameShape,
   leakyReLU: sameShape,
   reLU: sameShape,
@@ -64,4 +75,8 @@ export const rules: Readonly<Record<string, Rule>> = {
   concatenate,
   add: elementwiseMerge,
   multiply: elementwiseMerge,
+  subtract: subtractMerge,
+  average: elementwiseMerge,
+  maximum: elementwiseMerge,
+  minimum: elementwiseMerge,
 };

@@ -12,7 +12,7 @@ import { chainText, expandLayers, IterationNotes, iterationNotes, type Iteration
 import { rejected, resolveValue, type ResolveContext, type Scope } from './values.js';
 
 /** Layers that read several tensors: without `from` they would read one. */
-const mergeTypes = new Set(['concatenate', 'add', 'multiply']);
+const mergeTypes = new Set(['concatenate', 'add', 'multiply', 'subtract', 'average', 'maximum', 'minimum']);
 
 /** Options that are layer wiring, not layer arguments. */
 const wiring = new Set(['type', 'id', 'name', 'from', 'weights', 'lint']);

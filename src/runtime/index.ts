@@ -15,6 +15,16 @@ export { Dense, dense, type DenseArgs } from './dense.js';
 export type { EqualizedLearningRateOption, ReparametrizationArgs, SpectralNormalizationOption } from './reparametrization.js';
 export { Conv, conv1d, conv2d, conv3d, type ConvArgs } from './conv.js';
 export { Pooling, averagePooling1d, averagePooling2d, averagePooling3d, maxPooling1d, maxPooling2d, maxPooling3d, type PoolingArgs } from './pooling.js';
+export {
+  GlobalPooling,
+  globalAveragePooling1d,
+  globalAveragePooling2d,
+  globalAveragePooling3d,
+  globalMaxPooling1d,
+  globalMaxPooling2d,
+  globalMaxPooling3d,
+  type GlobalPoolingArgs,
+} from './global-pooling.js';
 export { Elu, Softmax, elu, softmax } from './activation-options.js';
 export { DepthToSpace, PixelShuffle, SpaceToDepth, depthToSpace, pixelShuffle, spaceToDepth, type BlockSizeArgs, type PixelShuffleArgs } from './subpixel.js';
 export { PReLU, prelu, type PReLUArgs } from './prelu.js';
@@ -29,6 +39,9 @@ export {
   type GroupNormalizationArgs,
 } from './group-normalization.js';
 export { PixelNormalization, pixelNormalization, type PixelNormalizationArgs } from './pixel-normalization.js';
+export { MinibatchStdDev, minibatchStdDev, type MinibatchStdDevArgs } from './minibatch-stddev.js';
+export { SelfAttention, selfAttention, type SelfAttentionArgs } from './self-attention.js';
+export { Maximum, Minimum, Subtract, maximum, minimum, subtract } from './merge.js';
 export { setInitialWeights, tensorFromBase64 } from './initial-weights.js';
 export type { ConstraintDescriptor, InitializerDescriptor, RegularizerDescriptor } from './descriptors.js';
 export { withConstraints } from './constraints.js';

@@ -177,6 +177,17 @@ describe('the fixtures cover', () => {
         'pixelNormalization',
         'layerNormalization',
         'dense',
+        'minibatchStdDev',
+        'selfAttention',
+        'globalAveragePooling1d',
+        'globalAveragePooling2d',
+        'globalAveragePooling3d',
+        'globalMaxPooling1d',
+        'globalMaxPooling2d',
+        'globalMaxPooling3d',
+        'subtract',
+        'maximum',
+        'minimum',
       ].sort(),
     );
     const reasons: [string, (a: Record<string, Value>) => boolean][] = [
@@ -206,6 +217,8 @@ const nativeClass: Readonly<Record<string, string>> = {
   dense: 'Dense',
   prelu: 'PReLU',
   reshape: 'Reshape',
+  repeatVector: 'RepeatVector',
+  permute: 'Permute',
   flatten: 'Flatten',
   conv1d: 'Conv1D',
   conv2d: 'Conv2D',
@@ -222,6 +235,8 @@ const nativeClass: Readonly<Record<string, string>> = {
   averagePooling3d: 'AveragePooling3D',
   globalAveragePooling1d: 'GlobalAveragePooling1D',
   globalAveragePooling2d: 'GlobalAveragePooling2D',
+  globalMaxPooling1d: 'GlobalMaxPooling1D',
+  globalMaxPooling2d: 'GlobalMaxPooling2D',
   batchNormalization: 'BatchNormalization',
   layerNormalization: 'LayerNormalization',
   activation: 'Activation',
@@ -233,9 +248,13 @@ const nativeClass: Readonly<Record<string, string>> = {
   concatenate: 'Concatenate',
   add: 'Add',
   multiply: 'Multiply',
+  average: 'Average',
+  maximum: 'Maximum',
+  minimum: 'Minimum',
 };
 
 function runtimeClass(type: string): string {
+  if (type.startsWith('global')) return 'NetspecGlobalPooling';
   if (type.endsWith('Transpose')) return 'NetspecConvTranspose';
   if (type === 'batchNormalization') return 'NetspecBatchNormalization';
   if (type === 'layerNormalization') return 'NetspecLayerNormalization';
@@ -256,6 +275,11 @@ function runtimeClass(type: string): string {
     groupNormalization: 'NetspecGroupNormalization',
     instanceNormalization: 'NetspecInstanceNormalization',
     pixelNormalization: 'NetspecPixelNormalization',
+    minibatchStdDev: 'NetspecMinibatchStdDev',
+    selfAttention: 'NetspecSelfAttention',
+    subtract: 'NetspecSubtract',
+    maximum: 'NetspecMaximum',
+    minimum: 'NetspecMinimum',
   };
   return others[type] ?? 'NetspecCropping';
 }
@@ -315,6 +339,8 @@ function expectedNativeConfig(l: LayerShapes): Record<string, unknown> {
     if (option === 'paddingMode') continue;
     // A reparametrization turned off is no option of tfjs' layer.
     if (['spectralNormalization', 'weightNormalization', 'equalizedLearningRate'].includes(option)) continue;
+    // tfjs' global pooling has no keepdims (false when native) and, in 1D, no dataFormat (channelsLast when native).
+    if (type.startsWith('global') && (option === 'keepdims' || (option === 'dataFormat' && rank === 1))) continue;
     if (option.endsWith('Initializer')) want[option] = initializerConfig(value);
     else if (option.endsWith('Regularizer')) want[option] = regularizerConfig(value);
     else if (option.endsWith('Constraint')) want[option] = constraintConfig(value);
@@ -482,7 +508,8 @@ describe.each(models)('%s', (_, stem, m) => {
       for (const [option, value] of Object.entries(l.layer.args)) {
         const weightName = initializedWeight[option];
         if (!weightName) continue;
-        const weight = built.weights.find((w) => baseName(w) === weightName);
+        // selfAttention's kernelInitializer fills query_kernel, key_kernel and value_kernel.
+        const weight = built.weights.find((w) => baseName(w) === weightName || baseName(w).endsWith(`_${weightName}`));
         expect([l.layer.id, option, weight !== undefined]).toEqual([l.layer.id, option, true]);
         const want = initialValues(value, weight!.shape as number[]);
         if (want) expect([l.layer.id, option, Array.from(weight!.read().dataSync())]).toEqual([l.layer.id, option, want]);

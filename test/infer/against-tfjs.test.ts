@@ -249,6 +249,23 @@ native.push(
   { type: 'globalAveragePooling2d', args: { dataFormat: 'channelsFirst' }, inputs: [[null, 16, 7, 7]] },
   { type: 'globalAveragePooling2d', args: {}, inputs: [[3, null, null, 5]] },
 );
+native.push(
+  { type: 'globalMaxPooling1d', args: {}, inputs: [[null, 10, 4]] },
+  { type: 'globalMaxPooling1d', args: { dataFormat: 'channelsLast', keepdims: false }, inputs: [[null, null, 4]] },
+  { type: 'globalMaxPooling2d', args: {}, inputs: [[null, 7, 7, 16]] },
+  { type: 'globalMaxPooling2d', args: { dataFormat: 'channelsFirst' }, inputs: [[null, 16, 7, 7]] },
+  { type: 'globalAveragePooling2d', args: { keepdims: false }, inputs: [[2, null, null, 5]] },
+);
+for (const type of ['globalAveragePooling', 'globalMaxPooling']) {
+  for (const args of grid({ dataFormat: formats, keepdims: [undefined, true] })) {
+    for (const rank of [1, 2, 3]) {
+      // tfjs' own layers where they are exact (see src/emit/layer-call.ts); the runtime's for the rest.
+      const nativeCase = args['keepdims'] === undefined && (rank === 2 || (rank === 1 && args['dataFormat'] === undefined));
+      if (!nativeCase) viaRuntime.push({ type: `${type}${rank}d`, args, inputs: [laid(args['dataFormat'] as string, null, [2, 3, 4].slice(0, rank), 3)] });
+    }
+  }
+}
+viaRuntime.push({ type: 'globalMaxPooling3d', args: {}, inputs: [[null, null, null, null, 2]] });
 
 // resampling
 for (const args of grid({ size: [undefined, 3, [2, 3]], dataFormat: formats, interpolation: [undefined, 'bilinear'] })) {
@@ -348,6 +365,11 @@ for (const reparametrization of reparametrizations) {
 viaRuntime.push({ type: 'conv2d', args: { filters: 64, kernelSize: 3, spectralNormalization: true }, inputs: [[1, 5, 5, 3]] });
 // `false` (overriding a default) leaves tfjs' own layer
 native.push({ type: 'conv2d', args: { filters: 2, kernelSize: 3, spectralNormalization: false, weightNormalization: false, equalizedLearningRate: false }, inputs: [[null, 5, 5, 3]] });
+// GAN blocks
+for (const args of grid({ groupSize: [undefined, 1, 2], dataFormat: formats })) viaRuntime.push({ type: 'minibatchStdDev', args, inputs: [laid(args['dataFormat'] as string, null, [3, 4], 2)] });
+viaRuntime.push({ type: 'minibatchStdDev', args: {}, inputs: [[null, 5]] }, { type: 'minibatchStdDev', args: { groupSize: 2 }, inputs: [[4, null, null, 3]] }, { type: 'minibatchStdDev', args: {}, inputs: [[null, 2, 2, 3, 2]] });
+for (const args of grid({ reduction: [undefined, 2], dataFormat: formats })) viaRuntime.push({ type: 'selfAttention', args, inputs: [laid(args['dataFormat'] as string, null, [2, 3], 8)] });
+viaRuntime.push({ type: 'selfAttention', args: { kernelInitializer: 'heNormal', biasInitializer: 'ones' }, inputs: [[null, null, null, 16]] });
 
 // normalization
 for (const [shape, axes] of [
@@ -453,6 +475,33 @@ for (const type of ['add', 'multiply']) {
     native.push({ type, args: {}, inputs });
   }
 }
+
+for (const type of ['average', 'maximum', 'minimum', 'subtract']) {
+  for (const inputs of [
+    [[null, 8, 8, 3], [null, 8, 8, 3]],
+    [[null, 8, 8, 1], [null, 8, 8, 3]],
+    [[null, 3], [null, 4, 4, 3]],
+    [[null, 1, 4], [null, 3, 1]],
+    [[2, 5], [null, 5]],
+    [[null, null, 3], [null, 5, 3]],
+    ...(type === 'subtract' ? [] : [[[null, 5], [null, 5], [null, 5]]]),
+  ] as Shape[][]) {
+    // tfjs' maximum and minimum for inputs of one known shape; the runtime's where they may broadcast; subtract is always the runtime's.
+    const oneShape = inputs.every((s) => s.every((d, a) => a === 0 || (d !== null && d === inputs[0]![a])) && s.length === inputs[0]!.length);
+    (type === 'average' || (type !== 'subtract' && oneShape) ? native : viaRuntime).push({ type, args: {}, inputs });
+  }
+}
+
+// axes
+native.push(
+  { type: 'repeatVector', args: { n: 3 }, inputs: [[null, 4]] },
+  { type: 'repeatVector', args: { n: 1 }, inputs: [[2, null]] },
+  { type: 'permute', args: { dims: [3, 1, 2] }, inputs: [[null, 4, 5, 3]] },
+  { type: 'permute', args: { dims: [2, 3, 1] }, inputs: [[null, 3, 4, 5]] },
+  { type: 'permute', args: { dims: [2, 1] }, inputs: [[null, null, 5]] },
+  { type: 'permute', args: { dims: [1] }, inputs: [[2, 6]] },
+  { type: 'permute', args: { dims: [4, 2, 1, 3] }, inputs: [[null, 2, 3, null, 2]] },
+);
 
 describe('native tfjs layers: inferred shapes and weights equal what tfjs builds', () => {
   test.each(cases(native))('%s', (_, { given }) => compare(given, 'tf'));

@@ -1,4 +1,5 @@
 import { describe, test } from 'vitest';
+import { symbolic } from '../../src/infer/affine.js';
 import { check, type Case } from './helpers.js';
 
 describe('concatenate', () => {
@@ -80,4 +81,37 @@ describe('add / multiply', () => {
   test.each(table)('add: %s', (_, { given, want }) => check('add', given, want));
   const asMultiply = (want: Case[1]['want']): Case[1]['want'] => ('code' in want ? { ...want, message: want.message.replace(/^add /, 'multiply ') } : want);
   test.each(table.map(([name, { given, want }]): Case => [name, { given, want: asMultiply(want) }]))('multiply: %s', (_, { given, want }) => check('multiply', given, want));
+});
+
+describe('subtract, average, maximum, minimum: broadcast as add (tfjs Merge)', () => {
+  const H = symbolic('H');
+  for (const type of ['subtract', 'average', 'maximum', 'minimum']) {
+    const table: Case[] = [
+      ['equal shapes', { given: { inputs: [[null, 8, 8, 3], [null, 8, 8, 3]] }, want: { shape: [null, 8, 8, 3], weights: [], macs: 0 } }],
+      ['a 1 broadcasts', { given: { inputs: [[null, 8, 8, 1], [null, 8, 8, 3]] }, want: { shape: [null, 8, 8, 3] } }],
+      ['lower rank aligns from the right', { given: { inputs: [[null, 3], [null, 8, 8, 3]] }, want: { shape: [null, 8, 8, 3] } }],
+      ['symbolic sizes', { given: { inputs: [[null, H, H, 3], [null, H, H, 3]] }, want: { shape: [null, H, H, 3] } }],
+      [
+        'channels differ',
+        {
+          given: { inputs: [[null, 4, 3], [null, 4, 2]] },
+          want: { code: 'NS4003', message: `${type} needs shapes that broadcast: [null, 4, 3] from 'a' vs [null, 4, 2] from 'b' differ at 3 vs 2`, option: 'from' },
+        },
+      ],
+    ];
+    test.each(table)(`${type}: %s`, (_, { given, want }) => check(type, given, want));
+  }
+
+  for (const type of ['average', 'maximum', 'minimum']) {
+    test(`${type} takes three inputs, and needs two`, () => {
+      check(type, { inputs: [[null, 5], [null, 5], [null, 1]] }, { shape: [null, 5] });
+      check(type, { inputs: [[null, 5]] }, { code: 'NS4002', message: `${type} merges two or more tensors, received 1`, option: 'from' });
+    });
+  }
+
+  test('subtract takes exactly two inputs (Keras Subtract)', () => {
+    const message = (n: number, ids: string) => `subtract takes exactly 2 inputs, the first minus the second; received ${n} (${ids})`;
+    check('subtract', { inputs: [[null, 5], [null, 5], [null, 5]] }, { code: 'NS4002', message: message(3, "'a', 'b', 'c'"), option: 'from' });
+    check('subtract', { inputs: [[null, 5]] }, { code: 'NS4002', message: message(1, "'x'"), option: 'from' });
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, test } from 'vitest';
+import { symbolic } from '../../src/infer/affine.js';
 import { check, type Case } from './helpers.js';
 
 describe('maxPooling2d / averagePooling2d', () => {
@@ -65,6 +66,26 @@ describe('global average pooling', () => {
     [
       '2d rank 3 input',
       { type: 'globalAveragePooling2d', given: { input: [null, 7, 16] }, want: { code: 'NS4001', message: "globalAveragePooling2d expects rank 4 input [batch, rows, cols, channels], received rank 3 [null, 7, 16] from 'x'" } },
+    ],
+  ];
+  test.each(table)('%s', (_, { type, given, want }) => check(type, given, want));
+});
+
+describe('global max pooling, the 3D ones, dataFormat and keepdims (Keras 3)', () => {
+  const H = symbolic('H');
+  const table: [string, Case[1] & { type: string }][] = [
+    ['max 1d', { type: 'globalMaxPooling1d', given: { input: [null, 10, 4] }, want: { shape: [null, 4], weights: [], macs: 0 } }],
+    ['max 1d channelsFirst', { type: 'globalMaxPooling1d', given: { args: { dataFormat: 'channelsFirst' }, input: [null, 4, 10] }, want: { shape: [null, 4] } }],
+    ['average 1d channelsFirst', { type: 'globalAveragePooling1d', given: { args: { dataFormat: 'channelsFirst' }, input: [null, 4, 10] }, want: { shape: [null, 4] } }],
+    ['max 2d symbolic', { type: 'globalMaxPooling2d', given: { input: [null, H, H, 8] }, want: { shape: [null, 8] } }],
+    ['max 2d keepdims', { type: 'globalMaxPooling2d', given: { args: { keepdims: true }, input: [null, H, 5, 8] }, want: { shape: [null, 1, 1, 8] } }],
+    ['average 2d keepdims channelsFirst', { type: 'globalAveragePooling2d', given: { args: { keepdims: true, dataFormat: 'channelsFirst' }, input: [2, 8, H, H] }, want: { shape: [2, 8, 1, 1] } }],
+    ['average 3d', { type: 'globalAveragePooling3d', given: { input: [null, 2, 3, 4, 5] }, want: { shape: [null, 5] } }],
+    ['max 3d channelsFirst keepdims', { type: 'globalMaxPooling3d', given: { args: { dataFormat: 'channelsFirst', keepdims: true }, input: [null, 5, 2, null, 4] }, want: { shape: [null, 5, 1, 1, 1] } }],
+    ['keepdims false is the default', { type: 'globalMaxPooling3d', given: { args: { keepdims: false }, input: [null, 2, 3, 4, 5] }, want: { shape: [null, 5] } }],
+    [
+      'max 3d rank 4 input',
+      { type: 'globalMaxPooling3d', given: { input: [null, 7, 7, 16] }, want: { code: 'NS4001', message: "globalMaxPooling3d expects rank 5 input [batch, depth, rows, cols, channels], received rank 4 [null, 7, 7, 16] from 'x'" } },
     ],
   ];
   test.each(table)('%s', (_, { type, given, want }) => check(type, given, want));

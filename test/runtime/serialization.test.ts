@@ -13,6 +13,10 @@ import { DepthToSpace, PixelShuffle, SpaceToDepth, depthToSpace, pixelShuffle, s
 import { GroupNormalization, InstanceNormalization, groupNormalization, instanceNormalization } from '../../src/runtime/group-normalization.js';
 import { LayerNormalization, layerNormalization } from '../../src/runtime/normalization.js';
 import { PixelNormalization, pixelNormalization } from '../../src/runtime/pixel-normalization.js';
+import { MinibatchStdDev, minibatchStdDev } from '../../src/runtime/minibatch-stddev.js';
+import { SelfAttention, selfAttention } from '../../src/runtime/self-attention.js';
+import { GlobalPooling, globalAveragePooling3d, globalMaxPooling2d } from '../../src/runtime/global-pooling.js';
+import { Maximum, Minimum, Subtract, maximum, minimum, subtract } from '../../src/runtime/merge.js';
 import { lcg, randomArray } from '../reference/conv-transpose.js';
 
 beforeAll(async () => {
@@ -269,5 +273,38 @@ describe('runtime layers survive model.save + tf.loadLayersModel (cpu)', () => {
     expect(loaded.nonTrainableWeights.map((w) => w.originalName)).toEqual(['project/vector_u']);
     await expectSameModel(model, loaded);
     tf.dispose(xs);
+  });
+
+  test('GAN blocks and shape utilities', async () => {
+    const x = tf.input({ name: 'x', shape: [4, 4, 8] });
+    let y = minibatchStdDev({ name: 'mbstd', groupSize: 2 }).apply(x) as tf.SymbolicTensor;
+    y = minibatchStdDev({ name: 'mbstdFirst', dataFormat: 'channelsFirst' }).apply(y) as tf.SymbolicTensor;
+    y = selfAttention({ name: 'attention', reduction: 5, dataFormat: 'channelsFirst', kernelInitializer: { type: 'glorotNormal', seed: 2 }, biasInitializer: 'ones' }).apply(y) as tf.SymbolicTensor;
+    const kept = globalMaxPooling2d({ name: 'kept', dataFormat: 'channelsFirst', keepdims: true }).apply(y) as tf.SymbolicTensor;
+    const volume = tf.input({ name: 'volume', shape: [2, 2, 2, 3] });
+    const pooled = globalAveragePooling3d({ name: 'pooled' }).apply(volume) as tf.SymbolicTensor;
+    const diff = subtract({ name: 'diff' }).apply([y, kept]) as tf.SymbolicTensor;
+    const widest = maximum({ name: 'widest' }).apply([diff, kept]) as tf.SymbolicTensor;
+    const least = minimum({ name: 'least' }).apply([widest, y]) as tf.SymbolicTensor;
+    const model = tf.model({ name: 'blocks', inputs: [x, volume], outputs: [least, pooled] });
+    expect(model.outputs.map((o) => o.shape)).toEqual([
+      [null, 5, 4, 9],
+      [null, 3],
+    ]);
+    // A gamma other than the initial 0, so that the loaded model's attention shows in its output.
+    model.getLayer('attention').setWeights(model.getLayer('attention').getWeights().map((w, k, all) => (k === all.length - 1 ? tf.tensor([0.5]) : w)));
+    const loaded = await roundTrip(model);
+    for (const [name, cls] of [
+      ['mbstd', MinibatchStdDev],
+      ['mbstdFirst', MinibatchStdDev],
+      ['attention', SelfAttention],
+      ['kept', GlobalPooling],
+      ['pooled', GlobalPooling],
+      ['diff', Subtract],
+      ['widest', Maximum],
+      ['least', Minimum],
+    ] as const)
+      expect(loaded.getLayer(name)).toBeInstanceOf(cls);
+    await expectSameModel(model, loaded);
   });
 });
