@@ -128,7 +128,9 @@ export function factoryOf(shapes: LayerShapes, frozenModel = false): LayerFactor
     // tfjs' pooling layers take no explicit pads.
     (poolingTypes.has(layer.type) && Array.isArray(layer.args['padding'])) ||
     (layer.type === 'softmax' && !nativeSoftmaxIsExact(shapes)) ||
-    (layer.type === 'elu' && !nativeEluIsExact(layer))
+    (layer.type === 'elu' && !nativeEluIsExact(layer)) ||
+    // tfjs' bilinear upSampling2d samples without half-pixel centers (Keras 3 samples with them).
+    (layer.type === 'upSampling2d' && layer.args['interpolation'] === 'bilinear')
   ) {
     return { source: 'runtime', name: layer.type, options: 'json' };
   }

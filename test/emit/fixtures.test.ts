@@ -150,6 +150,7 @@ describe('the fixtures cover', () => {
         'cropping2d',
         'cropping3d',
         'upSampling1d',
+        'upSampling2d',
         'upSampling3d',
         'zeroPadding1d',
         'zeroPadding3d',

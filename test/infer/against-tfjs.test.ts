@@ -251,8 +251,12 @@ native.push(
 );
 
 // resampling
-for (const args of grid({ size: [undefined, 3, [2, 3]], dataFormat: formats, interpolation: [undefined, 'bilinear'] })) {
+for (const args of grid({ size: [undefined, 3, [2, 3]], dataFormat: formats, interpolation: [undefined, 'nearest'] })) {
   native.push({ type: 'upSampling2d', args, inputs: [laid(args['dataFormat'] as string, null, [3, 4], 2)] });
+}
+// tfjs' bilinear samples without half-pixel centers: the runtime's (test/runtime/upsampling-bilinear.test.ts).
+for (const args of grid({ size: [undefined, 3, [2, 3]], dataFormat: formats, interpolation: ['bilinear'] })) {
+  viaRuntime.push({ type: 'upSampling2d', args, inputs: [laid(args['dataFormat'] as string, null, [3, 4], 2)] });
 }
 for (const args of grid({ padding: [undefined, 0, 2, [1, 2], [[1, 0], [2, 3]], [1, [0, 2]]], dataFormat: formats })) {
   native.push({ type: 'zeroPadding2d', args, inputs: [laid(args['dataFormat'] as string, null, [3, 4], 2)] });

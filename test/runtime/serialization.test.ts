@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ConvTranspose, conv1dTranspose, conv2dTranspose, conv3dTranspose } from '../../src/runtime/conv-transpose.js';
-import { Cropping, UpSampling, ZeroPadding, cropping1d, cropping3d, upSampling1d, upSampling3d, zeroPadding1d, zeroPadding3d } from '../../src/runtime/resample.js';
+import { Cropping, UpSampling, ZeroPadding, cropping1d, cropping3d, upSampling1d, upSampling2d, upSampling3d, zeroPadding1d, zeroPadding3d } from '../../src/runtime/resample.js';
 import { Elu, Softmax } from '../../src/runtime/activation-options.js';
 import { Conv } from '../../src/runtime/conv.js';
 import { ReflectionPadding } from '../../src/runtime/padding.js';
@@ -211,6 +211,16 @@ describe('runtime layers survive model.save + tf.loadLayersModel (cpu)', () => {
     ] as const)
       expect(loaded.getLayer(name)).toBeInstanceOf(cls);
     // randomInputs gives the label floats in [-1, 1), which cast to index 0.
+    await expectSameModel(model, loaded);
+  });
+
+  test('bilinear upSampling2d', async () => {
+    const x = tf.input({ name: 'x', shape: [3, 4, 2] });
+    const y = upSampling2d({ name: 'smooth', size: [2, 3], interpolation: 'bilinear', dataFormat: 'channelsLast' }).apply(x) as tf.SymbolicTensor;
+    const model = tf.model({ name: 'bilinear', inputs: x, outputs: y });
+    expect(model.outputs[0]!.shape).toEqual([null, 6, 12, 2]);
+    const loaded = await roundTrip(model);
+    expect(loaded.getLayer('smooth')).toBeInstanceOf(UpSampling);
     await expectSameModel(model, loaded);
   });
 });
