@@ -29,6 +29,10 @@ const runtimeOnly = new Set([
   'depthToSpace',
   'spaceToDepth',
   'pixelShuffle',
+  // tfjs' depthwiseConv2d drops dilationRate and neither it nor separableConv2d trains on wasm; tfjs has no separableConv1d.
+  'depthwiseConv2d',
+  'separableConv1d',
+  'separableConv2d',
 ]);
 
 /** tfjs factory names that differ from the spec's type names. */

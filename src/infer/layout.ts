@@ -24,6 +24,11 @@ const spatial = new Set([
   'depthToSpace',
   'spaceToDepth',
   'pixelShuffle',
+  'depthwiseConv2d',
+  'separableConv1d',
+  'separableConv2d',
+  'spatialDropout2d',
+  'spatialDropout3d',
   'flatten',
 ]);
 
@@ -31,7 +36,7 @@ const spatial = new Set([
 const flattening = new Set(['flatten', 'globalAveragePooling1d', 'globalAveragePooling2d', 'dense', 'reshape']);
 
 /** Layers that keep their input's layout. */
-const keeping = new Set(['activation', 'leakyReLU', 'reLU', 'elu', 'prelu', 'softmax', 'dropout', 'batchNormalization', 'layerNormalization', 'add', 'multiply', 'concatenate']);
+const keeping = new Set(['activation', 'leakyReLU', 'reLU', 'elu', 'prelu', 'softmax', 'dropout', 'gaussianNoise', 'gaussianDropout', 'spatialDropout1d', 'batchNormalization', 'layerNormalization', 'add', 'multiply', 'concatenate']);
 
 function formatOf(layer: LayerIR): DataFormat {
   return (layer.args['dataFormat'] as DataFormat | undefined) ?? 'channelsLast';

@@ -1,7 +1,7 @@
-import { conv } from './conv.js';
+import { conv, depthwiseConv, separableConv } from './conv.js';
 import { convTranspose } from './conv-transpose.js';
 import { dense } from './dense.js';
-import { dropout, sameShape, softmax } from './elementwise.js';
+import { dropout, sameShape, softmax, spatialDropout } from './elementwise.js';
 import { embedding } from './embedding.js';
 import { concatenate, elementwiseMerge } from './merge.js';
 import { batchNormalization, layerNormalization } from './normalization.js';
@@ -25,6 +25,9 @@ export const rules: Readonly<Record<string, Rule>> = {
   conv1d: conv(1),
   conv2d: conv(2),
   conv3d: conv(3),
+  depthwiseConv2d: depthwiseConv(2),
+  separableConv1d: separableConv(1),
+  separableConv2d: separableConv(2),
   conv1dTranspose: convTranspose(1),
   conv2dTranspose: convTranspose(2),
   conv3dTranspose: convTranspose(3),
@@ -57,6 +60,11 @@ export const rules: Readonly<Record<string, Rule>> = {
   elu: sameShape,
   softmax,
   dropout,
+  gaussianNoise: sameShape,
+  gaussianDropout: sameShape,
+  spatialDropout1d: spatialDropout(1),
+  spatialDropout2d: spatialDropout(2),
+  spatialDropout3d: spatialDropout(3),
   concatenate,
   add: elementwiseMerge,
   multiply: elementwiseMerge,

@@ -8,6 +8,7 @@ export { ConvTranspose, conv1dTranspose, conv2dTranspose, conv3dTranspose, type 
 export { Cropping, UpSampling, ZeroPadding, cropping1d, cropping2d, cropping3d, upSampling1d, upSampling2d, upSampling3d, zeroPadding1d, type UpSamplingArgs, zeroPadding3d } from './resample.js';
 export { ReflectionPadding, reflectionPadding1d, reflectionPadding2d, reflectionPadding3d } from './padding.js';
 export { Conv, conv1d, conv2d, conv3d, type ConvArgs } from './conv.js';
+export { DepthwiseConv, SeparableConv, depthwiseConv2d, separableConv1d, separableConv2d, type DepthwiseConvArgs, type SeparableConvArgs } from './depthwise.js';
 export { Pooling, averagePooling1d, averagePooling2d, averagePooling3d, maxPooling1d, maxPooling2d, maxPooling3d, type PoolingArgs } from './pooling.js';
 export { Elu, Softmax, elu, softmax } from './activation-options.js';
 export { DepthToSpace, PixelShuffle, SpaceToDepth, depthToSpace, pixelShuffle, spaceToDepth, type BlockSizeArgs, type PixelShuffleArgs } from './subpixel.js';

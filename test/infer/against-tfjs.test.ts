@@ -250,6 +250,17 @@ native.push(
   { type: 'globalAveragePooling2d', args: {}, inputs: [[3, null, null, 5]] },
 );
 
+// depthwise and separable: always the runtime (test/runtime/depthwise.test.ts shows why)
+for (const args of grid({ kernelSize: [3, [2, 3]], strides: [undefined, 2], padding: [undefined, 'same'], depthMultiplier: [undefined, 2], dataFormat: formats })) {
+  viaRuntime.push({ type: 'depthwiseConv2d', args, inputs: [laid(args['dataFormat'] as string, null, [5, 6], 3)] });
+  viaRuntime.push({ type: 'separableConv2d', args: { ...args, filters: 4 }, inputs: [laid(args['dataFormat'] as string, null, [5, 6], 3)] });
+}
+for (const args of grid({ kernelSize: [3], dilationRate: [undefined, 2], padding: [undefined, 'same'], useBias: [undefined, false], depthMultiplier: [undefined, 3] })) {
+  viaRuntime.push({ type: 'depthwiseConv2d', args, inputs: [[null, 7, 8, 2]] });
+  viaRuntime.push({ type: 'separableConv1d', args: { ...args, filters: 5 }, inputs: [[null, 9, 2]] });
+}
+viaRuntime.push({ type: 'depthwiseConv2d', args: { kernelSize: 3 }, inputs: [[null, null, null, 4]] }, { type: 'separableConv1d', args: { filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' }, inputs: [[null, 3, 7]] });
+
 // resampling
 for (const args of grid({ size: [undefined, 3, [2, 3]], dataFormat: formats, interpolation: [undefined, 'nearest'] })) {
   native.push({ type: 'upSampling2d', args, inputs: [laid(args['dataFormat'] as string, null, [3, 4], 2)] });
