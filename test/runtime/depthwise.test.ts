@@ -30,7 +30,7 @@ function run(l: tf.layers.Layer, x: NdArray, weights: readonly NdArray[], dy: Nd
       const y = l.apply(xt) as tf.Tensor;
       const dx = tf.grad(loss)(xt);
       const { grads } = tf.variableGrads(() => loss(xt), l.trainableWeights.map((w) => w.read() as tf.Variable));
-      return { shape: y.shape, y: Array.from(y.dataSync()), dx: Array.from(dx.dataSync()), dw: l.trainableWeights.map((w) => Array.from(grads[w.read().name]!.dataSync())) };
+      return { shape: y.shape, y: Array.from(y.dataSync()), dx: Array.from(dx.dataSync()), dw: l.trainableWeights.map((w) => Array.from(grads[(w.read() as tf.Variable).name]!.dataSync())) };
     });
   } finally {
     for (const w of l.weights) w.dispose();
