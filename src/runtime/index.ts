@@ -14,6 +14,19 @@ export { Elu, Softmax, elu, softmax } from './activation-options.js';
 export { DepthToSpace, PixelShuffle, SpaceToDepth, depthToSpace, pixelShuffle, spaceToDepth, type BlockSizeArgs, type PixelShuffleArgs } from './subpixel.js';
 export { PReLU, prelu, type PReLUArgs } from './prelu.js';
 export { Embedding, embedding, type EmbeddingArgs } from './embedding.js';
+export {
+  GaussianDropout,
+  GaussianNoise,
+  SpatialDropout,
+  gaussianDropout,
+  gaussianNoise,
+  spatialDropout1d,
+  spatialDropout2d,
+  spatialDropout3d,
+  type GaussianDropoutArgs,
+  type GaussianNoiseArgs,
+  type SpatialDropoutArgs,
+} from './noise.js';
 export { setInitialWeights, tensorFromBase64 } from './initial-weights.js';
 export type { ConstraintDescriptor, InitializerDescriptor, RegularizerDescriptor } from './descriptors.js';
 export { withConstraints } from './constraints.js';
