@@ -9,6 +9,8 @@ import { Pooling } from '../../src/runtime/pooling.js';
 import { Embedding, embedding } from '../../src/runtime/embedding.js';
 import { PReLU, prelu } from '../../src/runtime/prelu.js';
 import { DepthToSpace, PixelShuffle, SpaceToDepth, depthToSpace, pixelShuffle, spaceToDepth } from '../../src/runtime/subpixel.js';
+import { DepthwiseConv, SeparableConv, depthwiseConv2d, separableConv1d, separableConv2d } from '../../src/runtime/depthwise.js';
+import { GaussianDropout, GaussianNoise, SpatialDropout, gaussianDropout, gaussianNoise, spatialDropout1d, spatialDropout2d, spatialDropout3d } from '../../src/runtime/noise.js';
 import { lcg, randomArray } from '../reference/conv-transpose.js';
 
 beforeAll(async () => {
@@ -221,6 +223,52 @@ describe('runtime layers survive model.save + tf.loadLayersModel (cpu)', () => {
     expect(model.outputs[0]!.shape).toEqual([null, 6, 12, 2]);
     const loaded = await roundTrip(model);
     expect(loaded.getLayer('smooth')).toBeInstanceOf(UpSampling);
+    await expectSameModel(model, loaded);
+  });
+
+  test('depthwise and separable convolutions and the noise layers, every option that reaches the config', async () => {
+    const x = tf.input({ name: 'x', shape: [6, 6, 3] });
+    let y = depthwiseConv2d({
+      name: 'dw',
+      kernelSize: 3,
+      depthMultiplier: 2,
+      dilationRate: 2,
+      padding: 'same',
+      activation: 'relu',
+      // Values the constraint keeps: tfjs projects weights when it loads them, which Keras never does.
+      depthwiseInitializer: { type: 'randomUniform', minval: 0.1, maxval: 0.5, seed: 1 },
+      depthwiseRegularizer: 'l2',
+      depthwiseConstraint: 'nonNeg',
+      biasInitializer: 'ones',
+    }).apply(x) as tf.SymbolicTensor;
+    y = gaussianNoise({ name: 'noise', stddev: 0.1, seed: 2 }).apply(y) as tf.SymbolicTensor;
+    y = spatialDropout2d({ name: 'drop2', rate: 0.25, seed: 3 }).apply(y) as tf.SymbolicTensor;
+    y = separableConv2d({ name: 'sep', filters: 4, kernelSize: [3, 2], strides: 2, pointwiseInitializer: { type: 'randomUniform', minval: 0, maxval: 1, seed: 4 }, pointwiseConstraint: 'nonNeg' }).apply(y) as tf.SymbolicTensor;
+    y = gaussianDropout({ name: 'gdrop', rate: 0.1 }).apply(y) as tf.SymbolicTensor;
+    const seq = tf.input({ name: 'seq', shape: [8, 2] });
+    let z = separableConv1d({ name: 'sep1', filters: 3, kernelSize: 3, depthMultiplier: 2, useBias: false, depthwiseInitializer: { type: 'randomUniform', seed: 5 } }).apply(seq) as tf.SymbolicTensor;
+    z = spatialDropout1d({ name: 'drop1', rate: 0.5, seed: 6 }).apply(z) as tf.SymbolicTensor;
+    const vol = tf.input({ name: 'vol', shape: [2, 2, 2, 3] });
+    const w = spatialDropout3d({ name: 'drop3', rate: 0.5, dataFormat: 'channelsLast' }).apply(vol) as tf.SymbolicTensor;
+    const model = tf.model({ name: 'separable', inputs: [x, seq, vol], outputs: [y, z, w] });
+    expect(model.outputs.map((o) => o.shape)).toEqual([
+      [null, 2, 3, 4],
+      [null, 6, 3],
+      [null, 2, 2, 2, 3],
+    ]);
+    const loaded = await roundTrip(model);
+    for (const [name, cls] of [
+      ['dw', DepthwiseConv],
+      ['noise', GaussianNoise],
+      ['drop2', SpatialDropout],
+      ['sep', SeparableConv],
+      ['gdrop', GaussianDropout],
+      ['sep1', SeparableConv],
+      ['drop1', SpatialDropout],
+      ['drop3', SpatialDropout],
+    ] as const)
+      expect(loaded.getLayer(name)).toBeInstanceOf(cls);
+    expect(loaded.getLayer('dw').weights[0]!.constraint).not.toBeNull();
     await expectSameModel(model, loaded);
   });
 });
