@@ -39,7 +39,20 @@ const runtimeOnly = new Set([
   'globalAveragePooling3d',
   'globalMaxPooling3d',
   'subtract',
+  // tfjs' depthwiseConv2d drops dilationRate and neither it nor separableConv2d trains on wasm; tfjs has no separableConv1d.
+  'depthwiseConv2d',
+  'separableConv1d',
+  'separableConv2d',
+  'spatialDropout2d',
+  'spatialDropout3d',
 ]);
+
+/**
+ * tfjs' gaussianNoise and gaussianDropout take no seed, and its
+ * spatialDropout1d passes the seed to every draw unchanged (one mask at every
+ * step): seeded, the runtime's, which draws anew each step as Keras 3 does.
+ */
+const seededNoise = new Set(['gaussianNoise', 'gaussianDropout', 'spatialDropout1d']);
 
 /** tfjs factory names that differ from the spec's type names. */
 const tfjsNames: Readonly<Record<string, string>> = { cropping2d: 'cropping2D' };
@@ -164,7 +177,10 @@ export function factoryOf(shapes: LayerShapes, frozenModel = false): LayerFactor
     (poolingTypes.has(layer.type) && Array.isArray(layer.args['padding'])) ||
     (globalPoolingTypes.has(layer.type) && !nativeGlobalPoolingIsExact(layer)) ||
     (layer.type === 'softmax' && !nativeSoftmaxIsExact(shapes)) ||
-    (layer.type === 'elu' && !nativeEluIsExact(layer))
+    (layer.type === 'elu' && !nativeEluIsExact(layer)) ||
+    // tfjs' bilinear upSampling2d samples without half-pixel centers (Keras 3 samples with them).
+    (layer.type === 'upSampling2d' && layer.args['interpolation'] === 'bilinear') ||
+    (seededNoise.has(layer.type) && layer.args['seed'] !== undefined)
   ) {
     return { source: 'runtime', name: layer.type, options: 'json' };
   }

@@ -1,8 +1,8 @@
 import { showShape } from '../diagnostics/describe.js';
 import { normalizeAxis } from './normalization.js';
-import { cameFrom, expectInputs, type Rule } from './rule.js';
+import { cameFrom, expectInputs, spatialInput, type Rule } from './rule.js';
 
-/** activation, leakyReLU, reLU, elu: the output has the input's shape. */
+/** activation, leakyReLU, reLU, elu, gaussianNoise, gaussianDropout: the output has the input's shape. */
 export const sameShape: Rule = (ctx) => {
   if (!expectInputs(ctx, 1)) return undefined;
   return { outputShape: ctx.inputs[0]!.shape, weights: [], macs: 0 };
@@ -31,3 +31,16 @@ export const dropout: Rule = (ctx) => {
   }
   return { outputShape: input.shape, weights: [], macs: 0 };
 };
+
+/**
+ * spatialDropout1d/2d/3d: the input's shape, which must be `[batch, spatial..., channels]`
+ * (or channels first): the mask is drawn per sample and channel.
+ * Source: Keras 3 `keras/src/layers/regularization/spatial_dropout.py`.
+ */
+export function spatialDropout(rank: 1 | 2 | 3): Rule {
+  return (ctx) => {
+    const spatialIn = spatialInput(ctx, rank);
+    if (!spatialIn) return undefined;
+    return { outputShape: spatialIn.input.shape, weights: [], macs: 0 };
+  };
+}

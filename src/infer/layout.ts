@@ -25,6 +25,11 @@ const spatial = new Set([
   'pixelShuffle',
   'minibatchStdDev',
   'selfAttention',
+  'depthwiseConv2d',
+  'separableConv1d',
+  'separableConv2d',
+  'spatialDropout2d',
+  'spatialDropout3d',
   'flatten',
 ]);
 
@@ -32,7 +37,7 @@ const spatial = new Set([
 const flattening = new Set(['flatten', ...['globalAveragePooling', 'globalMaxPooling'].flatMap((t) => [`${t}1d`, `${t}2d`, `${t}3d`]), 'dense', 'reshape']);
 
 /** Layers that keep their input's layout. */
-const keeping = new Set(['activation', 'leakyReLU', 'reLU', 'elu', 'prelu', 'softmax', 'dropout', 'batchNormalization', 'layerNormalization', 'groupNormalization', 'instanceNormalization', 'pixelNormalization', 'add', 'multiply', 'concatenate', 'subtract', 'average', 'maximum', 'minimum']);
+const keeping = new Set(['activation', 'leakyReLU', 'reLU', 'elu', 'prelu', 'softmax', 'dropout', 'batchNormalization', 'layerNormalization', 'groupNormalization', 'instanceNormalization', 'pixelNormalization', 'add', 'multiply', 'concatenate', 'subtract', 'average', 'maximum', 'minimum', 'gaussianNoise', 'gaussianDropout', 'spatialDropout1d']);
 
 function formatOf(layer: LayerIR): DataFormat {
   return (layer.args['dataFormat'] as DataFormat | undefined) ?? 'channelsLast';

@@ -1,8 +1,8 @@
 import { permute, repeatVector } from './axes.js';
-import { conv } from './conv.js';
+import { conv, depthwiseConv, separableConv } from './conv.js';
 import { convTranspose } from './conv-transpose.js';
 import { dense } from './dense.js';
-import { dropout, sameShape, softmax } from './elementwise.js';
+import { dropout, sameShape, softmax, spatialDropout } from './elementwise.js';
 import { embedding } from './embedding.js';
 import { concatenate, elementwiseMerge, subtractMerge } from './merge.js';
 import { minibatchStdDev } from './minibatch-stddev.js';
@@ -31,6 +31,9 @@ export const rules: Readonly<Record<string, Rule>> = {
   conv1d: reparametrized(conv(1)),
   conv2d: reparametrized(conv(2)),
   conv3d: reparametrized(conv(3)),
+  depthwiseConv2d: depthwiseConv(2),
+  separableConv1d: separableConv(1),
+  separableConv2d: separableConv(2),
   conv1dTranspose: reparametrized(convTranspose(1)),
   conv2dTranspose: reparametrized(convTranspose(2)),
   conv3dTranspose: reparametrized(convTranspose(3)),
@@ -72,6 +75,11 @@ export const rules: Readonly<Record<string, Rule>> = {
   elu: sameShape,
   softmax,
   dropout,
+  gaussianNoise: sameShape,
+  gaussianDropout: sameShape,
+  spatialDropout1d: spatialDropout(1),
+  spatialDropout2d: spatialDropout(2),
+  spatialDropout3d: spatialDropout(3),
   concatenate,
   add: elementwiseMerge,
   multiply: elementwiseMerge,

@@ -23,7 +23,7 @@ const wiring = new Set(['type', 'id', 'name', 'from', 'weights', 'lint']);
  * (a misspelled `strides`, say) would make every later shape a guess.
  */
 function shapeNeutral(option: string): boolean {
-  return /(Initializer|Regularizer|Constraint)$/.test(option) || ['activation', 'useBias', 'trainable', 'dtype', 'momentum', 'epsilon', 'center', 'scale', 'interpolation', 'alpha', 'maxValue', 'rate', 'seed'].includes(option);
+  return /(Initializer|Regularizer|Constraint)$/.test(option) || ['activation', 'useBias', 'trainable', 'dtype', 'momentum', 'epsilon', 'center', 'scale', 'interpolation', 'alpha', 'maxValue', 'rate', 'seed', 'stddev'].includes(option);
 }
 
 /** A layer before ids and `from` are settled. */

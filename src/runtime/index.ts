@@ -9,11 +9,12 @@
  */
 import './wasm-gradients.js';
 export { ConvTranspose, conv1dTranspose, conv2dTranspose, conv3dTranspose, type ConvTransposeArgs } from './conv-transpose.js';
-export { Cropping, UpSampling, ZeroPadding, cropping1d, cropping2d, cropping3d, upSampling1d, upSampling3d, zeroPadding1d, zeroPadding3d } from './resample.js';
+export { Cropping, UpSampling, ZeroPadding, cropping1d, cropping2d, cropping3d, upSampling1d, upSampling2d, upSampling3d, zeroPadding1d, type UpSamplingArgs, zeroPadding3d } from './resample.js';
 export { ReflectionPadding, reflectionPadding1d, reflectionPadding2d, reflectionPadding3d } from './padding.js';
 export { Dense, dense, type DenseArgs } from './dense.js';
 export type { EqualizedLearningRateOption, ReparametrizationArgs, SpectralNormalizationOption } from './reparametrization.js';
 export { Conv, conv1d, conv2d, conv3d, type ConvArgs } from './conv.js';
+export { DepthwiseConv, SeparableConv, depthwiseConv2d, separableConv1d, separableConv2d, type DepthwiseConvArgs, type SeparableConvArgs } from './depthwise.js';
 export { Pooling, averagePooling1d, averagePooling2d, averagePooling3d, maxPooling1d, maxPooling2d, maxPooling3d, type PoolingArgs } from './pooling.js';
 export {
   GlobalPooling,
@@ -42,6 +43,19 @@ export { PixelNormalization, pixelNormalization, type PixelNormalizationArgs } f
 export { MinibatchStdDev, minibatchStdDev, type MinibatchStdDevArgs } from './minibatch-stddev.js';
 export { SelfAttention, selfAttention, type SelfAttentionArgs } from './self-attention.js';
 export { Maximum, Minimum, Subtract, maximum, minimum, subtract } from './merge.js';
+export {
+  GaussianDropout,
+  GaussianNoise,
+  SpatialDropout,
+  gaussianDropout,
+  gaussianNoise,
+  spatialDropout1d,
+  spatialDropout2d,
+  spatialDropout3d,
+  type GaussianDropoutArgs,
+  type GaussianNoiseArgs,
+  type SpatialDropoutArgs,
+} from './noise.js';
 export { setInitialWeights, tensorFromBase64 } from './initial-weights.js';
 export type { ConstraintDescriptor, InitializerDescriptor, RegularizerDescriptor } from './descriptors.js';
 export { withConstraints } from './constraints.js';

@@ -50,12 +50,68 @@ export abstract class SpatialLayer extends RuntimeLayer<ResampleArgs> {
   }
 }
 
-/** Nearest-neighbour upsampling: every position repeated `size` times per axis (Keras UpSampling1D/3D). */
+/**
+ * The half-pixel source of output phase `p` of an integer upsampling by `s`:
+ * output `i*s + p` reads input position `i + f`, `f = (p + 0.5) / s - 0.5`
+ * in (-0.5, 0.5). Source: TensorFlow `resize_bilinear` with
+ * `half_pixel_centers` (what Keras 3 `ops.image.resize` uses), PyTorch
+ * `interpolate(mode='bilinear', align_corners=False)`.
+ */
+export function halfPixelOffset(p: number, s: number): number {
+  return (p + 0.5) / s - 0.5;
+}
+
+/**
+ * Linear interpolation by an integer factor along `axis` with half-pixel
+ * centers, edges clamped: phase `p` is `lo + (hi - lo) * lerp` of two
+ * neighbours, read from the input with one edge value repeated on each
+ * side. Built from slices, concats and arithmetic, so its gradient is
+ * tfjs' own on every backend (tfjs' ResizeBilinearGrad ignores
+ * halfPixelCenters on cpu and wasm, so resizeBilinear's gradient would be
+ * that of another sampling).
+ */
+function linearAxis(x: tf.Tensor, axis: number, s: number): tf.Tensor {
+  const shape = x.shape as number[];
+  const n = shape[axis]!;
+  const along = (t: tf.Tensor, begin: number, size: number) => {
+    const b = shape.map(() => 0);
+    const z = t.shape.slice() as number[];
+    b[axis] = begin;
+    z[axis] = size;
+    return tf.slice(t, b, z);
+  };
+  // padded[j] = x[clamp(j - 1, 0, n - 1)]
+  const padded = tf.concat([along(x, 0, 1), x, along(x, n - 1, 1)], axis);
+  const phases = Array.from({ length: s }, (_, p) => {
+    const f = halfPixelOffset(p, s);
+    if (f === 0) return x;
+    // f < 0 reads x[i - 1] and x[i] at lerp 1 + f; f > 0 reads x[i] and x[i + 1] at lerp f.
+    const lo = along(padded, f < 0 ? 0 : 1, n);
+    const hi = along(padded, f < 0 ? 1 : 2, n);
+    return tf.add(lo, tf.mul(tf.sub(hi, lo), f < 0 ? 1 + f : f));
+  });
+  return tf.stack(phases, axis + 1).reshape([...shape.slice(0, axis), n * s, ...shape.slice(axis + 1)]);
+}
+
+/** Options of `UpSampling`. */
+export interface UpSamplingArgs extends ResampleArgs {
+  /** Factor per spatial axis. Default 2. */
+  readonly size?: number | readonly number[];
+  /** `nearest` (default) or `bilinear` (upSampling2d only, half-pixel centers as Keras 3). */
+  readonly interpolation?: 'nearest' | 'bilinear';
+}
+
+/**
+ * Upsampling by an integer factor per axis: nearest repeats every position
+ * `size` times (Keras UpSampling1D/3D); bilinear interpolates with half-pixel
+ * centers as Keras 3 UpSampling2D, where tfjs' layer samples without them
+ * (resizeBilinear's default, `src = dst * in / out`).
+ */
 export class UpSampling extends SpatialLayer {
   static className = 'NetspecUpSampling';
   private readonly size: number[];
 
-  constructor(args: ResampleArgs & { readonly size?: number | readonly number[] }) {
+  constructor(args: UpSamplingArgs) {
     super(args);
     const size = args.size ?? 2;
     this.size = typeof size === 'number' ? new Array<number>(args.rank).fill(size) : size.slice();
@@ -67,14 +123,21 @@ export class UpSampling extends SpatialLayer {
 
   protected apply1(x: tf.Tensor): tf.Tensor {
     let y = x;
-    this.size.forEach((factor, a) => {
-      if (factor === 1) return;
+    const bilinear = (this.args as UpSamplingArgs).interpolation === 'bilinear';
+    // The last axis first, as TensorFlow's kernel interpolates within rows and then between them.
+    for (let a = this.size.length - 1; a >= 0; a--) {
+      const factor = this.size[a]!;
+      if (factor === 1) continue;
       const axis = a + 1;
+      if (bilinear) {
+        y = linearAxis(y, axis, factor);
+        continue;
+      }
       const shape = y.shape as number[];
       const reps = shape.map(() => 1);
       reps.splice(axis + 1, 0, factor);
       y = tf.tile(y.expandDims(axis + 1), reps).reshape([...shape.slice(0, axis), shape[axis]! * factor, ...shape.slice(axis + 1)]);
-    });
+    }
     return y;
   }
 }
@@ -129,6 +192,8 @@ type PadArgs = Without<ConstructorParameters<typeof ZeroPadding>[0]>;
 type CropArgs = Without<ConstructorParameters<typeof Cropping>[0]>;
 
 export const upSampling1d = (args: UpArgs = {}) => new UpSampling({ ...args, rank: 1 });
+/** tfjs has upSampling2d, but its bilinear samples without half-pixel centers; netspec uses this one then. */
+export const upSampling2d = (args: UpArgs = {}) => new UpSampling({ ...args, rank: 2 });
 export const upSampling3d = (args: UpArgs = {}) => new UpSampling({ ...args, rank: 3 });
 export const zeroPadding1d = (args: PadArgs = {}) => new ZeroPadding({ ...args, rank: 1 });
 export const zeroPadding3d = (args: PadArgs = {}) => new ZeroPadding({ ...args, rank: 3 });

@@ -150,6 +150,7 @@ describe('the fixtures cover', () => {
         'cropping2d',
         'cropping3d',
         'upSampling1d',
+        'upSampling2d',
         'upSampling3d',
         'zeroPadding1d',
         'zeroPadding3d',
@@ -188,6 +189,14 @@ describe('the fixtures cover', () => {
         'subtract',
         'maximum',
         'minimum',
+        'depthwiseConv2d',
+        'separableConv1d',
+        'separableConv2d',
+        'gaussianNoise',
+        'gaussianDropout',
+        'spatialDropout1d',
+        'spatialDropout2d',
+        'spatialDropout3d',
       ].sort(),
     );
     const reasons: [string, (a: Record<string, Value>) => boolean][] = [
@@ -245,6 +254,9 @@ const nativeClass: Readonly<Record<string, string>> = {
   elu: 'ELU',
   softmax: 'Softmax',
   dropout: 'Dropout',
+  gaussianNoise: 'GaussianNoise',
+  gaussianDropout: 'GaussianDropout',
+  spatialDropout1d: 'SpatialDropout1D',
   concatenate: 'Concatenate',
   add: 'Add',
   multiply: 'Multiply',
@@ -265,6 +277,11 @@ function runtimeClass(type: string): string {
   if (/Pooling[123]d$/.test(type)) return 'NetspecPooling';
   if (type === 'softmax') return 'NetspecSoftmax';
   if (type === 'elu') return 'NetspecElu';
+  if (type === 'depthwiseConv2d') return 'NetspecDepthwiseConv';
+  if (type.startsWith('separableConv')) return 'NetspecSeparableConv';
+  if (type.startsWith('spatialDropout')) return 'NetspecSpatialDropout';
+  if (type === 'gaussianNoise') return 'NetspecGaussianNoise';
+  if (type === 'gaussianDropout') return 'NetspecGaussianDropout';
   if (type === 'dense') return 'NetspecDense';
   const others: Readonly<Record<string, string>> = {
     depthToSpace: 'NetspecDepthToSpace',
@@ -378,6 +395,8 @@ const initializedWeight: Readonly<Record<string, string>> = {
   movingVarianceInitializer: 'moving_variance',
   alphaInitializer: 'alpha',
   embeddingsInitializer: 'embeddings',
+  depthwiseInitializer: 'depthwise_kernel',
+  pointwiseInitializer: 'pointwise_kernel',
 };
 
 /** Values a deterministic initializer must produce, or undefined for random ones. */
@@ -521,7 +540,7 @@ describe.each(models)('%s', (_, stem, m) => {
     for (const l of m.layers) {
       const names = new Set(l.weights.map((w) => w.name));
       const wanted = Object.entries(l.layer.args).filter(
-        ([option]) => option === 'activityRegularizer' || (option.endsWith('Regularizer') && names.has(option.replace('Regularizer', ''))),
+        ([option]) => option === 'activityRegularizer' || (option.endsWith('Regularizer') && names.has(initializedWeight[option.replace('Regularizer', 'Initializer')] ?? option.replace('Regularizer', ''))),
       ).length;
       expect([l.layer.id, layer(l.layer.id).losses.length]).toEqual([l.layer.id, wanted]);
     }

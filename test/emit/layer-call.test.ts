@@ -81,6 +81,15 @@ const everyType: FactoryCase[] = [
   ['averagePooling1d', { given: { type: 'averagePooling1d', inputs: [seq] }, want: 'tf.averagePooling1d' }],
   ['conv2d', { given: { type: 'conv2d', args: { filters: 1, kernelSize: 3 }, inputs: [image] }, want: 'tf.conv2d' }],
   ['conv2dTranspose', { given: { type: 'conv2dTranspose', args: { filters: 1, kernelSize: 3 }, inputs: [image] }, want: 'tf.conv2dTranspose' }],
+  // tfjs' depthwiseConv2d drops dilationRate; it and separableConv2d cannot train on wasm; tfjs has no separableConv1d.
+  ['depthwiseConv2d', { given: { type: 'depthwiseConv2d', args: { kernelSize: 3 }, inputs: [image] }, want: 'runtime.depthwiseConv2d' }],
+  ['separableConv1d', { given: { type: 'separableConv1d', args: { filters: 1, kernelSize: 3 }, inputs: [seq] }, want: 'runtime.separableConv1d' }],
+  ['separableConv2d', { given: { type: 'separableConv2d', args: { filters: 1, kernelSize: 3 }, inputs: [image] }, want: 'runtime.separableConv2d' }],
+  ['gaussianNoise', { given: { type: 'gaussianNoise', args: { stddev: 0.1 }, inputs: [image] }, want: 'tf.gaussianNoise' }],
+  ['gaussianDropout', { given: { type: 'gaussianDropout', args: { rate: 0.1 }, inputs: [image] }, want: 'tf.gaussianDropout' }],
+  ['spatialDropout1d', { given: { type: 'spatialDropout1d', args: { rate: 0.1 }, inputs: [seq] }, want: 'tf.spatialDropout1d' }],
+  ['spatialDropout2d', { given: { type: 'spatialDropout2d', args: { rate: 0.1 }, inputs: [image] }, want: 'runtime.spatialDropout2d' }],
+  ['spatialDropout3d', { given: { type: 'spatialDropout3d', args: { rate: 0.1 }, inputs: [volume] }, want: 'runtime.spatialDropout3d' }],
   ['upSampling2d', { given: { type: 'upSampling2d', inputs: [image] }, want: 'tf.upSampling2d' }],
   ['zeroPadding2d', { given: { type: 'zeroPadding2d', inputs: [image] }, want: 'tf.zeroPadding2d' }],
   ['reflectionPadding2d', { given: { type: 'reflectionPadding2d', inputs: [image] }, want: 'runtime.reflectionPadding2d' }],
@@ -174,6 +183,11 @@ const paddingCases: FactoryCase[] = [
   ['softmax over the last axis by number', { given: { type: 'softmax', args: { axis: 3 } }, want: 'tf.softmax' }],
   ['elu with alpha 0.5', { given: { type: 'elu', args: { alpha: 0.5 } }, want: 'runtime.elu' }],
   ['elu with alpha 1', { given: { type: 'elu', args: { alpha: 1 } }, want: 'tf.elu' }],
+  ['upSampling2d bilinear (half-pixel centers)', { given: { type: 'upSampling2d', args: { interpolation: 'bilinear' } }, want: 'runtime.upSampling2d' }],
+  ['upSampling2d nearest stays native', { given: { type: 'upSampling2d', args: { interpolation: 'nearest' } }, want: 'tf.upSampling2d' }],
+  ['gaussianNoise seeded (tfjs takes no seed)', { given: { type: 'gaussianNoise', args: { stddev: 0.1, seed: 1 } }, want: 'runtime.gaussianNoise' }],
+  ['gaussianDropout seeded', { given: { type: 'gaussianDropout', args: { rate: 0.1, seed: 1 } }, want: 'runtime.gaussianDropout' }],
+  ['spatialDropout1d seeded (tfjs repeats one mask)', { given: { type: 'spatialDropout1d', args: { rate: 0.1, seed: 1 }, inputs: [seq] }, want: 'runtime.spatialDropout1d' }],
 ];
 
 /** tfjs' layerNormalization cannot train without gamma or beta (its batchNorm gradient reads them), nor run above rank 4. */

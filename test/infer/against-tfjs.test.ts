@@ -267,9 +267,40 @@ for (const type of ['globalAveragePooling', 'globalMaxPooling']) {
 }
 viaRuntime.push({ type: 'globalMaxPooling3d', args: {}, inputs: [[null, null, null, null, 2]] });
 
+// depthwise and separable: always the runtime (test/runtime/depthwise.test.ts shows why)
+for (const args of grid({ kernelSize: [3, [2, 3]], strides: [undefined, 2], padding: [undefined, 'same'], depthMultiplier: [undefined, 2], dataFormat: formats })) {
+  viaRuntime.push({ type: 'depthwiseConv2d', args, inputs: [laid(args['dataFormat'] as string, null, [5, 6], 3)] });
+  viaRuntime.push({ type: 'separableConv2d', args: { ...args, filters: 4 }, inputs: [laid(args['dataFormat'] as string, null, [5, 6], 3)] });
+}
+for (const args of grid({ kernelSize: [3], dilationRate: [undefined, 2], padding: [undefined, 'same'], useBias: [undefined, false], depthMultiplier: [undefined, 3] })) {
+  viaRuntime.push({ type: 'depthwiseConv2d', args, inputs: [[null, 7, 8, 2]] });
+  viaRuntime.push({ type: 'separableConv1d', args: { ...args, filters: 5 }, inputs: [[null, 9, 2]] });
+}
+viaRuntime.push({ type: 'depthwiseConv2d', args: { kernelSize: 3 }, inputs: [[null, null, null, 4]] }, { type: 'separableConv1d', args: { filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' }, inputs: [[null, 3, 7]] });
+
+// noise: tfjs' own unseeded, the runtime's seeded and for spatialDropout2d/3d
+native.push(
+  { type: 'gaussianNoise', args: { stddev: 0.3 }, inputs: [[null, 5, 3]] },
+  { type: 'gaussianDropout', args: { rate: 0.4 }, inputs: [[null, 4, 4, 2]] },
+  { type: 'spatialDropout1d', args: { rate: 0.4 }, inputs: [[null, 6, 3]] },
+);
+viaRuntime.push(
+  { type: 'gaussianNoise', args: { stddev: 0.3, seed: 1 }, inputs: [[null, 5, 3]] },
+  { type: 'gaussianDropout', args: { rate: 0.4, seed: 2 }, inputs: [[null, 7]] },
+  { type: 'spatialDropout1d', args: { rate: 0.4, seed: 3 }, inputs: [[null, 6, 3]] },
+);
+for (const args of grid({ rate: [0, 0.5], dataFormat: formats, seed: [undefined, 4] })) {
+  viaRuntime.push({ type: 'spatialDropout2d', args, inputs: [laid(args['dataFormat'] as string, null, [3, 4], 2)] });
+  viaRuntime.push({ type: 'spatialDropout3d', args, inputs: [laid(args['dataFormat'] as string, null, [2, 3, 4], 2)] });
+}
+
 // resampling
-for (const args of grid({ size: [undefined, 3, [2, 3]], dataFormat: formats, interpolation: [undefined, 'bilinear'] })) {
+for (const args of grid({ size: [undefined, 3, [2, 3]], dataFormat: formats, interpolation: [undefined, 'nearest'] })) {
   native.push({ type: 'upSampling2d', args, inputs: [laid(args['dataFormat'] as string, null, [3, 4], 2)] });
+}
+// tfjs' bilinear samples without half-pixel centers: the runtime's (test/runtime/upsampling-bilinear.test.ts).
+for (const args of grid({ size: [undefined, 3, [2, 3]], dataFormat: formats, interpolation: ['bilinear'] })) {
+  viaRuntime.push({ type: 'upSampling2d', args, inputs: [laid(args['dataFormat'] as string, null, [3, 4], 2)] });
 }
 for (const args of grid({ padding: [undefined, 0, 2, [1, 2], [[1, 0], [2, 3]], [1, [0, 2]]], dataFormat: formats })) {
   native.push({ type: 'zeroPadding2d', args, inputs: [laid(args['dataFormat'] as string, null, [3, 4], 2)] });

@@ -32,6 +32,14 @@ const cases: [string, { given: string; want: string[] }][] = [
     given: spec(['{ type: conv2d, id: a, filters: 4, kernelSize: 1 }', '{ type: conv2d, id: b, from: x, filters: 4, kernelSize: 1, dataFormat: channelsFirst }', '{ type: add, id: s, from: [a, b] }'], '{ x: [4, 4, 4] }'),
     want: ["NS4012 8:36 layer 's' merges data laid out channelsLast by 'a' with data laid out channelsFirst by 'b'"],
   }],
+  ['through the noise layers into a spatial dropout and a depthwise convolution', {
+    given: spec(['{ type: separableConv2d, id: a, filters: 4, kernelSize: 1, dataFormat: channelsFirst }', '{ type: gaussianNoise, stddev: 0.1 }', '{ type: gaussianDropout, rate: 0.1 }', '{ type: spatialDropout2d, id: d, rate: 0.1 }', '{ type: depthwiseConv2d, id: dw, kernelSize: 1, dataFormat: channelsFirst }']),
+    want: [
+      "NS4012 9:39 layer 'd' reads channelsLast but 'a' writes channelsFirst: channels and spatial axes would be mixed up",
+      // The dropout writes the layout it reads, so the next layer is checked against it.
+      "NS4012 10:69 layer 'dw' reads channelsFirst but 'd' writes channelsLast: channels and spatial axes would be mixed up",
+    ],
+  }],
   ['one layout throughout is fine', {
     given: spec(['{ type: conv2d, filters: 4, kernelSize: 1, dataFormat: channelsFirst }', '{ type: upSampling2d, dataFormat: channelsFirst }', '{ type: conv2dTranspose, filters: 2, kernelSize: 2, dataFormat: channelsFirst }']),
     want: [],

@@ -59,3 +59,46 @@ export function cropRef(x: NdArray, crops: readonly Pair[]): NdArray {
   const spatial = spatialOf(x);
   return gather(x, spatial.map((i, a) => i - crops[a]![0] - crops[a]![1]), (a, o) => o + crops[a]![0]);
 }
+
+/**
+ * The two input rows (or columns) half-pixel bilinear sampling reads for
+ * output `o` of an axis of length `n` upsampled by `s`, with their weights:
+ * source `(o + 0.5) / s - 0.5`, its floor and the next position clamped to
+ * [0, n - 1], the second weighted by the fraction. TensorFlow
+ * `resize_bilinear(half_pixel_centers=True)`, PyTorch `align_corners=False`.
+ */
+function bilinearTaps(o: number, n: number, s: number): [number, number][] {
+  const source = (o + 0.5) / s - 0.5;
+  const low = Math.floor(source);
+  const frac = source - low;
+  const clamp = (i: number) => Math.min(Math.max(i, 0), n - 1);
+  return [
+    [clamp(low), 1 - frac],
+    [clamp(low + 1), frac],
+  ];
+}
+
+/**
+ * Bilinear upsampling of a channelsLast `[batch, H, W, C]` array by `[sh, sw]`
+ * with half-pixel centers, as Keras 3 UpSampling2D(interpolation='bilinear'):
+ * `out[ho, wo] = sum of x[h, w] * wh * ww` over the taps of both axes.
+ * With `dy`, also the gradient: each output's `dy` spread back over its taps.
+ */
+export function bilinearUpSampleRef(x: NdArray, size: readonly [number, number], dy?: NdArray): { y: NdArray; dx: NdArray } {
+  const [batch, H, W, C] = x.shape as [number, number, number, number];
+  const [Ho, Wo] = [H * size[0], W * size[1]];
+  const y = zeros([batch, Ho, Wo, C]);
+  const dx = zeros(x.shape);
+  for (let b = 0; b < batch; b++)
+    for (let ho = 0; ho < Ho; ho++)
+      for (let wo = 0; wo < Wo; wo++)
+        for (const [h, wh] of bilinearTaps(ho, H, size[0]))
+          for (const [w, ww] of bilinearTaps(wo, W, size[1]))
+            for (let c = 0; c < C; c++) {
+              const out = ((b * Ho + ho) * Wo + wo) * C + c;
+              const at = ((b * H + h) * W + w) * C + c;
+              y.data[out] += x.data[at]! * wh * ww;
+              if (dy) dx.data[at] += dy.data[out]! * wh * ww;
+            }
+  return { y, dx };
+}

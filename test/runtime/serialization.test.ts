@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ConvTranspose, conv1dTranspose, conv2dTranspose, conv3dTranspose } from '../../src/runtime/conv-transpose.js';
-import { Cropping, UpSampling, ZeroPadding, cropping1d, cropping3d, upSampling1d, upSampling3d, zeroPadding1d, zeroPadding3d } from '../../src/runtime/resample.js';
+import { Cropping, UpSampling, ZeroPadding, cropping1d, cropping3d, upSampling1d, upSampling2d, upSampling3d, zeroPadding1d, zeroPadding3d } from '../../src/runtime/resample.js';
 import { Elu, Softmax } from '../../src/runtime/activation-options.js';
 import { Conv, conv2d } from '../../src/runtime/conv.js';
 import { Dense, dense } from '../../src/runtime/dense.js';
@@ -17,6 +17,8 @@ import { MinibatchStdDev, minibatchStdDev } from '../../src/runtime/minibatch-st
 import { SelfAttention, selfAttention } from '../../src/runtime/self-attention.js';
 import { GlobalPooling, globalAveragePooling3d, globalMaxPooling2d } from '../../src/runtime/global-pooling.js';
 import { Maximum, Minimum, Subtract, maximum, minimum, subtract } from '../../src/runtime/merge.js';
+import { DepthwiseConv, SeparableConv, depthwiseConv2d, separableConv1d, separableConv2d } from '../../src/runtime/depthwise.js';
+import { GaussianDropout, GaussianNoise, SpatialDropout, gaussianDropout, gaussianNoise, spatialDropout1d, spatialDropout2d, spatialDropout3d } from '../../src/runtime/noise.js';
 import { lcg, randomArray } from '../reference/conv-transpose.js';
 
 beforeAll(async () => {
@@ -305,6 +307,62 @@ describe('runtime layers survive model.save + tf.loadLayersModel (cpu)', () => {
       ['least', Minimum],
     ] as const)
       expect(loaded.getLayer(name)).toBeInstanceOf(cls);
+    await expectSameModel(model, loaded);
+  });
+
+  test('bilinear upSampling2d', async () => {
+    const x = tf.input({ name: 'x', shape: [3, 4, 2] });
+    const y = upSampling2d({ name: 'smooth', size: [2, 3], interpolation: 'bilinear', dataFormat: 'channelsLast' }).apply(x) as tf.SymbolicTensor;
+    const model = tf.model({ name: 'bilinear', inputs: x, outputs: y });
+    expect(model.outputs[0]!.shape).toEqual([null, 6, 12, 2]);
+    const loaded = await roundTrip(model);
+    expect(loaded.getLayer('smooth')).toBeInstanceOf(UpSampling);
+    await expectSameModel(model, loaded);
+  });
+
+  test('depthwise and separable convolutions and the noise layers, every option that reaches the config', async () => {
+    const x = tf.input({ name: 'x', shape: [6, 6, 3] });
+    let y = depthwiseConv2d({
+      name: 'dw',
+      kernelSize: 3,
+      depthMultiplier: 2,
+      dilationRate: 2,
+      padding: 'same',
+      activation: 'relu',
+      // Values the constraint keeps: tfjs projects weights when it loads them, which Keras never does.
+      depthwiseInitializer: { type: 'randomUniform', minval: 0.1, maxval: 0.5, seed: 1 },
+      depthwiseRegularizer: 'l2',
+      depthwiseConstraint: 'nonNeg',
+      biasInitializer: 'ones',
+    }).apply(x) as tf.SymbolicTensor;
+    y = gaussianNoise({ name: 'noise', stddev: 0.1, seed: 2 }).apply(y) as tf.SymbolicTensor;
+    y = spatialDropout2d({ name: 'drop2', rate: 0.25, seed: 3 }).apply(y) as tf.SymbolicTensor;
+    y = separableConv2d({ name: 'sep', filters: 4, kernelSize: [3, 2], strides: 2, pointwiseInitializer: { type: 'randomUniform', minval: 0, maxval: 1, seed: 4 }, pointwiseConstraint: 'nonNeg' }).apply(y) as tf.SymbolicTensor;
+    y = gaussianDropout({ name: 'gdrop', rate: 0.1 }).apply(y) as tf.SymbolicTensor;
+    const seq = tf.input({ name: 'seq', shape: [8, 2] });
+    let z = separableConv1d({ name: 'sep1', filters: 3, kernelSize: 3, depthMultiplier: 2, useBias: false, depthwiseInitializer: { type: 'randomUniform', seed: 5 } }).apply(seq) as tf.SymbolicTensor;
+    z = spatialDropout1d({ name: 'drop1', rate: 0.5, seed: 6 }).apply(z) as tf.SymbolicTensor;
+    const vol = tf.input({ name: 'vol', shape: [2, 2, 2, 3] });
+    const w = spatialDropout3d({ name: 'drop3', rate: 0.5, dataFormat: 'channelsLast' }).apply(vol) as tf.SymbolicTensor;
+    const model = tf.model({ name: 'separable', inputs: [x, seq, vol], outputs: [y, z, w] });
+    expect(model.outputs.map((o) => o.shape)).toEqual([
+      [null, 2, 3, 4],
+      [null, 6, 3],
+      [null, 2, 2, 2, 3],
+    ]);
+    const loaded = await roundTrip(model);
+    for (const [name, cls] of [
+      ['dw', DepthwiseConv],
+      ['noise', GaussianNoise],
+      ['drop2', SpatialDropout],
+      ['sep', SeparableConv],
+      ['gdrop', GaussianDropout],
+      ['sep1', SeparableConv],
+      ['drop1', SpatialDropout],
+      ['drop3', SpatialDropout],
+    ] as const)
+      expect(loaded.getLayer(name)).toBeInstanceOf(cls);
+    expect(loaded.getLayer('dw').weights[0]!.constraint).not.toBeNull();
     await expectSameModel(model, loaded);
   });
 });
