@@ -2,6 +2,7 @@
 // Source hash: sha256:15bcb358b9f12f7d5947b171e02cf49d8fa5aacbba0e7783d3a7fabda24728d6
 
 import * as tf from '@tensorflow/tfjs';
+import 'netspec/runtime';
 
 /** Input shapes of `encoder`, batch first, in model order: image. Sizes chosen at run time are null: image is [null, H, W, 3] (H a multiple of 4; W a multiple of 4). */
 export const encoderInputShapes = [[null, null, null, 3]] as const;

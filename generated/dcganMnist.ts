@@ -2,6 +2,7 @@
 // Source hash: sha256:7ed64dc58a996a2d79d099ccbe08fbc96e90a2a14e4db90e748ee7d71fc37ec9
 
 import * as tf from '@tensorflow/tfjs';
+import 'netspec/runtime';
 
 /** Input shapes of `generator`, batch first, in model order: noise. */
 export const generatorInputShapes = [[null, 100]] as const;

@@ -2,6 +2,7 @@
 // Source hash: sha256:9c84fbbab8f750a8f0d441552a0e0eb98fc8d5681aaf2e188c92d09093d06a80
 
 import * as tf from '@tensorflow/tfjs';
+import 'netspec/runtime';
 
 /** Input shapes of `generator`, batch first, in model order: image. */
 export const generatorInputShapes = [[null, 256, 256, 3]] as const;

@@ -2,6 +2,7 @@
 // Source hash: sha256:bb0adad1ca85e0336a99b259ac41dfc97661957ccca4d127aa83fe4392402589
 
 import * as tf from '@tensorflow/tfjs';
+import 'netspec/runtime';
 
 /** Input shapes of `unet`, batch first, in model order: image. Sizes chosen at run time are null: image is [null, H, W, 3] (H a multiple of 8; W a multiple of 8). */
 export const unetInputShapes = [[null, null, null, 3]] as const;

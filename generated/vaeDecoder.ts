@@ -2,6 +2,7 @@
 // Source hash: sha256:18f46b4ac519136419f7077f3055f838a65fe188790d6e56b5d598d31307a33b
 
 import * as tf from '@tensorflow/tfjs';
+import 'netspec/runtime';
 
 /** Input shapes of `decoder`, batch first, in model order: z. */
 export const decoderInputShapes = [[null, 2]] as const;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -5,7 +7,7 @@ import { compile } from '../../src/index.js';
 import { elementCount } from '../../src/infer/rule.js';
 import { runtimeDim } from '../../src/infer/affine.js';
 import type { Shape } from '../../src/ir.js';
-import { buildGalleryModel, concrete, gallerySources, sizesOf } from '../helpers/gallery.js';
+import { buildGalleryModel, concrete, gallerySources, root, sizesOf } from '../helpers/gallery.js';
 
 /**
  * The two paths of every gallery model must agree: what netspec infers
@@ -77,7 +79,28 @@ const published: [string, string, { trainable: number; nonTrainable: number }][]
   // Brownlee 2019, "How to Develop a Conditional GAN (cGAN) From Scratch": label embedding 50, Fashion-MNIST.
   ['conditionalDcgan', 'generator', { trainable: 1_169_336, nonTrainable: 0 }],
   ['conditionalDcgan', 'discriminator', { trainable: 196_773, nonTrainable: 0 }],
+  // Zhu et al. 2017, the authors' ResnetGenerator (9 blocks) and 70x70 NLayerDiscriminator with instance norm.
+  ['cyclegan', 'generator', { trainable: 11_378_179, nonTrainable: 0 }],
+  ['cyclegan', 'generatorAnySize', { trainable: 11_378_179, nonTrainable: 0 }],
+  ['cyclegan', 'discriminator', { trainable: 2_764_737, nonTrainable: 0 }],
+  // Miyato et al. 2018, the standard CNN; one power-iteration vector per layer (Keras' non-trainable u).
+  ['sngan', 'discriminator', { trainable: 2_935_873, nonTrainable: 1_409 }],
+  // Karras et al. 2018, G_paper at 4x4 with toRGB.
+  ['progan', 'generator', { trainable: 6_556_163, nonTrainable: 0 }],
+  // Karras et al. 2019, G_mapping: 8 dense layers of 512 (equalized learning rate changes no count).
+  ['styleganMapping', 'mapping', { trainable: 2_101_248, nonTrainable: 0 }],
+  // Kumar et al. 2019, descriptinc/melgan-neurips Generator(80, 32, 3) with weight norm.
+  ['melgan', 'generator', { trainable: 4_266_050, nonTrainable: 0 }],
 ];
+
+/** The same architectures built in PyTorch 1.13 by test/fixtures/torch/gallery-counts.py. */
+const torchCounts = JSON.parse(readFileSync(join(root, 'test/fixtures/torch/gallery-counts.json'), 'utf8')) as Record<string, { trainable: number; nonTrainable: number }>;
+
+test('the published counts are the counts of the same networks built in PyTorch', () => {
+  const rows = Object.fromEntries(published.map(([spec, model, params]) => [`${spec} ${model}`, params]));
+  expect(Object.keys(torchCounts).length).toBeGreaterThanOrEqual(4);
+  for (const [key, params] of Object.entries(torchCounts)) expect([key, rows[key] ?? 'not in the gallery']).toEqual([key, params]);
+});
 
 test.each(published)('%s %s has the published parameter counts', (spec, model, params) => {
   const file = result.specs.find((s) => s.name === spec)!.file;
