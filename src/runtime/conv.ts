@@ -2,14 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { causalPadding, convOutputLength, samePadding, type PadPair } from '../infer/formulas.js';
 import {
   toActivation,
-  toConstraint,
-  toInitializer,
   toRegularizer,
   type ConstraintDescriptor,
   type InitializerDescriptor,
   type RegularizerDescriptor,
 } from './descriptors.js';
 import { reflectPad } from './padding.js';
+import { addKernelWeights } from './kernel-weights.js';
 import { reparametrizationOf, type KernelReparametrization, type ReparametrizationArgs } from './reparametrization.js';
 import { RuntimeLayer, single, singleShape, type BaseArgs } from './runtime-layer.js';
 import { interleaveZeros, slice, toChannelsFirst, toChannelsLast } from './tensor-ops.js';
@@ -178,27 +177,13 @@ export class Conv extends RuntimeLayer<ConvArgs> {
     const channels = shape[this.channelsFirst ? 1 : shape.length - 1];
     if (channels === null || channels === undefined) throw new Error(`${this.name}: the channel dimension must be known`);
     this.reparametrization = reparametrizationOf(this.args, this.kernelSize.reduce((a, b) => a * b, 1) * channels);
-    this.kernel = this.addWeight(
-      'kernel',
+    ({ kernel: this.kernel, bias: this.bias } = addKernelWeights(
+      (name, weightShape, initializer, regularizer, trainable, constraint) => this.addWeight(name, weightShape, 'float32', initializer, regularizer, trainable, constraint),
+      this.args,
       [...this.kernelSize, channels, this.args.filters],
-      'float32',
-      toInitializer(this.args.kernelInitializer ?? this.reparametrization?.kernelInitializer ?? 'glorotUniform'),
-      toRegularizer(this.args.kernelRegularizer),
-      true,
-      toConstraint(this.args.kernelConstraint),
-    );
-    if (this.args.useBias ?? true) {
-      this.bias = this.addWeight(
-        'bias',
-        [this.args.filters],
-        'float32',
-        toInitializer(this.args.biasInitializer ?? 'zeros'),
-        toRegularizer(this.args.biasRegularizer),
-        true,
-        toConstraint(this.args.biasConstraint),
-      );
-    }
-    this.reparametrization?.build((name, shape, initializer, trainable) => this.addWeight(name, shape, 'float32', initializer, undefined, trainable), this.kernel);
+      this.args.filters,
+      this.reparametrization,
+    ));
     this.built = true;
   }
 

@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   toActivation,
-  toConstraint,
-  toInitializer,
   toRegularizer,
   type ConstraintDescriptor,
   type InitializerDescriptor,
   type RegularizerDescriptor,
 } from './descriptors.js';
+import { addKernelWeights } from './kernel-weights.js';
 import { reparametrizationOf, type KernelReparametrization, type ReparametrizationArgs } from './reparametrization.js';
 import { RuntimeLayer, single, singleShape, type BaseArgs } from './runtime-layer.js';
 
@@ -61,27 +60,13 @@ export class Dense extends RuntimeLayer<DenseArgs> {
     const features = shape[shape.length - 1];
     if (features === null || features === undefined) throw new Error(`${this.name}: the last dimension must be known`);
     this.reparametrization = reparametrizationOf(this.args, features);
-    this.kernel = this.addWeight(
-      'kernel',
+    ({ kernel: this.kernel, bias: this.bias } = addKernelWeights(
+      (name, weightShape, initializer, regularizer, trainable, constraint) => this.addWeight(name, weightShape, 'float32', initializer, regularizer, trainable, constraint),
+      this.args,
       [features, this.args.units],
-      'float32',
-      toInitializer(this.args.kernelInitializer ?? this.reparametrization?.kernelInitializer ?? 'glorotUniform'),
-      toRegularizer(this.args.kernelRegularizer),
-      true,
-      toConstraint(this.args.kernelConstraint),
-    );
-    if (this.args.useBias ?? true) {
-      this.bias = this.addWeight(
-        'bias',
-        [this.args.units],
-        'float32',
-        toInitializer(this.args.biasInitializer ?? 'zeros'),
-        toRegularizer(this.args.biasRegularizer),
-        true,
-        toConstraint(this.args.biasConstraint),
-      );
-    }
-    this.reparametrization?.build((name, weightShape, initializer, trainable) => this.addWeight(name, weightShape, 'float32', initializer, undefined, trainable), this.kernel);
+      this.args.units,
+      this.reparametrization,
+    ));
     this.built = true;
   }
 
