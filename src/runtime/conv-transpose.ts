@@ -3,11 +3,9 @@ import { convTransposeCropBefore, convTransposeOutputLength, type PadPair } from
 import {
   toActivation,
   toRegularizer,
-  type ConstraintDescriptor,
-  type InitializerDescriptor,
   type RegularizerDescriptor,
 } from './descriptors.js';
-import { addKernelWeights } from './kernel-weights.js';
+import { addKernelWeights, type KernelWeightArgs } from './kernel-weights.js';
 import { reparametrizationOf, type KernelReparametrization, type ReparametrizationArgs } from './reparametrization.js';
 import { RuntimeLayer, single, singleShape, type BaseArgs } from './runtime-layer.js';
 import { interleaveZeros, toChannelsFirst, toChannelsLast } from './tensor-ops.js';
@@ -17,7 +15,7 @@ type Tuple = number | readonly number[];
 type Kwargs = Parameters<tf.layers.Layer['call']>[1];
 
 /** Options of a transposed convolution, named as in tfjs/Keras. See docs/semantics.md. */
-export interface ConvTransposeArgs extends BaseArgs, ReparametrizationArgs {
+export interface ConvTransposeArgs extends BaseArgs, ReparametrizationArgs, KernelWeightArgs {
   /** Number of spatial axes: 1, 2 or 3. */
   readonly rank: 1 | 2 | 3;
   /** Number of output channels. */
@@ -38,17 +36,7 @@ export interface ConvTransposeArgs extends BaseArgs, ReparametrizationArgs {
   readonly dilationRate?: Tuple;
   /** Default: none (linear). */
   readonly activation?: string;
-  /** Default true. */
-  readonly useBias?: boolean;
-  /** Default glorotUniform. */
-  readonly kernelInitializer?: InitializerDescriptor;
-  /** Default zeros. */
-  readonly biasInitializer?: InitializerDescriptor;
-  readonly kernelRegularizer?: RegularizerDescriptor;
-  readonly biasRegularizer?: RegularizerDescriptor;
   readonly activityRegularizer?: RegularizerDescriptor;
-  readonly kernelConstraint?: ConstraintDescriptor;
-  readonly biasConstraint?: ConstraintDescriptor;
 }
 
 function tuple(value: Tuple | undefined, rank: number, fallback: number): number[] {

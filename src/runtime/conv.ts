@@ -3,12 +3,10 @@ import { causalPadding, convOutputLength, samePadding, type PadPair } from '../i
 import {
   toActivation,
   toRegularizer,
-  type ConstraintDescriptor,
-  type InitializerDescriptor,
   type RegularizerDescriptor,
 } from './descriptors.js';
 import { reflectPad } from './padding.js';
-import { addKernelWeights } from './kernel-weights.js';
+import { addKernelWeights, type KernelWeightArgs } from './kernel-weights.js';
 import { reparametrizationOf, type KernelReparametrization, type ReparametrizationArgs } from './reparametrization.js';
 import { RuntimeLayer, single, singleShape, type BaseArgs } from './runtime-layer.js';
 import { interleaveZeros, slice, toChannelsFirst, toChannelsLast } from './tensor-ops.js';
@@ -18,7 +16,7 @@ type Kwargs = Parameters<tf.layers.Layer['call']>[1];
 type CustomGradient = Parameters<typeof tf.customGrad>[0];
 
 /** Options of a convolution, named as in tfjs/Keras, plus PyTorch's padding forms. See docs/spec-format.md. */
-export interface ConvArgs extends BaseArgs, ReparametrizationArgs {
+export interface ConvArgs extends BaseArgs, ReparametrizationArgs, KernelWeightArgs {
   /** Number of spatial axes: 1, 2 or 3. */
   readonly rank: 1 | 2 | 3;
   /** Number of output channels. */
@@ -37,17 +35,7 @@ export interface ConvArgs extends BaseArgs, ReparametrizationArgs {
   readonly dilationRate?: Tuple;
   /** Default: none (linear). */
   readonly activation?: string;
-  /** Default true. */
-  readonly useBias?: boolean;
-  /** Default glorotUniform. */
-  readonly kernelInitializer?: InitializerDescriptor;
-  /** Default zeros. */
-  readonly biasInitializer?: InitializerDescriptor;
-  readonly kernelRegularizer?: RegularizerDescriptor;
-  readonly biasRegularizer?: RegularizerDescriptor;
   readonly activityRegularizer?: RegularizerDescriptor;
-  readonly kernelConstraint?: ConstraintDescriptor;
-  readonly biasConstraint?: ConstraintDescriptor;
 }
 
 function tuple(value: Tuple | undefined, rank: number, fallback: number): number[] {

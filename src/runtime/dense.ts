@@ -2,33 +2,21 @@ import * as tf from '@tensorflow/tfjs';
 import {
   toActivation,
   toRegularizer,
-  type ConstraintDescriptor,
-  type InitializerDescriptor,
   type RegularizerDescriptor,
 } from './descriptors.js';
-import { addKernelWeights } from './kernel-weights.js';
+import { addKernelWeights, type KernelWeightArgs } from './kernel-weights.js';
 import { reparametrizationOf, type KernelReparametrization, type ReparametrizationArgs } from './reparametrization.js';
 import { RuntimeLayer, single, singleShape, type BaseArgs } from './runtime-layer.js';
 
 type Kwargs = Parameters<tf.layers.Layer['call']>[1];
 
 /** Options of a dense layer, named as in tfjs/Keras, plus the weight reparametrizations. */
-export interface DenseArgs extends BaseArgs, ReparametrizationArgs {
+export interface DenseArgs extends BaseArgs, ReparametrizationArgs, KernelWeightArgs {
   /** Size of the output. */
   readonly units: number;
   /** Default: none (linear). */
   readonly activation?: string;
-  /** Default true. */
-  readonly useBias?: boolean;
-  /** Default glorotUniform (equalizedLearningRate: its normal). */
-  readonly kernelInitializer?: InitializerDescriptor;
-  /** Default zeros. */
-  readonly biasInitializer?: InitializerDescriptor;
-  readonly kernelRegularizer?: RegularizerDescriptor;
-  readonly biasRegularizer?: RegularizerDescriptor;
   readonly activityRegularizer?: RegularizerDescriptor;
-  readonly kernelConstraint?: ConstraintDescriptor;
-  readonly biasConstraint?: ConstraintDescriptor;
 }
 
 /**

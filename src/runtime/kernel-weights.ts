@@ -14,8 +14,11 @@ import type { KernelReparametrization } from './reparametrization.js';
 
 /** The weight options dense, convolution and transposed convolution share, named as in tfjs/Keras. */
 export interface KernelWeightArgs {
+  /** Default true. */
   readonly useBias?: boolean;
+  /** Default glorotUniform (with equalizedLearningRate: its unit normal). */
   readonly kernelInitializer?: InitializerDescriptor;
+  /** Default zeros. */
   readonly biasInitializer?: InitializerDescriptor;
   readonly kernelRegularizer?: RegularizerDescriptor;
   readonly biasRegularizer?: RegularizerDescriptor;
