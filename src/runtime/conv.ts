@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { customGradient } from './custom-gradient.js';
 import { causalPadding, convOutputLength, samePadding, type PadPair } from '../infer/formulas.js';
 import {
   toActivation,
@@ -13,7 +14,6 @@ import { interleaveZeros, slice, toChannelsFirst, toChannelsLast } from './tenso
 
 type Tuple = number | readonly number[];
 type Kwargs = Parameters<tf.layers.Layer['call']>[1];
-type CustomGradient = Parameters<typeof tf.customGrad>[0];
 
 /** Options of a convolution, named as in tfjs/Keras, plus PyTorch's padding forms. See docs/spec-format.md. */
 export interface ConvArgs extends BaseArgs, ReparametrizationArgs, KernelWeightArgs {
@@ -78,13 +78,12 @@ function paddedCorrelate(x: tf.Tensor, w: tf.Tensor, s: readonly number[], pads:
  */
 function convolution(s: readonly number[], pads: readonly PadPair[]): (x: tf.Tensor, w: tf.Tensor) => tf.Tensor {
   const full = (p: readonly PadPair[]) => [[0, 0], ...p.map((q): [number, number] => [q[0], q[1]]), [0, 0]] as [number, number][];
-  return tf.customGrad(((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+  return customGradient((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
     save([x, w]);
     return {
       value: paddedCorrelate(x, w, s, pads),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      gradFunc: (grad: tf.Tensor, saved: tf.Tensor[]) => {
         const [input, kernel] = saved as [tf.Tensor, tf.Tensor];
-        const grad = Array.isArray(dy) ? dy[0]! : dy;
         const rank = input.rank - 2;
         const axes = spatialAxes(rank);
         const xp = pads.some(([b, e]) => b > 0 || e > 0) ? tf.pad(input, full(pads)) : input;
@@ -106,7 +105,7 @@ function convolution(s: readonly number[], pads: readonly PadPair[]): (x: tf.Ten
         return [dx, dw];
       },
     };
-  }) as unknown as CustomGradient) as unknown as (x: tf.Tensor, w: tf.Tensor) => tf.Tensor;
+  });
 }
 
 /**

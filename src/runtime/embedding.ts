@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { customGradient } from './custom-gradient.js';
 import { nativeClass, single } from './runtime-layer.js';
 
 /** Options of tfjs `embedding`, unchanged: same names, same defaults. */
@@ -18,14 +19,14 @@ interface EmbeddingFields {
  * read index `k` (`tf.scatterND` sums repeated indices). tfjs' own gather
  * gradient is `unsortedSegmentSum`, which tfjs-backend-wasm does not have.
  */
-const gatherRows = tf.customGrad(((table: tf.Tensor, indices: tf.Tensor, save: tf.GradSaveFunc) => {
+const gatherRows = customGradient((table: tf.Tensor, indices: tf.Tensor, save: tf.GradSaveFunc) => {
   save([indices]);
   const shape = table.shape;
   return {
     value: tf.gather(table, indices),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.scatterND(tf.expandDims(saved[0]!, 1), dy, shape), tf.zerosLike(saved[0]!)],
   };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (table: tf.Tensor, indices: tf.Tensor) => tf.Tensor;
+});
 
 /**
  * tfjs' `embedding` (Keras `Embedding`), trainable on every backend: the same

@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { customGradient } from './custom-gradient.js';
 import { paddedLength, type PadPair } from '../infer/formulas.js';
 import { pairs, SpatialLayer, type PairsArg, type ResampleArgs } from './resample.js';
 import { slice } from './tensor-ops.js';
-
-type CustomGradient = Parameters<typeof tf.customGrad>[0];
 
 /** `t` cut to `size` positions from `begin` along `axis`, every other axis whole. */
 function along(t: tf.Tensor, axis: number, begin: number, size: number): tf.Tensor {
@@ -46,18 +45,18 @@ function foldAxis(dy: tf.Tensor, axis: number, n: number, [b, e]: PadPair): tf.T
 export function reflectPad(x: tf.Tensor, pads: readonly PadPair[]): tf.Tensor {
   if (pads.every(([b, e]) => b === 0 && e === 0)) return x;
   const full: [number, number][] = [[0, 0], ...pads.map((p): [number, number] => [p[0], p[1]]), [0, 0]];
-  const reflect = tf.customGrad(((t: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([t]);
+  // Only the input's shape is needed for the gradient: saving the input itself would keep it alive until backprop.
+  const shape = x.shape as number[];
+  const reflect = customGradient((t: tf.Tensor) => {
     return {
       value: tf.mirrorPad(t, full, 'reflect'),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const shape = saved[0]!.shape as number[];
-        let grad = Array.isArray(dy) ? dy[0]! : dy;
+      gradFunc: (dy: tf.Tensor) => {
+        let grad = dy;
         pads.forEach((p, a) => (grad = foldAxis(grad, a + 1, shape[a + 1]!, p)));
         return [grad];
       },
     };
-  }) as unknown as CustomGradient) as unknown as (t: tf.Tensor) => tf.Tensor;
+  });
   return reflect(x);
 }
 

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { customGradient } from './custom-gradient.js';
 import { poolOutputLength, samePadding, type PadPair } from '../infer/formulas.js';
 import { RuntimeLayer, single, singleShape, type BaseArgs } from './runtime-layer.js';
 import { interleaveZeros, toChannelsFirst, toChannelsLast } from './tensor-ops.js';
 
 type Tuple = number | readonly number[];
-type CustomGradient = Parameters<typeof tf.customGrad>[0];
 
 /** Options of a pooling layer, named as in tfjs/Keras, plus PyTorch's explicit pads. */
 export interface PoolingArgs extends BaseArgs {
@@ -64,14 +64,13 @@ function poolOp(x: tf.Tensor, mode: 'max' | 'average', k: readonly number[], s: 
  * to their positions (an interleave and a pad).
  */
 function maxPool(k: readonly number[], s: readonly number[]): (x: tf.Tensor) => tf.Tensor {
-  return tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+  return customGradient((x: tf.Tensor, save: tf.GradSaveFunc) => {
     const y = poolOp(x, 'max', k, s, 'valid');
     save([x, y]);
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      gradFunc: (grad: tf.Tensor, saved: tf.Tensor[]) => {
         const [input, max] = saved as [tf.Tensor, tf.Tensor];
-        const grad = Array.isArray(dy) ? dy[0]! : dy;
         const shape = input.shape as number[];
         const out = max.shape.slice(1, -1) as number[];
         const span = out.map((o, a) => (o - 1) * s[a]! + 1);
@@ -89,7 +88,7 @@ function maxPool(k: readonly number[], s: readonly number[]): (x: tf.Tensor) => 
         return [parts.length === 1 ? parts[0]! : tf.addN(parts)];
       },
     };
-  }) as unknown as CustomGradient) as unknown as (x: tf.Tensor) => tf.Tensor;
+  });
 }
 
 /**

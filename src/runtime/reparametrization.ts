@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { customGradient } from './custom-gradient.js';
 import { toInitializer, type Initializer, type InitializerDescriptor } from './descriptors.js';
 
 /** `true`, or `{ powerIterations }` (default 1, Keras 3 `SpectralNormalization`). */
@@ -41,7 +42,7 @@ function l2Normalize(x: tf.Tensor): tf.Tensor {
 }
 
 /** The identity with a zero gradient (tfjs has no stopGradient op): the power iteration's vectors are constants to the gradient. */
-const stopGradient = tf.customGrad(((x: tf.Tensor) => ({ value: x.clone(), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as never) as unknown as (x: tf.Tensor) => tf.Tensor;
+const stopGradient = customGradient((x: tf.Tensor) => ({ value: x.clone(), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) }));
 
 /**
  * Spectral normalization (Miyato et al. 2018, "Spectral Normalization for

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { customGradient } from './custom-gradient.js';
 
 /**
  * Inserts `factor - 1` zeros between neighbours along `axis`:
@@ -62,7 +63,7 @@ function sliceByRuns(t: tf.Tensor, begin: readonly number[], size: readonly numb
   if (runs > MAX_RUNS) return tf.slice(t, begin.slice(), size.slice());
   const inner = product(shape.slice(last + 1));
   const strides = shape.map((_, a) => product(shape.slice(a + 1)));
-  const cut = tf.customGrad(((x: tf.Tensor) => {
+  const cut = customGradient((x: tf.Tensor) => {
     const flat = x.reshape([x.size]);
     const pieces = Array.from({ length: runs }, (_, run) => {
       // The run's index over axes 0..last-1, row-major, offset by `begin`.
@@ -75,9 +76,9 @@ function sliceByRuns(t: tf.Tensor, begin: readonly number[], size: readonly numb
     });
     return {
       value: (pieces.length === 1 ? pieces[0]! : tf.concat(pieces)).reshape(size.slice()),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => tf.pad(Array.isArray(dy) ? dy[0]! : dy, shape.map((n, a): [number, number] => [begin[a]!, n - begin[a]! - size[a]!])),
+      gradFunc: (dy: tf.Tensor) => tf.pad(dy, shape.map((n, a): [number, number] => [begin[a]!, n - begin[a]! - size[a]!])),
     };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor) => tf.Tensor;
+  });
   return cut(t);
 }
 
@@ -101,15 +102,15 @@ export function region(t: tf.Tensor, starts: readonly number[], lengths: readonl
 
 /** tf.pad with zeros, whose gradient is `slice` (tf.pad's own is tf.slice, element by element at rank 5 on wasm). */
 function pad(t: tf.Tensor, pads: readonly [number, number][]): tf.Tensor {
-  const padded = tf.customGrad(((x: tf.Tensor) => ({
+  const padded = customGradient((x: tf.Tensor) => ({
     value: tf.pad(x, pads.slice()),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[]) =>
+    gradFunc: (dy: tf.Tensor) =>
       slice(
-        Array.isArray(dy) ? dy[0]! : dy,
+        dy,
         pads.map(([b]) => b),
         x.shape,
       ),
-  })) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor) => tf.Tensor;
+  }));
   return padded(t);
 }
 

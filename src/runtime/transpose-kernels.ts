@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { customGradient } from './custom-gradient.js';
 import { region } from './tensor-ops.js';
 
 /**
@@ -32,8 +33,6 @@ export function algorithmFor(backend: string): Algorithm {
   return forced ?? (backend === 'wasm' ? 'subpixel' : 'native');
 }
 
-/** tf.customGrad's typings take one variadic signature; these are the two-tensor functions built here. */
-type CustomGradient = Parameters<typeof tf.customGrad>[0];
 type Binary = (x: tf.Tensor, w: tf.Tensor) => tf.Tensor;
 
 const spatialAxes = (rank: number) => Array.from({ length: rank }, (_, a) => a);
@@ -150,13 +149,12 @@ function correlate(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
  * correlations, so it trains on every backend that can run conv2d/conv3d
  * (wasm has no conv2d filter gradient and a wrong conv3d input gradient).
  */
-const correlateWithGrads = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+const correlateWithGrads: Binary = customGradient((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
   save([x, w]);
   return {
     value: correlate(x, w),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+    gradFunc: (grad: tf.Tensor, saved: tf.Tensor[]) => {
       const [input, kernel] = saved as [tf.Tensor, tf.Tensor];
-      const grad = Array.isArray(dy) ? dy[0]! : dy;
       const rank = input.rank - 2;
       const k = kernel.shape.slice(0, rank) as number[];
       // dx: the full correlation of dy with the flipped kernel, channels swapped.
@@ -170,7 +168,7 @@ const correlateWithGrads = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, save: tf.
       return [dx, dw];
     },
   };
-}) as unknown as CustomGradient) as unknown as Binary;
+});
 
 /**
  * How the sub-pixel form covers one spatial axis of a window. Output position
@@ -240,13 +238,13 @@ function subPixelKernel(kernel: tf.Tensor, axes: readonly PhaseAxis[]): tf.Tenso
   const slots = axes.map((p) => p.taps.length);
   const phases = product(axes.map((p) => p.taps[0]!.length));
   const rows = subPixelRows(k, axes);
-  const rearrange = tf.customGrad(((w: tf.Tensor) => ({
+  const rearrange = customGradient((w: tf.Tensor) => ({
     value: pickRows(w.reshape([product(k), f * c]), rows).reshape([product(slots), phases, f, c]).transpose([0, 3, 1, 2]).reshape([...slots, c, phases * f]),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
-      const grad = (Array.isArray(dy) ? dy[0]! : dy).reshape([product(slots), c, phases, f]).transpose([0, 2, 3, 1]);
+    gradFunc: (dy: tf.Tensor) => {
+      const grad = dy.reshape([product(slots), c, phases, f]).transpose([0, 2, 3, 1]);
       return pickRows(grad.reshape([rows.length, f * c]), Array.from({ length: product(k) }, (_, tap) => rows.indexOf(tap))).reshape(kernel.shape);
     },
-  })) as unknown as CustomGradient) as unknown as (w: tf.Tensor) => tf.Tensor;
+  }));
   return rearrange(kernel);
 }
 
@@ -382,15 +380,15 @@ function native2d(x: tf.Tensor4D, kernel: tf.Tensor4D, strides: readonly number[
  */
 function nativeWindow(s: [number, number], windows: readonly AxisWindow[], full: readonly number[], inside: readonly number[]): Binary {
   const pad = [[0, 0], ...windows.map((w, a) => [w.crop, full[a]! - w.crop - inside[a]!]), [0, 0]] as [number, number][];
-  return tf.customGrad(((x: tf.Tensor4D, kernel: tf.Tensor4D, save: tf.GradSaveFunc) => {
+  return customGradient((x: tf.Tensor, kernel: tf.Tensor, save: tf.GradSaveFunc) => {
     save([x, kernel]);
     return {
-      value: tf.conv2dTranspose(x, kernel, [x.shape[0], inside[0]!, inside[1]!, kernel.shape[2]], s, pad as never),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      value: tf.conv2dTranspose(x as tf.Tensor4D, kernel as tf.Tensor4D, [x.shape[0]!, inside[0]!, inside[1]!, kernel.shape[2]!], s, pad as never),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [input, w] = saved as [tf.Tensor4D, tf.Tensor4D];
         // dy placed in the full result, zeros where the window cropped it.
         const dyFull = region(
-          Array.isArray(dy) ? dy[0]! : dy,
+          dy,
           windows.map((win) => -win.crop),
           full,
         ) as tf.Tensor4D;
@@ -401,7 +399,7 @@ function nativeWindow(s: [number, number], windows: readonly AxisWindow[], full:
         return [dx, dw];
       },
     };
-  }) as unknown as CustomGradient) as unknown as Binary;
+  });
 }
 
 /**
@@ -411,22 +409,22 @@ function nativeWindow(s: [number, number], windows: readonly AxisWindow[], full:
  */
 function native3d(strides: readonly number[]): Binary {
   const s = strides as [number, number, number];
-  return tf.customGrad(((x: tf.Tensor, kernel: tf.Tensor, save: tf.GradSaveFunc) => {
+  return customGradient((x: tf.Tensor, kernel: tf.Tensor, save: tf.GradSaveFunc) => {
     save([x, kernel]);
     const spatial = x.shape.slice(1, 4) as number[];
     const k = kernel.shape.slice(0, 3) as number[];
     const full = spatial.map((i, a) => (i - 1) * s[a]! + k[a]!);
     return {
       value: tf.conv3dTranspose(x as tf.Tensor5D, kernel as tf.Tensor5D, [x.shape[0]!, full[0]!, full[1]!, full[2]!, kernel.shape[3]!], s, 'valid'),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [input, w] = saved as [tf.Tensor5D, tf.Tensor5D];
-        const grad = (Array.isArray(dy) ? dy[0]! : dy) as tf.Tensor5D;
+        const grad = dy as tf.Tensor5D;
         const dx = tf.conv3d(grad, w, s, 'valid');
         const dw = tf.engine().runKernel('Conv3DBackpropFilterV2', { x: grad, dy: input }, { strides: s, pad: 'valid', filterShape: w.shape }) as tf.Tensor;
         return [dx, dw];
       },
     };
-  }) as unknown as CustomGradient) as unknown as Binary;
+  });
 }
 
 /**

@@ -52,7 +52,36 @@ export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Bac
   });
 }
 
+/**
+ * wasm's Identity copies its input, and training clones every tensor a
+ * gradient needs through Identity (the engine's `saveTensorsForBackwardMode`),
+ * so a training step on wasm held two copies of every saved activation: the
+ * 256x256 CycleGAN generator ran out of wasm's 4 GB. The clone shares the
+ * input's buffer instead, as the cpu backend's Identity does; no wasm kernel
+ * writes into its inputs, and a variable's `assign` takes a new buffer, so
+ * the shared buffer never changes under the clone. Replaced only when wasm is
+ * loaded before netspec/runtime, as it is by any program that imports
+ * `@tensorflow/tfjs-backend-wasm` before a generated module; otherwise wasm's
+ * own Identity stays, which is correct, only larger.
+ */
+function shareIdentity(): void {
+  const wasm = tf.getKernel('Identity', 'wasm');
+  if (wasm === undefined) return;
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const x = args.inputs['x']!;
+      if (x.dtype === 'string') return wasm.kernelFunc(args);
+      (args.backend as tf.KernelBackend).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  });
+}
+
 function register(): void {
+  shareIdentity();
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm') !== undefined) return;
   tf.registerKernel({
     kernelName: 'Conv2DBackpropFilter',

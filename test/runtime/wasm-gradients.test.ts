@@ -2,7 +2,9 @@
  * The wasm backend's Conv2DBackpropFilter, which netspec/runtime supplies:
  * the kernel gradient on wasm equals a plain-loop reference, as cpu's own
  * kernel does, over a grid of shapes, strides, paddings and both layouts; and
- * a model of native tfjs conv2d layers trains on wasm exactly as on cpu.
+ * a model of native tfjs conv2d layers trains on wasm exactly as on cpu;
+ * and wasm's Identity, which saves every tensor a gradient needs, shares
+ * its input's buffer instead of copying it.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -116,4 +118,27 @@ test('a model of native tfjs conv2d layers trains on wasm as on cpu', async () =
   }
   expect(Math.abs(runs[0]!.loss - runs[1]!.loss)).toBeLessThan(1e-5);
   expect(close(runs[1]!.kernel, runs[0]!.kernel)).toBe(true);
+});
+
+test('Identity on wasm shares its input buffer, and the clone outlives its source with the same values', async () => {
+  await tf.setBackend('wasm');
+  const x = tf.tensor2d([
+    [1, 2],
+    [3, 4],
+  ]);
+  const buffers = tf.memory().numDataBuffers;
+  const copy = tf.clone(x);
+  expect(tf.memory().numDataBuffers).toBe(buffers);
+  x.dispose();
+  expect(copy.arraySync()).toEqual([
+    [1, 2],
+    [3, 4],
+  ]);
+  // A variable assigned new values takes a new buffer: a clone made before keeps the old values.
+  const v = tf.variable(tf.tensor1d([5, 6]));
+  const saved = tf.clone(v);
+  v.assign(tf.tensor1d([7, 8]));
+  expect(Array.from(saved.dataSync())).toEqual([5, 6]);
+  expect(Array.from(v.dataSync())).toEqual([7, 8]);
+  tf.dispose([copy, v, saved]);
 });
