@@ -9,7 +9,7 @@ import { addKernelWeights, type KernelWeightArgs } from './kernel-weights.js';
 import { reparametrizationOf, type KernelReparametrization, type ReparametrizationArgs } from './reparametrization.js';
 import { RuntimeLayer, single, singleShape, type BaseArgs } from './runtime-layer.js';
 import { interleaveZeros, toChannelsFirst, toChannelsLast } from './tensor-ops.js';
-import { transposedConvolution } from './transpose-kernels.js';
+import { releaseCachedFilters, transposedConvolution } from './transpose-kernels.js';
 
 type Tuple = number | readonly number[];
 type Kwargs = Parameters<tf.layers.Layer['call']>[1];
@@ -143,6 +143,14 @@ export class ConvTranspose extends RuntimeLayer<ConvTransposeArgs> {
     });
     if (this.args.activityRegularizer !== undefined) this.lastOutput = output;
     return output;
+  }
+
+  /** Frees the sub-pixel filters cached for the kernel with the kernel, so a disposed model holds no memory. */
+  override dispose(): ReturnType<tf.layers.Layer['dispose']> {
+    const kernel = this.kernel?.read();
+    const result = super.dispose();
+    if (result.refCountAfterDispose === 0 && kernel instanceof tf.Variable) releaseCachedFilters(kernel);
+    return result;
   }
 }
 tf.serialization.registerClass(ConvTranspose);

@@ -264,7 +264,16 @@ function disposeAll(entry: CachedFilters): void {
   entry.byPlan.clear();
 }
 
-/** Frees the filters of weights that were disposed or collected (tfjs frees no tensor memory on collection). */
+/** Frees the filters cached for `kernel`, when the layer that owns it is disposed. */
+export function releaseCachedFilters(kernel: tf.Variable): void {
+  const entry = filterCache.get(kernel);
+  if (!entry) return;
+  disposeAll(entry);
+  filterCache.delete(kernel);
+  cachedWeights.delete(entry);
+}
+
+/** Frees the filters of weights that were disposed or collected without their layer's dispose (tfjs frees no tensor memory on collection). */
 function sweep(): void {
   for (const entry of cachedWeights) {
     const weight = entry.weight.deref();
