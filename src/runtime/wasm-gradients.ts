@@ -66,6 +66,14 @@ function shareIdentity(): void {
   });
 }
 
+/**
+ * tfjs-backend-cpu 4.22's MaxPool3DGrad indexes a window's rows by the
+ * filter's height instead of its width (`maxPool3dPositions`), so a pool
+ * whose height and width differ trains on wrong gradients; the same loop
+ * as wasm's replaces it. cpu is always loaded with @tensorflow/tfjs.
+ */
+const wrongOnCpu: Record<string, tf.KernelFunc> = { MaxPool3DGrad: maxPoolGradKernel };
+
 function register(): void {
   shareIdentity();
   for (const [kernelName, kernelFunc] of Object.entries(missing)) {
@@ -75,6 +83,10 @@ function register(): void {
     if (tf.getKernel(kernelName, 'wasm') === undefined) continue;
     tf.unregisterKernel(kernelName, 'wasm');
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  }
+  for (const [kernelName, kernelFunc] of Object.entries(wrongOnCpu)) {
+    if (tf.getKernel(kernelName, 'cpu') !== undefined) tf.unregisterKernel(kernelName, 'cpu');
+    tf.registerKernel({ kernelName, backendName: 'cpu', kernelFunc });
   }
 }
 

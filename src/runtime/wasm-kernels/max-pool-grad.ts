@@ -50,8 +50,10 @@ function windowOf(inShape: number[], attrs: MaxPoolGradAttrs): Window {
  * float (`numeric_limits<float>::min()`), so a window of negative values
  * sends its gradient nowhere, and it keeps the last of equal maxima. This
  * starts at -Infinity and breaks ties as tfjs' cpu backend does: the first
- * maximum in 2D, the last in 3D. A selection, not arithmetic, so a loop over
- * the saved input: one pass over every window, as the pooling itself.
+ * maximum in 2D, the last in 3D. (cpu's own MaxPool3DGrad numbers a window's
+ * rows by the filter's height instead of its width, so it is wrong whenever
+ * the two differ; it is replaced too.) A selection, not arithmetic, so a loop
+ * over the saved input: one pass over every window, as the pooling itself.
  */
 export function maxPoolGradValues(x: Float32Array, dy: Float32Array, inShape: number[], attrs: MaxPoolGradAttrs): Float32Array {
   const g = windowOf(inShape, attrs);
@@ -91,15 +93,17 @@ export function maxPoolGradValues(x: Float32Array, dy: Float32Array, inShape: nu
   return dx;
 }
 
-/** The part of tfjs-backend-wasm's BackendWasm this kernel uses: an output allocated on wasm's heap, filled from values. */
-interface WasmOutputs {
-  makeOutput(shape: number[], dtype: 'float32', memoryOffset?: number, values?: Float32Array): tf.TensorInfo;
+/** How a backend makes an output from values: cpu's `makeTensorInfo` keeps them, wasm's `makeOutput` copies them to its heap (cpu's `makeOutput` takes other arguments). */
+interface Outputs {
+  makeOutput?(shape: number[], dtype: 'float32', memoryOffset?: number, values?: Float32Array): tf.TensorInfo;
+  makeTensorInfo?(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
 }
 
-/** MaxPoolGrad / MaxPool3DGrad for the wasm backend: inputs dy, input (x) and output. */
+/** MaxPoolGrad / MaxPool3DGrad: inputs dy, input (x) and output. */
 export const maxPoolGradKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
   const b = backend as tf.KernelBackend;
   const dx = maxPoolGradValues(b.readSync(input.dataId) as Float32Array, b.readSync(dy.dataId) as Float32Array, input.shape, attrs as unknown as MaxPoolGradAttrs);
-  return (backend as unknown as WasmOutputs).makeOutput(input.shape, 'float32', undefined, dx);
+  const outputs = backend as unknown as Outputs;
+  return outputs.makeTensorInfo ? outputs.makeTensorInfo(input.shape, 'float32', dx) : outputs.makeOutput!(input.shape, 'float32', undefined, dx);
 };
