@@ -1,0 +1,132 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { compile } from '../../src/index.js';
+import { conv2dBackpropFilter } from '../../src/runtime/wasm-kernels/conv2d-backprop-filter.js';
+import { opsKernel } from '../../src/runtime/wasm-kernels/kernel-tensors.js';
+import { worstRelativeError } from '../helpers/close.js';
+import { buildGalleryModel, concrete, gallerySources, sizesOf } from '../helpers/gallery.js';
+import { lcg } from '../reference/conv-transpose.js';
+
+/**
+ * Gallery models have the same gradients on wasm as on cpu: for every
+ * gallery model, one training-mode gradient of a fixed loss, sum over
+ * outputs of sum(y * r) with r fixed and random, with respect to every
+ * trainable weight and every float input, on cpu and on wasm, with the same
+ * weights (built on each backend, cpu's weights copied to wasm's model) and
+ * the same random draws (dropout and noise: Math.random replaced by one
+ * seeded sequence for each run). Equal within 1e-4 relative, per tensor:
+ * every |wasm - cpu| at most 1e-4 times the tensor's largest |cpu|; a
+ * tensor whose largest |cpu| is below 1e-6 of the largest over the model
+ * (a gradient that is zero up to rounding, as after a batch normalization
+ * of one value) is held to that floor instead.
+ *
+ * Sizes: symbolic models at their smallest test size, batch 2 (batch 1
+ * makes a batch normalization after a dense layer output its beta, and the
+ * gradients before it vanish); fixed-size models at their size, batch 1.
+ * The 256x256 models (CycleGAN's generator, 5e10 multiply-adds, pix2pix's,
+ * 6e9, and both PatchGANs, 3e9) would take minutes on cpu: the CycleGAN
+ * generator is checked through its any-size twin (the same layers at
+ * 16x16), pix2pix's through the any-size U-Net, and the PatchGANs through
+ * the other discriminators (the same convolution, normalization and
+ * activation layers); each still runs a fit step on wasm (fit.test.ts).
+ *
+ * cpu's own Conv2DBackpropFilter reads its inputs element by element (about
+ * 2.5 million multiply-adds per second here, 20 s for the MNIST DCGAN
+ * generator's gradient alone), so this test's cpu reference computes that
+ * one kernel as the forward conv2d that wasm runs too; both the kernel and
+ * that formula are checked against a plain loop on cpu and wasm in
+ * test/runtime/wasm-gradients.test.ts. Every other kernel is cpu's own.
+ */
+const result = compile(gallerySources());
+
+const tooSlowOnCpu = (m: (typeof result.models)[number]) => (m.macs ?? 0) > 1e9;
+const composed = (m: (typeof result.models)[number]) => m.layers.some((l) => l.layer.type === 'model');
+const checked = result.models.filter((m) => !composed(m) && !tooSlowOnCpu(m));
+
+let cpuFilterGradient: tf.KernelConfig | undefined;
+beforeAll(() => {
+  cpuFilterGradient = tf.getKernel('Conv2DBackpropFilter', 'cpu');
+  tf.unregisterKernel('Conv2DBackpropFilter', 'cpu');
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropFilter',
+    backendName: 'cpu',
+    kernelFunc: opsKernel(['x', 'dy'], ([x, dy], attrs) => conv2dBackpropFilter(x as tf.Tensor4D, dy as tf.Tensor4D, attrs as never)),
+  });
+});
+afterAll(() => {
+  tf.unregisterKernel('Conv2DBackpropFilter', 'cpu');
+  if (cpuFilterGradient) tf.registerKernel(cpuFilterGradient);
+});
+
+/** Runs `f` with Math.random a fixed sequence, so tfjs' unseeded dropout draws the same masks on every backend. */
+function seeded<T>(f: () => T): T {
+  const original = Math.random;
+  const next = lcg(17);
+  Math.random = () => (next() + 1) / 2;
+  try {
+    return f();
+  } finally {
+    Math.random = original;
+  }
+}
+
+interface Run {
+  names: string[];
+  grads: Float32Array[];
+}
+
+async function gradientsOn(backend: string, m: (typeof result.models)[number], weights: Float32Array[] | undefined): Promise<Run & { weights: Float32Array[] }> {
+  await tf.setBackend(backend);
+  const model = await buildGalleryModel(result, m);
+  if (weights) model.setWeights(model.weights.map((w, i) => tf.tensor(weights[i]!, w.shape)));
+  const symbolic = m.model.symbols !== undefined && m.model.symbols.length > 0;
+  const batch = symbolic ? 2 : 1;
+  const sizes = sizesOf(m)[0]!;
+  const next = lcg(3);
+  const random = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, next), shape);
+  const inputs = m.inputs.map((i) => {
+    const shape = concrete(i.shape, batch, sizes);
+    return m.model.inputs.find((declared) => declared.id === i.name)?.dtype === 'int32' ? tf.zeros(shape, 'int32') : tf.variable(random(shape));
+  });
+  const outputs = [model.apply(inputs.length === 1 ? inputs[0]! : inputs, { training: false })].flat() as tf.Tensor[];
+  const r = outputs.map((y) => random(y.shape));
+  tf.dispose(outputs);
+  const variables = [...model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val), ...inputs.filter((t): t is tf.Variable => t instanceof tf.Variable)];
+  const { value, grads } = seeded(() =>
+    tf.variableGrads(() => {
+      const ys = [model.apply(inputs.length === 1 ? inputs[0]! : inputs, { training: true })].flat() as tf.Tensor[];
+      return tf.addN(ys.map((y, o) => tf.sum(tf.mul(y, r[o]!)))) as tf.Scalar;
+    }, variables),
+  );
+  const run = {
+    names: variables.map((v) => v.name),
+    grads: variables.map((v) => grads[v.name]!.dataSync() as Float32Array),
+    weights: model.weights.map((w) => w.read().dataSync() as Float32Array),
+  };
+  tf.dispose([value, ...Object.values(grads), ...inputs, ...r]);
+  model.dispose();
+  return run;
+}
+
+describe.each(checked.map((m) => [`${m.file} ${m.model.name}`, m] as const))('%s', (_, m) => {
+  test('the gradient of a fixed loss for every weight and input is the same on wasm as on cpu', async () => {
+    const t0 = Date.now();
+    const cpu = await gradientsOn('cpu', m, undefined);
+    const t1 = Date.now();
+    const wasm = await gradientsOn('wasm', m, cpu.weights);
+    console.log('TIME', m.model.name, t1 - t0, Date.now() - t1);
+    expect(wasm.names.length).toBe(cpu.names.length);
+    const largest = Math.max(...cpu.grads.map((g) => g.reduce((a, v) => Math.max(a, Math.abs(v)), 0)));
+    expect(largest).toBeGreaterThan(0);
+    const floor = 1e-6 * largest;
+    const off = cpu.grads
+      .map((want, i) => {
+        const scale = want.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+        const error = scale < floor ? worstRelativeError(wasm.grads[i]!, new Float32Array(want.length)) && Math.max(...wasm.grads[i]!.map((v, j) => Math.abs(v - want[j]!))) / floor : worstRelativeError(wasm.grads[i]!, want);
+        return { name: cpu.names[i], error };
+      })
+      .filter((e) => !(e.error <= 1e-4));
+    expect(off).toEqual([]);
+  });
+});
