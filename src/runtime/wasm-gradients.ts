@@ -1,56 +1,42 @@
 import * as tf from '@tensorflow/tfjs';
+import { conv2dBackpropFilter } from './wasm-kernels/conv2d-backprop-filter.js';
+import { conv3dBackpropFilter, conv3dBackpropInput } from './wasm-kernels/conv3d-backprop.js';
+import { depthwiseBackpropFilter, depthwiseBackpropInput } from './wasm-kernels/depthwise-backprop.js';
+import { opsKernel } from './wasm-kernels/kernel-tensors.js';
+import { maxPoolGradKernel } from './wasm-kernels/max-pool-grad.js';
 
 /**
- * Gradient kernels that tfjs-backend-wasm lacks, built from kernels it has,
- * so that models train on wasm: without them `fit` on any model with a
- * convolution fails with "Kernel 'Conv2DBackpropFilter' not registered for
- * backend 'wasm'". Registered once, when netspec/runtime is imported, and
- * only where wasm has no kernel of its own.
+ * Gradient kernels that tfjs-backend-wasm 4.22 lacks, or has wrong, built
+ * from kernels it has, so that models train on wasm: without them `fit` on
+ * any model with a convolution fails with "Kernel 'Conv2DBackpropFilter' not
+ * registered for backend 'wasm'", and a model with a conv3d or a max pooling
+ * trains on wrong gradients. Registered once, when netspec/runtime is
+ * imported. Each is checked against a plain loop and cpu in
+ * test/runtime/wasm-*.test.ts; docs/semantics.md lists them.
  */
 
-/** Turns a kernel input into a tensor the engine owns a reference of, so disposing it leaves the input alive. */
-function borrow(info: tf.TensorInfo, backend: tf.KernelBackend): tf.Tensor {
-  backend.incRef(info.dataId);
-  return tf.engine().makeTensorFromTensorInfo(info, backend);
-}
+type Compute = (inputs: tf.Tensor[], attrs: Record<string, unknown>) => tf.Tensor;
+const ops = (names: readonly string[], compute: Compute): tf.KernelFunc => opsKernel(names, compute);
 
-interface BackpropFilterAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  filterShape: [number, number, number, number];
-}
+/** Kernels wasm does not register: added whenever it has none. */
+const missing: Record<string, tf.KernelFunc> = {
+  Conv2DBackpropFilter: ops(['x', 'dy'], ([x, dy], attrs) => conv2dBackpropFilter(x as tf.Tensor4D, dy as tf.Tensor4D, attrs as never)),
+  DepthwiseConv2dNativeBackpropFilter: ops(['x', 'dy'], ([x, dy], attrs) => depthwiseBackpropFilter(x as tf.Tensor4D, dy as tf.Tensor4D, attrs as never)),
+  DepthwiseConv2dNativeBackpropInput: ops(['dy', 'filter'], ([dy, filter], attrs) => depthwiseBackpropInput(dy as tf.Tensor4D, filter as tf.Tensor4D, attrs as never)),
+};
 
 /**
- * The kernel gradient of a 2D convolution as one forward convolution:
- * dW[kh, kw, ci, co] = sum over b, oh, ow of x[b, oh*sh + kh, ow*sw + kw, ci] * dy[b, oh, ow, co]
- * is a valid convolution of x (channels and batch swapped, so the batch is summed
- * as the channels are) with dy as its filter, dilated by the strides, cropped to the
- * kernel's size. wasm computes it with its fast Conv2D.
+ * Kernels wasm registers wrong (docs/semantics.md): replaced when wasm is
+ * loaded before netspec/runtime, as it is by any program that imports
+ * `@tensorflow/tfjs-backend-wasm` before a generated module. Registered
+ * first, they would be overwritten by wasm's own when it loads.
  */
-export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: BackpropFilterAttrs): tf.Tensor4D {
-  return tf.tidy(() => {
-    const channelsFirst = attrs.dataFormat === 'NCHW';
-    const xl = channelsFirst ? tf.transpose(x, [0, 2, 3, 1]) : x;
-    const dyl = channelsFirst ? tf.transpose(dy, [0, 2, 3, 1]) : dy;
-    const [kh, kw] = attrs.filterShape;
-    // Explicit pads are listed in the order of the data format's axes.
-    const pad = channelsFirst && Array.isArray(attrs.pad) ? ([attrs.pad[0], attrs.pad[2], attrs.pad[3], attrs.pad[1]] as tf.backend_util.ExplicitPadding) : attrs.pad;
-    const info = tf.backend_util.computeConv2DInfo(xl.shape, attrs.filterShape, attrs.strides, 1, pad, attrs.dimRoundingMode, false, 'channelsLast');
-    const { top, bottom, left, right } = info.padInfo;
-    const padded = tf.pad(xl, [
-      [0, 0],
-      [top, bottom],
-      [left, right],
-      [0, 0],
-    ]);
-    const swapped = tf.transpose(padded, [3, 1, 2, 0]);
-    const filter = tf.transpose(dyl, [1, 2, 0, 3]);
-    const full = tf.conv2d(swapped, filter, 1, 'valid', 'NHWC', [info.strideHeight, info.strideWidth]);
-    return tf.transpose(tf.slice(full, [0, 0, 0, 0], [-1, kh, kw, -1]), [1, 2, 0, 3]) as tf.Tensor4D;
-  });
-}
+const wrong: Record<string, tf.KernelFunc> = {
+  Conv3DBackpropInputV2: ops(['dy', 'filter'], ([dy, filter], attrs) => conv3dBackpropInput(dy as tf.Tensor5D, filter as tf.Tensor5D, attrs as never)),
+  Conv3DBackpropFilterV2: ops(['x', 'dy'], ([x, dy], attrs) => conv3dBackpropFilter(x as tf.Tensor5D, dy as tf.Tensor5D, attrs as never)),
+  MaxPoolGrad: maxPoolGradKernel,
+  MaxPool3DGrad: maxPoolGradKernel,
+};
 
 /**
  * wasm's Identity copies its input, and training clones every tensor a
@@ -80,20 +66,28 @@ function shareIdentity(): void {
   });
 }
 
+/**
+ * tfjs-backend-cpu 4.22's MaxPool3DGrad indexes a window's rows by the
+ * filter's height instead of its width (`maxPool3dPositions`), so a pool
+ * whose height and width differ trains on wrong gradients; the same loop
+ * as wasm's replaces it. cpu is always loaded with @tensorflow/tfjs.
+ */
+const wrongOnCpu: Record<string, tf.KernelFunc> = { MaxPool3DGrad: maxPoolGradKernel };
+
 function register(): void {
   shareIdentity();
-  if (tf.getKernel('Conv2DBackpropFilter', 'wasm') !== undefined) return;
-  tf.registerKernel({
-    kernelName: 'Conv2DBackpropFilter',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const x = borrow(inputs['x']!, backend as tf.KernelBackend);
-      const dy = borrow(inputs['dy']!, backend as tf.KernelBackend);
-      const dw = conv2dBackpropFilter(x as tf.Tensor4D, dy as tf.Tensor4D, attrs as unknown as BackpropFilterAttrs);
-      tf.dispose([x, dy]);
-      return dw;
-    },
-  });
+  for (const [kernelName, kernelFunc] of Object.entries(missing)) {
+    if (tf.getKernel(kernelName, 'wasm') === undefined) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  }
+  for (const [kernelName, kernelFunc] of Object.entries(wrong)) {
+    if (tf.getKernel(kernelName, 'wasm') === undefined) continue;
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  }
+  for (const [kernelName, kernelFunc] of Object.entries(wrongOnCpu)) {
+    if (tf.getKernel(kernelName, 'cpu') !== undefined) tf.unregisterKernel(kernelName, 'cpu');
+    tf.registerKernel({ kernelName, backendName: 'cpu', kernelFunc });
+  }
 }
 
 register();
