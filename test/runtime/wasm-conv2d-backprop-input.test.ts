@@ -162,9 +162,9 @@ test('conv2d input gradients and conv2dTranspose with its gradients on wasm equa
         const w = tf.tensor4d(data([k, k, 3, 4], k + 1), [k, k, 3, 4]);
         const wt = tf.tensor4d(data([k, k, 4, 3], k + 2), [k, k, 4, 3]);
         // conv2d's input gradient is Conv2DBackpropInput; conv2dTranspose's forward is too.
-        const convGrad = tf.grad((xx: tf.Tensor4D) => tf.sum(tf.square(tf.conv2d(xx, w, s, pad))))(x);
+        const convGrad = tf.grad((xx: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xx as tf.Tensor4D, w, s, pad))))(x);
         const out = [x.shape[0], pad === 'same' ? x.shape[1] * s : (x.shape[1] - 1) * s + k, pad === 'same' ? x.shape[2] * s : (x.shape[2] - 1) * s + k, 4] as Shape4;
-        const transposed = (xx: tf.Tensor4D, ww: tf.Tensor4D) => tf.sum(tf.square(tf.conv2dTranspose(xx, ww, out, s, pad)));
+        const transposed = (xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.square(tf.conv2dTranspose(xx as tf.Tensor4D, ww as tf.Tensor4D, out, s, pad)));
         const y = tf.conv2dTranspose(x, wt, out, s, pad);
         const [dx, dw] = tf.grads(transposed)([x, wt]);
         return [convGrad, y, dx!, dw!].map((t) => Array.from(t.dataSync()));
