@@ -92,3 +92,44 @@ export function repetitions(backend, quick) {
 export function modelSetup(quick) {
   return quick ? { ngf: 16, batches: [1, 2] } : { ngf: 64, batches: [1, 8] };
 }
+
+/**
+ * The generated-modules section (bench/generated.js): per gallery generator, the batch of
+ * `predict` and of the training step per backend, and warm-up calls and timed rounds per call.
+ * A training step on tfjs cpu is slow wherever tfjs' own conv2d kernel gradient
+ * (Conv2DBackpropFilter, ~0.03 GFLOP/s) runs: one DCGAN generator step at batch 1 takes ~50 s
+ * per contender, so cpu trains only the DCGAN generator, one round, unless `--all-train`.
+ */
+export function generatedCases(quick, allTrain) {
+  const reps = (warmup, rounds) => ({ warmup, rounds });
+  const few = quick ? reps(1, 2) : reps(1, 5);
+  const once = reps(0, 1);
+  const cpuTrain = allTrain ? once : undefined;
+  return [
+    {
+      label: 'DCGAN generator',
+      module: 'dcgan',
+      batch: { cpu: { predict: quick ? 1 : 8, train: quick ? undefined : 1 }, wasm: { predict: 8, train: quick ? 1 : 8 } },
+      reps: { cpu: { predict: quick ? reps(1, 2) : reps(1, 3), train: once }, wasm: { predict: few, train: quick ? reps(1, 2) : reps(1, 3) } },
+    },
+    {
+      label: 'pix2pix generator',
+      module: 'pix2pix',
+      batch: { cpu: { predict: 1, train: cpuTrain && 1 }, wasm: { predict: 1, train: quick ? undefined : 1 } },
+      // One pix2pix predict on tfjs cpu takes tens of seconds: one round, no warm-up (cpu packs nothing).
+      reps: { cpu: { predict: once, train: once }, wasm: { predict: quick ? reps(1, 1) : reps(1, 3), train: reps(1, 2) } },
+    },
+    {
+      label: 'WaveGAN generator',
+      module: 'wavegan',
+      batch: { cpu: { predict: 1, train: cpuTrain && 1 }, wasm: { predict: quick ? 1 : 4, train: 1 } },
+      reps: { cpu: { predict: quick ? once : reps(1, 3), train: once }, wasm: { predict: quick ? reps(1, 1) : reps(1, 3), train: quick ? reps(0, 1) : reps(1, 2) } },
+    },
+    {
+      label: '3D-GAN generator',
+      module: 'voxelGan',
+      batch: { cpu: { predict: 1, train: cpuTrain && 1 }, wasm: { predict: 1, train: quick ? undefined : 1 } },
+      reps: { cpu: { predict: quick ? once : reps(1, 2), train: once }, wasm: { predict: quick ? reps(1, 1) : reps(1, 3), train: reps(0, 1) } },
+    },
+  ];
+}

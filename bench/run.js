@@ -10,23 +10,25 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { ConvTranspose } from '../dist/runtime/index.js';
 import { algorithmFor, forceAlgorithm } from '../dist/runtime/transpose-kernels.js';
-import { batches, divisors, extraCases, modelSetup, nativeCases, repetitions } from './cases.js';
+import { batches, divisors, extraCases, generatedCases, modelSetup, nativeCases, repetitions } from './cases.js';
+import { runGeneratedSection } from './generated.js';
 import { buildGenerator, generatorMacs, nativeTranspose, netspecTranspose } from './dcgan.js';
 import { gflops, median, pairedRatio, relativeDifference, round2, table, timeInterleaved } from './timing.js';
 
-const SECTIONS = ['layers', 'train', 'model', 'extra'];
+const SECTIONS = ['generated', 'layers', 'train', 'model', 'extra'];
 
 function parseArgs(argv) {
-  const options = { quick: false, backends: ['cpu', 'wasm'], sections: SECTIONS, out: undefined };
+  const options = { quick: false, allTrain: false, backends: ['cpu', 'wasm'], sections: SECTIONS, out: undefined };
   for (let n = 0; n < argv.length; n++) {
     const [flag, inline] = argv[n].split('=');
     const value = () => inline ?? argv[++n];
     if (flag === '--quick') options.quick = true;
+    else if (flag === '--all-train') options.allTrain = true;
     else if (flag === '--backends') options.backends = value().split(',');
     else if (flag === '--sections') options.sections = value().split(',');
     else if (flag === '--out') options.out = value();
     else {
-      console.error(`unknown argument '${argv[n]}'\nusage: node bench/run.js [--quick] [--backends cpu,wasm] [--sections ${SECTIONS.join(',')}] [--out FILE]`);
+      console.error(`unknown argument '${argv[n]}'\nusage: node bench/run.js [--quick] [--all-train] [--backends cpu,wasm] [--sections ${SECTIONS.join(',')}] [--out FILE]`);
       process.exit(2);
     }
   }
@@ -205,6 +207,10 @@ async function benchBackend(backend, options) {
   const result = { backend, algorithm: algorithmFor(backend) };
   const tensorsBefore = tf.memory().numTensors;
   const started = performance.now();
+  if (options.sections.includes('generated')) {
+    // Worker threads, each with its own tfjs: this thread's backend state is not involved.
+    result.generated = await runGeneratedSection(backend, generatedCases(options.quick, options.allTrain));
+  }
   if (options.sections.includes('layers')) {
     result.forward = layerSection(backend, options, 'forward');
     console.log(table(`[${backend}] forward, one layer (netspec picks '${result.algorithm}'; ratio = median over rounds of netspec / native)`, ratioColumns, withDifferenceText(result.forward)));
@@ -268,6 +274,11 @@ for (const b of report.backends) {
   const forwardRatios = (b.forward ?? []).map((r) => r.ratio);
   const medianText = forwardRatios.length ? `, median forward ratio ${median(forwardRatios).toFixed(2)}` : '';
   console.log(`  ${b.backend.padEnd(4)}  ${worstText}${medianText}; ${b.seconds.toFixed(0)} s${b.tensorsLeft ? `; ${b.tensorsLeft} tensors still allocated` : ''}`);
+}
+const generatedRows = report.backends.flatMap((b) => (b.generated ?? []).map((r) => ({ ...r, backend: b.backend })));
+if (generatedRows.length) {
+  console.log('generated modules vs hand-written tfjs (generated/hand-written; targets: DCGAN generator predict on wasm at batch 8 <= 1/6, every cpu row <= 1.00):');
+  for (const r of generatedRows) if (r.ratio !== undefined) console.log(`  ${r.backend.padEnd(4)}  ${r.model} ${r.what} batch ${r.batch}: ${r.ratio.toFixed(2)}${r.ratio > 0 ? ` (${(1 / r.ratio).toFixed(1)}x)` : ''}`);
 }
 mkdirSync(dirname(options.out), { recursive: true });
 writeFileSync(options.out, JSON.stringify(report, null, 2) + '\n');

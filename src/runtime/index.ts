@@ -5,9 +5,12 @@
  * tf.loadLayersModel round-trip.
  *
  * Importing it also gives tfjs' wasm backend the gradient kernels it lacks
- * (./wasm-gradients.ts), so generated models train there.
+ * (./wasm-gradients.ts), so generated models train there, and replaces
+ * wasm's slow transposed-convolution kernel with one built on its fast
+ * conv2d (./wasm-kernels/conv2d-backprop-input.ts).
  */
 import './wasm-gradients.js';
+import './wasm-kernels/conv2d-backprop-input.js';
 export { ConvTranspose, conv1dTranspose, conv2dTranspose, conv3dTranspose, type ConvTransposeArgs } from './conv-transpose.js';
 export { Cropping, UpSampling, ZeroPadding, cropping1d, cropping2d, cropping3d, upSampling1d, upSampling2d, upSampling3d, zeroPadding1d, type UpSamplingArgs, zeroPadding3d } from './resample.js';
 export { ReflectionPadding, reflectionPadding1d, reflectionPadding2d, reflectionPadding3d } from './padding.js';

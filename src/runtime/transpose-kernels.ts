@@ -319,6 +319,8 @@ function cachedFilter(kernel: tf.Variable, axes: readonly PhaseAxis[]): tf.Tenso
   return cached;
 }
 
+type SubPixelCorrelation = (input: tf.Tensor, kernel: tf.Tensor, axes: readonly PhaseAxis[]) => tf.Tensor;
+
 /** The sub-pixel correlation: with a cached filter when nothing records gradients, else differentiable in `kernel`. */
 function subPixelCorrelation(input: tf.Tensor, kernel: tf.Tensor, axes: readonly PhaseAxis[]): tf.Tensor {
   if (!(kernel instanceof tf.Variable) || tf.engine().isTapeOn()) return correlateWithGrads(input, subPixelKernel(kernel, axes));
@@ -351,7 +353,7 @@ function interleave(y: tf.Tensor, strides: readonly number[]): tf.Tensor {
  * kernel per output phase stacked on the channels, then an interleave. Only
  * the positions the window needs (per axis, up to one stride more) are computed.
  */
-function subPixel(x: tf.Tensor, kernel: tf.Tensor, strides: readonly number[], windows: readonly AxisWindow[]): tf.Tensor {
+function subPixel(x: tf.Tensor, kernel: tf.Tensor, strides: readonly number[], windows: readonly AxisWindow[], correlation: SubPixelCorrelation = subPixelCorrelation): tf.Tensor {
   const k = kernel.shape.slice(0, strides.length) as number[];
   const axes = windows.map((w, a) => bestPhaseAxis(k[a]!, strides[a]!, w));
   const input = region(
@@ -359,12 +361,32 @@ function subPixel(x: tf.Tensor, kernel: tf.Tensor, strides: readonly number[], w
     axes.map((p) => p.first + p.low),
     axes.map((p) => p.count + p.taps.length - 1),
   );
-  const y = interleave(subPixelCorrelation(input, kernel, axes), strides);
+  const y = interleave(correlation(input, kernel, axes), strides);
   return region(
     y,
     windows.map((w, a) => w.crop - axes[a]!.origin - axes[a]!.first * strides[a]!),
     windows.map((w) => w.length),
   );
+}
+
+/**
+ * Supplies the filter of the sub-pixel form for a kernel: `make()` builds it,
+ * `plan` names the phase plan it was built for (one kernel can need several).
+ * A caller that keeps the result across calls must own its disposal.
+ */
+export type SubPixelFilterSource = (plan: string, make: () => tf.Tensor) => tf.Tensor;
+
+/**
+ * The sub-pixel form of `transposedConvolution` whatever the backend, with the
+ * filter from `filterFor` (which may cache it); no gradients. For kernels that
+ * compute with it (src/runtime/wasm-kernels/), where `kernel` is no variable.
+ */
+export function subPixelTransposedConvolution(x: tf.Tensor, kernel: tf.Tensor, strides: readonly number[], windows: readonly AxisWindow[], filterFor: SubPixelFilterSource): tf.Tensor {
+  return subPixel(x, kernel, strides, windows, (input, k, axes) => {
+    const stacked = stacksDepth(axes.length);
+    const filter = filterFor(JSON.stringify(axes.map((p) => p.taps)), () => (stacked ? stackDepth(subPixelKernel(k, axes)) : subPixelKernel(k, axes)));
+    return stacked ? correlateStacked(input, filter, axes[0]!.taps.length) : correlate(input, filter);
+  });
 }
 
 /**
