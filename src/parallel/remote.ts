@@ -11,6 +11,25 @@ type Pending = { readonly resolve: (value: unknown) => void; readonly reject: (e
 /** A request without its id: the id is assigned when sent. */
 type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
 
+/**
+ * The parent's Node flags (a worker inherits them by default), without those
+ * about the parent's own entry: `node --input-type=module -e ...` would
+ * otherwise make every worker fail to load its script.
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const withValue = new Set(['--input-type', '-e', '--eval', '-p', '--print']);
+  const alone = new Set(['-i', '--interactive']);
+  const kept: string[] = [];
+  for (let n = 0; n < execArgv.length; n++) {
+    const flag = execArgv[n]!;
+    const name = flag.split('=')[0]!;
+    if (withValue.has(name)) {
+      if (!flag.includes('=')) n++;
+    } else if (!alone.has(name)) kept.push(flag);
+  }
+  return kept;
+}
+
 function remoteError(label: string, what: string, error: RemoteError): Error {
   const cause = Object.assign(new Error(error.message), { name: error.name, stack: error.stack });
   return new Error(`${label}: ${what} failed: ${error.message}`, { cause });
@@ -32,7 +51,7 @@ export class RemoteModel {
     this.ready = new Promise<unknown>((resolve, reject) => this.pending.set(0, { resolve, reject, what: `building the model with ${setup.build}() of ${setup.module}` })) as Promise<ModelInfo>;
     // Handled here so a worker that fails while another one's failure is being reported raises no unhandled rejection.
     this.ready.catch(() => undefined);
-    this.worker = new Worker(script, { workerData: setup });
+    this.worker = new Worker(script, { workerData: setup, execArgv: workerExecArgv(process.execArgv) });
     this.worker.on('message', (response: Response) => this.settle(response));
     this.worker.on('error', (error) => this.fail(new Error(`${label} crashed: ${error.message}`, { cause: error })));
     this.worker.on('messageerror', (error) => this.fail(new Error(`${label} sent a message that could not be read: ${error.message}`, { cause: error })));
