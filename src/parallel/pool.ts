@@ -67,15 +67,20 @@ function moduleUrl(module: string | URL): string {
   return pathToFileURL(isAbsolute(module) ? module : resolve(module)).href;
 }
 
+/** A tf.Tensor, also one from another copy of tfjs than this module's (where instanceof fails). */
+function isTensor(value: TensorValue): value is tf.Tensor {
+  return value instanceof tf.Tensor || typeof (value as { dataSync?: unknown }).dataSync === 'function';
+}
+
 function dtypeOf(value: TensorValue): TensorDtype {
-  const dtype = value instanceof tf.Tensor ? value.dtype : value.data instanceof Int32Array ? 'int32' : 'float32';
+  const dtype = isTensor(value) ? value.dtype : value.data instanceof Int32Array ? 'int32' : 'float32';
   if (dtype !== 'float32' && dtype !== 'int32') throw new TypeError(`the pool passes float32 and int32 tensors, received ${dtype}`);
   return dtype;
 }
 
 async function flat(value: TensorValue): Promise<FlatTensor> {
   const dtype = dtypeOf(value);
-  if (value instanceof tf.Tensor) return { data: (await value.data()) as Float32Array | Int32Array, shape: value.shape, dtype };
+  if (isTensor(value)) return { data: (await value.data()) as Float32Array | Int32Array, shape: value.shape, dtype };
   const size = value.shape.reduce((p, d) => p * d, 1);
   if (size !== value.data.length) throw new TypeError(`shape [${value.shape.join(', ')}] holds ${size} values, received ${value.data.length}`);
   return { data: value.data, shape: [...value.shape], dtype };
