@@ -135,7 +135,8 @@ export async function createPredictPool(options: PredictPoolOptions): Promise<Pr
     const parts = await Promise.all(
       slices.map((slice, n) => {
         const sliced = flats.map((t) => sliceRows(t, slice));
-        const rows = slice.end - slice.start === 1 ? `row ${slice.start}` : `rows ${slice.start} to ${slice.end - 1}`;
+        const count = slice.end - slice.start;
+        const rows = count === 0 ? 'an empty batch' : count === 1 ? `row ${slice.start}` : `rows ${slice.start} to ${slice.end - 1}`;
         return remotes[n]!.request<FlatTensor[]>({ kind: 'predict', inputs: sliced }, sliced.map((t) => t.data.buffer as ArrayBuffer), `predict of ${rows}`);
       }),
     );
