@@ -1,8 +1,10 @@
 // netspec benchmark (npm run bench; see bench/README.md): netspec's ConvTranspose against
 // tf.layers.conv2dTranspose wherever the native layer is correct, on the cpu and wasm backends,
 // per layer (forward and training step) and for the whole DCGAN generator; plus netspec-only
-// 1D/3D layers for information. Prints tables and writes bench/results/latest.json.
-//   node bench/run.js [--quick] [--backends cpu,wasm] [--sections layers,train,model,extra] [--out FILE]
+// 1D/3D layers for information; and the generated DCGAN generator's predict split across
+// worker threads (netspec/parallel) against one thread, on wasm.
+// Prints tables and writes bench/results/latest.json.
+//   node bench/run.js [--quick] [--backends cpu,wasm] [--sections layers,train,model,extra,parallel] [--out FILE]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
@@ -13,9 +15,10 @@ import { algorithmFor, forceAlgorithm } from '../dist/runtime/transpose-kernels.
 import { batches, divisors, extraCases, generatedCases, modelSetup, nativeCases, repetitions } from './cases.js';
 import { runGeneratedSection } from './generated.js';
 import { buildGenerator, generatorMacs, nativeTranspose, netspecTranspose } from './dcgan.js';
+import { parallelColumns, parallelSection } from './parallel.js';
 import { gflops, median, pairedRatio, relativeDifference, round2, table, timeInterleaved } from './timing.js';
 
-const SECTIONS = ['generated', 'layers', 'train', 'model', 'extra'];
+const SECTIONS = ['generated', 'layers', 'train', 'model', 'extra', 'parallel'];
 
 function parseArgs(argv) {
   const options = { quick: false, allTrain: false, backends: ['cpu', 'wasm'], sections: SECTIONS, out: undefined };
@@ -266,6 +269,12 @@ const report = {
 };
 console.log(`netspec bench ${options.quick ? '(quick) ' : ''}- ${report.date}, node ${report.node}, tfjs ${report.tfjs}, ${report.cpus}, load ${report.loadavgBefore.join(' ')}`);
 for (const backend of options.backends) report.backends.push(await benchBackend(backend, options));
+if (options.sections.includes('parallel')) {
+  report.parallel = await parallelSection(options);
+  const { cores, loadavg } = report.parallel;
+  const title = `[wasm] predict split across worker threads (netspec/parallel), ${cores} cores, load ${loadavg.join(' -> ')}; x one thread = main thread's median / this row's, rounds interleaved`;
+  console.log(table(title, parallelColumns, withDifferenceText(report.parallel.rows)));
+}
 report.loadavgAfter = os.loadavg().map(round2);
 
 console.log('\nsummary (worst netspec/native ratio over the forward, training and model rows; < 1 means netspec is faster):');
@@ -279,6 +288,9 @@ const generatedRows = report.backends.flatMap((b) => (b.generated ?? []).map((r)
 if (generatedRows.length) {
   console.log('generated modules vs hand-written tfjs (generated/hand-written; targets: DCGAN generator predict on wasm at batch 8 <= 1/6, every cpu row <= 1.00):');
   for (const r of generatedRows) if (r.ratio !== undefined) console.log(`  ${r.backend.padEnd(4)}  ${r.model} ${r.what} batch ${r.batch}: ${r.ratio.toFixed(2)}${r.ratio > 0 ? ` (${(1 / r.ratio).toFixed(1)}x)` : ''}`);
+}
+for (const r of report.parallel?.rows ?? []) {
+  if (r.workers > 1) console.log(`  parallel  ${r.workers} workers: ${r.speedup.toFixed(2)}x one thread's throughput at batch ${r.batch} (target >= 1.6)`);
 }
 mkdirSync(dirname(options.out), { recursive: true });
 writeFileSync(options.out, JSON.stringify(report, null, 2) + '\n');
