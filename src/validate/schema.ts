@@ -70,9 +70,17 @@ export function layerSchemaPointer(layerType: string): string {
   return `/$defs/${layerDefNames.get(layerType) ?? layerType}`;
 }
 
-/** The options (property names) of a layer type, `type` included. */
+const options = new Map<string, readonly string[]>();
+
+/** The options (property names) of a layer type, `type` included; worked out once per type. */
 export function optionsOf(layerType: string): readonly string[] {
-  const name = layerDefNames.get(layerType);
-  const def = name === undefined ? undefined : defs[name];
-  return def ? Object.keys(propertiesOf(def)) : [];
+  let found = options.get(layerType);
+  if (!found) {
+    const name = layerDefNames.get(layerType);
+    const def = name === undefined ? undefined : defs[name];
+    if (!def) return [];
+    found = Object.keys(propertiesOf(def));
+    options.set(layerType, found);
+  }
+  return found;
 }
