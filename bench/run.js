@@ -1,8 +1,9 @@
 // netspec benchmark (npm run bench; see bench/README.md): netspec's ConvTranspose against
 // tf.layers.conv2dTranspose wherever the native layer is correct, on the cpu and wasm backends,
 // per layer (forward and training step) and for the whole DCGAN generator; plus netspec-only
-// 1D/3D layers for information. Prints tables and writes bench/results/latest.json.
-//   node bench/run.js [--quick] [--backends cpu,wasm] [--sections layers,train,model,extra] [--out FILE]
+// 1D/3D layers for information; and the compiler's own start-up and scale (startup.js).
+// Prints tables and writes bench/results/latest.json.
+//   node bench/run.js [--quick] [--backends cpu,wasm] [--sections layers,train,model,extra,startup] [--out FILE]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
@@ -12,9 +13,10 @@ import { ConvTranspose } from '../dist/runtime/index.js';
 import { algorithmFor, forceAlgorithm } from '../dist/runtime/transpose-kernels.js';
 import { batches, divisors, extraCases, modelSetup, nativeCases, repetitions } from './cases.js';
 import { buildGenerator, generatorMacs, nativeTranspose, netspecTranspose } from './dcgan.js';
+import { startupSection } from './startup.js';
 import { gflops, median, pairedRatio, relativeDifference, round2, table, timeInterleaved } from './timing.js';
 
-const SECTIONS = ['layers', 'train', 'model', 'extra'];
+const SECTIONS = ['layers', 'train', 'model', 'extra', 'startup'];
 
 function parseArgs(argv) {
   const options = { quick: false, backends: ['cpu', 'wasm'], sections: SECTIONS, out: undefined };
@@ -260,6 +262,8 @@ const report = {
 };
 console.log(`netspec bench ${options.quick ? '(quick) ' : ''}- ${report.date}, node ${report.node}, tfjs ${report.tfjs}, ${report.cpus}, load ${report.loadavgBefore.join(' ')}`);
 for (const backend of options.backends) report.backends.push(await benchBackend(backend, options));
+// The compiler does not depend on the backend: one run.
+if (options.sections.includes('startup')) report.startup = startupSection(options);
 report.loadavgAfter = os.loadavg().map(round2);
 
 console.log('\nsummary (worst netspec/native ratio over the forward, training and model rows; < 1 means netspec is faster):');
