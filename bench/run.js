@@ -1,10 +1,10 @@
 // netspec benchmark (npm run bench; see bench/README.md): netspec's ConvTranspose against
 // tf.layers.conv2dTranspose wherever the native layer is correct, on the cpu and wasm backends,
 // per layer (forward and training step) and for the whole DCGAN generator; plus netspec-only
-// 1D/3D layers for information; and the generated DCGAN generator's predict split across
-// worker threads (netspec/parallel) against one thread, on wasm.
-// Prints tables and writes bench/results/latest.json.
-//   node bench/run.js [--quick] [--backends cpu,wasm] [--sections layers,train,model,extra,parallel] [--out FILE]
+// 1D/3D layers for information; the generated DCGAN generator's predict split across
+// worker threads (netspec/parallel) against one thread, on wasm; and the compiler's own
+// start-up and scale (startup.js). Prints tables and writes bench/results/latest.json.
+//   node bench/run.js [--quick] [--backends cpu,wasm] [--sections generated,layers,train,model,extra,parallel,startup] [--out FILE]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
@@ -16,9 +16,10 @@ import { batches, divisors, extraCases, generatedCases, modelSetup, nativeCases,
 import { runGeneratedSection } from './generated.js';
 import { buildGenerator, generatorMacs, nativeTranspose, netspecTranspose } from './dcgan.js';
 import { parallelColumns, parallelSection } from './parallel.js';
+import { startupSection } from './startup.js';
 import { gflops, median, pairedRatio, relativeDifference, round2, table, timeInterleaved } from './timing.js';
 
-const SECTIONS = ['generated', 'layers', 'train', 'model', 'extra', 'parallel'];
+const SECTIONS = ['generated', 'layers', 'train', 'model', 'extra', 'parallel', 'startup'];
 
 function parseArgs(argv) {
   const options = { quick: false, allTrain: false, backends: ['cpu', 'wasm'], sections: SECTIONS, out: undefined };
@@ -275,6 +276,8 @@ if (options.sections.includes('parallel')) {
   const title = `[wasm] predict split across worker threads (netspec/parallel), ${cores} cores, load ${loadavg.join(' -> ')}; x one thread = main thread's median / this row's, rounds interleaved`;
   console.log(table(title, parallelColumns, withDifferenceText(report.parallel.rows)));
 }
+// The compiler does not depend on the backend: one run.
+if (options.sections.includes('startup')) report.startup = startupSection(options);
 report.loadavgAfter = os.loadavg().map(round2);
 
 console.log('\nsummary (worst netspec/native ratio over the forward, training and model rows; < 1 means netspec is faster):');

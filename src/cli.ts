@@ -18,7 +18,8 @@ import { formatGithub } from './diagnostics/format-github.js';
 import { formatSarif } from './diagnostics/format-sarif.js';
 import { escapeControls, formatText } from './diagnostics/format-text.js';
 import { Locator } from './diagnostics/location.js';
-import { check, compile, type CheckOptions, type CheckResult, type EmittedModule } from './index.js';
+import { check, type CheckOptions, type CheckResult } from './check.js';
+import type { compile, EmittedModule } from './index.js';
 import type { SourceFile } from './ir.js';
 import { checkJson, modelJson } from './report/check-json.js';
 import { summaryMarkdown, summaryText } from './report/summary.js';
@@ -143,7 +144,12 @@ function writeModules(project: Project, plan: Plan, out: OutFolder): Diagnostic 
   return undefined;
 }
 
-function runBuild(env: Environment, command: Command): number {
+/** The compiler with its emitter: loaded by `build` only (ts-morph alone takes longer to load than a check of the gallery). */
+type Compile = typeof compile;
+
+const loadCompile = async (): Promise<Compile> => (await import('./index.js')).compile;
+
+function runBuild(env: Environment, command: Command, compile: Compile): number {
   const loaded = load(env.cwd, command.paths);
   if (!('config' in loaded)) return report(env, loaded.diagnostics, loaded.shown, 'stderr'), 2;
   const out = outFolder(env.cwd, loaded, command.out);
@@ -207,16 +213,16 @@ function runSummary(env: Environment, command: Command): number {
 }
 
 /** One build of `--watch`; an exception is reported like any other and the watch goes on. */
-function watchedBuild(env: Environment, command: Command): void {
+function watchedBuild(env: Environment, command: Command, compile: Compile): void {
   try {
-    runBuild(env, command);
+    runBuild(env, command, compile);
   } catch (e) {
     internalError(env, e);
   }
 }
 
-function runWatch(env: Environment, command: Command): Promise<number> {
-  runBuild(env, command);
+function runWatch(env: Environment, command: Command, compile: Compile): Promise<number> {
+  runBuild(env, command, compile);
   const loaded = load(env.cwd, command.paths);
   if (!('config' in loaded)) return Promise.resolve(2);
   const roots = command.paths.length > 0 ? command.paths.map((p) => resolve(env.cwd, p)) : loaded.config.include.map((p) => resolve(loaded.project.root, p));
@@ -227,7 +233,7 @@ function runWatch(env: Environment, command: Command): Promise<number> {
       watchers.push(
         watch(root, { recursive: true }, () => {
           clearTimeout(timer);
-          timer = setTimeout(() => watchedBuild(env, command), 100);
+          timer = setTimeout(() => watchedBuild(env, command, compile), 100);
         }),
       );
     } catch (e) {
@@ -288,8 +294,10 @@ async function run(argv: readonly string[], env: Environment): Promise<number> {
     case 'version':
       env.stdout(`netspec ${version()}\n`);
       return 0;
-    case 'build':
-      return command.watch ? runWatch(env, command) : runBuild(env, command);
+    case 'build': {
+      const compile = await loadCompile();
+      return command.watch ? runWatch(env, command, compile) : runBuild(env, command, compile);
+    }
     case 'check':
       return runCheck(env, command);
     case 'summary':

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type Node, type Pair, type YAMLError, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLError, type YAMLMap } from 'yaml';
 import { shorten } from '../diagnostics/describe.js';
 import { diagnostic, sortDiagnostics, uniqueDiagnostics, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import type { SourceFile, Span } from '../ir.js';
@@ -6,7 +6,7 @@ import { binaryDiagnostic, leadingCodes, utf16ByteOrder, utf16Diagnostic } from 
 import { maxNestingDepth, readYaml } from './read-yaml.js';
 import { tagDiagnostics, tagWarningCodes } from './tags.js';
 import { toData } from './to-data.js';
-import { aliasTarget, isMergeKey, rangeSpan } from './yaml-nodes.js';
+import { aliasTarget, childNodes, isMergeKey, rangeSpan } from './yaml-nodes.js';
 
 /** A spec parsed into a YAML document that keeps every node's source range. */
 export interface ParsedSpec {
@@ -67,24 +67,31 @@ function keyName(value: unknown): string {
 /**
  * Every repeated scalar key, in document order, with the key it repeats. yaml's
  * own `uniqueKeys` check compares each key with all before it, which takes
- * seconds for a large mapping; this is one pass. Equal means the same key in
- * the data (`1` and `"1"` are), and merge keys (`<<`) may repeat, as in yaml.
+ * seconds for a large mapping; this is one pass, iterative (no nesting can
+ * exhaust the stack) and without yaml's `visit`, which copies the path to
+ * every node it visits. Equal means the same key in the data (`1` and `"1"`
+ * are), and merge keys (`<<`) may repeat, as in yaml. Keys inside keys are
+ * visited too, as `visit` does.
  */
 function duplicateKeys(document: Document.Parsed): Duplicate[] {
-  const firsts = new Map<YAMLMap, Map<string, Node>>();
   const duplicates: Duplicate[] = [];
-  visit(document, {
-    Pair(_key, pair, path) {
-      const map = path[path.length - 1];
-      if (!isScalar(pair.key) || isMergeKey(pair.key) || !isMap(map)) return;
-      const seen = firsts.get(map) ?? new Map<string, Node>();
-      firsts.set(map, seen);
-      const name = keyName(pair.key.value);
-      const first = seen.get(name);
-      if (first) duplicates.push({ key: pair.key.value, first, second: pair.key });
-      else seen.set(name, pair.key);
-    },
-  });
+  const stack: unknown[] = [document.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Map<string, Node>();
+      for (const pair of node.items) {
+        if (!isScalar(pair.key) || isMergeKey(pair.key)) continue;
+        const name = keyName(pair.key.value);
+        const first = seen.get(name);
+        if (first) duplicates.push({ key: pair.key.value, first, second: pair.key });
+        else seen.set(name, pair.key);
+      }
+    }
+    // Pushed in reverse, popped in document order.
+    const children = childNodes(node);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
   return duplicates;
 }
 
@@ -178,7 +185,13 @@ export type PathSegment = string | number;
 
 /** The JSON pointer (RFC 6901) of a data path: `~` and `/` in a segment are escaped as `~0` and `~1`. */
 export function pointerOf(path: readonly PathSegment[]): string {
-  return path.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  let pointer = '';
+  for (const segment of path) {
+    const s = String(segment);
+    // Most segments (names, indices) need no escape; resolve makes a pointer for every option of every layer.
+    pointer += '/' + (s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s);
+  }
+  return pointer;
 }
 
 /** The data path of a JSON pointer; the inverse of pointerOf (numeric segments stay strings). */
@@ -225,24 +238,45 @@ function pairAt(document: Document.Parsed, map: YAMLMap, key: string, depth = 0)
   return undefined;
 }
 
+interface Step {
+  readonly node: Node | null | undefined;
+  readonly keyNode?: Node;
+}
+
+/**
+ * The last path each document was walked along, with where each of its
+ * segments led. Lookups come in runs that share a prefix (every option of one
+ * layer, then of the next), so a walk starts where it parts from the last one
+ * instead of at the root. Documents are never changed after parsing.
+ */
+const lastWalks = new WeakMap<Document.Parsed, { segments: string[]; steps: Step[] }>();
+
 /** The YAML node a data path leads to, following aliases; undefined if the path leaves the document. */
 export function nodeAt(document: Document.Parsed, path: readonly PathSegment[]): { node: Node; keyNode?: Node } | undefined {
-  let node: Node | null | undefined = document.contents as Node | null;
-  let keyNode: Node | undefined;
-  for (const segment of path) {
+  let walk = lastWalks.get(document);
+  if (!walk) lastWalks.set(document, (walk = { segments: [], steps: [{ node: document.contents as Node | null }] }));
+  let shared = 0;
+  while (shared < path.length && shared < walk.segments.length && walk.segments[shared] === String(path[shared])) shared++;
+  walk.segments.length = shared;
+  walk.steps.length = shared + 1;
+  let { node, keyNode } = walk.steps[shared]!;
+  for (let i = shared; i < path.length; i++) {
+    const segment = String(path[i]);
     if (isAlias(node)) node = aliasTarget(document, node);
     if (isMap(node)) {
-      const pair = pairAt(document, node, String(segment));
+      const pair = pairAt(document, node, segment);
       if (!pair) return undefined;
       keyNode = pair.key as Node;
       node = pair.value as Node | null;
       if (node === null) return { node: keyNode, keyNode };
-    } else if (isSeq(node) && /^\d+$/.test(String(segment))) {
+    } else if (isSeq(node) && /^\d+$/.test(segment)) {
       node = node.items[Number(segment)] as Node | undefined;
       keyNode = undefined;
     } else {
       return undefined;
     }
+    walk.segments.push(segment);
+    walk.steps.push(keyNode ? { node, keyNode } : { node });
   }
   if (isAlias(node)) node = aliasTarget(document, node) ?? node;
   return node ? { node, ...(keyNode ? { keyNode } : {}) } : undefined;

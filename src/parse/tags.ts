@@ -64,7 +64,8 @@ function tagSpan(source: SourceFile, tag: CST.SourceToken): Span {
 export function tagDiagnostics(source: SourceFile, document: Document.Parsed, tokens: readonly CST.Token[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const byOffset = new Map<number, CST.SourceToken>();
-  for (const tag of tagTokens(tokens)) {
+  // Every tag starts with `!`: text without one has none, and the walk over every token is skipped.
+  for (const tag of source.text.includes('!') ? tagTokens(tokens) : []) {
     byOffset.set(tag.offset, tag);
     const name = document.directives.tagName(tag.source, () => {});
     if (name === null || isAllowedTag(name)) continue;

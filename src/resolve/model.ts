@@ -71,15 +71,17 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   const type = raw['type'] as string;
   const args: Record<string, Value> = {};
   const argSpans: Record<string, Span> = {};
+  const at = pointerOf(path);
   // A layer validation rejected is left out (its errors are reported); its other options are still resolved.
-  let ok = !ctx.invalid.has(pointerOf(path));
+  let ok = !ctx.invalid.has(at);
   for (const [option, rawValue] of Object.entries(raw)) {
-    if (rejected(ctx, pointerOf([...path, option]))) {
+    const optionAt = at + pointerOf([option]);
+    if (rejected(ctx, optionAt)) {
       if (!shapeNeutral(option)) ok = false;
       continue;
     }
     if (wiring.has(option)) continue;
-    const value = resolveValue(ctx, rawValue, [...path, option], scope);
+    const value = resolveValue(ctx, rawValue, [...path, option], scope, optionAt);
     if (value === undefined) ok = false;
     else {
       args[option] = value;
@@ -92,7 +94,7 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   for (const [option, pointer] of defaults.get(type) ?? []) {
     if (option in raw) continue;
     const defaultPath = pointer.slice(1).split('/');
-    const value = resolveValue(ctx, defaultsData(ctx, defaultPath), defaultPath, scope, pointerOf([...path, option]));
+    const value = resolveValue(ctx, defaultsData(ctx, defaultPath), defaultPath, scope, at + pointerOf([option]));
     if (value === undefined) ok = false;
     else {
       args[option] = value;
@@ -102,7 +104,7 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   let initialWeights: InitialWeight[] | undefined;
   // Validation reported a `weights:` of the wrong form already (at the option, or at a layer it could not
   // match to a type at all); there is no file to read.
-  if (raw['weights'] !== undefined && isWeightsForm(raw['weights']) && !ctx.invalid.has(pointerOf(path)) && !rejected(ctx, pointerOf([...path, 'weights']))) {
+  if (raw['weights'] !== undefined && isWeightsForm(raw['weights']) && !ctx.invalid.has(at) && !rejected(ctx, `${at}/weights`)) {
     argSpans['weights'] = spanAt(ctx.spec, [...path, 'weights']);
     initialWeights = readInitialWeights(ctx, raw['weights'], [...path, 'weights']);
     if (!initialWeights) ok = false;

@@ -46,11 +46,26 @@ export interface ResolveContext {
   readonly expansion: { spent: number };
 }
 
-/** Whether validation rejected the value at `pointer` or anything inside it. */
+/** Each pointer validation rejected and every pointer that contains one (`/models/g/layers/3` contains `/models/g/layers/3/units`). */
+const rejectedOrContaining = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
+
+function withAncestors(invalid: ReadonlySet<string>): ReadonlySet<string> {
+  let found = rejectedOrContaining.get(invalid);
+  if (!found) {
+    const all = new Set<string>();
+    for (const pointer of invalid) for (let at = pointer; !all.has(at); at = at.slice(0, Math.max(at.lastIndexOf('/'), 0))) all.add(at);
+    rejectedOrContaining.set(invalid, (found = all));
+  }
+  return found;
+}
+
+/**
+ * Whether validation rejected the value at `pointer` or anything inside it.
+ * One lookup: resolve asks this of every option of every layer, and a spec
+ * may have as many rejected values as layers.
+ */
 export function rejected(ctx: ResolveContext, pointer: string): boolean {
-  if (ctx.invalid.has(pointer)) return true;
-  for (const p of ctx.invalid) if (p.startsWith(pointer + '/')) return true;
-  return false;
+  return ctx.invalid.size > 0 && withAncestors(ctx.invalid).has(pointer);
 }
 
 /**
@@ -101,9 +116,12 @@ export function evaluateAt(ctx: ResolveContext, text: string, path: readonly Pat
 
 /** Maps offsets into the scalar's text at `path` to source spans (the whole scalar when they cannot be mapped). */
 export function textSpans(ctx: ResolveContext, path: readonly PathSegment[], offset = 0): (start: number, end: number) => Span {
-  const whole = spanAt(ctx.spec, path);
-  const base = scalarTextStart(ctx.spec, path);
-  return (start, end) => (base === undefined ? whole : { file: whole.file, start: base + offset + start, end: base + offset + Math.max(end, start + 1) });
+  // Looked up when a span is asked for, which is when there is an error: most expressions have none.
+  return (start, end) => {
+    const whole = spanAt(ctx.spec, path);
+    const base = scalarTextStart(ctx.spec, path);
+    return base === undefined ? whole : { file: whole.file, start: base + offset + start, end: base + offset + Math.max(end, start + 1) };
+  };
 }
 
 /**

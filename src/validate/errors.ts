@@ -141,7 +141,15 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
     list.push(e);
     byPath.set(e.instancePath, list);
   }
-  const pointers = [...byPath.keys()];
+  // The pointers that have an error below them: every proper prefix of an error's pointer.
+  const containing = new Set<string>();
+  for (const pointer of byPath.keys()) {
+    for (let at = pointer; at !== ''; ) {
+      at = at.slice(0, at.lastIndexOf('/'));
+      if (containing.has(at)) break; // and so are its own prefixes
+      containing.add(at);
+    }
+  }
   for (const [pointer, list] of byPath) {
     const path = [...base, ...pointerToPath(pointer)];
     const value = dataAt(data, path);
@@ -185,7 +193,7 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
       }
     }
     // A deeper error means some alternative matched this node's type: the others' complaints are noise.
-    const deeper = pointers.some((p) => p.startsWith(pointer + '/'));
+    const deeper = containing.has(pointer);
     const shallow = rest.filter((e) => !(deeper && (e.keyword === 'type' || e.keyword === 'enum')));
     if (shallow.length === 0) continue;
     if (path.length === 1 && path[0] === 'netspec') {

@@ -43,8 +43,9 @@ export function chosenAlternatives(data: unknown, errors: readonly ErrorObject[]
     if (kind === 'repeat' && e.parentSchema === layer) return false;
     if (kind === 'layer' && e.parentSchema === repeat) return false;
     // Inside an item meant as a layer, the repeat alternative's complaints about `repeat:` and `layers:` are noise.
-    for (const [pointer, { kind: k }] of items) {
-      if (k === 'layer' && /^\/(repeat|as|layers)(\/|$)/.test(e.instancePath.slice(pointer.length)) && e.instancePath.startsWith(pointer + '/')) return false;
+    // The items that contain the error are those at its pointer's prefixes: one lookup per level, not per item.
+    for (let end = e.instancePath.lastIndexOf('/'); end > 0; end = e.instancePath.lastIndexOf('/', end - 1)) {
+      if (items.get(e.instancePath.slice(0, end))?.kind === 'layer' && /^\/(repeat|as|layers)(\/|$)/.test(e.instancePath.slice(end))) return false;
     }
     return true;
   });

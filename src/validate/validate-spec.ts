@@ -3,7 +3,7 @@ import { closest } from '../diagnostics/suggest.js';
 import type { Span } from '../ir.js';
 import { isMapping, spanAt, type Data, type ParsedSpec } from '../parse/parse-spec.js';
 import { schemaDiagnostics } from './errors.js';
-import { chosenAlternatives, layerItems } from './layer-items.js';
+import { chosenAlternatives, itemKind, layerItems } from './layer-items.js';
 import { layerSchemaPointer, layerTypes, optionsOf, validateCollecting, validatorFor, type ExprSlot } from './schema.js';
 
 /** A spec that matches schemas/netspec.schema.json. */
@@ -119,11 +119,20 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<
   return diagnostics;
 }
 
-/** Every layer mapping in the data (in repeat bodies too) with its JSON pointer, so defaults can be filled in. */
-function layerPointers(data: Data): { layer: Data; pointer: string }[] {
-  const found: { layer: Data; pointer: string }[] = [];
-  for (const [pointer, { kind, item }] of layerItems(data)) if (kind === 'layer' && isMapping(item)) found.push({ layer: item, pointer });
-  return found;
+/**
+ * A copy of the data in which every layer mapping (in repeat bodies too) is
+ * a copy, and so is every mapping and list on the way to it; everything else
+ * is shared (validation never changes the data). Copying only that much is
+ * what makes filling in defaults cost little next to copying the whole spec.
+ */
+function withLayersCopied(data: Data): Data {
+  const copyList = (list: unknown): unknown =>
+    Array.isArray(list) ? list.map((item) => (!isMapping(item) ? item : itemKind(item) === 'repeat' && 'layers' in item ? { ...item, layers: copyList(item['layers']) } : { ...item })) : list;
+  const models = data['models'];
+  if (!isMapping(models)) return { ...data };
+  const copied: Data = {};
+  for (const [name, model] of Object.entries(models)) copied[name] = isMapping(model) && 'layers' in model ? { ...model, layers: copyList(model['layers']) } : model;
+  return { ...data, models: copied };
 }
 
 /**
@@ -132,18 +141,26 @@ function layerPointers(data: Data): { layer: Data; pointer: string }[] {
  * the pointers of the filled values: their errors belong to the default,
  * which was validated on its own.
  */
-function fillDefaults(data: Data, applicable: ReadonlyMap<string, ReadonlyMap<string, string>>): { data: Data; filled: string[] } {
-  const filled: string[] = [];
-  const copy = structuredClone(data);
-  for (const { layer, pointer } of layerPointers(copy)) {
+function fillDefaults(data: Data, applicable: ReadonlyMap<string, ReadonlyMap<string, string>>): { data: Data; filled: Set<string> } {
+  const filled = new Set<string>();
+  const copy = withLayersCopied(data);
+  for (const [pointer, { kind, item: layer }] of layerItems(copy)) {
+    if (kind !== 'layer' || !isMapping(layer)) continue;
     const options = typeof layer['type'] === 'string' ? applicable.get(layer['type']) : undefined;
     for (const [option, from] of options ?? []) {
       if (option in layer) continue;
       layer[option] = from.slice(1).split('/').reduce<unknown>((v, k) => (v as Data)[k], data);
-      filled.push(`${pointer}/${option}`);
+      filled.add(`${pointer}/${option}`);
     }
   }
   return { data: copy, filled };
+}
+
+/** Whether `pointer` is one of `pointers` or inside one: a lookup per level of `pointer`, however many there are. */
+function insideAny(pointer: string, pointers: ReadonlySet<string>): boolean {
+  if (pointers.size === 0) return false;
+  for (let at = pointer; at !== ''; at = at.slice(0, at.lastIndexOf('/'))) if (pointers.has(at)) return true;
+  return false;
 }
 
 /** Whether the layer at `pointer` lacks `option` because the default meant to give it was rejected. */
@@ -163,7 +180,7 @@ export function validateSpec(spec: ParsedSpec): Result<ValidatedSpec> {
   const rejectedDefaults = new Map<string, Set<string>>();
   const slots = new Map<string, ExprSlot>();
   let data = spec.data;
-  let filled: string[] = [];
+  let filled = new Set<string>();
   if (isMapping(spec.data) && isMapping(spec.data['defaults'])) {
     diagnostics.push(...validateDefaults(spec, spec.data['defaults'], defaults, rejectedDefaults));
     ({ data, filled } = fillDefaults(spec.data, defaults));
@@ -173,7 +190,7 @@ export function validateSpec(spec: ParsedSpec): Result<ValidatedSpec> {
   for (const [pointer, slot] of result.slots) slots.set(pointer, slot);
   const invalid = new Set<string>();
   if (!result.valid) {
-    const own = chosenAlternatives(data, validate.errors ?? []).filter((e) => !filled.some((f) => e.instancePath === f || e.instancePath.startsWith(f + '/')));
+    const own = chosenAlternatives(data, validate.errors ?? []).filter((e) => !insideAny(e.instancePath, filled));
     for (const e of own) invalid.add(e.instancePath);
     // A layer missing an option its (rejected) default was to give: the default's error says it already.
     const reported = own.filter((e) => !(e.keyword === 'required' && rejectedDefaultOf(data, e.instancePath, String(e.params['missingProperty']), rejectedDefaults)));

@@ -1,0 +1,103 @@
+/**
+ * `check`: parse, validate, resolve and infer, without the emitter, so that
+ * `netspec check` never loads it (or ts-morph, which it builds code with).
+ * Pure: sources in, results out; the CLI does the I/O. See index.ts for the API.
+ */
+import { diagnostic, hasErrors, sortDiagnostics, uniqueDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { withLayerOrigins } from './diagnostics/layer-origin.js';
+import { unsupportedOption } from './emit/layer-call.js';
+import { inferShapes } from './infer/infer-shapes.js';
+import { lintSpec } from './lint/lint-spec.js';
+import type { ModelShapes, SourceFile, SpecIR } from './ir.js';
+import { parseSpec } from './parse/parse-spec.js';
+import { resolveSpec } from './resolve/resolve-spec.js';
+import type { ReadFile } from './resolve/values.js';
+import { validateSpec } from './validate/validate-spec.js';
+
+export interface CheckResult {
+  /** Sorted by file and position. */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly specs: readonly SpecIR[];
+  /** Every model whose shapes could be inferred, even when others have errors. */
+  readonly models: readonly ModelShapes[];
+}
+
+interface SpecResult {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly spec?: SpecIR;
+  readonly models: readonly ModelShapes[];
+}
+
+/** Layers that infer fine but that netspec cannot build yet. */
+function unsupported(models: readonly ModelShapes[]): Diagnostic[] {
+  return models.flatMap((m) =>
+    m.layers.flatMap((shapes) => {
+      const found = unsupportedOption(shapes);
+      const { layer } = shapes;
+      return found ? [diagnostic('NS4010', layer.argSpans[found.option] ?? layer.idSpan, `layer '${layer.id}': ${found.message}`, found.fix ? { fix: found.fix } : {})] : [];
+    }),
+  );
+}
+
+export interface CheckOptions {
+  /**
+   * Reads files specs refer to (`weights:`), by project-relative path, or says
+   * why it did not (see `ReadFailure`). Default: none can be read. The library
+   * itself refuses absolute paths and paths that leave the project with `..`
+   * before asking; the reader must refuse what only the file system can tell:
+   * links that lead out of the project, files that are not regular, sizes.
+   */
+  readonly readFile?: ReadFile;
+}
+
+/** Runs parse -> validate -> resolve -> infer on one spec. */
+export function checkSource(source: SourceFile, options: CheckOptions = {}): SpecResult {
+  const parsed = parseSpec(source);
+  if (!parsed.value) return { diagnostics: parsed.diagnostics, models: [] };
+  // Every stage runs on whatever the one before could make sense of, so one run reports every error.
+  const validated = validateSpec(parsed.value);
+  if (!validated.value) return { diagnostics: validated.diagnostics, models: [] };
+  const resolved = resolveSpec(validated.value, options.readFile);
+  if (!resolved.value) return { diagnostics: [...validated.diagnostics, ...resolved.diagnostics], models: [] };
+  const inferred = inferShapes(resolved.value);
+  const models = inferred.value ?? [];
+  const lints = lintSpec(resolved.value, models, !hasErrors([...validated.diagnostics, ...resolved.diagnostics]));
+  // Layers a repeat made are named by id; their diagnostics also say which iteration made them.
+  const later = withLayerOrigins([...inferred.diagnostics, ...unsupported(models), ...lints], resolved.value);
+  return { diagnostics: [...validated.diagnostics, ...resolved.diagnostics, ...later], spec: resolved.value, models };
+}
+
+/** Two specs must not write the same generated file, on a file system that ignores case (macOS, Windows) too. */
+function duplicateModules(specs: readonly SpecIR[]): Diagnostic[] {
+  const first = new Map<string, SpecIR>();
+  const diagnostics: Diagnostic[] = [];
+  for (const spec of specs) {
+    const key = spec.name.toLowerCase();
+    const other = first.get(key);
+    if (!other) first.set(key, spec);
+    else {
+      const also = other.name === spec.name ? `is also used by ${other.file}; both would write ${spec.name}.ts` : `differs only in case from '${other.name}' of ${other.file}; both would write ${other.name}.ts where case is ignored (macOS, Windows)`;
+      diagnostics.push(
+        diagnostic('NS3010', spec.nameSpan, `module name '${spec.name}' ${also}`, {
+          notes: [{ message: `'${spec.name}' is first used here`, span: other.nameSpan }],
+          fix: 'set a distinct `name:` in one of the specs',
+        }),
+      );
+    }
+  }
+  return diagnostics;
+}
+
+/**
+ * Validates and infers every spec; no files are produced. Sources are text:
+ * for a file's bytes, `decodeSource` first tells UTF-16 and invalid UTF-8 apart.
+ */
+export function check(sources: readonly SourceFile[], options: CheckOptions = {}): CheckResult {
+  const results = sources.map((source) => checkSource(source, options));
+  const specs = results.flatMap((r) => (r.spec ? [r.spec] : []));
+  return {
+    diagnostics: uniqueDiagnostics(sortDiagnostics([...results.flatMap((r) => r.diagnostics), ...duplicateModules(specs)])),
+    specs,
+    models: results.flatMap((r) => r.models),
+  };
+}
