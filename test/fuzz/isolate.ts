@@ -92,7 +92,7 @@ if (!isMainThread && (workerData as Partial<Data> | null)?.netspecFuzz) void ser
 
 // ---- main side ---------------------------------------------------------------
 
-/** Compiles src/ and the worker into scratch/fuzz/build/ (the schema is copied where src/validate/schema.ts looks for it). */
+/** Compiles src/ and the worker into scratch/fuzz/build/ (the schema and its compiled validator are copied where src/ looks for them). */
 export function buildIsolate(root: string, scratch: string): string {
   const build = join(scratch, 'build');
   const config = join(scratch, 'tsconfig.isolate.json');
@@ -108,6 +108,8 @@ export function buildIsolate(root: string, scratch: string): string {
   if (run.status !== 0) throw new Error(`building the fuzz worker failed:\n${run.stdout}${run.stderr}`);
   mkdirSync(join(build, 'schemas'), { recursive: true });
   copyFileSync(join(root, 'schemas', 'netspec.schema.json'), join(build, 'schemas', 'netspec.schema.json'));
+  // The validator the build compiles from the schema is JavaScript, which tsc does not copy.
+  copyFileSync(join(root, 'src', 'validate', 'compiled-schema.js'), join(build, 'src', 'validate', 'compiled-schema.js'));
   return join(build, 'test', 'fuzz', 'isolate.js');
 }
 
