@@ -110,7 +110,7 @@ export function generatedCases(quick, allTrain) {
       label: 'DCGAN generator',
       module: 'dcgan',
       batch: { cpu: { predict: quick ? 1 : 8, train: quick ? undefined : 1 }, wasm: { predict: 8, train: quick ? 1 : 8 } },
-      reps: { cpu: { predict: quick ? reps(1, 2) : reps(1, 3), train: once }, wasm: { predict: few, train: quick ? reps(1, 2) : reps(1, 3) } },
+      reps: { cpu: { predict: quick ? reps(1, 2) : reps(1, 5), train: once }, wasm: { predict: few, train: quick ? reps(1, 2) : reps(1, 3) } },
     },
     {
       label: 'pix2pix generator',
@@ -129,7 +129,7 @@ export function generatedCases(quick, allTrain) {
       label: '3D-GAN generator',
       module: 'voxelGan',
       batch: { cpu: { predict: 1, train: cpuTrain && 1 }, wasm: { predict: 1, train: quick ? undefined : 1 } },
-      reps: { cpu: { predict: quick ? once : reps(1, 2), train: once }, wasm: { predict: quick ? reps(1, 1) : reps(1, 3), train: reps(0, 1) } },
+      reps: { cpu: { predict: quick ? once : reps(1, 3), train: once }, wasm: { predict: quick ? reps(1, 1) : reps(1, 3), train: reps(0, 1) } },
     },
   ];
 }

@@ -434,28 +434,50 @@ function nativeWindow(s: [number, number], windows: readonly AxisWindow[], full:
 }
 
 /**
- * tfjs' conv3dTranspose with `valid` padding, which is correct on cpu, with
- * the gradients tfjs does not register: conv3d for the input and conv3d's
- * filter gradient for the kernel.
+ * tfjs' `same` window of a transposed convolution on every axis: the crop
+ * `floor((k - s) / 2)` and `in * s` positions (computeConv3DInfo's padding
+ * for an output of `in * s`). Its cpu kernel computes that window exactly
+ * when no kernel is shorter than its stride (docs/semantics.md).
  */
-function native3d(strides: readonly number[]): Binary {
+function isNativeSame(spatial: readonly number[], k: readonly number[], s: readonly number[], windows: readonly AxisWindow[]): boolean {
+  return windows.every((w, a) => k[a]! >= s[a]! && w.crop === Math.floor((k[a]! - s[a]!) / 2) && w.length === spatial[a]! * s[a]!);
+}
+
+/**
+ * tfjs' conv3dTranspose (correct on cpu with `valid` padding, and with
+ * `same` when no kernel is shorter than its stride) of the windows, with the
+ * gradients tfjs does not register: conv3d for the input and conv3d's filter
+ * gradient for the kernel. `same` computes only the window: `valid` and a
+ * crop would compute (2n + 2)^3 positions for (2n)^3 at k4 s2, twice the work at n = 4.
+ */
+function native3d(x: tf.Tensor, kernel: tf.Tensor, strides: readonly number[], windows: readonly AxisWindow[]): tf.Tensor {
   const s = strides as [number, number, number];
-  return customGradient((x: tf.Tensor, kernel: tf.Tensor, save: tf.GradSaveFunc) => {
+  const spatial = x.shape.slice(1, 4) as number[];
+  const k = kernel.shape.slice(0, 3) as number[];
+  const full = spatial.map((i, a) => (i - 1) * s[a]! + k[a]!);
+  const same = isNativeSame(spatial, k, s, windows);
+  const y = customGradient((x: tf.Tensor, kernel: tf.Tensor, save: tf.GradSaveFunc) => {
     save([x, kernel]);
-    const spatial = x.shape.slice(1, 4) as number[];
-    const k = kernel.shape.slice(0, 3) as number[];
-    const full = spatial.map((i, a) => (i - 1) * s[a]! + k[a]!);
+    const shape = same ? windows.map((w) => w.length) : full;
     return {
-      value: tf.conv3dTranspose(x as tf.Tensor5D, kernel as tf.Tensor5D, [x.shape[0]!, full[0]!, full[1]!, full[2]!, kernel.shape[3]!], s, 'valid'),
+      value: tf.conv3dTranspose(x as tf.Tensor5D, kernel as tf.Tensor5D, [x.shape[0]!, shape[0]!, shape[1]!, shape[2]!, kernel.shape[3]!], s, same ? 'same' : 'valid'),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [input, w] = saved as [tf.Tensor5D, tf.Tensor5D];
-        const grad = dy as tf.Tensor5D;
+        // dy placed in the full result, zeros where the window cropped it.
+        const grad = (same ? region(dy, windows.map((win) => -win.crop), full) : dy) as tf.Tensor5D;
         const dx = tf.conv3d(grad, w, s, 'valid');
         const dw = tf.engine().runKernel('Conv3DBackpropFilterV2', { x: grad, dy: input }, { strides: s, pad: 'valid', filterShape: w.shape }) as tf.Tensor;
         return [dx, dw];
       },
     };
-  });
+  })(x, kernel);
+  return same
+    ? y
+    : region(
+        y,
+        windows.map((w) => w.crop),
+        windows.map((w) => w.length),
+      );
 }
 
 /**
@@ -470,10 +492,5 @@ export function transposedConvolution(x: tf.Tensor, kernel: tf.Tensor, strides: 
     return y.squeeze([1]);
   }
   if (strides.length === 2) return native2d(x as tf.Tensor4D, kernel as tf.Tensor4D, strides, windows);
-  const y = native3d(strides)(x, kernel);
-  return region(
-    y,
-    windows.map((w) => w.crop),
-    windows.map((w) => w.length),
-  );
+  return native3d(x, kernel, strides, windows);
 }

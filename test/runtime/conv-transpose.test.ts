@@ -376,6 +376,7 @@ const gradientCases: Case[] = RANKS.flatMap((rank, r) => {
     gradientCase(rank, { kernel: n(2), strides: n(3), padding: 'same', activation: 'linear' }, 50_002 + 10 * r),
     gradientCase(rank, { kernel: n(2), strides: n(2), padding: explicitPads('explicitSmall', rank, n(2)), outputPadding: n(1), activation: 'sigmoid' }, 50_003 + 10 * r),
     gradientCase(rank, { kernel: n(3), strides: n(1), dilation: n(2), padding: 'same', dataFormat: 'channelsFirst', useBias: false }, 50_004 + 10 * r),
+    gradientCase(rank, { kernel: n(4), strides: n(2), padding: 'same' }, 50_005 + 10 * r),
   ];
 });
 
