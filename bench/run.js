@@ -3,8 +3,8 @@
 // per layer (forward and training step) and for the whole DCGAN generator; plus netspec-only
 // 1D/3D layers for information; the generated DCGAN generator's predict split across
 // worker threads (netspec/parallel) against one thread, on wasm; and the compiler's own
-// start-up and scale (startup.js). Prints tables and writes bench/results/latest.json.
-//   node bench/run.js [--quick] [--backends cpu,wasm] [--sections generated,layers,train,model,extra,parallel,startup] [--out FILE]
+// start-up and scale (startup.js); the ONNX export of the DCGAN generator on onnxruntime-node (onnx.js). Prints tables and writes bench/results/latest.json.
+//   node bench/run.js [--quick] [--backends cpu,wasm] [--sections generated,layers,train,model,extra,parallel,onnx,startup] [--out FILE]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
@@ -15,11 +15,12 @@ import { algorithmFor, forceAlgorithm } from '../dist/runtime/transpose-kernels.
 import { batches, divisors, extraCases, generatedCases, modelSetup, nativeCases, repetitions } from './cases.js';
 import { runGeneratedSection } from './generated.js';
 import { buildGenerator, generatorMacs, nativeTranspose, netspecTranspose } from './dcgan.js';
+import { onnxColumns, onnxSection } from './onnx.js';
 import { parallelColumns, parallelSection } from './parallel.js';
 import { startupSection } from './startup.js';
 import { gflops, median, pairedRatio, relativeDifference, round2, table, timeInterleaved } from './timing.js';
 
-const SECTIONS = ['generated', 'layers', 'train', 'model', 'extra', 'parallel', 'startup'];
+const SECTIONS = ['generated', 'layers', 'train', 'model', 'extra', 'parallel', 'onnx', 'startup'];
 
 function parseArgs(argv) {
   const options = { quick: false, allTrain: false, backends: ['cpu', 'wasm'], sections: SECTIONS, out: undefined };
@@ -276,6 +277,10 @@ if (options.sections.includes('parallel')) {
   const title = `[wasm] predict split across worker threads (netspec/parallel), ${cores} cores, load ${loadavg.join(' -> ')}; x one thread = main thread's median / this row's, rounds interleaved`;
   console.log(table(title, parallelColumns, withDifferenceText(report.parallel.rows)));
 }
+if (options.sections.includes('onnx')) {
+  report.onnx = await onnxSection(options);
+  console.log(table(`[onnx] the generated DCGAN generator exported with netspec/onnx (${(report.onnx.modelBytes / 1e6).toFixed(1)} MB) on onnxruntime-node, against its tfjs wasm predict; x tfjs wasm = median of paired rounds`, onnxColumns, withDifferenceText(report.onnx.rows)));
+}
 // The compiler does not depend on the backend: one run.
 if (options.sections.includes('startup')) report.startup = startupSection(options);
 report.loadavgAfter = os.loadavg().map(round2);
@@ -292,6 +297,7 @@ if (generatedRows.length) {
   console.log('generated modules vs hand-written tfjs (generated/hand-written; targets: DCGAN generator predict on wasm at batch 8 <= 1/6, every cpu row <= 1.00):');
   for (const r of generatedRows) if (r.ratio !== undefined) console.log(`  ${r.backend.padEnd(4)}  ${r.model} ${r.what} batch ${r.batch}: ${r.ratio.toFixed(2)}${r.ratio > 0 ? ` (${(1 / r.ratio).toFixed(1)}x)` : ''}`);
 }
+for (const r of report.onnx?.rows.slice(1) ?? []) console.log(`  onnx  ${r.contender}: ${r.ms.toFixed(0)} ms at batch ${r.batch}, ${r.speedup.toFixed(2)}x tfjs wasm`);
 for (const r of report.parallel?.rows ?? []) {
   if (r.workers > 1) console.log(`  parallel  ${r.workers} workers: ${r.speedup.toFixed(2)}x one thread's throughput at batch ${r.batch} (target >= 1.6)`);
 }

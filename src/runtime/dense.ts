@@ -58,6 +58,13 @@ export class Dense extends RuntimeLayer<DenseArgs> {
     this.built = true;
   }
 
+  /** The kernel and bias of an inference call, reparametrization applied (what netspec/onnx exports). */
+  inferenceWeights(): { kernel: tf.Tensor; bias?: tf.Tensor } {
+    const kernel = this.reparametrization ? this.reparametrization.kernel(this.kernel!.read(), false) : this.kernel!.read();
+    if (!this.bias) return { kernel };
+    return { kernel, bias: this.reparametrization ? this.reparametrization.bias(this.bias.read()) : this.bias.read() };
+  }
+
   /** setInitialWeights calls it after `weights:` set some weights by name. */
   afterInitialWeights(names: readonly string[]): void {
     this.reparametrization?.afterInitialWeights?.(names, this.kernel!);
