@@ -5,6 +5,7 @@ import { denseLayers } from './dense.js';
 import type { Graph, Value } from './graph.js';
 import { OnnxExportError, type Converter } from './layer-call.js';
 import { normalizationLayers } from './normalization.js';
+import { poolingLayers } from './pooling.js';
 import { structureLayers } from './structure.js';
 
 /** Every layer class the export knows, by `getClassName()`. */
@@ -13,6 +14,7 @@ export const converters: Readonly<Record<string, Converter>> = {
   ...convolutionLayers,
   ...denseLayers,
   ...normalizationLayers,
+  ...poolingLayers,
   ...structureLayers,
 };
 

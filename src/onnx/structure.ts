@@ -1,5 +1,5 @@
 import { firstAxis } from './graph.js';
-import { output, refuse, single, weight, type Converter, type LayerCall } from './layer-call.js';
+import { output, refuse, single, tuple, weight, type Converter, type LayerCall } from './layer-call.js';
 import { pairs, type PairsArg } from '../runtime/resample.js';
 
 /** Merges: every input in one layout (channels-first if any input already is), then one n-ary or chained node. */
@@ -49,7 +49,7 @@ function pad(mode: 'constant' | 'reflect', rankOf: (call: LayerCall) => number):
 
 const cropping: Converter = (call) => {
   const g = call.graph;
-  const rank = call.config['rank'] as number;
+  const rank = (call.config['rank'] as number | undefined) ?? 2;
   const v = single(call);
   const channelsFirstData = call.config['dataFormat'] === 'channelsFirst';
   const p = pairs(call.config['cropping'] as PairsArg | undefined, rank, rank === 2 ? 0 : 1);
@@ -132,3 +132,39 @@ export const structureLayers: Record<string, Converter> = {
   NetspecPixelShuffle: block('DepthToSpace', 'CRD', (call) => call.config['upscaleFactor'] as number),
 };
 
+
+/**
+ * Upsampling by integer factors. Nearest repeats each value (ONNX Resize,
+ * asymmetric coordinates, floor). Bilinear: the runtime layer uses half-pixel
+ * centers with clamped edges (Keras 3), ONNX `half_pixel`; tfjs' own
+ * UpSampling2D calls resizeBilinear without half-pixel centers, ONNX `asymmetric`.
+ */
+function upSampling(rankOf: (call: LayerCall) => number, halfPixel: boolean): Converter {
+  return (call) => {
+    const g = call.graph;
+    const rank = rankOf(call);
+    const size = tuple(call.config['size'], rank, 2);
+    const v = single(call);
+    const channelsFirstData = call.config['dataFormat'] === 'channelsFirst';
+    const x = channelsFirstData ? g.last(v) : g.first(v);
+    const bilinear = call.config['interpolation'] === 'bilinear';
+    const scales = g.floats('scales', new Float32Array([1, 1, ...size]), [rank + 2]);
+    const attributes: Record<string, string> = bilinear
+      ? { mode: 'linear', coordinate_transformation_mode: halfPixel ? 'half_pixel' : 'asymmetric' }
+      : { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' };
+    return output(call, g.node('Resize', [x, '', scales], attributes, call.layer.name), !channelsFirstData);
+  };
+}
+
+/** Keras Permute: `dims` orders the non-batch axes (1-based), applied to the tfjs layout. */
+const permute: Converter = (call) => {
+  const dims = call.config['dims'] as number[];
+  return output(call, call.graph.node('Transpose', [call.graph.last(single(call))], { perm: [0, ...dims] }, call.layer.name), false);
+};
+
+Object.assign(structureLayers, {
+  UpSampling2D: upSampling(() => 2, false),
+  NetspecUpSampling: upSampling((call) => call.config['rank'] as number, true),
+  Cropping2D: cropping,
+  Permute: permute,
+});
