@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { activationLayers } from './activations.js';
 import { convolutionLayers } from './convolution.js';
 import { denseLayers } from './dense.js';
+import { depthwiseLayers } from './depthwise.js';
+import { ganLayers } from './gan-layers.js';
 import type { Graph, Value } from './graph.js';
 import { OnnxExportError, type Converter } from './layer-call.js';
 import { normalizationLayers } from './normalization.js';
@@ -13,6 +15,8 @@ export const converters: Readonly<Record<string, Converter>> = {
   ...activationLayers,
   ...convolutionLayers,
   ...denseLayers,
+  ...depthwiseLayers,
+  ...ganLayers,
   ...normalizationLayers,
   ...poolingLayers,
   ...structureLayers,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { causalPadding, convTransposeCropBefore, convTransposeOutputLength, fullTransposeLength, samePadding, type PadPair } from '../infer/formulas.js';
 import { activate } from './activations.js';
+import { samePaddingAttributes } from './same-padding.js';
 import type { Value } from './graph.js';
 import { output, refuse, single, tuple, weight, type Converter, type LayerCall } from './layer-call.js';
 
@@ -76,8 +77,7 @@ function convolution(rank: number): Converter {
       source = g.node('Pad', [input, g.ints('pads', [0, 0, ...pads.map((p) => p[0]), 0, 0, ...pads.map((p) => p[1])])], { mode: 'reflect' }, `${call.layer.name}_pad`);
       attributes['pads'] = new Array<number>(2 * rank).fill(0);
     } else if (o.padding === 'same') {
-      // ONNX SAME_UPPER is TensorFlow's 'same': the smaller half first (ONNX Conv, auto_pad).
-      attributes['auto_pad'] = 'SAME_UPPER';
+      Object.assign(attributes, samePaddingAttributes(call, sizes, o.kernelSize, o.strides, o.dilation));
     } else {
       const pads = pairsOf();
       attributes['pads'] = [...pads.map((p) => p[0]), ...pads.map((p) => p[1])];

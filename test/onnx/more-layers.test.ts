@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, test } from 'vitest';
 import * as runtime from '../../src/runtime/index.js';
-import { OnnxExportError, toOnnx } from '../../src/onnx/index.js';
 import { perturbWeights, relativeDifference, runOnnx } from './helpers.js';
 
 /** Pooling, resampling and the other shape layers, native and runtime, exported and run on onnxruntime against tfjs predict. */
@@ -32,6 +31,7 @@ const cases: [string, number[], Make][] = [
   ['runtime groupNormalization', [4, 4, 8], () => runtime.groupNormalization({ groups: 4 })],
   ['native layerNormalization', [4, 6], () => tf.layers.layerNormalization({})],
   ['runtime conv2d reflect, spectral norm', [6, 6, 3], () => runtime.conv2d({ filters: 4, kernelSize: 3, padding: 'same', paddingMode: 'reflect', spectralNormalization: true })],
+  ['native conv2d same, dilated (explicit pads: onnxruntime has no dilated SAME_UPPER)', [7, 6, 3], () => tf.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', dilationRate: 2 })],
   ['runtime conv1d causal, dilated', [9, 3], () => runtime.conv1d({ filters: 2, kernelSize: 3, padding: 'causal', dilationRate: 2 })],
   ['runtime dense, weight norm', [5], () => runtime.dense({ units: 3, weightNormalization: true, activation: 'gelu' })],
   ['runtime elu alpha 0.5', [4, 3], () => runtime.elu({ alpha: 0.5 })],
@@ -51,12 +51,21 @@ test.each(cases)('%s', async (_, shape, make) => {
 });
 
 test.each([
-  ['minibatchStdDev', () => runtime.minibatchStdDev({}), 'NetspecMinibatchStdDev'],
-  ['selfAttention', () => runtime.selfAttention({}), 'NetspecSelfAttention'],
-  ['depthwiseConv2d', () => runtime.depthwiseConv2d({ kernelSize: 3 }), 'NetspecDepthwiseConv'],
-] as const)('%s is refused by name, not dropped', (_, make, className) => {
-  const x = tf.input({ shape: [4, 4, 8], name: 'x' });
-  const layer = make();
-  const model = tf.model({ inputs: x, outputs: layer.apply(x) as tf.SymbolicTensor });
-  expect(() => toOnnx(model)).toThrow(new OnnxExportError(layer.name, className, 'netspec has no ONNX form for this layer class').message);
+  ['minibatchStdDev, batch 4 in groups of 2', 4, () => runtime.minibatchStdDev({ groupSize: 2 })],
+  ['minibatchStdDev, batch 3 below the group size 4', 3, () => runtime.minibatchStdDev({})],
+  ['selfAttention', 2, () => runtime.selfAttention({ reduction: 4 })],
+  ['depthwiseConv2d, multiplier 2, same, dilated', 2, () => runtime.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same', dilationRate: 2 })],
+  ['separableConv2d, strided', 2, () => runtime.separableConv2d({ filters: 5, kernelSize: 3, strides: 2, depthMultiplier: 2, activation: 'relu' })],
+  ['separableConv1d', 2, () => runtime.separableConv1d({ filters: 5, kernelSize: 3, padding: 'same' })],
+] as const)('%s', async (name, batch, make) => {
+  const shape = name.startsWith('separableConv1d') ? [6, 8] : [5, 6, 8];
+  const x = tf.input({ shape, name: 'x' });
+  const model = tf.model({ inputs: x, outputs: (make() as tf.layers.Layer).apply(x) as tf.SymbolicTensor });
+  perturbWeights(model);
+  const input = tf.randomNormal([batch, ...shape], 0, 1, 'float32', 13);
+  const expected = model.predict(input) as tf.Tensor;
+  const { outputs } = await runOnnx(model, [input]);
+  expect(outputs[0]!.dims).toEqual(expected.shape);
+  expect(relativeDifference(outputs[0]!.data as Float32Array, expected.dataSync() as Float32Array)).toBeLessThan(1e-4);
+  model.dispose();
 });
