@@ -216,7 +216,8 @@ class Importer {
     const outs = endpoints(config['output_layers']);
     const lastId = entries.length > 0 ? String(entries[entries.length - 1]!['id'] ?? entries[entries.length - 1]!['model']) : undefined;
     const outIds = outs.map((o) => idOf.get(o.layer));
-    if (outs.some((o, k) => outIds[k] === undefined || o.tensor !== 0)) {
+    // An output whose layer could not be imported is already reported there.
+    if (!hasErrors(this.diagnostics) && outs.some((o, k) => outIds[k] === undefined || o.tensor !== 0)) {
       this.error('NS6004', [...modelPath, 'config', 'output_layers'], 'an output names a layer the model does not define, or a second output of a layer');
     }
     const outputs = outIds.length === 1 && outIds[0] === lastId ? undefined : Object.fromEntries(outIds.filter((id): id is string => id !== undefined).map((id) => [id, null]));

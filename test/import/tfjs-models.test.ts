@@ -46,7 +46,7 @@ describe('hand-written tfjs models import to their own parameter counts and outp
       expect(result.diagnostics.filter((d) => d.severity === 'error'), imported.value!.spec).toEqual([]);
       const m = result.models.find((r) => r.model.name === model.name)!;
       expect(m.params.trainable + m.params.nonTrainable).toBe(model.countParams());
-      expect(m.params.nonTrainable).toBe(model.nonTrainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0));
+      expect(m.params.nonTrainable).toBe(model.nonTrainableWeights.reduce((n, w) => n + w.shape.reduce((a: number, b) => a * (b ?? 0), 1), 0));
       expect(m.outputs.map((o) => o.shape)).toEqual(shapes(model));
       model.dispose();
     });
