@@ -243,7 +243,7 @@ export function importModel(source: SourceFile, options: ImportOptions = {}): Re
   if (!read.value) return { diagnostics: read.diagnostics };
   const doc = read.value;
   const form = readForm(doc.value);
-  if ('error' in form) return { diagnostics: [diagnostic('NS6001', doc.spanAt(form.path), `${source.path}: ${form.error}`, { fix: 'import the model.json that model.save, model.toJSON() or Keras model.to_json() wrote' })] };
+  if ('error' in form) return { diagnostics: [diagnostic('NS6001', doc.spanAt(form.path), form.error, { fix: 'import the model.json that model.save, model.toJSON() or Keras model.to_json() wrote' })] };
   const importer = new Importer(doc);
   const root = importer.model(form.model, form.path);
   if (root === undefined || hasErrors(importer.diagnostics)) return { diagnostics: importer.diagnostics };
