@@ -25,6 +25,18 @@ describe('Keras fixtures', () => {
     expect(m.layers.map((l) => [l.layer.id, l.layer.type])).toEqual([['dense', 'dense'], ['dense_1', 'dense'], ['dense_2', 'dense'], ['dense_3', 'dense']]);
   });
 
+  it('Keras 2.1.4 Sequential (config as a list of layers, batch_input_shape on the first): one dense 3 -> 1', () => {
+    const text = fixture('keras2-sequential-dense.json');
+    const imported = importModel({ path: 'model.json', text }, { specPath: 'keras2.yaml' });
+    expect(imported.diagnostics).toEqual([]);
+    // VarianceScaling(1, fan_avg, uniform) is glorotUniform, the default, and linear is no activation: nothing but units is left.
+    expect(imported.value!.spec).toContain('- { type: dense, id: dense, units: 1 }');
+    const result = compile([{ path: 'keras2.yaml', text: imported.value!.spec }]);
+    expect(result.diagnostics.filter((d) => d.severity === 'error'), imported.value!.spec).toEqual([]);
+    expect(result.models[0]!.params.trainable).toBe(3 * 1 + 1);
+    expect(result.models[0]!.outputs.map((o) => o.shape)).toEqual([[null, 1]]);
+  });
+
   it('Keras 3 inbound nodes (__keras_tensor__ with keras_history), a merge taking one list argument', () => {
     const tensor = (name: string) => ({ class_name: '__keras_tensor__', config: { shape: [null, 4], dtype: 'float32', keras_history: [name, 0, 0] } });
     const layer = (class_name: string, name: string, config: object, args: unknown[]) => ({ module: 'keras.layers', class_name, config: { name, trainable: true, dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null }, ...config }, registered_name: null, inbound_nodes: [{ args, kwargs: {} }] });
