@@ -149,6 +149,12 @@ export function convertArguments(type: string, config: JsonObject, runtime: bool
   const options: Record<string, Json> = {};
   const unsupported: Unsupported[] = [];
   for (const [key, raw] of Object.entries(config)) {
+    if (key === 'dtype') {
+      // Keras 3 writes a DTypePolicy object; netspec's layers compute in float32 only.
+      const name = isObject(raw) && isObject(raw['config']) ? raw['config']['name'] : raw;
+      if (name !== null && name !== undefined && name !== 'float32') unsupported.push({ path: [key], message: `dtype ${JSON.stringify(name)} is not supported; netspec layers compute in float32`, fix: 'save the model with the float32 dtype policy' });
+      continue;
+    }
     if (structural.has(key) && !(key === 'input_length' && type === 'embedding')) continue;
     if (key === 'trainable') {
       if (raw === false) options['trainable'] = false;

@@ -94,6 +94,7 @@ describe('import diagnostics are located in the JSON file', () => {
     ['a Lambda layer', '{"name": "y", "class_name": "Lambda", "config": {"name": "y", "function": ["4wEAAA==", null, null]}, "inbound_nodes": [[["d", 0, 0, {}]]]}', 'NS6002', '4:31'],
     ['an argument with no netspec option', '{"name": "y", "class_name": "Dense", "config": {"units": 2, "name": "y", "lora_rank": 4}, "inbound_nodes": [[["d", 0, 0, {}]]]}', 'NS6003', '4:76'],
     ['an activation netspec lacks', '{"name": "y", "class_name": "Dense", "config": {"units": 2, "name": "y", "activation": "leaky_relu"}, "inbound_nodes": [[["d", 0, 0, {}]]]}', 'NS6003', '4:76'],
+    ['a mixed-precision dtype policy (Keras 3)', '{"name": "y", "class_name": "Dense", "config": {"units": 2, "name": "y", "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "mixed_float16"}}}, "inbound_nodes": [[["d", 0, 0, {}]]]}', 'NS6003', '4:76'],
     ['a shared layer (two calls)', '{"name": "y", "class_name": "Dense", "config": {"units": 3, "name": "y"}, "inbound_nodes": [[["d", 0, 0, {}]], [["d", 0, 0, {}]]]}', 'NS6004', '4:94'],
   ];
   for (const [name, layer, code, where] of cases) {
