@@ -37,6 +37,21 @@ describe('Keras fixtures', () => {
     expect(result.models[0]!.outputs.map((o) => o.shape)).toEqual([[null, 1]]);
   });
 
+  it('Keras 2.1.1 functional MNIST convnet (Model, [[[name, 0, 0, {}]]] inbound nodes)', () => {
+    const text = fixture('keras2-functional-mnist.json');
+    const imported = importModel({ path: 'model.json', text }, { specPath: 'mnist.yaml' });
+    expect(imported.diagnostics).toEqual([]);
+    const result = compile([{ path: 'mnist.yaml', text: imported.value!.spec }]);
+    expect(result.diagnostics.filter((d) => d.severity === 'error'), imported.value!.spec).toEqual([]);
+    const m = result.models[0]!;
+    // From the configs: 28 -> 26 -> 24 (valid 3x3), pooled to 12; conv k*k*in*out + out, dense in*out + out.
+    const conv = (inC: number, outC: number) => 3 * 3 * inC * outC + outC;
+    const dense = (i: number, o: number) => i * o + o;
+    expect(m.params.trainable).toBe(conv(1, 32) + conv(32, 64) + dense(12 * 12 * 64, 128) + dense(128, 10));
+    expect(m.layers.find((l) => l.layer.id === 'flatten_8')!.outputShape).toEqual([null, 12 * 12 * 64]);
+    expect(m.outputs.map((o) => o.shape)).toEqual([[null, 10]]);
+  });
+
   it('Keras 3 inbound nodes (__keras_tensor__ with keras_history), a merge taking one list argument', () => {
     const tensor = (name: string) => ({ class_name: '__keras_tensor__', config: { shape: [null, 4], dtype: 'float32', keras_history: [name, 0, 0] } });
     const layer = (class_name: string, name: string, config: object, args: unknown[]) => ({ module: 'keras.layers', class_name, config: { name, trainable: true, dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null }, ...config }, registered_name: null, inbound_nodes: [{ args, kwargs: {} }] });
