@@ -4,7 +4,7 @@
  * and `{ type, ... }` objects, docs/spec-format.md "Weights options").
  */
 import type { PathSegment } from '../parse/parse-spec.js';
-import { optionSchemas } from './defaults.js';
+import { isDefault, optionSchemas } from './defaults.js';
 
 export const camelCase = (key: string): string => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -80,6 +80,8 @@ function initializer(value: Json, path: PathSegment[]): Converted {
       return { value: Object.keys(config).length === 0 ? match[0] : { type: match[0], ...config } };
     }
   }
+  // Parameters at their defaults (the schema's `init_<type>`, tfjs' own defaults) are left out, as a person would.
+  for (const [key, v] of Object.entries(config)) if (isDefault(`init_${type}`, key, v)) delete config[key];
   return { value: Object.keys(config).length === 0 ? type : { type, ...config } };
 }
 
@@ -127,6 +129,13 @@ const fixedValues: Record<string, readonly Json[]> = {
   groups: [1], threshold: [0], negative_slope_relu: [0], synchronized: [false], renorm: [false], sparse: [false], ragged: [false], fused: [true],
   virtual_batch_size: [], adjustment: [], renorm_clipping: [], lora_rank: [], noise_shape: [], input_length: [], mask_zero: [false], autocast: [true],
 };
+
+/** Per-axis options that take one number for every axis: `[5, 5]` is written `5`. */
+const perAxis = new Set(['kernelSize', 'strides', 'dilationRate', 'poolSize', 'size', 'outputPadding']);
+
+function single(value: Json): Json {
+  return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'number' && v === value[0]) ? value[0]! : value;
+}
 
 /** Keys that never become options: the id, the graph and the input shape come from elsewhere. */
 const structural = new Set(['name', 'batch_input_shape', 'batch_shape', 'input_shape', 'build_config', 'quantization_config', 'rank', 'mode', 'lora_alpha', 'dtype']);
@@ -180,7 +189,7 @@ export function convertArguments(type: string, config: JsonObject, runtime: bool
             ? activation(raw, [key])
             : { value: runtime ? camelKeys(raw) : option === 'dataFormat' || option === 'interpolation' || option === 'paddingMode' ? enumValue(raw) : raw };
     if (converted.unsupported) unsupported.push(converted.unsupported);
-    else if (converted.value !== undefined) options[option] = converted.value;
+    else if (converted.value !== undefined) options[option] = perAxis.has(option) ? single(converted.value) : converted.value;
   }
   return { options, unsupported };
 }
