@@ -4,7 +4,7 @@
  * and `{ type, ... }` objects, docs/spec-format.md "Weights options").
  */
 import type { PathSegment } from '../parse/parse-spec.js';
-import { isDefault, optionSchemas } from './defaults.js';
+import { isDefault, optionSchemas, takesExpressions } from './defaults.js';
 
 export const camelCase = (key: string): string => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -179,6 +179,11 @@ export function convertArguments(type: string, config: JsonObject, runtime: bool
       continue;
     }
     if (raw === null) continue;
+    // A spec reads a string in a numeric option as an expression; a model.json never means one.
+    if (takesExpressions(type, option) && JSON.stringify(raw).includes('"')) {
+      unsupported.push({ path: [key], message: `argument '${key}' = ${JSON.stringify(raw)} must be a number or numbers`, fix: 'save the model with numbers in this argument' });
+      continue;
+    }
     const converted: Converted = /Initializer$/.test(option)
       ? initializer(raw, [key])
       : /Regularizer$/.test(option)

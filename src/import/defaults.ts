@@ -8,7 +8,7 @@ import { schema, type SchemaObject } from '../validate/schema.js';
 
 const defs = schema['$defs'] as Record<string, SchemaObject>;
 
-function refTarget(node: SchemaObject): SchemaObject | undefined {
+export function refTarget(node: SchemaObject): SchemaObject | undefined {
   const ref = node['$ref'] as string | undefined;
   return ref?.startsWith('#/$defs/') ? defs[ref.slice('#/$defs/'.length)] : undefined;
 }
@@ -64,4 +64,16 @@ export function isDefault(type: string, option: string, value: unknown, options:
   // "Default poolSize": the default is another option's value.
   const stated = (defaultsOf(type).get(option) ?? []).map((d) => (typeof d === 'string' && d in options ? options[d] : d));
   return stated.some((d) => d !== undefined && sameValue(value, d));
+}
+
+/** Whether an option holds numbers a spec may write as expressions (`x-expr`): a string there would be read as one. */
+export function takesExpressions(type: string, option: string): boolean {
+  let node = optionSchemas(type)?.get(option);
+  for (let depth = 0; node && depth < 4; depth++) {
+    if ('x-expr' in node) return true;
+    const items = node['items'] as SchemaObject | undefined;
+    if (items && ('x-expr' in items || 'x-expr' in (refTarget(items) ?? {}))) return true;
+    node = refTarget(node);
+  }
+  return false;
 }

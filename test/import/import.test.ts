@@ -184,3 +184,25 @@ describe('netspec import (CLI)', () => {
     expect(existsSync(join(dir, '..', 'outside.yaml'))).toBe(false);
   });
 });
+
+describe('malformed model.json files are diagnostics, never exceptions', () => {
+  const texts = [
+    '[]',
+    '"model"',
+    'null',
+    '{"class_name": "Model", "config": {"layers": [1, null, {"class_name": 5}, {"class_name": "Dense"}]}}',
+    '{"class_name": "Model", "config": {"layers": [{"class_name": "Dense", "name": "d", "config": {"units": 2}, "inbound_nodes": {"x": 1}}], "output_layers": 7}}',
+    '{"class_name": "Sequential", "config": {"layers": []}}',
+    '{"class_name": "Sequential", "config": {"layers": [{"class_name": "Dense", "config": {"units": "many", "batch_input_shape": [null, 2]}}]}}',
+    '{"modelTopology": {"class_name": "Sequential", "config": [{"class_name": "Dense", "config": {"units": 1, "batch_input_shape": [null, 2], "name": "d"}}]}, "weightsManifest": [{"paths": ["w.bin"], "weights": [{"name": "d/kernel", "shape": [2, 1], "dtype": "float32"}]}]}',
+    '{"class_name": "Conv2D", "config": {}}',
+  ];
+  for (const text of texts) {
+    it(text.slice(0, 60), () => {
+      const result = importModel({ path: 'model.json', text }, { weightData: new Map([['w.bin', new Uint8Array(3)]]) });
+      expect(result.value).toBeUndefined();
+      expect(result.diagnostics.length).toBeGreaterThan(0);
+      expect(result.diagnostics.every((d) => d.code.startsWith('NS6') && d.span?.file === 'model.json')).toBe(true);
+    });
+  }
+});
