@@ -17,6 +17,7 @@ const groups = [
   ['NS3', 'Resolve (NS3xxx)', 'Params, expressions, ids, `from` graphs and files named by the spec.'],
   ['NS4', 'Shapes (NS4xxx)', 'Static shape inference (docs/semantics.md gives the formulas). A layer whose input is unknown because of an earlier error is skipped, so nothing cascades.'],
   ['NS5', 'Lints (NS5xxx)', 'Warnings about likely mistakes. Each can be set to `off`, `warning` or `error` for a whole spec (`lint:` at the top level) or one layer (`lint:` on the layer), by name or by code: `lint: { checkerboard: off, NS5004: error }`.'],
+  ['NS6', 'Import (NS6xxx)', '`netspec import` reading a tfjs or Keras model.json (docs/import.md). Each points at the place in the JSON file; nothing is written when there is one.'],
   ['NS9', 'Files and configuration (NS9xxx)', 'The command line, the paths it names and `netspec.config.json`. These exit with code 2.'],
 ];
 

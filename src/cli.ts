@@ -3,14 +3,15 @@
  * system or the process. Everything it prints comes from the pure library.
  */
 import { mkdirSync, readFileSync, realpathSync, watch, type FSWatcher } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs, usage, type Command } from './cli/args.js';
 import { wantsColor } from './cli/color.js';
 import { unifiedDiff } from './cli/diff.js';
 import { ioDiagnostic } from './cli/io-errors.js';
 import { load, outFolder, outsideDiagnostic, type Loaded, type NotLoaded } from './cli/load.js';
 import { planModules, type OutFolder, type Plan } from './cli/modules.js';
-import { isInside, projectPath, type Project } from './cli/project.js';
+import { isInside, projectAt, projectPath, realPathOf, rootFinder, type Project } from './cli/project.js';
+import { readSavedModel } from './cli/saved-model.js';
 import { maxWeightsBytes, readProjectFile, readRegularFile } from './cli/read-file.js';
 import { removeIfPresent, writeAtomically } from './cli/write-file.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
@@ -20,6 +21,7 @@ import { escapeControls, formatText } from './diagnostics/format-text.js';
 import { Locator } from './diagnostics/location.js';
 import { check, type CheckOptions, type CheckResult } from './check.js';
 import type { compile, EmittedModule } from './index.js';
+import { importModel } from './import/import-model.js';
 import type { SourceFile } from './ir.js';
 import { checkJson, modelJson } from './report/check-json.js';
 import { summaryMarkdown, summaryText } from './report/summary.js';
@@ -272,6 +274,46 @@ function version(): string {
   return pkg.version;
 }
 
+/**
+ * `import`: model.json (and its weight files) -> a spec and its .npy files.
+ * Everything is read and checked first; nothing is written when there is an
+ * error, and only inside the project root.
+ */
+function runImport(env: Environment, command: Command): number {
+  const modelPath = resolve(env.cwd, command.paths[0]!);
+  const project = projectAt(rootFinder(env.cwd)(dirname(modelPath)));
+  const read = readSavedModel(project, modelPath);
+  if (!read.value || read.diagnostics.length > 0) return report(env, read.diagnostics, [], 'stderr'), 2;
+  const { source, weightData } = read.value;
+  const specAbsolute = command.out !== undefined ? resolve(env.cwd, command.out) : join(dirname(modelPath), `${source.path.split('/').pop()!.replace(/\.json$/, '')}.yaml`);
+  const specShown = projectPath(project, specAbsolute);
+  if (!isInside(project.root, specAbsolute) || !isInside(project.realRoot, realPathOf(specAbsolute))) {
+    return report(env, [outsideDiagnostic('the spec', specShown, undefined, '', 'write the spec into a folder inside the project')], [], 'stderr'), 2;
+  }
+  const imported = importModel(source, { weightData, specPath: specShown });
+  report(env, imported.diagnostics, [source], 'stderr');
+  if (!imported.value || hasErrors(imported.diagnostics)) {
+    env.stderr('nothing written: fix the errors above first\n');
+    return 1;
+  }
+  const folder = dirname(specAbsolute);
+  const files = [...imported.value.weightFiles.map((f) => ({ absolute: join(folder, ...f.path.split('/')), bytes: f.bytes as string | Uint8Array })), { absolute: specAbsolute, bytes: imported.value.spec as string | Uint8Array }];
+  for (const file of files) {
+    const shown = projectPath(project, file.absolute);
+    try {
+      mkdirSync(dirname(file.absolute), { recursive: true });
+      // Checked again once the folder exists: a link made on the way must not lead the write out of the project.
+      if (!isInside(project.realRoot, realpathSync(dirname(file.absolute)))) return report(env, [outsideDiagnostic('the file', shown, undefined, ': a symbolic link leads there', 'write into a folder inside the project')], [], 'stderr'), 2;
+      writeAtomically(file.absolute, file.bytes);
+    } catch (e) {
+      return report(env, [ioDiagnostic(e, shown, 'write')], [], 'stderr'), 2;
+    }
+  }
+  const weights = imported.value.weightFiles.length;
+  env.stdout(`wrote ${escapeControls(specShown)}${weights ? ` and ${weights} weight file${weights === 1 ? '' : 's'}` : ''}\n`);
+  return 0;
+}
+
 /** Runs one command line; resolves to the exit code. Never throws: an exception is reported as a bug (exit 3). */
 export async function main(argv: readonly string[], env: Environment = defaultEnvironment()): Promise<number> {
   try {
@@ -302,5 +344,7 @@ async function run(argv: readonly string[], env: Environment): Promise<number> {
       return runCheck(env, command);
     case 'summary':
       return runSummary(env, command);
+    case 'import':
+      return runImport(env, command);
   }
 }

@@ -31,3 +31,4 @@ export { decodeSource, type DecodedSource } from './parse/decode-source.js';
 export type { EmittedModule } from './emit/emit-module.js';
 export type * from './ir.js';
 export type { ReadFailure, ReadFile } from './resolve/values.js';
+export { importModel, type ImportOptions, type ImportedSpec } from './import/import-model.js';

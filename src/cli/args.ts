@@ -1,6 +1,6 @@
 /** Parsed command line. Pure: no file system, no process. */
 export interface Command {
-  readonly command: 'build' | 'check' | 'summary' | 'help' | 'version';
+  readonly command: 'build' | 'check' | 'summary' | 'import' | 'help' | 'version';
   readonly paths: readonly string[];
   readonly out?: string;
   readonly check: boolean;
@@ -16,6 +16,8 @@ Commands:
   check [paths] [--format text|json|sarif|github] validate specs and infer shapes; write nothing
   summary [paths] [--model M] [--format text|markdown|json]
                                                   print each model's layer table
+  import <model.json> [-o spec.yaml]              write a spec (and .npy weights) from a tfjs
+                                                  or Keras model.json (docs/import.md)
 
 Paths are spec files or folders; the default comes from netspec.config.json
 (include/exclude/outDir), else specs/. Files are read and written only inside
@@ -27,13 +29,14 @@ const formats: Record<string, readonly string[]> = {
   check: ['text', 'json', 'sarif', 'github'],
   summary: ['text', 'markdown', 'json'],
   build: ['text'],
+  import: ['text'],
 };
 
 export function parseArgs(argv: readonly string[]): Command | { error: string } {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { command: 'help', paths: [], check: false, watch: false, format: 'text' };
   if (first === '--version' || first === '-v') return { command: 'version', paths: [], check: false, watch: false, format: 'text' };
-  if (first !== 'build' && first !== 'check' && first !== 'summary') return { error: `unknown command '${first}'` };
+  if (first !== 'build' && first !== 'check' && first !== 'summary' && first !== 'import') return { error: `unknown command '${first}'` };
   const paths: string[] = [];
   let out: string | undefined;
   let model: string | undefined;
@@ -45,16 +48,17 @@ export function parseArgs(argv: readonly string[]): Command | { error: string } 
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = (): string | undefined => inline ?? rest[++i];
     if (flag === '--help' || flag === '-h') return { command: 'help', paths: [], check: false, watch: false, format: 'text' };
-    else if (flag === '--out' && first === 'build') out = value();
+    else if ((flag === '--out' && first === 'build') || ((flag === '-o' || flag === '--out') && first === 'import')) out = value();
     else if (flag === '--check' && first === 'build') check = true;
     else if (flag === '--watch' && first === 'build') watch = true;
-    else if (flag === '--format' && first !== 'build') format = value() ?? '';
+    else if (flag === '--format' && first !== 'build' && first !== 'import') format = value() ?? '';
     else if (flag === '--model' && first === 'summary') model = value();
     else if (flag.startsWith('-')) return { error: `unknown option '${flag}' for '${first}'` };
     else paths.push(arg);
-    if ((flag === '--out' && out === undefined) || (flag === '--model' && model === undefined)) return { error: `${flag} needs a value` };
+    if (((flag === '--out' || flag === '-o') && out === undefined) || (flag === '--model' && model === undefined)) return { error: `${flag} needs a value` };
   }
   if (!formats[first]!.includes(format)) return { error: `--format must be one of ${formats[first]!.join(', ')} for '${first}'` };
   if (check && watch) return { error: '--check and --watch cannot be combined' };
+  if (first === 'import' && paths.length !== 1) return { error: 'import takes one model.json: netspec import <model.json> [-o spec.yaml]' };
   return { command: first, paths, check, watch, format, ...(out !== undefined ? { out } : {}), ...(model !== undefined ? { model } : {}) };
 }

@@ -22,14 +22,14 @@ export function temporaryName(target: string, pid = process.pid, random = random
  * keeps the permissions of the file replaced. Throws the file system's error
  * (the caller words it); the temporary file is removed on failure.
  */
-export function writeAtomically(target: string, text: string, mode?: number): void {
+export function writeAtomically(target: string, text: string | Uint8Array, mode?: number): void {
   const temporary = temporaryName(target);
   const fd = openSync(temporary, 'wx', 0o666);
   let renamed = false;
   try {
     try {
       if (mode !== undefined) fchmodSync(fd, mode);
-      const bytes = Buffer.from(text, 'utf8');
+      const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
       for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
       fsyncSync(fd);
     } finally {

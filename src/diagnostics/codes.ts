@@ -2,7 +2,7 @@
  * Every diagnostic code netspec can report. Codes are stable: tests, docs and
  * users' suppressions depend on the code, never on the message text.
  * NS1xxx parse, NS2xxx schema, NS3xxx resolve, NS4xxx shapes, NS5xxx lints,
- * NS9xxx the run itself (files, configuration).
+ * NS6xxx `netspec import` (reading a tfjs or Keras model.json), NS9xxx the run itself (files, configuration).
  */
 export const codes = {
   NS1001: { severity: 'error', title: 'YAML syntax error', help: 'Fix the YAML syntax at the marked position.' },
@@ -81,6 +81,12 @@ export const codes = {
   NS5003: { severity: 'warning', title: 'unused param', help: 'The param is never used; remove it, or use it. Turn off with `lint: { unusedParam: off }`.' },
   NS5004: { severity: 'warning', title: 'unused layer', help: 'Nothing reads the layer (or input) and it is not an output: it is computed for nothing. Remove it, wire it with `from`, or list it under `outputs`. Turn off with `lint: { unusedLayer: off }`.' },
   NS5005: { severity: 'warning', title: 'activation after activation', help: 'The layer applies an activation to the output of a layer that already applies one; remove one of the two. Turn off with `lint: { doubleActivation: off }`.' },
+
+  NS6001: { severity: 'error', title: 'not a model.json', help: '`netspec import` reads the model.json that tfjs `model.save` writes (`modelTopology` and `weightsManifest`), the object of tfjs `model.toJSON()`, or the JSON of Keras `model.to_json()`: valid JSON whose model is a `Sequential`, `Functional` or `Model` with its `config`.' },
+  NS6002: { severity: 'error', title: 'layer class not supported', help: 'The layer class has no netspec layer type (docs/import.md lists the classes that import). Replace the layer in the source model with one of them, or write that part of the spec by hand.' },
+  NS6003: { severity: 'error', title: 'argument not supported', help: 'The layer has an argument, or an argument value, that netspec cannot express in a spec (docs/import.md lists what is left out). Change it in the source model to a value netspec supports, or remove it.' },
+  NS6004: { severity: 'error', title: 'graph not supported', help: 'A spec layer is called once and gives one tensor: a layer shared between calls (a node index above 0), a tensor index above 0 of a layer that is not a model, or an input that no layer defines cannot be written as `from`. Give each call its own layer in the source model.' },
+  NS6005: { severity: 'error', title: 'weights not importable', help: 'The weights listed in `weightsManifest` must be float32 or int32 data in the files beside model.json, as many bytes as their shapes need, and belong to layers of the model. Quantized weights (uint8, uint16, float16) are not read: save the model unquantized.' },
 
   NS9001: { severity: 'error', title: 'cannot read path', help: 'Check that the path exists and is readable, and that a file is a regular file (netspec never reads a FIFO, a device or a socket); for `build`, that the out folder can be written.' },
   NS9002: { severity: 'error', title: 'no specs found', help: 'Pass a .yaml file or a folder that contains some.' },
