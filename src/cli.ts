@@ -314,6 +314,40 @@ function runImport(env: Environment, command: Command): number {
   return 0;
 }
 
+/**
+ * `export onnx`: a saved tfjs model (model.json and its weight files) -> an
+ * ONNX file. tfjs is loaded only for this command. Nothing is written when
+ * there is an error, and only inside the project root.
+ */
+async function runExport(env: Environment, command: Command): Promise<number> {
+  const modelPath = resolve(env.cwd, command.paths[0]!);
+  const project = projectAt(rootFinder(env.cwd)(dirname(modelPath)));
+  const read = readSavedModel(project, modelPath);
+  if (!read.value || read.diagnostics.length > 0) return report(env, read.diagnostics, [], 'stderr'), 2;
+  const target = resolve(env.cwd, command.out!);
+  const shown = projectPath(project, target);
+  if (!isInside(project.root, target) || !isInside(project.realRoot, realPathOf(target))) {
+    return report(env, [outsideDiagnostic('the ONNX file', shown, undefined, '', 'write the ONNX file into a folder inside the project')], [], 'stderr'), 2;
+  }
+  const { onnxFromModelJson } = await import('./onnx/from-model-json.js');
+  const exported = await onnxFromModelJson(read.value.source, read.value.weightData);
+  report(env, exported.diagnostics, [read.value.source], 'stderr');
+  if (!exported.value || hasErrors(exported.diagnostics)) {
+    env.stderr('nothing written: fix the errors above first\n');
+    return 1;
+  }
+  try {
+    mkdirSync(dirname(target), { recursive: true });
+    // Checked again once the folder exists: a link made on the way must not lead the write out of the project.
+    if (!isInside(project.realRoot, realpathSync(dirname(target)))) return report(env, [outsideDiagnostic('the file', shown, undefined, ': a symbolic link leads there', 'write into a folder inside the project')], [], 'stderr'), 2;
+    writeAtomically(target, exported.value);
+  } catch (e) {
+    return report(env, [ioDiagnostic(e, shown, 'write')], [], 'stderr'), 2;
+  }
+  env.stdout(`wrote ${escapeControls(shown)} (${exported.value.length} bytes, ONNX opset 18)\n`);
+  return 0;
+}
+
 /** Runs one command line; resolves to the exit code. Never throws: an exception is reported as a bug (exit 3). */
 export async function main(argv: readonly string[], env: Environment = defaultEnvironment()): Promise<number> {
   try {
@@ -346,5 +380,7 @@ async function run(argv: readonly string[], env: Environment): Promise<number> {
       return runSummary(env, command);
     case 'import':
       return runImport(env, command);
+    case 'export':
+      return runExport(env, command);
   }
 }

@@ -1,6 +1,6 @@
 /** Parsed command line. Pure: no file system, no process. */
 export interface Command {
-  readonly command: 'build' | 'check' | 'summary' | 'import' | 'help' | 'version';
+  readonly command: 'build' | 'check' | 'summary' | 'import' | 'export' | 'help' | 'version';
   readonly paths: readonly string[];
   readonly out?: string;
   readonly check: boolean;
@@ -18,6 +18,7 @@ Commands:
                                                   print each model's layer table
   import <model.json> [-o spec.yaml]              write a spec (and .npy weights) from a tfjs
                                                   or Keras model.json (docs/import.md)
+  export onnx <model.json> -o <file.onnx>         convert a saved tfjs model to ONNX (docs/onnx.md)
 
 Paths are spec files or folders; the default comes from netspec.config.json
 (include/exclude/outDir), else specs/. Files are read and written only inside
@@ -30,13 +31,16 @@ const formats: Record<string, readonly string[]> = {
   summary: ['text', 'markdown', 'json'],
   build: ['text'],
   import: ['text'],
+  export: ['text'],
 };
 
 export function parseArgs(argv: readonly string[]): Command | { error: string } {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { command: 'help', paths: [], check: false, watch: false, format: 'text' };
   if (first === '--version' || first === '-v') return { command: 'version', paths: [], check: false, watch: false, format: 'text' };
-  if (first !== 'build' && first !== 'check' && first !== 'summary' && first !== 'import') return { error: `unknown command '${first}'` };
+  if (first !== 'build' && first !== 'check' && first !== 'summary' && first !== 'import' && first !== 'export') return { error: `unknown command '${first}'` };
+  if (first === 'export' && rest[0] !== 'onnx') return { error: `export needs a target: netspec export onnx <model.json> -o <file.onnx>${rest[0] === undefined ? '' : ` ('${rest[0]}' is not one)`}` };
+  if (first === 'export') rest.shift();
   const paths: string[] = [];
   let out: string | undefined;
   let model: string | undefined;
@@ -48,10 +52,10 @@ export function parseArgs(argv: readonly string[]): Command | { error: string } 
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = (): string | undefined => inline ?? rest[++i];
     if (flag === '--help' || flag === '-h') return { command: 'help', paths: [], check: false, watch: false, format: 'text' };
-    else if ((flag === '--out' && first === 'build') || ((flag === '-o' || flag === '--out') && first === 'import')) out = value();
+    else if ((flag === '--out' && first === 'build') || ((flag === '-o' || flag === '--out') && (first === 'import' || first === 'export'))) out = value();
     else if (flag === '--check' && first === 'build') check = true;
     else if (flag === '--watch' && first === 'build') watch = true;
-    else if (flag === '--format' && first !== 'build' && first !== 'import') format = value() ?? '';
+    else if (flag === '--format' && first !== 'build' && first !== 'import' && first !== 'export') format = value() ?? '';
     else if (flag === '--model' && first === 'summary') model = value();
     else if (flag.startsWith('-')) return { error: `unknown option '${flag}' for '${first}'` };
     else paths.push(arg);
@@ -60,5 +64,6 @@ export function parseArgs(argv: readonly string[]): Command | { error: string } 
   if (!formats[first]!.includes(format)) return { error: `--format must be one of ${formats[first]!.join(', ')} for '${first}'` };
   if (check && watch) return { error: '--check and --watch cannot be combined' };
   if (first === 'import' && paths.length !== 1) return { error: 'import takes one model.json: netspec import <model.json> [-o spec.yaml]' };
+  if (first === 'export' && (paths.length !== 1 || out === undefined)) return { error: 'export onnx takes one model.json and -o: netspec export onnx <model.json> -o <file.onnx>' };
   return { command: first, paths, check, watch, format, ...(out !== undefined ? { out } : {}), ...(model !== undefined ? { model } : {}) };
 }

@@ -2,7 +2,7 @@
  * Every diagnostic code netspec can report. Codes are stable: tests, docs and
  * users' suppressions depend on the code, never on the message text.
  * NS1xxx parse, NS2xxx schema, NS3xxx resolve, NS4xxx shapes, NS5xxx lints,
- * NS6xxx `netspec import` (reading a tfjs or Keras model.json), NS9xxx the run itself (files, configuration).
+ * NS6xxx `netspec import` and `netspec export onnx` (reading a tfjs or Keras model.json), NS9xxx the run itself (files, configuration).
  */
 export const codes = {
   NS1001: { severity: 'error', title: 'YAML syntax error', help: 'Fix the YAML syntax at the marked position.' },
@@ -87,6 +87,8 @@ export const codes = {
   NS6003: { severity: 'error', title: 'argument not supported', help: 'The layer has an argument, or an argument value, that netspec cannot express in a spec (docs/import.md lists what is left out). Change it in the source model to a value netspec supports, or remove it.' },
   NS6004: { severity: 'error', title: 'graph not supported', help: 'A spec layer is called once and gives one tensor: a layer shared between calls (a node index above 0), a tensor index above 0 of a layer that is not a model, or an input that no layer defines cannot be written as `from`. Give each call its own layer in the source model.' },
   NS6005: { severity: 'error', title: 'weights not importable', help: 'The weights listed in `weightsManifest` must be float32 or int32 data in the files beside model.json, as many bytes as their shapes need, and belong to layers of the model. Quantized weights (uint8, uint16, float16) are not read: save the model unquantized.' },
+
+  NS6006: { severity: 'error', title: 'not exportable to ONNX', help: '`netspec export onnx` converts a saved tfjs Layers model (model.json with its `weightsManifest` and weight files, as `model.save` writes them) whose every layer has an exact ONNX form (docs/onnx.md lists them and the options that are refused). The export never drops or changes a layer: replace the layer or the option in the model, or export a model without it.' },
 
   NS9001: { severity: 'error', title: 'cannot read path', help: 'Check that the path exists and is readable, and that a file is a regular file (netspec never reads a FIFO, a device or a socket); for `build`, that the out folder can be written.' },
   NS9002: { severity: 'error', title: 'no specs found', help: 'Pass a .yaml file or a folder that contains some.' },
