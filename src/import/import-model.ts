@@ -56,8 +56,13 @@ class Importer {
   readonly diagnostics: Diagnostic[] = [];
   readonly models: SpecModel[] = [];
   readonly modelNames = new Set<string>();
-  /** Layers by their tfjs/Keras name, for the weights (named `layer/weight`). */
-  readonly byName = new Map<string, Placed>();
+  /**
+   * Layers by their tfjs/Keras name, for the weights (named `layer/weight`). Two
+   * models used as layers may each have a `batchNormalization_1`: the names are
+   * listed in import order, which is the manifest's (tfjs saves a model's weights
+   * before the next one's), and a weight goes to the first of them without it.
+   */
+  readonly byName = new Map<string, Placed[]>();
 
   constructor(readonly doc: JsonDocument) {}
 
@@ -161,7 +166,7 @@ class Importer {
 
   place(model: string, made: { entry: Record<string, Json>; name: string }, entries: Record<string, Json>[]): void {
     entries.push(made.entry);
-    this.byName.set(made.name, { model, layer: made.entry });
+    this.byName.set(made.name, [...(this.byName.get(made.name) ?? []), { model, layer: made.entry }]);
   }
 
   functional(modelName: string, config: JsonObject, layers: Json[], path: PathSegment[], modelPath: readonly PathSegment[]): string | undefined {

@@ -42,7 +42,7 @@ export function decodeWeights(importer: Importer, manifest: readonly ManifestGro
       offset += count * size;
       const parts = entry.name.split('/');
       const weight = parts[parts.length - 1]!;
-      const placed = importer.byName.get(parts[parts.length - 2] ?? '');
+      const placed = importer.byName.get(parts[parts.length - 2] ?? '')?.find((p) => !(weight in ((p.layer['weights'] as Record<string, string> | undefined) ?? {})));
       if (!placed) {
         fail(entry.path, `weight '${entry.name}' belongs to no layer of the model`);
         continue;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile, importModel } from '../../src/index.js';
 import { lcg } from '../reference/conv-transpose.js';
-import { root } from '../helpers/gallery.js';
+import { buildGalleryModel, gallerySources, root } from '../helpers/gallery.js';
 
 /** Hand-written tfjs models: sequential and functional, native layers of every kind the brief names. */
 function sequential(): tf.LayersModel {
@@ -71,10 +71,16 @@ async function saved(model: tf.LayersModel): Promise<{ json: string; bin: Uint8A
 const scratch = join(root, 'test', 'import', '.scratch');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** The gallery's DCGAN `gan`: a generator and a frozen discriminator used as layers, whose layer names repeat across the two. */
+async function gan(): Promise<tf.LayersModel> {
+  const result = compile(gallerySources().filter((s) => s.path.endsWith('/dcgan.yaml')));
+  return buildGalleryModel(result, result.models.find((m) => m.model.name === 'gan')!);
+}
+
 describe('with weights, the imported spec builds the same model with the same weights', () => {
-  for (const [name, make] of [['sequential', sequential], ['functional', functional]] as const) {
+  for (const [name, make] of [['sequential', sequential], ['functional', functional], ['dcgan gan (models as layers)', gan]] as const) {
     it(name, async () => {
-      const model = make();
+      const model = await make();
       // Every weight random, moving statistics too (1-D weights positive: a variance must be), so that each matters to predict.
       const random = lcg(7);
       model.setWeights(model.getWeights().map((w) => tf.tensor(Array.from({ length: w.size }, () => (w.shape.length === 1 ? 0.5 + Math.abs(random()) : random() * 0.5)), w.shape)));
@@ -86,7 +92,7 @@ describe('with weights, the imported spec builds the same model with the same we
       const result = compile([{ path: 'imported.yaml', text: imported.value!.spec }], { readFile: (p) => files.get(p) ?? { reason: 'missing' } });
       expect(result.diagnostics.filter((d) => d.severity === 'error'), imported.value!.spec).toEqual([]);
       mkdirSync(scratch, { recursive: true });
-      const file = join(scratch, `${name}.ts`);
+      const file = join(scratch, `${name.split(' ')[0]}.ts`);
       writeFileSync(file, result.modules[0]!.text);
       const module = (await import(/* @vite-ignore */ file)) as Record<string, () => tf.LayersModel>;
       const rebuilt = module[`build${model.name.charAt(0).toUpperCase()}${model.name.slice(1)}`]!();
