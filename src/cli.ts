@@ -18,6 +18,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagn
 import { formatGithub } from './diagnostics/format-github.js';
 import { formatSarif } from './diagnostics/format-sarif.js';
 import { escapeControls, formatText } from './diagnostics/format-text.js';
+import { explainCode } from './diagnostics/explain.js';
 import { Locator } from './diagnostics/location.js';
 import { check, type CheckOptions, type CheckResult } from './check.js';
 import type { compile, EmittedModule } from './index.js';
@@ -205,7 +206,9 @@ function runSummary(env: Environment, command: Command): number {
   report(env, diagnostics, loaded.shown, 'stderr');
   const models = result.models.filter((m) => command.model === undefined || m.model.name === command.model);
   if (command.model !== undefined && models.length === 0 && !hasErrors(diagnostics)) {
-    env.stderr(`no model named '${escapeControls(command.model)}'; models: ${result.models.map((m) => m.model.name).join(', ')}\n`);
+    // Specs in different files may name a model alike: each name once.
+    const names = [...new Set(result.models.map((m) => m.model.name))];
+    env.stderr(`no model named '${escapeControls(command.model)}'; models: ${escapeControls(names.join(', '))}\n`);
     return 2;
   }
   const locator = locatorOf(loaded.shown);
@@ -370,6 +373,12 @@ async function run(argv: readonly string[], env: Environment): Promise<number> {
     case 'version':
       env.stdout(`netspec ${version()}\n`);
       return 0;
+    case 'explain': {
+      const explained = explainCode(command.paths[0]!);
+      if ('error' in explained) return env.stderr(`netspec: ${escapeControls(explained.error)}\n`), 2;
+      env.stdout(explained.text);
+      return 0;
+    }
     case 'build': {
       const compile = await loadCompile();
       return command.watch ? runWatch(env, command, compile) : runBuild(env, command, compile);

@@ -1,6 +1,6 @@
 /** Parsed command line. Pure: no file system, no process. */
 export interface Command {
-  readonly command: 'build' | 'check' | 'summary' | 'import' | 'export' | 'help' | 'version';
+  readonly command: 'build' | 'check' | 'summary' | 'import' | 'export' | 'explain' | 'help' | 'version';
   readonly paths: readonly string[];
   readonly out?: string;
   readonly check: boolean;
@@ -19,6 +19,7 @@ Commands:
   import <model.json> [-o spec.yaml]              write a spec (and .npy weights) from a tfjs
                                                   or Keras model.json (docs/import.md)
   export onnx <model.json> -o <file.onnx>         convert a saved tfjs model to ONNX (docs/onnx.md)
+  --explain NS4003                                the long help of a diagnostic code
 
 Paths are spec files or folders; the default comes from netspec.config.json
 (include/exclude/outDir), else specs/. Files are read and written only inside
@@ -38,6 +39,10 @@ export function parseArgs(argv: readonly string[]): Command | { error: string } 
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { command: 'help', paths: [], check: false, watch: false, format: 'text' };
   if (first === '--version' || first === '-v') return { command: 'version', paths: [], check: false, watch: false, format: 'text' };
+  if (first === '--explain' || first === 'explain') {
+    if (rest.length !== 1) return { error: 'explain takes one code: netspec --explain NS4003' };
+    return { command: 'explain', paths: rest, check: false, watch: false, format: 'text' };
+  }
   if (first !== 'build' && first !== 'check' && first !== 'summary' && first !== 'import' && first !== 'export') return { error: `unknown command '${first}'` };
   if (first === 'export' && rest[0] !== 'onnx') return { error: `export needs a target: netspec export onnx <model.json> -o <file.onnx>${rest[0] === undefined ? '' : ` ('${rest[0]}' is not one)`}` };
   if (first === 'export') rest.shift();

@@ -293,4 +293,12 @@ describe('summary', () => {
     expect(r.stdout).toContain('| image | conv2dTranspose | `[null, 8, 8, 1]` | 19 | 288 |');
     expect((await run('summary', '--model', 'nope')).code).toBe(2);
   });
+
+  test('an unknown --model lists each model name once, though two specs share one', async () => {
+    spec('decoder.yaml', good);
+    spec('other.yaml', good);
+    const r = await run('summary', '--model', 'nosuch');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("no model named 'nosuch'; models: decoder\n");
+  });
 });
