@@ -119,9 +119,40 @@ const warningFixes: Fixes = {
   BAD_INDENT: 'indent the closing bracket further than the key the flow collection belongs to',
 };
 
+/**
+ * The offset of the last `open` bracket before `end` that no bracket closes,
+ * skipping quoted scalars and comments: where an unclosed flow collection
+ * starts. yaml reports it where the next line fails to continue it.
+ */
+function unclosedBracket(text: string, end: number, open: '{' | '['): number | undefined {
+  const stack: { char: string; at: number }[] = [];
+  for (let i = 0; i < end; i++) {
+    const c = text[i]!;
+    if (c === '"' || c === "'") {
+      // A quote closes at the next unescaped same quote ('' escapes in single quotes).
+      for (i++; i < end && text[i] !== c; i++) if (c === '"' && text[i] === '\\') i++;
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i < end && text[i] !== '\n') i++;
+    } else if (c === '{' || c === '[') stack.push({ char: c, at: i });
+    else if (c === '}' || c === ']') stack.pop();
+  }
+  for (let n = stack.length - 1; n >= 0; n--) if (stack[n]!.char === open) return stack[n]!.at;
+  return undefined;
+}
+
 function yamlDiagnostic(source: SourceFile, error: YAMLError, fixes: Fixes = syntaxFixes): Diagnostic {
   const fix = fixes[error.code];
-  return diagnostic('NS1001', spanOf(source, error.pos[0], error.pos[1]), error.message.replace(/\s+/g, ' ').trim(), fix ? { fix } : {});
+  const message = error.message.replace(/\s+/g, ' ').trim();
+  const unclosed = /^Flow (map|sequence) in block collection must be sufficiently indented and end with a ([}\]])/.exec(message);
+  const opener = unclosed ? unclosedBracket(source.text, error.pos[0], unclosed[2] === '}' ? '{' : '[') : undefined;
+  if (unclosed && opener !== undefined) {
+    const [open, close] = unclosed[2] === '}' ? ['{', '}'] : ['[', ']'];
+    return diagnostic('NS1001', spanOf(source, opener, opener + 1), `this \`${open}\` is never closed: a flow ${unclosed[1]} must end with \`${close}\` before the next entry`, {
+      notes: [{ message: 'the next entry starts here', span: spanOf(source, error.pos[0], error.pos[1]) }],
+      fix: `add \`${close}\` at the end of the ${unclosed[1]}`,
+    });
+  }
+  return diagnostic('NS1001', spanOf(source, error.pos[0], error.pos[1]), message, fix ? { fix } : {});
 }
 
 /**

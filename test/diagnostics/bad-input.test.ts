@@ -148,10 +148,10 @@ describe('the reports of bad input stay readable', () => {
 
 /** Garbage that makes yaml's parser recover again and again: only its first syntax error is worth reading. */
 const cascades: [string, { given: string; want: string }][] = [
-  ['`{{{`', { given: '{{{', want: 'NS1001 1:4' }],
+  ['`{{{`', { given: '{{{', want: 'NS1001 1:3' }],
   ['`}}}`', { given: '}}}', want: 'NS1001 1:1' }],
-  ['`[[[`', { given: '[[[', want: 'NS1001 1:4' }],
-  ['truncated JSON', { given: '{"netspec": 1, "models": {"g": {"inputs": {"z": [8, 2', want: 'NS1001 1:54' }],
+  ['`[[[`', { given: '[[[', want: 'NS1001 1:3' }],
+  ['truncated JSON', { given: '{"netspec": 1, "models": {"g": {"inputs": {"z": [8, 2', want: 'NS1001 1:49' }],
   ['a line indented with a tab', { given: 'netspec: 1\nmodels:\n  g:\n\tinputs: { z: [8] }\n    layers:\n      - { type: dense, units: 4 }\n', want: 'NS1001 4:1' }],
   ['every line indented with tabs', { given: `netspec: 1\nmodels:\n\tg:\n\t\tinputs: { z: [8] }\n\t\tlayers:\n${'\t\t\t- { type: dense, units: 4 }\n'.repeat(30)}`, want: 'NS1001 3:1' }],
 ];

@@ -52,13 +52,14 @@ describe('parseSpec: YAML syntax errors (NS1001) are located', () => {
     ['an item indented less than its siblings', { given: 'models:\n  g:\n    inputs: 1\n   layers: 2\n', want: ['NS1001 4:1'], message: /same column/ }],
     ['a tab used as indentation', { given: 'models:\n\tg: 1\n', want: ['NS1001 2:1'], message: /Tabs/ }],
     ['an unclosed double quote (reported where the input ends)', { given: 'netspec: 1\nname: "dcgan\n', want: ['NS1001 3:1'], message: /closing "quote/ }],
-    ['an unclosed flow sequence (reported at the line that breaks it)', { given: 'shape: [4, 4\nname: x\n', want: ['NS1001 2:1'], message: /end with a \]/ }],
+    ['an unclosed flow sequence (reported at its `[`)', { given: 'shape: [4, 4\nname: x\n', want: ['NS1001 1:8'], message: /this `\[` is never closed/ }],
+    ['an unclosed flow map after closed ones, braces in quotes and comments skipped', { given: 'a: { b: "}{" }\nlayers:\n  - { c: 1 }\n  - { d: \'{\', e: 2  # }\n  - { f: 3 }\n', want: ['NS1001 4:5'], message: /this `\{` is never closed/ }],
     ['a second document', { given: 'netspec: 1\n---\nnetspec: 1\n', want: ['NS1001 2:1'], message: /multiple documents/ }],
     ['an alias to an anchor that does not exist', { given: 'netspec: 1\nbase: &b 1\nx: *nope\n', want: ['NS1001 3:4'], message: /unknown anchor 'nope'/ }],
     ['an alias before its anchor', { given: 'a: *k\nb: &k 1\n', want: ['NS1001 1:4'], message: /unknown anchor 'k'/ }],
     ['every unknown alias, each at its place', { given: 'a: *p\nb:\n  - *q\n', want: ['NS1001 1:4', 'NS1001 3:5'] }],
     ['a block indented with tabs: the first error only, not the recovery after it', { given: 'models:\n\tg:\n\t\ta: 1\n\t\tb: [2\n\t\tc: 3\n', want: ['NS1001 2:1'], message: /Tabs/ }],
-    ['an unclosed flow map: yaml reports it three times, netspec once', { given: '{{{', want: ['NS1001 1:4'], message: /end with a \}/ }],
+    ['an unclosed flow map: yaml reports it three times, netspec once, at the innermost `{`', { given: '{{{', want: ['NS1001 1:3'], message: /this `\{` is never closed/ }],
   ];
   test.each(cases)('%s', (_name, { given, want, message }) => {
     const result = parseSpec({ path: file, text: given });
