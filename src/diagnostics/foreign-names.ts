@@ -86,3 +86,22 @@ export function foreignNameFix(given: string, types: readonly string[], denseOpt
   if (!types.includes(found.type)) return `netspec has no layer for ${found.from}'s ${given} yet`;
   return `use \`type: ${found.type}\`: it is netspec's name for ${found.from}'s ${given}${found.also ? ` (${found.also})` : ''}`;
 }
+
+/**
+ * Activation names from PyTorch and Keras that name no netspec activation, or
+ * a lookalike that computes something else (`silu` is not `selu`), by folded name.
+ */
+const activations: ReadonlyMap<string, string> = new Map([
+  ['leakyrelu', "an activation has no leak in netspec (tfjs has none): set no activation here and add a `leakyReLU` layer after this one (`alpha`, default 0.3; PyTorch's negative_slope default is 0.01)"],
+  ['lrelu', "an activation has no leak in netspec (tfjs has none): set no activation here and add a `leakyReLU` layer after this one (`alpha`, default 0.3; PyTorch's negative_slope default is 0.01)"],
+  ['prelu', 'a learned leak is a layer: set no activation here and add a `prelu` layer after this one'],
+  ['silu', "PyTorch's SiLU is `activation: swish` (x * sigmoid(x))"],
+  ['hardswish', "netspec has no hard swish activation yet"],
+  ['hardtanh', "netspec has no hard tanh activation yet; `relu6` is PyTorch's ReLU6"],
+  ['logsoftmax', "netspec has no log-softmax activation yet"],
+]);
+
+/** The fix for an activation name from another framework; undefined when it is not one (then edit distance decides). */
+export function foreignActivationFix(given: string): string | undefined {
+  return activations.get(fold(given));
+}

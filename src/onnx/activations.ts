@@ -39,6 +39,12 @@ export function activate(call: LayerCall, g: Graph, v: Value, name: unknown): Va
       const erf = g.node('Erf', [g.node('Mul', [v.name, g.scalar('inv_sqrt2', Math.SQRT1_2)])]);
       return { ...v, name: g.node('Mul', [g.node('Mul', [v.name, g.scalar('half', 0.5)]), g.node('Add', [erf, g.scalar('one', 1)])], {}, `${call.layer.name}_gelu`) };
     }
+    case 'gelu_new': {
+      // tfjs: 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
+      const cube = g.node('Mul', [g.node('Mul', [v.name, v.name]), v.name]);
+      const inner = g.node('Mul', [g.node('Add', [v.name, g.node('Mul', [cube, g.scalar('c', 0.044715)])]), g.scalar('sqrt_2_pi', Math.sqrt(2 / Math.PI))]);
+      return { ...v, name: g.node('Mul', [g.node('Mul', [v.name, g.scalar('half', 0.5)]), g.node('Add', [g.node('Tanh', [inner]), g.scalar('one', 1)])], {}, `${call.layer.name}_gelu_new`) };
+    }
     case 'softmax':
       return softmax(call, g, v, -1);
     default:

@@ -2,7 +2,7 @@ import type { ErrorObject } from 'ajv';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { oneOf, show } from '../diagnostics/describe.js';
 import { closest, didYouMean } from '../diagnostics/suggest.js';
-import { foreignNameFix } from '../diagnostics/foreign-names.js';
+import { foreignActivationFix, foreignNameFix } from '../diagnostics/foreign-names.js';
 import { pointerToPath, spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
 import { itemKind } from './layer-items.js';
 import { discriminatorValues, optionsOf, propertiesOf, type SchemaObject } from './schema.js';
@@ -204,7 +204,8 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
     const alias = typeof value === 'string' ? tfNames[value] : undefined;
     const hint = typeof value === 'string' && enums.length > 0 ? (alias && enums.includes(alias) ? alias : closest(value, enums)) : undefined;
     const code = enums.length > 0 && typeof value === 'string' ? 'NS2005' : 'NS2001';
-    const fix = hint ? `did you mean '${hint}'?` : withoutBatchAndChannels(shallow, value);
+    const foreign = typeof value === 'string' && path[path.length - 1] === 'activation' ? foreignActivationFix(value) : undefined;
+    const fix = foreign ?? (hint ? `did you mean '${hint}'?` : withoutBatchAndChannels(shallow, value));
     diagnostics.push(diagnostic(code, spanAt(spec, path), `${subject(data, path)} must be ${oneOf(expectations(shallow), false)}; received ${show(value)}`, fix ? { fix } : {}));
   }
   return diagnostics;

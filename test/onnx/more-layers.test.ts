@@ -35,6 +35,9 @@ const cases: [string, number[], Make][] = [
   ['runtime conv1d causal, dilated', [9, 3], () => runtime.conv1d({ filters: 2, kernelSize: 3, padding: 'causal', dilationRate: 2 })],
   ['runtime dense, weight norm', [5], () => runtime.dense({ units: 3, weightNormalization: true, activation: 'gelu' })],
   ['runtime elu alpha 0.5', [4, 3], () => runtime.elu({ alpha: 0.5 })],
+  ...(['relu6', 'selu', 'hardSigmoid', 'softplus', 'softsign', 'swish', 'mish', 'gelu', 'gelu_new', 'softmax'] as const).map(
+    (activation): [string, number[], Make] => [`activation ${activation}`, [4, 3], () => tf.layers.activation({ activation })],
+  ),
   ['runtime softmax axis 1', [4, 3, 2], () => runtime.softmax({ axis: 1 })],
 ];
 
