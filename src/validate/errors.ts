@@ -4,6 +4,7 @@ import { oneOf, show } from '../diagnostics/describe.js';
 import { closest, didYouMean } from '../diagnostics/suggest.js';
 import { foreignActivationFix, foreignNameFix } from '../diagnostics/foreign-names.js';
 import { pointerToPath, spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
+import { idBase, idGenerator } from '../resolve/ids.js';
 import { itemKind } from './layer-items.js';
 import { discriminatorValues, optionsOf, propertiesOf, type SchemaObject } from './schema.js';
 
@@ -22,11 +23,37 @@ function layerPath(path: readonly PathSegment[]): PathSegment[] | undefined {
   return undefined;
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * The id resolve will generate for an unnamed layer (`dense_2`, src/resolve/ids.ts), so
+ * messages name it as every later one does. Known only for a model's own layer list
+ * without repeat blocks or `{expr}` ids, whose ids resolve does not change.
+ */
+function generatedId(data: unknown, path: readonly PathSegment[]): string | undefined {
+  if (path.length !== 4 || path[0] !== 'models' || path[2] !== 'layers') return undefined;
+  const model = dataAt(data, path.slice(0, 2));
+  if (!isRecord(model)) return undefined;
+  const layers = model['layers'];
+  const inputs = isRecord(model['inputs']) ? Object.keys(model['inputs']) : [];
+  if (!Array.isArray(layers) || !layers.every((l) => isRecord(l) && itemKind(l) !== 'repeat' && typeof l['type'] === 'string')) return undefined;
+  const written = (l: Record<string, unknown>) => l['id'] ?? l['name'];
+  const explicit = (layers as Record<string, unknown>[]).map(written).filter((id) => id !== undefined);
+  if (!explicit.every((id) => typeof id === 'string' && !id.includes('{'))) return undefined;
+  const next = idGenerator(new Set([...inputs, ...(explicit as string[])]));
+  let id: string | undefined;
+  for (const layer of (layers as Record<string, unknown>[]).slice(0, Number(path[3]) + 1)) {
+    id = written(layer) === undefined ? next(layer['type'] as string, idBase(layer['type'], layer)) : undefined;
+  }
+  return id;
+}
+
 function layerName(data: unknown, path: readonly PathSegment[]): string {
   const layer = dataAt(data, path);
   const fields = layer !== null && typeof layer === 'object' ? (layer as Record<string, unknown>) : {};
   if (itemKind(layer) === 'repeat') return `repeat block #${Number(path[path.length - 1]) + 1}`;
-  const id = typeof fields['id'] === 'string' ? `'${fields['id']}' ` : '';
+  const given = typeof fields['id'] === 'string' ? fields['id'] : typeof fields['name'] === 'string' ? fields['name'] : generatedId(data, path);
+  const id = given !== undefined ? `'${given}' ` : '';
   const type = typeof fields['type'] === 'string' ? fields['type'] : `#${Number(path[path.length - 1]) + 1}`;
   return `layer ${id}(${type})`;
 }

@@ -316,7 +316,7 @@ describe('repeat: schema errors are one message at the right node', () => {
     }],
     ['`repeat` on a layer', {
       given: spec(['- { type: dense, units: 3, repeat: 2 }']),
-      want: [{ code: 'NS2002', at: '6:34', message: "unknown option 'repeat' for layer (dense)" }],
+      want: [{ code: 'NS2002', at: '6:34', message: "unknown option 'repeat' for layer 'dense_1' (dense)" }],
     }],
     ['an item that is neither', {
       given: spec(['- { units: 3 }']),

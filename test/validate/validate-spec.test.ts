@@ -83,15 +83,15 @@ describe('validateSpec: unknown options (NS2002) with "did you mean"', () => {
   const cases: [string, { given: string; want: Want[] }][] = [
     ['snake_case for camelCase, reported once (not also as a missing kernelSize)', {
       given: spec(['{ type: conv2d, filters: 4, kernel_size: 3 }']),
-      want: [{ code: 'NS2002', at: '6:37', message: "unknown option 'kernel_size' for layer (conv2d)", fix: "did you mean 'kernelSize'?" }],
+      want: [{ code: 'NS2002', at: '6:37', message: "unknown option 'kernel_size' for layer 'conv2d_1' (conv2d)", fix: "did you mean 'kernelSize'?" }],
     }],
     ['a misspelling, reported once (not also as a missing filters)', {
       given: spec(['{ type: conv2d, filtres: 4, kernelSize: 3 }']),
-      want: [{ code: 'NS2002', at: '6:25', message: "unknown option 'filtres' for layer (conv2d)", fix: "did you mean 'filters'?" }],
+      want: [{ code: 'NS2002', at: '6:25', message: "unknown option 'filtres' for layer 'conv2d_1' (conv2d)", fix: "did you mean 'filters'?" }],
     }],
     ['a Keras snake_case name on a transposed conv', {
       given: spec(['{ type: conv2dTranspose, filters: 4, kernelSize: 3, output_padding: 1 }']),
-      want: [{ code: 'NS2002', at: '6:61', message: "unknown option 'output_padding' for layer (conv2dTranspose)", fix: "did you mean 'outputPadding'?" }],
+      want: [{ code: 'NS2002', at: '6:61', message: "unknown option 'output_padding' for layer 'conv2dTranspose_1' (conv2dTranspose)", fix: "did you mean 'outputPadding'?" }],
     }],
     ['the layer id names the layer in the message', {
       given: spec(['{ type: dense, id: fc, units: 2, use_bias: false }']),
@@ -99,19 +99,19 @@ describe('validateSpec: unknown options (NS2002) with "did you mean"', () => {
     }],
     ['nothing close: the fix lists the allowed options', {
       given: spec(['{ type: dense, units: 4, colour: red }']),
-      want: [{ code: 'NS2002', at: '6:34', message: "unknown option 'colour' for layer (dense)", fix: 'allowed: ' }],
+      want: [{ code: 'NS2002', at: '6:34', message: "unknown option 'colour' for layer 'dense_1' (dense)", fix: 'allowed: ' }],
     }],
     ['an option of another layer type', {
       given: spec(['{ type: dense, units: 4, kernelSize: 3 }']),
-      want: [{ code: 'NS2002', at: '6:34', message: "unknown option 'kernelSize' for layer (dense)" }],
+      want: [{ code: 'NS2002', at: '6:34', message: "unknown option 'kernelSize' for layer 'dense_1' (dense)" }],
     }],
     ['inside an initializer object', {
       given: spec(['{ type: conv2d, filters: 4, kernelSize: 3, kernelInitializer: { type: randomNormal, stdev: 1 } }']),
-      want: [{ code: 'NS2002', at: '6:93', message: "unknown option 'stdev' for 'kernelInitializer' of layer (conv2d)", fix: "did you mean 'stddev'?" }],
+      want: [{ code: 'NS2002', at: '6:93', message: "unknown option 'stdev' for 'kernelInitializer' of layer 'conv2d_1' (conv2d)", fix: "did you mean 'stddev'?" }],
     }],
     ['inside a constraint object', {
       given: spec(['{ type: dense, units: 2, kernelConstraint: { type: maxNorm, max_value: 2 } }']),
-      want: [{ code: 'NS2002', at: '6:69', message: "unknown option 'max_value' for 'kernelConstraint' of layer (dense)", fix: "did you mean 'maxValue'?" }],
+      want: [{ code: 'NS2002', at: '6:69', message: "unknown option 'max_value' for 'kernelConstraint' of layer 'dense_1' (dense)", fix: "did you mean 'maxValue'?" }],
     }],
     ['a misspelled top-level key, reported once (not also as missing models)', {
       given: 'netspec: 1\nmodles: {}\n',
@@ -144,14 +144,14 @@ describe('validateSpec: unknown layer types (NS2003)', () => {
 
 describe('validateSpec: missing required options (NS2004) at the mapping that lacks them', () => {
   const cases: [string, { given: string; want: Want[] }][] = [
-    ['conv2d without filters', { given: spec(['{ type: conv2d, kernelSize: 3 }']), want: [{ code: 'NS2004', at: '6:9', message: "layer (conv2d) is missing required option 'filters'", fix: 'add `filters:`' }] }],
+    ['conv2d without filters', { given: spec(['{ type: conv2d, kernelSize: 3 }']), want: [{ code: 'NS2004', at: '6:9', message: "layer 'conv2d_1' (conv2d) is missing required option 'filters'", fix: 'add `filters:`' }] }],
     ['with an id', { given: spec(['{ type: dense, id: fc }']), want: [{ code: 'NS2004', at: '6:9', message: "layer 'fc' (dense) is missing required option 'units'", fix: 'add `units:`' }] }],
     ['two missing options, one diagnostic each', { given: spec(['{ type: conv2dTranspose }']), want: [
       { code: 'NS2004', at: '6:9', message: "missing required option 'filters'" },
       { code: 'NS2004', at: '6:9', message: "missing required option 'kernelSize'" },
     ] }],
     ['a layer without type: once, not also as an unknown type', { given: spec(['{ units: 4 }']), want: [{ code: 'NS2004', at: '6:9', message: "layer (#1) is missing required option 'type'" }] }],
-    ['an initializer object without type: once', { given: spec(['{ type: dense, units: 2, kernelInitializer: { stddev: 1 } }']), want: [{ code: 'NS2004', at: '6:53', message: "'kernelInitializer' of layer (dense) is missing required option 'type'" }] }],
+    ['an initializer object without type: once', { given: spec(['{ type: dense, units: 2, kernelInitializer: { stddev: 1 } }']), want: [{ code: 'NS2004', at: '6:53', message: "'kernelInitializer' of layer 'dense_1' (dense) is missing required option 'type'" }] }],
     ['a model without layers', { given: 'netspec: 1\nmodels:\n  g:\n    inputs: { x: [2] }\n', want: [{ code: 'NS2004', at: '4:5', message: "model 'g' is missing required option 'layers'" }] }],
     ['a spec without models', { given: 'netspec: 1\nname: a\n', want: [{ code: 'NS2004', at: '1:1', message: "the spec is missing required option 'models'", fix: 'add `models:`' }] }],
     ['the long form of an input without shape', { given: 'netspec: 1\nmodels:\n  g:\n    inputs: { z: { batchSize: 2 } }\n    layers: [{ type: flatten }]\n', want: [{ code: 'NS2004', at: '4:18', message: "missing required option 'shape'" }] }],
@@ -161,17 +161,17 @@ describe('validateSpec: missing required options (NS2004) at the mapping that la
 
 describe('validateSpec: wrong values (NS2001) at the value, one per node', () => {
   const cases: [string, { given: string; want: Want[] }][] = [
-    ['a boolean for an integer', { given: spec(['{ type: conv2d, filters: true, kernelSize: 3 }']), want: [{ code: 'NS2001', at: '6:34', message: "'filters' of layer (conv2d) must be an integer or an expression; received true" }] }],
+    ['a boolean for an integer', { given: spec(['{ type: conv2d, filters: true, kernelSize: 3 }']), want: [{ code: 'NS2001', at: '6:34', message: "'filters' of layer 'conv2d_1' (conv2d) must be an integer or an expression; received true" }] }],
     ['a fraction for an integer', { given: spec(['{ type: conv2d, filters: 2.5, kernelSize: 3 }']), want: [{ code: 'NS2001', at: '6:34', message: 'must be an integer or an expression; received 2.5' }] }],
-    ['zero filters', { given: spec(['{ type: conv2d, filters: 0, kernelSize: 3 }']), want: [{ code: 'NS2001', at: '6:34', message: "'filters' of layer (conv2d) must be a value >= 1; received 0" }] }],
-    ['three kernel sizes on conv2d', { given: spec(['{ type: conv2d, filters: 4, kernelSize: [3, 3, 3] }']), want: [{ code: 'NS2001', at: '6:49', message: "'kernelSize' of layer (conv2d) must be a list of 2; received [3, 3, 3]" }] }],
+    ['zero filters', { given: spec(['{ type: conv2d, filters: 0, kernelSize: 3 }']), want: [{ code: 'NS2001', at: '6:34', message: "'filters' of layer 'conv2d_1' (conv2d) must be a value >= 1; received 0" }] }],
+    ['three kernel sizes on conv2d', { given: spec(['{ type: conv2d, filters: 4, kernelSize: [3, 3, 3] }']), want: [{ code: 'NS2001', at: '6:49', message: "'kernelSize' of layer 'conv2d_1' (conv2d) must be a list of 2; received [3, 3, 3]" }] }],
     ['one kernel size in a list on conv2d', { given: spec(['{ type: conv2d, filters: 4, kernelSize: [3] }']), want: [{ code: 'NS2001', at: '6:49', message: 'must be a list of 2; received [3]' }] }],
-    ['a zero stride inside a list: at the item', { given: spec(['{ type: conv2d, filters: 4, kernelSize: 3, strides: [1, 0] }']), want: [{ code: 'NS2001', at: '6:65', message: "'strides.1' of layer (conv2d) must be a value >= 1; received 0" }] }],
-    ['a short explicit padding pair', { given: spec(['{ type: conv2dTranspose, filters: 4, kernelSize: 3, padding: [[1, 1], [1]] }']), want: [{ code: 'NS2001', at: '6:79', message: "'padding.1' of layer (conv2dTranspose) must be a list of 2; received [1]" }] }],
-    ['a dropout rate of 1.5', { given: spec(['{ type: dropout, rate: 1.5 }']), want: [{ code: 'NS2001', at: '6:32', message: "'rate' of layer (dropout) must be a value < 1; received 1.5" }] }],
-    ['a string for a boolean', { given: spec(['{ type: dense, units: 2, useBias: yes }']), want: [{ code: 'NS2001', at: '6:43', message: "'useBias' of layer (dense) must be true or false; received 'yes'" }] }],
-    ['a number for an initializer', { given: spec(['{ type: dense, units: 2, kernelInitializer: 5 }']), want: [{ code: 'NS2001', at: '6:53', message: "'kernelInitializer' of layer (dense)" }] }],
-    ['a number for from', { given: spec(['{ type: dense, units: 2, from: 5 }']), want: [{ code: 'NS2001', at: '6:40', message: "'from' of layer (dense) must be a string or a list; received 5" }] }],
+    ['a zero stride inside a list: at the item', { given: spec(['{ type: conv2d, filters: 4, kernelSize: 3, strides: [1, 0] }']), want: [{ code: 'NS2001', at: '6:65', message: "'strides.1' of layer 'conv2d_1' (conv2d) must be a value >= 1; received 0" }] }],
+    ['a short explicit padding pair', { given: spec(['{ type: conv2dTranspose, filters: 4, kernelSize: 3, padding: [[1, 1], [1]] }']), want: [{ code: 'NS2001', at: '6:79', message: "'padding.1' of layer 'conv2dTranspose_1' (conv2dTranspose) must be a list of 2; received [1]" }] }],
+    ['a dropout rate of 1.5', { given: spec(['{ type: dropout, rate: 1.5 }']), want: [{ code: 'NS2001', at: '6:32', message: "'rate' of layer 'dropout_1' (dropout) must be a value < 1; received 1.5" }] }],
+    ['a string for a boolean', { given: spec(['{ type: dense, units: 2, useBias: yes }']), want: [{ code: 'NS2001', at: '6:43', message: "'useBias' of layer 'dense_1' (dense) must be true or false; received 'yes'" }] }],
+    ['a number for an initializer', { given: spec(['{ type: dense, units: 2, kernelInitializer: 5 }']), want: [{ code: 'NS2001', at: '6:53', message: "'kernelInitializer' of layer 'dense_1' (dense)" }] }],
+    ['a number for from', { given: spec(['{ type: dense, units: 2, from: 5 }']), want: [{ code: 'NS2001', at: '6:40', message: "'from' of layer 'dense_1' (dense) must be a string or a list; received 5" }] }],
     ['an empty from list', { given: spec(['{ type: dense, units: 2, from: [] }']), want: [{ code: 'NS2001', at: '6:40', message: 'must be at least 1 item' }] }],
     ['an empty id', { given: spec(['{ type: dense, units: 2, id: "" }']), want: [{ code: 'NS2001', at: '6:38', message: "must be a non-empty string; received ''" }] }],
     ['a layer that is not a mapping', { given: spec(['5']), want: [{ code: 'NS2001', at: '6:9', message: 'layer (#1) must be a mapping; received 5' }] }],
@@ -207,18 +207,18 @@ describe('validateSpec: wrong values (NS2001) at the value, one per node', () =>
   test('alternatives at one node are listed in one message', () => {
     const { found } = validate(spec(['{ type: conv2dTranspose, filters: 4, kernelSize: 3, padding: 2 }']));
     expect(found).toEqual([
-      { code: 'NS2001', at: '6:70', message: "'padding' of layer (conv2dTranspose) must be one of 'valid', 'same' or 'causal' or a list; received 2" },
+      { code: 'NS2001', at: '6:70', message: "'padding' of layer 'conv2dTranspose_1' (conv2dTranspose) must be one of 'valid', 'same' or 'causal' or a list; received 2" },
     ]);
   });
 });
 
 describe('validateSpec: unknown names (NS2005) with a suggestion', () => {
   const cases: [string, { given: string; want: Want[] }][] = [
-    ['padding: sme', { given: spec(['{ type: conv2d, filters: 4, kernelSize: 3, padding: sme }']), want: [{ code: 'NS2005', at: '6:61', message: "'padding' of layer (conv2d) must be one of 'valid' or 'same' or a list; received 'sme'", fix: "did you mean 'same'?" }] }],
+    ['padding: sme', { given: spec(['{ type: conv2d, filters: 4, kernelSize: 3, padding: sme }']), want: [{ code: 'NS2005', at: '6:61', message: "'padding' of layer 'conv2d_1' (conv2d) must be one of 'valid' or 'same' or a list; received 'sme'", fix: "did you mean 'same'?" }] }],
     ['activation: relu7', { given: spec(['{ type: conv2d, filters: 4, kernelSize: 3, activation: relu7 }']), want: [{ code: 'NS2005', at: '6:64', message: "received 'relu7'", fix: "did you mean 'relu'?" }] }],
-    ['dataFormat: channels_last', { given: spec(['{ type: conv2d, filters: 4, kernelSize: 3, dataFormat: channels_last }']), want: [{ code: 'NS2005', at: '6:64', message: "'dataFormat' of layer (conv2d) must be one of 'channelsLast' or 'channelsFirst'; received 'channels_last'", fix: "did you mean 'channelsLast'?" }] }],
+    ['dataFormat: channels_last', { given: spec(['{ type: conv2d, filters: 4, kernelSize: 3, dataFormat: channels_last }']), want: [{ code: 'NS2005', at: '6:64', message: "'dataFormat' of layer 'conv2d_1' (conv2d) must be one of 'channelsLast' or 'channelsFirst'; received 'channels_last'", fix: "did you mean 'channelsLast'?" }] }],
     ['padding: vaild on a transposed conv', { given: spec(['{ type: conv2dTranspose, filters: 4, kernelSize: 3, padding: vaild }']), want: [{ code: 'NS2005', at: '6:70', message: "received 'vaild'", fix: "did you mean 'valid'?" }] }],
-    ['an initializer name', { given: spec(['{ type: dense, units: 2, kernelInitializer: glorotUnifrom }']), want: [{ code: 'NS2005', at: '6:53', message: "'kernelInitializer' of layer (dense) must be one of 'zeros'", fix: "did you mean 'glorotUniform'?" }] }],
+    ['an initializer name', { given: spec(['{ type: dense, units: 2, kernelInitializer: glorotUnifrom }']), want: [{ code: 'NS2005', at: '6:53', message: "'kernelInitializer' of layer 'dense_1' (dense) must be one of 'zeros'", fix: "did you mean 'glorotUniform'?" }] }],
     ['an initializer object type', { given: spec(['{ type: dense, units: 2, kernelInitializer: { type: he_normal } }']), want: [{ code: 'NS2005', at: '6:61', message: "unknown kernelInitializer type 'he_normal'; expected 'zeros'", fix: "did you mean 'heNormal'?" }] }],
     ['a constraint object type', { given: spec(['{ type: dense, units: 2, biasConstraint: { type: maxnorm } }']), want: [{ code: 'NS2005', at: '6:58', message: "unknown biasConstraint type 'maxnorm'; expected 'maxNorm', 'minMaxNorm', 'nonNeg' or 'unitNorm'", fix: "did you mean 'maxNorm'?" }] }],
     ['a constraint name', { given: spec(['{ type: dense, units: 2, kernelConstraint: non_neg }']), want: [{ code: 'NS2005', at: '6:52', message: "received 'non_neg'", fix: "did you mean 'nonNeg'?" }] }],
