@@ -31,7 +31,7 @@ const cases: [string, { given: string; want: [code: string, at: string, message:
   }],
   ['units: 1e300 is out of the schema range', {
     given: spec('{ x: [4] }', ['{ type: dense, units: 1e300 }']),
-    want: [['NS2001', '7:31', "'units' of layer (dense) must be a value <= 2147483647; received a number larger than 9,007,199,254,740,991"]],
+    want: [['NS2001', '7:31', "'units' of layer 'dense_1' (dense) must be a value <= 2147483647; received a number larger than 9,007,199,254,740,991"]],
   }],
   ['an input too large to allocate', {
     given: spec('{ x: [65536, 65536, 3] }', ['{ type: flatten }']),
