@@ -17,18 +17,20 @@ interface WeightGroup {
   readonly weights: tf.io.WeightsManifestEntry[];
 }
 
-/** The path in model.json of the layer config named `name` (nested models searched too), else the topology. */
-function layerPath(value: unknown, name: string, path: PathSegment[] = []): PathSegment[] | undefined {
+/** The path of the first object in `value` (depth first) that `matches`, to its `class_name`. */
+function classPath(value: unknown, matches: (record: Record<string, unknown>) => boolean, path: PathSegment[] = []): PathSegment[] | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const record = value as Record<string, unknown>;
-  const config = record['config'] as Record<string, unknown> | undefined;
-  if (typeof record['class_name'] === 'string' && config?.['name'] === name && path.length > 2) return [...path, 'class_name'];
+  if (typeof record['class_name'] === 'string' && matches(record)) return [...path, 'class_name'];
   for (const [key, child] of Object.entries(record)) {
-    const found = layerPath(child, name, [...path, Array.isArray(value) ? Number(key) : key]);
+    const found = classPath(child, matches, [...path, Array.isArray(value) ? Number(key) : key]);
     if (found) return found;
   }
   return undefined;
 }
+
+/** A layer's config by its name (nested models searched too); the model's own config shares its name with none of its layers. */
+const layerNamed = (name: string) => (record: Record<string, unknown>) => (record['config'] as Record<string, unknown> | undefined)?.['name'] === name && !('layers' in (record['config'] as object));
 
 /** The model.save form, its weights concatenated in manifest order. */
 function artifacts(doc: JsonDocument, weightData: ReadonlyMap<string, Uint8Array>): { value?: tf.io.ModelArtifacts; diagnostics: Diagnostic[] } {
@@ -75,7 +77,7 @@ export async function onnxFromModelJson(source: SourceFile, weightData: Readonly
     // tfjs names an unknown class "Unknown layer: X"; anything else is a topology or weights it cannot read.
     const message = e instanceof Error ? e.message : String(e);
     const unknown = /Unknown layer: ([\w.]+)/.exec(message);
-    const at = unknown ? doc.spanAt(findClass(doc.value, unknown[1]!) ?? ['modelTopology']) : doc.spanAt(['modelTopology']);
+    const at = unknown ? doc.spanAt(classPath(doc.value, (r) => r['class_name'] === unknown[1]) ?? ['modelTopology']) : doc.spanAt(['modelTopology']);
     return {
       diagnostics: [
         diagnostic('NS6006', at, `tfjs cannot load ${doc.source.path}: ${message.split('\n')[0]}`, {
@@ -88,21 +90,9 @@ export async function onnxFromModelJson(source: SourceFile, weightData: Readonly
     return { value: toOnnx(model), diagnostics: [] };
   } catch (e) {
     if (!(e instanceof OnnxExportError)) throw e;
-    const at = doc.spanAt(layerPath(doc.value, e.layerName) ?? ['modelTopology']);
+    const at = doc.spanAt(classPath(doc.value, layerNamed(e.layerName)) ?? ['modelTopology']);
     return { diagnostics: [diagnostic('NS6006', at, `layer '${e.layerName}' (${e.className}) has no ONNX form: ${e.reason}`, { fix: 'docs/onnx.md lists the layers and options that export; replace this one in the model' })] };
   } finally {
     model.dispose();
   }
-}
-
-/** The path of the first `class_name` equal to `name`. */
-function findClass(value: unknown, name: string, path: PathSegment[] = []): PathSegment[] | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const record = value as Record<string, unknown>;
-  if (record['class_name'] === name) return [...path, 'class_name'];
-  for (const [key, child] of Object.entries(record)) {
-    const found = findClass(child, name, [...path, Array.isArray(value) ? Number(key) : key]);
-    if (found) return found;
-  }
-  return undefined;
 }

@@ -100,37 +100,6 @@ const prelu: Converter = (call) => {
   return { ...v, name: g.node('PRelu', [v.name, g.tensor(`${call.layer.name}_alpha`, alpha, perm)], {}, call.layer.name) };
 };
 
-export const structureLayers: Record<string, Converter> = {
-  Add: merge('Sum'),
-  Multiply: merge('Mul'),
-  Average: merge('Sum', true),
-  Maximum: merge('Max'),
-  Minimum: merge('Min'),
-  NetspecSubtract: merge('Sub'),
-  NetspecMaximum: merge('Max'),
-  NetspecMinimum: merge('Min'),
-  Concatenate: concatenate,
-  Dropout: identity,
-  SpatialDropout1D: identity,
-  GaussianNoise: identity,
-  GaussianDropout: identity,
-  AlphaDropout: identity,
-  NetspecGaussianNoise: identity,
-  NetspecGaussianDropout: identity,
-  NetspecSpatialDropout: identity,
-  ZeroPadding2D: pad('constant', () => 2),
-  NetspecZeroPadding: pad('constant', (call) => call.config['rank'] as number),
-  NetspecReflectionPadding: pad('reflect', (call) => call.config['rank'] as number),
-  NetspecCropping: cropping,
-  Reshape: reshape,
-  Flatten: flatten,
-  RepeatVector: repeatVector,
-  PReLU: prelu,
-  NetspecPReLU: prelu,
-  NetspecDepthToSpace: block('DepthToSpace', 'DCR', (call) => call.config['blockSize'] as number),
-  NetspecSpaceToDepth: block('SpaceToDepth', undefined, (call) => call.config['blockSize'] as number),
-  NetspecPixelShuffle: block('DepthToSpace', 'CRD', (call) => call.config['upscaleFactor'] as number),
-};
 
 
 /**
@@ -162,9 +131,38 @@ const permute: Converter = (call) => {
   return output(call, call.graph.node('Transpose', [call.graph.last(single(call))], { perm: [0, ...dims] }, call.layer.name), false);
 };
 
-Object.assign(structureLayers, {
+export const structureLayers: Record<string, Converter> = {
+  Add: merge('Sum'),
+  Multiply: merge('Mul'),
+  Average: merge('Sum', true),
+  Maximum: merge('Max'),
+  Minimum: merge('Min'),
+  NetspecSubtract: merge('Sub'),
+  NetspecMaximum: merge('Max'),
+  NetspecMinimum: merge('Min'),
+  Concatenate: concatenate,
+  Dropout: identity,
+  SpatialDropout1D: identity,
+  GaussianNoise: identity,
+  GaussianDropout: identity,
+  AlphaDropout: identity,
+  NetspecGaussianNoise: identity,
+  NetspecGaussianDropout: identity,
+  NetspecSpatialDropout: identity,
+  ZeroPadding2D: pad('constant', () => 2),
+  NetspecZeroPadding: pad('constant', (call) => call.config['rank'] as number),
+  NetspecReflectionPadding: pad('reflect', (call) => call.config['rank'] as number),
+  NetspecCropping: cropping,
+  Reshape: reshape,
+  Flatten: flatten,
+  RepeatVector: repeatVector,
+  PReLU: prelu,
+  NetspecPReLU: prelu,
+  NetspecDepthToSpace: block('DepthToSpace', 'DCR', (call) => call.config['blockSize'] as number),
+  NetspecSpaceToDepth: block('SpaceToDepth', undefined, (call) => call.config['blockSize'] as number),
+  NetspecPixelShuffle: block('DepthToSpace', 'CRD', (call) => call.config['upscaleFactor'] as number),
   UpSampling2D: upSampling(() => 2, false),
   NetspecUpSampling: upSampling((call) => call.config['rank'] as number, true),
   Cropping2D: cropping,
   Permute: permute,
-});
+};
