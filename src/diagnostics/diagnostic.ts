@@ -9,6 +9,21 @@ export interface Note {
   readonly span?: Span;
 }
 
+/**
+ * One machine-applicable change: the text in `span` becomes `newText`
+ * (an insertion when the span is empty, a deletion when `newText` is empty).
+ */
+export interface TextEdit {
+  readonly span: Span;
+  readonly newText: string;
+}
+
+/** A fix as edits: what it does, in words, and the edits that do it. */
+export interface FixEdits {
+  readonly description: string;
+  readonly edits: readonly TextEdit[];
+}
+
 export interface Diagnostic {
   readonly code: Code;
   readonly severity: Severity;
@@ -18,6 +33,11 @@ export interface Diagnostic {
   readonly notes: readonly Note[];
   /** A concrete change that would remove the diagnostic. */
   readonly fix?: string;
+  /**
+   * The fix as edits. One entry is an unambiguous fix (`check --fix` applies it);
+   * several are alternatives to choose from (the solver's), which are never applied automatically.
+   */
+  readonly fixes?: readonly FixEdits[];
 }
 
 /** What every stage returns: a value when it could produce one, and what it found. */
@@ -29,6 +49,7 @@ export interface Result<T> {
 export interface DiagnosticExtras {
   readonly notes?: readonly Note[];
   readonly fix?: string;
+  readonly fixes?: readonly FixEdits[];
 }
 
 /** Builds a diagnostic whose severity comes from the code table. */
@@ -40,6 +61,7 @@ export function diagnostic(code: Code, span: Span | undefined, message: string, 
     ...(span ? { span } : {}),
     notes: extras.notes ?? [],
     ...(extras.fix ? { fix: extras.fix } : {}),
+    ...(extras.fixes && extras.fixes.length > 0 ? { fixes: extras.fixes } : {}),
   };
 }
 
@@ -61,7 +83,7 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
 export function uniqueDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return diagnostics.filter((d) => {
-    const key = JSON.stringify([d.code, d.severity, d.span?.file, d.span?.start, d.span?.end, d.message, d.notes, d.fix]);
+    const key = JSON.stringify([d.code, d.severity, d.span?.file, d.span?.start, d.span?.end, d.message, d.notes, d.fix, d.fixes]);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
