@@ -232,7 +232,9 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
     const hint = typeof value === 'string' && enums.length > 0 ? (alias && enums.includes(alias) ? alias : closest(value, enums)) : undefined;
     const code = enums.length > 0 && typeof value === 'string' ? 'NS2005' : 'NS2001';
     const foreign = typeof value === 'string' && path[path.length - 1] === 'activation' ? foreignActivationFix(value) : undefined;
-    const fix = foreign ?? (hint ? `did you mean '${hint}'?` : withoutBatchAndChannels(shallow, value));
+    // Keras defines `causal` for forward convolutions only; a transposed convolution borrowing it gets why, not a lookalike.
+    const causal = value === 'causal' && enums.length > 0 ? `causal padding exists only for forward convolutions (Keras Conv1D); use ${oneOf(enums)}` : undefined;
+    const fix = foreign ?? causal ?? (hint ? `did you mean '${hint}'?` : withoutBatchAndChannels(shallow, value));
     diagnostics.push(diagnostic(code, spanAt(spec, path), `${subject(data, path)} must be ${oneOf(expectations(shallow), false)}; received ${show(value)}`, fix ? { fix } : {}));
   }
   return diagnostics;

@@ -75,7 +75,6 @@ describe('conv2dTranspose', () => {
         want: { code: 'NS4008', message: 'strides 2 > 1 cannot be combined with dilationRate 2 > 1 (Keras rejects it too)', option: 'dilationRate' },
       },
     ],
-    ['causal padding', { given: { args: { filters: 4, kernelSize: 3, padding: 'causal' }, input: [null, 4, 4, 8] }, want: { code: 'NS4008', message: "padding 'causal' is not defined for transposed convolutions", option: 'padding' } }],
     [
       'outputShape above the valid range',
       {
