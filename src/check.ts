@@ -8,7 +8,8 @@ import { withLayerOrigins } from './diagnostics/layer-origin.js';
 import { unsupportedOption } from './emit/layer-call.js';
 import { inferShapes } from './infer/infer-shapes.js';
 import { lintSpec } from './lint/lint-spec.js';
-import type { ModelShapes, SourceFile, SpecIR } from './ir.js';
+import { liveIds } from './infer/live.js';
+import type { LayerShapes, ModelShapes, SourceFile, SpecIR } from './ir.js';
 import { parseSpec } from './parse/parse-spec.js';
 import { resolveSpec } from './resolve/resolve-spec.js';
 import type { ReadFile } from './resolve/values.js';
@@ -28,15 +29,20 @@ interface SpecResult {
   readonly models: readonly ModelShapes[];
 }
 
-/** Layers that infer fine but that netspec cannot build yet. */
-function unsupported(models: readonly ModelShapes[]): Diagnostic[] {
-  return models.flatMap((m) =>
-    m.layers.flatMap((shapes) => {
-      const found = unsupportedOption(shapes);
-      const { layer } = shapes;
+/**
+ * Configurations netspec cannot build yet, in every layer a model builds, also
+ * in a model with errors elsewhere: a layer whose weights are known (it
+ * inferred) is checked whole, any other by its options alone.
+ */
+function unsupported(spec: SpecIR, inferred: readonly LayerShapes[]): Diagnostic[] {
+  const weights = new Map(inferred.map((l) => [l.layer, l.weights]));
+  return spec.models.flatMap((model) => {
+    const live = liveIds(model);
+    return model.layers.flatMap((layer) => {
+      const found = live.has(layer.id) ? unsupportedOption(layer, weights.get(layer)) : undefined;
       return found ? [diagnostic('NS4010', layer.argSpans[found.option] ?? layer.idSpan, `layer '${layer.id}': ${found.message}`, found.fix ? { fix: found.fix } : {})] : [];
-    }),
-  );
+    });
+  });
 }
 
 export interface CheckOptions {
@@ -63,7 +69,7 @@ export function checkSource(source: SourceFile, options: CheckOptions = {}): Spe
   const models = inferred.value ?? [];
   const lints = lintSpec(resolved.value, models, !hasErrors([...validated.diagnostics, ...resolved.diagnostics]));
   // Layers a repeat made are named by id; their diagnostics also say which iteration made them.
-  const later = withLayerOrigins([...inferred.diagnostics, ...unsupported(models), ...lints], resolved.value);
+  const later = withLayerOrigins([...inferred.diagnostics, ...unsupported(resolved.value, inferred.layers), ...lints], resolved.value);
   return { diagnostics: [...validated.diagnostics, ...resolved.diagnostics, ...later], spec: resolved.value, models };
 }
 

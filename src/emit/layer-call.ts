@@ -1,4 +1,4 @@
-import type { LayerIR, LayerShapes, Value } from '../ir.js';
+import type { LayerIR, LayerShapes, Value, WeightInfo } from '../ir.js';
 import { chosenReparametrizations, reparametrizations } from '../infer/reparametrization.js';
 import { sameDim } from '../infer/affine.js';
 import { Call, Cast, type Code } from './code.js';
@@ -303,8 +303,7 @@ export function hasConstraints(layers: readonly LayerShapes[]): boolean {
  * Configurations netspec cannot build yet, as located NS4010 errors rather
  * than generated code that throws or silently computes something else.
  */
-export function unsupportedOption(shapes: LayerShapes): { option: string; message: string; fix?: string } | undefined {
-  const { layer } = shapes;
+export function unsupportedOption(layer: LayerIR, weights: readonly WeightInfo[] | undefined): { option: string; message: string; fix?: string } | undefined {
   if (layer.type === 'embedding' && layer.args['maskZero'] === true) {
     return {
       option: 'maskZero',
@@ -312,17 +311,18 @@ export function unsupportedOption(shapes: LayerShapes): { option: string; messag
       fix: 'remove maskZero; index 0 is then an ordinary index',
     };
   }
-  return unsupportedInitializer(shapes);
+  // Without weights (the layer's input is unknown after an earlier error) only the options alone are checked.
+  return weights ? unsupportedInitializer(layer, weights) : undefined;
 }
 
 /** tfjs' orthogonal and identity initializers throw on weights they cannot fill (at build time, in the generated code). */
-function unsupportedInitializer(shapes: LayerShapes): { option: string; message: string } | undefined {
-  for (const [option, value] of Object.entries(shapes.layer.args)) {
+function unsupportedInitializer(layer: LayerIR, weights: readonly WeightInfo[]): { option: string; message: string } | undefined {
+  for (const [option, value] of Object.entries(layer.args)) {
     if (!option.endsWith('Initializer')) continue;
     const type = typeof value === 'string' ? value : (value as { type?: string }).type;
     const name = option.slice(0, -'Initializer'.length).replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
     // A layer with several kernels (selfAttention's query_kernel, key_kernel, ...) fills each with the one initializer.
-    const filled = shapes.weights.find((w) => w.name === name || w.name.endsWith(`_${name}`));
+    const filled = weights.find((w) => w.name === name || w.name.endsWith(`_${name}`));
     if (!filled) continue;
     const { shape } = filled;
     if (type === 'orthogonal' && shape.length < 2) return { option, message: `the orthogonal initializer needs a weight of rank 2 or more; '${filled.name}' has shape [${shape.join(', ')}]` };

@@ -1,7 +1,7 @@
 import { convTransposeOutputLength, convTransposeOutputRange, effectiveKernel, product, type PadPair } from './formulas.js';
 import type { LayerIR } from '../ir.js';
 import { isAffine, showDim } from './affine.js';
-import { arg, cameFrom, join, written, knownChannels, perAxis, positiveLengths, type Rule, type RuleContext, spatialInput, weight } from './rule.js';
+import { arg, cameFrom, join, written, knownChannels, perAxis, positiveLengths, type ArgumentCheck, type Rule, spatialInput, weight } from './rule.js';
 
 export type TransposePadding = 'valid' | 'same' | PadPair;
 
@@ -22,41 +22,39 @@ function at(layer: LayerIR, option: string, a: number): string {
   return `${option}[${a + (layer.axisOffsets?.[option] ?? 0)}]`;
 }
 
-/** Checks the invalid combinations of docs/semantics.md; returns false after reporting the first. */
-function checkCombination(ctx: RuleContext, strides: readonly number[], dilation: readonly number[], outputPadding: readonly number[] | undefined): boolean {
-  const { layer } = ctx;
-  if (layer.args['padding'] === 'causal') {
-    ctx.error('NS4008', `padding 'causal' is not defined for transposed convolutions`, {
-      option: 'padding',
-      fix: "use 'valid', 'same' or explicit [begin, end] pairs",
-    });
-    return false;
-  }
-  if (strides.some((s) => s > 1) && dilation.some((d) => d > 1)) {
-    ctx.error('NS4008', `strides ${written(strides)} > 1 cannot be combined with dilationRate ${written(dilation)} > 1 (Keras rejects it too)`, {
-      option: 'dilationRate',
-      fix: 'set dilationRate to 1, or strides to 1',
-    });
-    return false;
-  }
-  if (outputPadding) {
-    const axis = outputPadding.findIndex((op, a) => op >= strides[a]!);
-    if (axis >= 0) {
-      const s = strides[axis]!;
-      const fixed = outputPadding.map((op, a) => Math.min(op, strides[a]! - 1));
-      const remove = fixed.every((op) => op === 0);
-      ctx.error('NS4008', `${at(layer, 'outputPadding', axis)} = ${outputPadding[axis]} must be < ${at(layer, 'strides', axis)} = ${s}`, {
-        option: 'outputPadding',
-        fix: remove ? `remove outputPadding${s === 1 ? '' : ` or keep ${at(layer, 'outputPadding', axis)} in 0..${s - 1}`}` : `keep ${at(layer, 'outputPadding', axis)} in 0..${s - 1}, e.g. outputPadding: ${written(fixed)}`,
+/** The invalid combinations of docs/semantics.md, which need no input shape; reports the first. */
+export function transposeArguments(rank: 1 | 2 | 3): ArgumentCheck {
+  return (ctx) => {
+    const { layer } = ctx;
+    const strides = perAxis(layer.args['strides'], rank, 1);
+    const dilation = perAxis(layer.args['dilationRate'], rank, 1);
+    const outputPadding = layer.args['outputPadding'] === undefined ? undefined : perAxis(layer.args['outputPadding'], rank, 0);
+    if (strides.some((s) => s > 1) && dilation.some((d) => d > 1)) {
+      ctx.error('NS4008', `strides ${written(strides)} > 1 cannot be combined with dilationRate ${written(dilation)} > 1 (Keras rejects it too)`, {
+        option: 'dilationRate',
+        fix: 'set dilationRate to 1, or strides to 1',
       });
       return false;
     }
-    if (layer.args['outputShape'] !== undefined) {
-      ctx.error('NS4008', 'outputShape and outputPadding both fix the output size; set only one', { option: 'outputPadding', fix: 'remove outputPadding, or outputShape' });
-      return false;
+    if (outputPadding) {
+      const axis = outputPadding.findIndex((op, a) => op >= strides[a]!);
+      if (axis >= 0) {
+        const s = strides[axis]!;
+        const fixed = outputPadding.map((op, a) => Math.min(op, strides[a]! - 1));
+        const remove = fixed.every((op) => op === 0);
+        ctx.error('NS4008', `${at(layer, 'outputPadding', axis)} = ${outputPadding[axis]} must be < ${at(layer, 'strides', axis)} = ${s}`, {
+          option: 'outputPadding',
+          fix: remove ? `remove outputPadding${s === 1 ? '' : ` or keep ${at(layer, 'outputPadding', axis)} in 0..${s - 1}`}` : `keep ${at(layer, 'outputPadding', axis)} in 0..${s - 1}, e.g. outputPadding: ${written(fixed)}`,
+        });
+        return false;
+      }
+      if (layer.args['outputShape'] !== undefined) {
+        ctx.error('NS4008', 'outputShape and outputPadding both fix the output size; set only one', { option: 'outputPadding', fix: 'remove outputPadding, or outputShape' });
+        return false;
+      }
     }
-  }
-  return true;
+    return true;
+  };
 }
 
 /**
@@ -74,7 +72,6 @@ export function convTranspose(rank: 1 | 2 | 3): Rule {
     const strides = perAxis(layer.args['strides'], rank, 1);
     const dilation = perAxis(layer.args['dilationRate'], rank, 1);
     const outputPadding = layer.args['outputPadding'] === undefined ? undefined : perAxis(layer.args['outputPadding'], rank, 0);
-    if (!checkCombination(ctx, strides, dilation, outputPadding)) return undefined;
     const padding = arg<'valid' | 'same' | readonly PadPair[]>(layer, 'padding', 'valid');
     const requested = layer.args['outputShape'] as readonly number[] | undefined;
 

@@ -2,7 +2,7 @@ import type { Dim } from '../ir.js';
 import { convOutputLength, effectiveKernel, product } from './formulas.js';
 import { showDim } from './affine.js';
 import { axisPadding, describePadding, reflectionBounds, windowPads, type WindowPadding } from './padding.js';
-import { arg, join, knownChannels, needing, perAxis, written, positiveLengths, type Bound, type Received, type Requirement, type Rule, type RuleContext, type Split, type DataFormat, spatialInput, weight } from './rule.js';
+import { arg, join, knownChannels, needing, perAxis, written, positiveLengths, type Bound, type Received, type Requirement, type ArgumentCheck, type Rule, type RuleContext, type Split, type DataFormat, spatialInput, weight } from './rule.js';
 
 /** What every convolution window computes from its input and options, before its own weights. */
 export interface ConvWindow {
@@ -17,9 +17,22 @@ export interface ConvWindow {
 }
 
 /**
+ * No stride combined with a dilation in conv, depthwiseConv2d and separableConv:
+ * Keras 3 raises, and tfjs' depthwise layer silently drops the dilation.
+ */
+export function windowArguments(rank: 1 | 2 | 3): ArgumentCheck {
+  return (ctx) => {
+    const strides = perAxis(ctx.layer.args['strides'], rank, 1);
+    const dilation = perAxis(ctx.layer.args['dilationRate'], rank, 1);
+    if (!strides.some((s) => s > 1) || !dilation.some((d) => d > 1)) return true;
+    ctx.error('NS4009', `strides ${written(strides)} > 1 cannot be combined with dilationRate ${written(dilation)} > 1`, { option: 'dilationRate', fix: 'set dilationRate to 1, or strides to 1' });
+    return false;
+  };
+}
+
+/**
  * The shared part of conv, depthwiseConv2d and separableConv: rank and
- * channels checked, no stride combined with a dilation (Keras 3 raises, and
- * tfjs' depthwise layer silently drops the dilation), output lengths by
+ * channels checked, output lengths by
  * `convOutputLength`, empty outputs and reflection bounds reported.
  */
 export function convWindow(ctx: RuleContext, rank: 1 | 2 | 3): ConvWindow | undefined {
@@ -33,9 +46,6 @@ export function convWindow(ctx: RuleContext, rank: 1 | 2 | 3): ConvWindow | unde
   const strides = perAxis(layer.args['strides'], rank, 1);
   const dilation = perAxis(layer.args['dilationRate'], rank, 1);
   const padding = arg<WindowPadding>(layer, 'padding', 'valid');
-  if (strides.some((s) => s > 1) && dilation.some((d) => d > 1)) {
-    return ctx.error('NS4009', `strides ${written(strides)} > 1 cannot be combined with dilationRate ${written(dilation)} > 1`, { option: 'dilationRate', fix: 'set dilationRate to 1, or strides to 1' });
-  }
   const requirements: Requirement[] = [];
   const spatial = parts.spatial.map((i, a) =>
     convOutputLength(i, kernel[a]!, strides[a]!, dilation[a]!, axisPadding(padding, a), needing(requirements, () => `'${layer.id}' (strides ${written(strides)}) to divide ${showDim(i)} evenly`, 'strides')),

@@ -9,7 +9,7 @@ import { layerSizeProblem, shapeProblem, totalsProblem } from './limits.js';
 import { isAffine, sameDim, showDim } from './affine.js';
 import { checkSymbols, type LocatedBound, type LocatedRequirement, type SizedShape } from './constraints.js';
 import { cameFrom, elementCount, type Received, type RuleContext, type RuleOutput } from './rule.js';
-import { rules } from './rules.js';
+import { argumentChecks, rules } from './rules.js';
 import { withTransposeFixes } from './solve-transpose.js';
 import { dependencyOrder, subModelRule, type Composition, type SubModels } from './sub-model.js';
 
@@ -120,17 +120,17 @@ export function inferGraph(model: ModelIR, composition?: Composition, explainSym
   const symbolic = symbolicSizes(model);
   const layers: LayerShapes[] = [];
   for (const layer of model.layers) {
+    const error: RuleContext['error'] = (code, message, extras = {}) => {
+      const span = extras.at ?? ((extras.option && layer.argSpans[extras.option]) || (extras.option === 'from' ? layer.from[0]?.span : undefined) || layer.idSpan);
+      diagnostics.push(diagnostic(code, span, `layer '${layer.id}': ${message}`, extras));
+      return undefined;
+    };
+    // The layer's own options are checked even when an earlier error leaves its input unknown.
+    const ownOptionsFit = argumentChecks[layer.type]?.({ layer, error }) ?? true;
     const inputs = layer.from.map((ref) => known.get(ref.id));
     if (inputs.some((i) => i === undefined)) continue; // an earlier error already explains this
-    const ctx: RuleContext = {
-      layer,
-      inputs: inputs as Received[],
-      error: (code, message, extras = {}) => {
-        const span = extras.at ?? ((extras.option && layer.argSpans[extras.option]) || (extras.option === 'from' ? layer.from[0]?.span : undefined) || layer.idSpan);
-        diagnostics.push(diagnostic(code, span, `layer '${layer.id}': ${message}`, extras));
-        return undefined;
-      },
-    };
+    if (!ownOptionsFit) continue;
+    const ctx: RuleContext = { layer, inputs: inputs as Received[], error };
     const rule = layer.type === 'model' && composition ? subModelRule(composition) : rules[layer.type];
     if (!rule) {
       diagnostics.push(diagnostic('NS4010', layer.idSpan, `layer type '${layer.type}' has no shape rule yet`));
@@ -188,22 +188,27 @@ function unreachedInput(model: ModelIR, input: InputIR): Diagnostic {
   });
 }
 
+/** A model's shapes when all could be inferred, and every layer that could, errors or not (later checks use them). */
+export interface ModelInference extends Result<ModelShapes> {
+  readonly layers: readonly LayerShapes[];
+}
+
 /** Infers every shape of one model, with verified fixes for size errors that a transposed convolution can remedy. */
-export function inferModel(file: string, model: ModelIR, subModels: SubModels = new Map()): Result<ModelShapes> {
+export function inferModel(file: string, model: ModelIR, subModels: SubModels = new Map()): ModelInference {
   const composition: Composition = { subModels, infer: (m, s) => inferModel(file, m, s) };
   const pass = inferGraph(model, composition);
   const { layers, outputs } = pass;
-  if (pass.diagnostics.length > 0 || model.incomplete || layers.length !== model.layers.length) return { diagnostics: withTransposeFixes(model, pass, (m) => inferGraph(m, composition)) };
+  if (pass.diagnostics.length > 0 || model.incomplete || layers.length !== model.layers.length) return { diagnostics: withTransposeFixes(model, pass, (m) => inferGraph(m, composition)), layers };
   // What tf.model builds: the layers an output depends on. The others were checked, and NS5004 names them.
   const live = liveIds(model);
   const unreached = model.inputs.filter((i) => !live.has(i.id));
-  if (unreached.length > 0) return { diagnostics: unreached.map((i) => unreachedInput(model, i)) };
+  if (unreached.length > 0) return { diagnostics: unreached.map((i) => unreachedInput(model, i)), layers };
   const built = layers.filter((l) => live.has(l.layer.id));
   const all = built.flatMap((l) => l.weights);
   const macs = built.some((l) => l.macs === null) ? null : built.reduce((sum, l) => sum + l.macs!, 0);
   const params = { trainable: count(all, true), nonTrainable: count(all, false) };
   const tooMuch = totalsProblem(params, macs);
-  if (tooMuch) return { diagnostics: [diagnostic('NS4018', model.nameSpan, `model '${model.name}': ${tooMuch}`, { fix: 'split the model, or use smaller layers' })] };
+  if (tooMuch) return { diagnostics: [diagnostic('NS4018', model.nameSpan, `model '${model.name}': ${tooMuch}`, { fix: 'split the model, or use smaller layers' })], layers };
   return {
     value: {
       file,
@@ -215,19 +220,22 @@ export function inferModel(file: string, model: ModelIR, subModels: SubModels = 
       macs,
     },
     diagnostics: [],
+    layers,
   };
 }
 
-/** Infers the shapes of every model of a spec. */
-export function inferShapes(spec: SpecIR): Result<ModelShapes[]> {
+/** Infers the shapes of every model of a spec; `layers`: every layer of any model that inferred. */
+export function inferShapes(spec: SpecIR): Result<ModelShapes[]> & { readonly layers: readonly LayerShapes[] } {
   const diagnostics: Diagnostic[] = [];
+  const layers: LayerShapes[] = [];
   // A model that uses others as layers is inferred after them; the result keeps the spec's order.
   const inferred = new Map<string, ModelShapes>();
   for (const model of dependencyOrder(spec.models)) {
     const result = inferModel(spec.file, model, inferred);
     diagnostics.push(...result.diagnostics);
+    layers.push(...result.layers);
     if (result.value) inferred.set(model.name, result.value);
   }
   diagnostics.push(...checkContracts(spec, inferred));
-  return { value: spec.models.flatMap((m) => inferred.get(m.name) ?? []), diagnostics };
+  return { value: spec.models.flatMap((m) => inferred.get(m.name) ?? []), diagnostics, layers };
 }

@@ -92,7 +92,7 @@ export function reflectionPadding(rank: 1 | 2 | 3): Rule {
  * (`MaxPool2d`/`AvgPool2d`: "pad should be at most half of kernel size"): a
  * larger pad would make windows that see only padding. Returns false after reporting.
  */
-export function poolPadsFit(ctx: RuleContext, pool: readonly number[], padding: WindowPadding): boolean {
+export function poolPadsFit(ctx: Pick<RuleContext, 'layer' | 'error'>, pool: readonly number[], padding: WindowPadding): boolean {
   if (typeof padding === 'string') return true;
   const axis = padding.findIndex((p, a) => Math.max(p[0], p[1]) > Math.floor(pool[a]! / 2));
   if (axis < 0) return true;

@@ -1,7 +1,12 @@
 import { poolOutputLength, type PadPair } from './formulas.js';
 import { showDim } from './affine.js';
 import { axisPadding, describePadding, poolPadsFit } from './padding.js';
-import { arg, join, needing, perAxis, positiveLengths, type Requirement, type Rule, spatialInput, written } from './rule.js';
+import { arg, join, needing, perAxis, positiveLengths, type Requirement, type ArgumentCheck, type Rule, spatialInput, written } from './rule.js';
+
+/** Explicit pads of at most half the window (poolPadsFit), which need no input shape. */
+export function poolArguments(rank: 1 | 2 | 3): ArgumentCheck {
+  return (ctx) => poolPadsFit(ctx, perAxis(ctx.layer.args['poolSize'], rank, 2), arg<'valid' | 'same' | readonly PadPair[]>(ctx.layer, 'padding', 'valid'));
+}
 
 /**
  * max/averagePooling1d/2d/3d. Strides default to the pool size. Source:
@@ -17,7 +22,6 @@ export function pooling(rank: 1 | 2 | 3): Rule {
     const pool = perAxis(layer.args['poolSize'], rank, 2);
     const strides = layer.args['strides'] === undefined ? pool : perAxis(layer.args['strides'], rank, 1);
     const padding = arg<'valid' | 'same' | readonly PadPair[]>(layer, 'padding', 'valid');
-    if (!poolPadsFit(ctx, pool, padding)) return undefined;
     const requirements: Requirement[] = [];
     const option = layer.args['strides'] === undefined ? 'poolSize' : 'strides';
     const spatial = parts.spatial.map((i, a) =>

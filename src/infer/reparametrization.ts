@@ -1,5 +1,5 @@
 import type { LayerIR, Span, Value, WeightInfo } from '../ir.js';
-import { weight, type Rule } from './rule.js';
+import { weight, type ArgumentCheck, type Rule } from './rule.js';
 
 /** The weight reparametrizations of dense, conv* and conv*Transpose (docs/spec-format.md, "Weight reparametrizations"). */
 export const reparametrizations = ['spectralNormalization', 'weightNormalization', 'equalizedLearningRate'] as const;
@@ -52,40 +52,47 @@ function within(inner: Span | undefined, outer: Span): boolean {
   return inner !== undefined && inner.file === outer.file && inner.start >= outer.start && inner.end <= outer.end;
 }
 
+/** At most one reparametrization (NS4022), none together with an option it decides itself (NS4023). */
+export const reparametrizationArguments: ArgumentCheck = (ctx) => {
+  const { layer } = ctx;
+  const chosen = chosenReparametrizations(layer);
+  if (chosen.length > 1) {
+      const [first, second] = chosen as [Reparametrization, Reparametrization];
+    // A default is located under `defaults:`, outside the layer: the fix turns that one off on this layer.
+    const inherited = chosen.find((r) => !within(layer.argSpans[r], layer.span));
+    const written = chosen.find((r) => r !== inherited) ?? second;
+    const other = written === first ? second : first;
+    ctx.error('NS4022', `${first} and ${second} both rescale the kernel; a layer can use only one weight reparametrization`, {
+      option: written,
+      notes: [{ message: `${other} is turned on ${inherited === other ? 'by a default ' : ''}here`, ...(layer.argSpans[other] ? { span: layer.argSpans[other] } : {}) }],
+      fix: inherited ? `set \`${inherited}: false\` on this layer, or remove ${written}` : `remove ${first} or ${second}`,
+    });
+    return false;
+  }
+  const one = chosen[0];
+  if (one) {
+    const conflict = Object.entries(overridden[one]).find(([option]) => layer.args[option] !== undefined);
+    if (conflict) {
+      const [option, why] = conflict;
+      ctx.error('NS4023', `${option} cannot be combined with ${one}: ${why}`, {
+        option,
+        notes: [{ message: `${one} is turned on here`, ...(layer.argSpans[one] ? { span: layer.argSpans[one] } : {}) }],
+        fix: `remove ${option}, or ${one}`,
+      });
+      return false;
+    }
+  }
+  return true;
+};
+
 /**
- * Wraps the shape rule of a layer with a kernel: at most one
- * reparametrization (NS4022), none together with an option it decides
- * itself (NS4023); the shapes and multiply-adds are the layer's own (the
- * reparametrization works on the weights, once per call, not per sample).
+ * Wraps the shape rule of a layer with a kernel: the shapes and multiply-adds
+ * are the layer's own (the reparametrization works on the weights, once per
+ * call, not per sample), with the weights the reparametrization adds.
  */
 export function reparametrized(rule: Rule): Rule {
   return (ctx) => {
-    const { layer } = ctx;
-    const chosen = chosenReparametrizations(layer);
-    if (chosen.length > 1) {
-      const [first, second] = chosen as [Reparametrization, Reparametrization];
-      // A default is located under `defaults:`, outside the layer: the fix turns that one off on this layer.
-      const inherited = chosen.find((r) => !within(layer.argSpans[r], layer.span));
-      const written = chosen.find((r) => r !== inherited) ?? second;
-      const other = written === first ? second : first;
-      return ctx.error('NS4022', `${first} and ${second} both rescale the kernel; a layer can use only one weight reparametrization`, {
-        option: written,
-        notes: [{ message: `${other} is turned on ${inherited === other ? 'by a default ' : ''}here`, ...(layer.argSpans[other] ? { span: layer.argSpans[other] } : {}) }],
-        fix: inherited ? `set \`${inherited}: false\` on this layer, or remove ${written}` : `remove ${first} or ${second}`,
-      });
-    }
-    const one = chosen[0];
-    if (one) {
-      const conflict = Object.entries(overridden[one]).find(([option]) => layer.args[option] !== undefined);
-      if (conflict) {
-        const [option, why] = conflict;
-        return ctx.error('NS4023', `${option} cannot be combined with ${one}: ${why}`, {
-          option,
-          notes: [{ message: `${one} is turned on here`, ...(layer.argSpans[one] ? { span: layer.argSpans[one] } : {}) }],
-          fix: `remove ${option}, or ${one}`,
-        });
-      }
-    }
+    const one = chosenReparametrizations(ctx.layer)[0];
     const out = rule(ctx);
     if (!out || !one) return out;
     return { ...out, weights: [...out.weights, ...addedWeights(one, out.weights)] };

@@ -1,7 +1,7 @@
 import { showShape } from '../diagnostics/describe.js';
 import { product } from './formulas.js';
 import { divide, isAffine, multiply, showDim, type Sized } from './affine.js';
-import { cameFrom, expectInputs, type Received, type Requirement, type Rule, type RuleContext, type RuleOutput } from './rule.js';
+import { cameFrom, expectInputs, type Received, type ArgumentCheck, type Requirement, type Rule, type RuleContext, type RuleOutput } from './rule.js';
 
 /** The target with its last entry fitted to `size` elements, when one fits; else what the target must hold. */
 function reshapeFix(target: readonly number[], size: number): string {
@@ -13,13 +13,21 @@ function reshapeFix(target: readonly number[], size: number): string {
   return `the target must hold ${size} elements, the product of the input's non-batch dims`;
 }
 
+/** At most one target dim may be -1 (tfjs-layers `Reshape.fixUnknownDimension`). */
+export const reshapeArguments: ArgumentCheck = (ctx) => {
+  const target = ctx.layer.args['targetShape'] as readonly number[];
+  const unknowns = target.filter((d) => d === -1).length;
+  if (unknowns <= 1) return true;
+  ctx.error('NS4009', `reshape target ${showShape(target)} has ${unknowns} entries of -1; at most one can be inferred`, { option: 'targetShape', fix: 'keep one -1 and give the other entries their sizes' });
+  return false;
+};
+
 /** Reshape keeps the batch; at most one target dim may be -1 (tfjs-layers `Reshape.fixUnknownDimension`). */
 export const reshape: Rule = (ctx) => {
   if (!expectInputs(ctx, 1)) return undefined;
   const input = ctx.inputs[0]!;
   const target = ctx.layer.args['targetShape'] as readonly number[];
   const unknowns = target.filter((d) => d === -1).length;
-  if (unknowns > 1) return ctx.error('NS4009', `reshape target ${showShape(target)} has ${unknowns} entries of -1; at most one can be inferred`, { option: 'targetShape' });
   const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
   const dims = input.shape.slice(1);
   if (!dims.includes(null) && dims.some(isAffine)) return symbolicReshape(ctx, input, target, known, unknowns === 1);

@@ -71,6 +71,14 @@ export function needing(into: Requirement[], why: () => string, option?: string)
 /** A shape rule: checks the layer against what it receives and computes its output, or reports and returns undefined. */
 export type Rule = (ctx: RuleContext) => RuleOutput | undefined;
 
+/**
+ * A check of a layer's own options that needs nothing the layer receives
+ * (outputPadding < strides, a stride with a dilation): it runs before the
+ * shape rule on every layer, also on one whose input an earlier error left
+ * unknown, so that one run reports it. Returns false after reporting.
+ */
+export type ArgumentCheck = (ctx: Pick<RuleContext, 'layer' | 'error'>) => boolean;
+
 /** "shape [null, 8, 8] comes from layer 'up1'", pointing at that layer. */
 export function cameFrom(input: Received): Note {
   return { message: `shape ${showShape(input.shape)} comes from '${input.id}'`, span: input.span };

@@ -1,6 +1,6 @@
 import { permute, repeatVector } from './axes.js';
-import { conv, depthwiseConv, separableConv } from './conv.js';
-import { convTranspose } from './conv-transpose.js';
+import { conv, depthwiseConv, separableConv, windowArguments } from './conv.js';
+import { convTranspose, transposeArguments } from './conv-transpose.js';
 import { dense } from './dense.js';
 import { dropout, sameShape, softmax, spatialDropout } from './elementwise.js';
 import { embedding } from './embedding.js';
@@ -10,11 +10,11 @@ import { batchNormalization, groupNormalization, instanceNormalization, layerNor
 import { reflectionPadding } from './padding.js';
 import { selfAttention } from './self-attention.js';
 import { prelu } from './prelu.js';
-import { globalPooling, pooling } from './pooling.js';
+import { globalPooling, poolArguments, pooling } from './pooling.js';
 import { cropping, upSampling, zeroPadding } from './resample.js';
-import { flatten, reshape } from './reshape.js';
-import { reparametrized } from './reparametrization.js';
-import type { Rule } from './rule.js';
+import { flatten, reshape, reshapeArguments } from './reshape.js';
+import { reparametrizationArguments, reparametrized } from './reparametrization.js';
+import type { ArgumentCheck, Rule } from './rule.js';
 import { spaceToDepth, toSpace } from './subpixel.js';
 
 /** The shape rule of every layer type, by the type's name in the spec. */
@@ -87,4 +87,30 @@ export const rules: Readonly<Record<string, Rule>> = {
   average: elementwiseMerge,
   maximum: elementwiseMerge,
   minimum: elementwiseMerge,
+};
+
+/** Every check after the first that fails is left out: they describe one layer, and its first problem is enough. */
+function all(...checks: ArgumentCheck[]): ArgumentCheck {
+  return (ctx) => checks.every((check) => check(ctx));
+}
+
+/** The checks of a layer type's own options, which run before its shape rule whatever the layer receives. */
+export const argumentChecks: Readonly<Record<string, ArgumentCheck>> = {
+  dense: reparametrizationArguments,
+  reshape: reshapeArguments,
+  conv1d: all(reparametrizationArguments, windowArguments(1)),
+  conv2d: all(reparametrizationArguments, windowArguments(2)),
+  conv3d: all(reparametrizationArguments, windowArguments(3)),
+  depthwiseConv2d: windowArguments(2),
+  separableConv1d: windowArguments(1),
+  separableConv2d: windowArguments(2),
+  conv1dTranspose: all(reparametrizationArguments, transposeArguments(1)),
+  conv2dTranspose: all(reparametrizationArguments, transposeArguments(2)),
+  conv3dTranspose: all(reparametrizationArguments, transposeArguments(3)),
+  maxPooling1d: poolArguments(1),
+  maxPooling2d: poolArguments(2),
+  maxPooling3d: poolArguments(3),
+  averagePooling1d: poolArguments(1),
+  averagePooling2d: poolArguments(2),
+  averagePooling3d: poolArguments(3),
 };

@@ -519,7 +519,8 @@ const unsupported: UnsupportedCase[] = [
 
 describe('unsupportedOption', () => {
   test.each(unsupported)('%s', (_, { given, want }) => {
-    expect(unsupportedOption(shapesOf(given.type, given.args ?? {}, given.inputs ?? [image]))).toEqual(want);
+    const shapes = shapesOf(given.type, given.args ?? {}, given.inputs ?? [image]);
+    expect(unsupportedOption(shapes.layer, shapes.weights)).toEqual(want);
   });
 
   test('compile reports it as NS4010 at the option, and emits nothing', () => {

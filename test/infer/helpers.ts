@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { Code } from '../../src/diagnostics/codes.js';
 import type { Args, InputIR, LayerIR, ModelIR, OutputIR, Shape, Span } from '../../src/ir.js';
 import type { RuleContext, RuleOutput } from '../../src/infer/rule.js';
-import { rules } from '../../src/infer/rules.js';
+import { argumentChecks, rules } from '../../src/infer/rules.js';
 
 /** A span in a fake file; `start` tells test spans apart. */
 export function span(start = 0, end = start + 1): Span {
@@ -31,7 +31,7 @@ export function inputIds(count: number): string[] {
 }
 
 /**
- * Runs `rules[type]` on inputs of the given shapes (batch included) and
+ * Runs `argumentChecks[type]` and `rules[type]` on inputs of the given shapes (batch included) and
  * records every error it reports.
  */
 export function applyRule(type: string, args: Args, inputs: readonly Shape[]): { out: RuleOutput | undefined; errors: Reported[] } {
@@ -47,7 +47,9 @@ export function applyRule(type: string, args: Args, inputs: readonly Shape[]): {
   };
   const rule = rules[type];
   if (!rule) throw new Error(`no rule for ${type}`);
-  return { out: rule(ctx), errors };
+  // As inferGraph does: the layer's own options first, the shape rule only when they fit.
+  const ownOptionsFit = argumentChecks[type]?.(ctx) ?? true;
+  return { out: ownOptionsFit ? rule(ctx) : undefined, errors };
 }
 
 /** A weight as the tables write it: `[name, shape]`, or `[name, shape, false]` for a non-trainable one. */
