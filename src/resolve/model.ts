@@ -1,11 +1,12 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import type { Args, InitialWeight, InputIR, LayerIR, LintSettings, ModelIR, OutputIR, Ref, Span, Value } from '../ir.js';
+import type { Args, InitialWeight, InputIR, LayerIR, MappingLayout, LintSettings, ModelIR, OutputIR, Ref, Span, Value } from '../ir.js';
 import { isMapping, pointerOf, spanAt, type Data, type PathSegment } from '../parse/parse-spec.js';
 import { checkIdentifier, idBase, idGenerator } from './ids.js';
 import { readInitialWeights } from './initial-weights.js';
 import { interpolateAt } from './interpolate.js';
 import { lintSettings } from './lint-settings.js';
+import { mappingLayout } from './mapping-layout.js';
 import { resolveShapeDims } from './dims.js';
 import { canonicalTransposeArgs, spatialOffsets } from './tf-nn-forms.js';
 import { chainText, expandLayers, IterationNotes, iterationNotes, type Iteration } from './repeat.js';
@@ -37,6 +38,7 @@ interface PendingLayer {
   readonly argSpans: Record<string, Span>;
   readonly span: Span;
   readonly typeSpan: Span;
+  readonly mapping?: MappingLayout;
   readonly axisOffsets?: Readonly<Record<string, number>>;
 }
 
@@ -136,7 +138,8 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   if (raw['from'] !== undefined && !from) ok = false;
   if (!ok) return undefined;
   const lint = raw['lint'] === undefined ? undefined : lintSettings(raw['lint']);
-  return { type, ...(id ? { id } : {}), ...(from ? { from } : {}), ...(initialWeights ? { initialWeights } : {}), ...(lint ? { lint } : {}), ...(axisOffsets ? { axisOffsets } : {}), args: canonical!, argSpans, span, typeSpan };
+  const mapping = mappingLayout(ctx.spec, path);
+  return { type, ...(mapping ? { mapping } : {}), ...(id ? { id } : {}), ...(from ? { from } : {}), ...(initialWeights ? { initialWeights } : {}), ...(lint ? { lint } : {}), ...(axisOffsets ? { axisOffsets } : {}), args: canonical!, argSpans, span, typeSpan };
 }
 
 function defaultsData(ctx: ResolveContext, path: readonly PathSegment[]): unknown {
@@ -282,7 +285,7 @@ export function resolveModel(
       }
     }
     if (ok) {
-      const { type, args, span, argSpans, initialWeights, lint, axisOffsets } = p;
+      const { type, args, span, argSpans, initialWeights, lint, axisOffsets, mapping } = p;
       const origin = iterationNotes(chainOf(i));
       layers.push({
         id: layerIds[i]!,
@@ -294,6 +297,7 @@ export function resolveModel(
         span,
         idSpan: p.id?.span ?? p.typeSpan,
         argSpans,
+        ...(mapping ? { mapping } : {}),
         ...(initialWeights ? { initialWeights } : {}),
         ...(lint ? { lint } : {}),
         ...(axisOffsets ? { axisOffsets } : {}),
