@@ -35,7 +35,7 @@ function entryOf(mapping: MappingLayout, option: string) {
  * Options written in the mapping are replaced in place; new ones are added after the last entry,
  * all in one edit (two insertions at one place would conflict), in the mapping's style.
  */
-export function optionEdits(layer: LayerIR, changes: readonly OptionChange[]): TextEdit[] | undefined {
+export function optionEdits(layer: Pick<LayerIR, 'mapping' | 'span' | 'args'>, changes: readonly OptionChange[]): TextEdit[] | undefined {
   const mapping = layer.mapping;
   if (!mapping) return undefined;
   const file = layer.span.file;
@@ -44,8 +44,12 @@ export function optionEdits(layer: LayerIR, changes: readonly OptionChange[]): T
   for (const { option, value } of changes) {
     const entry = entryOf(mapping, option);
     if (value === undefined) {
-      // Removing an option the layer does not write is nothing to do.
-      if (!entry) continue;
+      // Removing an option the layer does not write is nothing to do, unless it has it from `defaults:`
+      // (or under another spelling): that cannot be removed here.
+      if (!entry) {
+        if (layer.args[option] !== undefined) return undefined;
+        continue;
+      }
       if (!entry.removal) return undefined;
       edits.push({ span: entry.removal, newText: '' });
     } else if (entry) {
@@ -74,7 +78,7 @@ export function optionEdits(layer: LayerIR, changes: readonly OptionChange[]): T
 }
 
 /** `optionEdits` as one fix with its description, or undefined when there are no edits. */
-export function optionFix(layer: LayerIR, description: string, changes: readonly OptionChange[]): FixEdits | undefined {
+export function optionFix(layer: Pick<LayerIR, 'mapping' | 'span' | 'args'>, description: string, changes: readonly OptionChange[]): FixEdits | undefined {
   const edits = optionEdits(layer, changes);
   return edits ? { description, edits } : undefined;
 }
