@@ -85,6 +85,25 @@ export interface InitialWeight {
 /** How a lint is reported, by code (`NS5001`): turned off, or reported as a warning or an error. */
 export type LintSettings = { readonly [code: string]: 'off' | 'warning' | 'error' };
 
+/**
+ * How a layer's mapping is written, so that later stages (which have no source text) can
+ * turn "set option K to V" or "remove option K" into text edits (src/fix/option-edits.ts).
+ */
+export interface MappingLayout {
+  /** `{type: dense, units: 3}` or one entry per line. */
+  readonly flow: boolean;
+  /** Where a new entry goes: after the last entry's value (flow), or at the end of its last line (block). */
+  readonly insertAt: number;
+  /** Block style: the column the keys start at. */
+  readonly indent: number;
+  /**
+   * The entries as written, in order: the key, its value's span (absent for an empty value), and the
+   * text that removing the entry deletes (its line in block style, `, key: value` in flow style;
+   * absent for the only entry).
+   */
+  readonly entries: readonly { readonly key: string; readonly keySpan: Span; readonly valueSpan?: Span; readonly removal?: Span }[];
+}
+
 export interface LayerIR {
   readonly id: string;
   /** True when the spec named the layer; false when netspec generated the id. */
@@ -100,6 +119,8 @@ export interface LayerIR {
   readonly idSpan: Span;
   /** Spans of the option values, by option name, for diagnostics about one option. */
   readonly argSpans: { readonly [option: string]: Span };
+  /** How the layer's mapping is written, for fixes as edits; absent when it is not one mapping (a `<<` merge, an alias). */
+  readonly mapping?: MappingLayout;
   /** Values from the `weights:` files; checked against the weight shapes by infer. */
   readonly initialWeights?: readonly InitialWeight[];
   /** The layer's own `lint:` settings, by code. */

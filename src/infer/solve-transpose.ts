@@ -1,4 +1,5 @@
-import type { Diagnostic, Note } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, FixEdits, Note } from '../diagnostics/diagnostic.js';
+import { optionFix } from '../fix/option-edits.js';
 import { showShape } from '../diagnostics/describe.js';
 import { spanWithin } from '../diagnostics/location.js';
 import type { Args, LayerIR, ModelIR, Shape, Value } from '../ir.js';
@@ -214,6 +215,14 @@ export function withTransposeFixes(model: ModelIR, pass: GraphPass, infer: (mode
       span: s.layer.argSpans[s.change.kind] ?? s.layer.idSpan,
     }));
     const solved = `${describe(found[0]!)}${found.length > 1 ? ', or another change the notes list' : ''}`;
-    return { ...d, notes: [...d.notes, ...notes], fix: d.fix ? `${solved}; or ${d.fix}` : solved };
+    // Each verified change is one fix as edits: several are alternatives (never applied by `check --fix`), a single one is unambiguous.
+    // The edits go to the layer's mapping, which a repeat's copies share, as the check above assumed.
+    const fixes = found.flatMap((s): FixEdits[] => {
+      const edit = optionFix(s.layer, describe(s), Object.entries(s.change.patch).map(([option, value]) => ({ option, value })));
+      return edit ? [edit] : [];
+    });
+    // A fix whose edits could not all be written (no recorded layout) stays prose, and then none is offered as the only one.
+    const edits = fixes.length === found.length ? { fixes } : {};
+    return { ...d, notes: [...d.notes, ...notes], fix: d.fix ? `${solved}; or ${d.fix}` : solved, ...edits };
   });
 }

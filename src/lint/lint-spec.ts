@@ -32,7 +32,7 @@ export function lintSpec(spec: SpecIR, models: readonly ModelShapes[], resolvedC
     const level = own ?? spec.lint[f.code] ?? 'warning';
     if (level === 'off') return [];
     const raised = level === 'error' ? [{ message: `an error, not a warning, by ${own ? `the lint settings of layer '${f.layer!.id}'` : "the spec's lint settings"}` }] : [];
-    const d = diagnostic(f.code, f.span, f.message, { notes: [...(f.notes ?? []), ...raised], ...(f.fix ? { fix: f.fix } : {}) });
+    const d = diagnostic(f.code, f.span, f.message, { notes: [...(f.notes ?? []), ...raised], ...(f.fix ? { fix: f.fix } : {}), ...(f.fixes ? { fixes: f.fixes } : {}) });
     return [level === 'error' ? { ...d, severity: 'error' as const } : d];
   });
 }

@@ -1,5 +1,6 @@
 import { showShape } from '../diagnostics/describe.js';
-import type { Note } from '../diagnostics/diagnostic.js';
+import type { FixEdits, Note } from '../diagnostics/diagnostic.js';
+import { optionFix } from '../fix/option-edits.js';
 import { transposeRank } from '../infer/conv-transpose.js';
 import { convTransposeOutputRange, effectiveKernel } from '../infer/formulas.js';
 import { liveIds } from '../infer/live.js';
@@ -12,6 +13,8 @@ export interface Finding {
   readonly span: Span;
   readonly message: string;
   readonly fix?: string;
+  /** The fix as edits: one is unambiguous, several are alternatives. */
+  readonly fixes?: readonly FixEdits[];
   readonly notes?: readonly Note[];
   readonly layer?: LayerIR;
 }
@@ -31,11 +34,17 @@ export function checkerboard(layer: LayerIR): Finding | undefined {
   const axis = s.findIndex((stride, a) => stride > 1 && k[a]! % stride !== 0);
   if (axis < 0) return undefined;
   const better = Math.ceil(k[axis]! / s[axis]!) * s[axis]!;
+  // The fix as edits raises every axis's kernel to a multiple of its stride, so that the lint is gone, not moved to the next axis.
+  const raised = k.map((size, a) => (s[a]! > 1 && size % s[a]! !== 0 ? Math.ceil(size / s[a]!) * s[a]! : size));
+  const written = layer.args['kernelSize'];
+  const value = Array.isArray(written) || new Set(raised).size > 1 ? raised : raised[0]!;
+  const edit = optionFix(layer, `set \`kernelSize: ${Array.isArray(value) ? `[${value.join(', ')}]` : value}\` on '${layer.id}'`, [{ option: 'kernelSize', value }]);
   return {
     code: 'NS5001',
     span: layer.argSpans['kernelSize'] ?? layer.idSpan,
     message: `layer '${layer.id}': kernelSize ${k[axis]} is not a multiple of strides ${s[axis]}${onAxis(layer, rank, axis)}: the kernels overlap unevenly and tend to paint checkerboard artifacts`,
     fix: `use kernelSize ${better}, or upSampling followed by a convolution`,
+    ...(edit ? { fixes: [edit] } : {}),
     layer,
   };
 }
@@ -56,11 +65,24 @@ export function ambiguousSize(layer: LayerIR, shapes: LayerShapes | undefined): 
   const range = typeof i === 'number' ? convTransposeOutputRange(i, k[axis]!, s[axis]!, d[axis]!, 'valid') : undefined;
   const sizes = range ? `sizes ${range[0]}..${range[1]} all map back to ${i}` : `${s[axis]} sizes map back to each input size`;
   const chosen = shapes ? ` it picks ${showShape(shapes.outputShape)};` : '';
+  // Each outputPadding below the stride states one of the sizes (Keras conv_utils.deconv_output_length:
+  // (i - 1) * s + k + outputPadding for valid padding); the one the layer picks now comes first. Alternatives,
+  // since only the encoder it mirrors knows which; one value holds on every axis only when the strides are alike.
+  const kEff = effectiveKernel(k[axis]!, d[axis]!);
+  const picked = Math.max(s[axis]! - kEff, 0);
+  const paddings = new Set(s).size === 1 ? [picked, ...Array.from({ length: s[axis]! }, (_, p) => p).filter((p) => p !== picked)] : [];
+  const fixes = paddings.flatMap((p) => {
+    const size = typeof i === 'number' ? ` (output size ${(i - 1) * s[axis]! + kEff + p})` : '';
+    const f = optionFix(layer, `set \`outputPadding: ${p}\` on '${layer.id}'${size}`, [{ option: 'outputPadding', value: p }]);
+    return f ? [f] : [];
+  });
   return {
     code: 'NS5002',
     span: layer.argSpans['strides'] ?? layer.idSpan,
     message: `layer '${layer.id}': a valid transposed convolution with stride ${s[axis]}${onAxis(layer, rank, axis)} has an ambiguous output size:${chosen} ${sizes} (kernel ${effectiveKernel(k[axis]!, d[axis]!)})`,
     fix: 'state the size with outputPadding (e.g. outputPadding: 0) or outputShape, as the encoder it mirrors needs',
+    // A single padding (stride 1 never gets here) would not be a choice; the lint needs at least two.
+    ...(fixes.length > 1 ? { fixes } : {}),
     layer,
   };
 }

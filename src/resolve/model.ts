@@ -1,11 +1,13 @@
-import { diagnostic } from '../diagnostics/diagnostic.js';
-import { didYouMean } from '../diagnostics/suggest.js';
-import type { Args, InitialWeight, InputIR, LayerIR, LintSettings, ModelIR, OutputIR, Ref, Span, Value } from '../ir.js';
+import { diagnostic, type FixEdits } from '../diagnostics/diagnostic.js';
+import { closest, didYouMean } from '../diagnostics/suggest.js';
+import { flowYaml, optionFix, replaceFix } from '../fix/option-edits.js';
+import type { Args, InitialWeight, InputIR, LayerIR, MappingLayout, LintSettings, ModelIR, OutputIR, Ref, Span, Value } from '../ir.js';
 import { isMapping, pointerOf, spanAt, type Data, type PathSegment } from '../parse/parse-spec.js';
 import { checkIdentifier, idBase, idGenerator } from './ids.js';
 import { readInitialWeights } from './initial-weights.js';
 import { interpolateAt } from './interpolate.js';
 import { lintSettings } from './lint-settings.js';
+import { mappingLayout } from './mapping-layout.js';
 import { resolveShapeDims } from './dims.js';
 import { canonicalTransposeArgs, spatialOffsets } from './tf-nn-forms.js';
 import { chainText, expandLayers, IterationNotes, iterationNotes, type Iteration } from './repeat.js';
@@ -37,6 +39,7 @@ interface PendingLayer {
   readonly argSpans: Record<string, Span>;
   readonly span: Span;
   readonly typeSpan: Span;
+  readonly mapping?: MappingLayout;
   readonly axisOffsets?: Readonly<Record<string, number>>;
 }
 
@@ -125,7 +128,8 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   const explicitId = written('id');
   const name = written('name');
   if (explicitId !== undefined && name !== undefined && explicitId !== name) {
-    ctx.diagnostics.push(diagnostic('NS3009', spanAt(ctx.spec, [...path, 'name']), `layer has id '${explicitId}' and name '${name}'; tfjs names the layer after its id`, { fix: 'remove `name:`' }));
+    const removal = optionFix({ mapping: mappingLayout(ctx.spec, path), span: spanAt(ctx.spec, path), args: {} }, 'remove `name:`', [{ option: 'name', value: undefined }]);
+    ctx.diagnostics.push(diagnostic('NS3009', spanAt(ctx.spec, [...path, 'name']), `layer has id '${explicitId}' and name '${name}'; tfjs names the layer after its id`, { fix: 'remove `name:`', ...(removal ? { fixes: [removal] } : {}) }));
     ok = false;
   } else if (explicitId !== undefined || name !== undefined) {
     const key = explicitId !== undefined ? 'id' : 'name';
@@ -136,8 +140,23 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   if (raw['from'] !== undefined && !from) ok = false;
   if (!ok) return undefined;
   const lint = raw['lint'] === undefined ? undefined : lintSettings(raw['lint']);
-  return { type, ...(id ? { id } : {}), ...(from ? { from } : {}), ...(initialWeights ? { initialWeights } : {}), ...(lint ? { lint } : {}), ...(axisOffsets ? { axisOffsets } : {}), args: canonical!, argSpans, span, typeSpan };
+  const mapping = mappingLayout(ctx.spec, path);
+  return { type, ...(mapping ? { mapping } : {}), ...(id ? { id } : {}), ...(from ? { from } : {}), ...(initialWeights ? { initialWeights } : {}), ...(lint ? { lint } : {}), ...(axisOffsets ? { axisOffsets } : {}), args: canonical!, argSpans, span, typeSpan };
 }
+
+/**
+ * The did-you-mean fix as an edit: the written id becomes the one meant. Only where the source
+ * holds the id itself (plain or quoted): an id with `{expr}` parts is a template for every iteration.
+ */
+function renameFix(ctx: ResolveContext, span: Span, written: string, meant: string | undefined): { fixes?: FixEdits[] } {
+  if (meant === undefined) return {};
+  const text = ctx.spec.source.text.slice(span.start, span.end);
+  const bare = /^(["']).*\1$/s.test(text) ? text.slice(1, -1) : text;
+  return bare === written ? { fixes: [replaceFix(`use '${meant}'`, span, flowYaml(meant))] } : {};
+}
+
+/** Merges whose result does not depend on the order of their inputs: listing every input is the one fix. */
+const orderFree = new Set(['add', 'multiply', 'average', 'maximum', 'minimum']);
 
 function defaultsData(ctx: ResolveContext, path: readonly PathSegment[]): unknown {
   let value: unknown = ctx.spec.data;
@@ -259,7 +278,10 @@ export function resolveModel(
       } else {
         const merges = mergeTypes.has(p.type);
         const fix = merges ? `add \`from: [${inputIds.join(', ')}]\`` : `add \`from: ${inputIds[0] ?? 'x'}\``;
-        ctx.diagnostics.push(diagnostic('NS3008', p.typeSpan, `the first layer of model '${name}' must say which input it reads: the model has ${inputIds.length} inputs`, { fix }));
+        // One input to read is a choice among them (alternatives); an order-free merge reads them all, the one fix.
+        const choices: Value[] = merges ? (orderFree.has(p.type) ? [inputIds] : []) : inputIds;
+        const fixes = choices.flatMap((from) => optionFix(p, `add \`from: ${flowYaml(from)}\``, [{ option: 'from', value: from }]) ?? []);
+        ctx.diagnostics.push(diagnostic('NS3008', p.typeSpan, `the first layer of model '${name}' must say which input it reads: the model has ${inputIds.length} inputs`, { fix, fixes }));
         return;
       }
     }
@@ -268,7 +290,8 @@ export function resolveModel(
       const at = position.get(ref.id);
       if (at === undefined) {
         const hint = didYouMean(ref.id, allIds);
-        if (!unknownIds) ctx.diagnostics.push(diagnostic('NS3005', ref.span, `'${ref.id}' names no input or layer of model '${name}'`, { fix: hint ?? `known ids: ${allIds.join(', ')}` }));
+        const edit = renameFix(ctx, ref.span, ref.id, closest(ref.id, allIds));
+        if (!unknownIds) ctx.diagnostics.push(diagnostic('NS3005', ref.span, `'${ref.id}' names no input or layer of model '${name}'`, { fix: hint ?? `known ids: ${allIds.join(', ')}`, ...edit }));
         ok = false;
       } else if (at >= i) {
         ctx.diagnostics.push(
@@ -282,7 +305,7 @@ export function resolveModel(
       }
     }
     if (ok) {
-      const { type, args, span, argSpans, initialWeights, lint, axisOffsets } = p;
+      const { type, args, span, argSpans, initialWeights, lint, axisOffsets, mapping } = p;
       const origin = iterationNotes(chainOf(i));
       layers.push({
         id: layerIds[i]!,
@@ -294,6 +317,7 @@ export function resolveModel(
         span,
         idSpan: p.id?.span ?? p.typeSpan,
         argSpans,
+        ...(mapping ? { mapping } : {}),
         ...(initialWeights ? { initialWeights } : {}),
         ...(lint ? { lint } : {}),
         ...(axisOffsets ? { axisOffsets } : {}),
@@ -312,7 +336,8 @@ export function resolveModel(
       const ref = { id, span: spanAt(ctx.spec, outPath, 'key') };
       if (!position.has(id)) {
         const hint = didYouMean(id, allIds);
-        ctx.diagnostics.push(diagnostic('NS3007', ref.span, `output '${id}' names no layer or input of model '${name}'`, { fix: hint ?? `known ids: ${allIds.join(', ')}` }));
+        const edit = renameFix(ctx, ref.span, id, closest(id, allIds));
+        ctx.diagnostics.push(diagnostic('NS3007', ref.span, `output '${id}' names no layer or input of model '${name}'`, { fix: hint ?? `known ids: ${allIds.join(', ')}`, ...edit }));
         continue;
       }
       if (rawShape === null) outputs.push({ ref });
