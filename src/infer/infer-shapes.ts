@@ -115,7 +115,7 @@ export function inferGraph(model: ModelIR, composition?: Composition, explainSym
     const shape = [input.batchSize, ...input.shape];
     const tooLarge = shapeProblem(shape, `input '${input.id}'`);
     if (tooLarge) diagnostics.push(diagnostic('NS4018', input.span, tooLarge, { fix: 'give the input smaller sizes' }));
-    else known.set(input.id, { shape, id: input.id, span: input.span });
+    else known.set(input.id, { shape, id: input.id, span: input.span, declared: true });
   }
   const symbolic = symbolicSizes(model);
   const layers: LayerShapes[] = [];

@@ -2,6 +2,7 @@ import type { Code } from '../diagnostics/codes.js';
 import { showShape } from '../diagnostics/describe.js';
 import type { DiagnosticExtras, Note } from '../diagnostics/diagnostic.js';
 import type { Affine, Dim, LayerIR, Shape, Span, Value, WeightInfo } from '../ir.js';
+import { layerTypes } from '../validate/schema.js';
 import { isAffine, showDim } from './affine.js';
 import type { Need } from './formulas.js';
 
@@ -14,6 +15,8 @@ export interface Received {
   readonly span: Span;
   /** The channel layout, when a spatial layer laid it out (see layout.ts). */
   readonly layout?: Layout;
+  /** True when it is a model input, whose declared shape a fix may change. */
+  readonly declared?: boolean;
 }
 
 /** A channel layout and the layer that laid it out. */
@@ -154,9 +157,46 @@ export function expectRank(ctx: RuleContext, rank: number, layout?: string): Rec
   if (input.shape.length === rank) return input;
   ctx.error('NS4001', `${ctx.layer.type} expects rank ${rank} input${layout ? ` ${layout}` : ''}, received rank ${input.shape.length} ${showShape(input.shape)} from '${input.id}'`, {
     notes: [cameFrom(input)],
-    fix: rank > input.shape.length ? 'add a reshape before this layer' : 'add a flatten or reshape before this layer',
+    fix: rankFix(ctx.layer.type, rank, input),
   });
   return undefined;
+}
+
+/** The same layer for another number of spatial axes (`conv2dTranspose` -> `conv1dTranspose` for rank 3), if the spec language has it. */
+function sameLayerForRank(type: string, rank: number): string | undefined {
+  const spatial = rank - 2;
+  const other = spatial >= 1 && spatial <= 3 ? type.replace(/[123]d/, `${spatial}d`) : type;
+  return other !== type && layerTypes.includes(other) ? other : undefined;
+}
+
+/**
+ * The non-batch sizes of `shape` at `rank` (batch included): leading 1s added
+ * (`[8192]` -> `[1, 1, 8192]`), or leading axes merged; undefined when a size is not fixed.
+ */
+function atRank(shape: Shape, rank: number): number[] | undefined {
+  const dims = shape.slice(1);
+  if (!dims.every((d): d is number => typeof d === 'number')) return undefined;
+  const want = rank - 1;
+  if (want < 1) return undefined;
+  if (dims.length <= want) return [...new Array<number>(want - dims.length).fill(1), ...dims];
+  const merged = dims.slice(0, dims.length - want + 1).reduce((a, b) => a * b, 1);
+  return [merged, ...dims.slice(dims.length - want + 1)];
+}
+
+/**
+ * The fixes that fit a rank mismatch, nearest first: the same layer for the rank it
+ * receives, the model input declared at the rank wanted, or a reshape (a flatten, to rank 2).
+ */
+function rankFix(type: string, rank: number, input: Received): string {
+  const fixes: string[] = [];
+  const other = sameLayerForRank(type, input.shape.length);
+  if (other) fixes.push(`use ${other}, the layer for rank ${input.shape.length} input`);
+  const target = atRank(input.shape, rank);
+  const example = target ? `, e.g. ${showShape(target)}` : '';
+  if (input.declared) fixes.push(`declare input '${input.id}' with ${rank - 1} sizes${example}`);
+  if (rank === 2 && input.shape.length > 2) fixes.push('add a flatten before this layer');
+  else fixes.push(`add a reshape before this layer${target ? `: \`{ type: reshape, targetShape: ${showShape(target)} }\`` : ''}`);
+  return fixes.join('; or ');
 }
 
 /** The single input of a layer with `rank` spatial axes, checked for rank and split by the layer's data format. */
