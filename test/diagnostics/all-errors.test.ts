@@ -50,3 +50,36 @@ test('seven independent mistakes, seven errors, each at its line', () => {
   // No model with an error is reported as inferred.
   expect(result.models).toEqual([]);
 });
+
+/**
+ * Every family of mistake after the first error of a model, in layers whose input that
+ * error leaves unknown: a schema error (NS2), a name error (NS3), a layer's own options
+ * (NS4) and a lint (NS5) are each reported in the same run.
+ */
+const hidden = `netspec: 1
+params: { ngf: 32 }
+models:
+  decoder:
+    inputs: { bottleneck: [7, 7, 64], skip: [8, 8, 32] }
+    layers:
+      - { type: concatenate, id: merge, from: [bottleneck, skip] }
+      - { type: conv2dTranspose, id: up1, filters: ngf, kernelSize: 4, strides: 2, padding: same, outputPadding: 2 }
+      - { type: conv2dTranspose, id: up2, filters: ngff, kernelSize: 4, strides: 2, padding: same }
+      - { type: conv2dTranspose, id: up3, filters: 16, kernelSize: 3, strides: 2, padding: same }
+      - { type: batchNormalization, id: norm, momentum: 2 }
+      - { type: conv2d, id: image, filters: 3, kernelSize: 3, padding: same, activation: tanh }
+    outputs: { image: [56, 56, 3] }
+`;
+
+test('a mistake of every family behind an earlier error in the same model is reported in the same run', () => {
+  const result = check([{ path: 'specs/hidden.yaml', text: hidden }]);
+  const locator = new Locator(new Map([['specs/hidden.yaml', hidden]]));
+  const found = result.diagnostics.map((d) => `${locator.locate(d.span!).line} ${d.code} ${hidden.slice(d.span!.start, d.span!.end)}`);
+  expect(found).toEqual([
+    '7 NS4003 skip', // the first error: 7x7 meets 8x8, so every shape after it is unknown
+    '8 NS4008 2', // outputPadding 2 with strides 2, whatever up1 receives
+    '9 NS3002 ngff', // an unknown name in an expression
+    '10 NS5001 3', // kernel 3 with strides 2: checkerboard artifacts
+    '11 NS2001 2', // momentum 2 is not in [0, 1]
+  ]);
+});
