@@ -2,18 +2,19 @@
  * The command line: the only module (with src/cli/) that touches the file
  * system or the process. Everything it prints comes from the pure library.
  */
-import { mkdirSync, readFileSync, realpathSync, watch, type FSWatcher } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs, usage, type Command } from './cli/args.js';
 import { wantsColor } from './cli/color.js';
 import { unifiedDiff } from './cli/diff.js';
-import { ioDiagnostic } from './cli/io-errors.js';
+import { cannot, ioDiagnostic } from './cli/io-errors.js';
 import { load, outFolder, outsideDiagnostic, type Loaded, type NotLoaded } from './cli/load.js';
 import { planModules, type OutFolder, type Plan } from './cli/modules.js';
-import { isInside, projectAt, projectPath, realPathOf, rootFinder, type Project } from './cli/project.js';
+import { isInside, projectAt, projectPath, rootFinder, type Project } from './cli/project.js';
 import { readSavedModel } from './cli/saved-model.js';
-import { maxWeightsBytes, readProjectFile, readRegularFile } from './cli/read-file.js';
+import { maxSpecBytes, maxWeightsBytes, readProjectFile, readRegularFile } from './cli/read-file.js';
 import { removeIfPresent, writeAtomically } from './cli/write-file.js';
+import { outsideTarget, writeInsideProject } from './cli/write-inside.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { formatGithub } from './diagnostics/format-github.js';
 import { formatSarif } from './diagnostics/format-sarif.js';
@@ -21,6 +22,7 @@ import { escapeControls, formatText } from './diagnostics/format-text.js';
 import { explainCode } from './diagnostics/explain.js';
 import { Locator } from './diagnostics/location.js';
 import { check, type CheckOptions, type CheckResult } from './check.js';
+import { fixSources } from './fix/fix-sources.js';
 import type { compile, EmittedModule } from './index.js';
 import { importModel } from './import/import-model.js';
 import type { SourceFile } from './ir.js';
@@ -187,8 +189,73 @@ function checkLoaded(loaded: Loaded | NotLoaded): { diagnostics: readonly Diagno
   return { diagnostics: merged(loaded, result.diagnostics), models: result.models };
 }
 
+/** A spec as it was read: its bytes must still be these when `check --fix` writes, and a byte order mark stays. */
+function specOnDisk(project: Project, absolute: string, text: string): { bom: boolean } | undefined {
+  const bytes = readProjectFile(project, absolute, maxSpecBytes);
+  if (!(bytes instanceof Uint8Array)) return undefined;
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return new TextDecoder().decode(bom ? bytes.subarray(3) : bytes) === text ? { bom } : undefined;
+}
+
+/** The permissions of the file a fix replaces, so that the rename keeps them. */
+function modeOf(absolute: string): number | undefined {
+  try {
+    return statSync(absolute).mode & 0o7777;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `check --fix` and `--fix-dry-run`: applies the unambiguous fixes in memory
+ * (src/fix/fix-sources.ts), then writes each changed spec inside the project
+ * (or prints the diff), says what it changed, and reports what is left as
+ * `check` would. A spec changed on disk since it was read is not overwritten.
+ */
+function runFix(env: Environment, command: Command, loaded: Loaded): number {
+  const reader = fileReader(loaded.project);
+  const fixed = fixSources(loaded.sources, (sources) => merged(loaded, check(sources, reader).diagnostics));
+  const result = check(fixed.sources, reader);
+  const diagnostics = merged(loaded, result.diagnostics);
+  const byPath = new Map(fixed.sources.map((s) => [s.path, s]));
+  const shown = loaded.shown.map((s) => byPath.get(s.path) ?? s);
+  const changed = loaded.sources.filter((s) => byPath.get(s.path)!.text !== s.text);
+  const problems: Diagnostic[] = [];
+  let diff = '';
+  for (const source of changed) {
+    const text = byPath.get(source.path)!.text;
+    const name = escapeControls(source.path);
+    if (command.fix === 'dry-run') {
+      diff += escapeControls(unifiedDiff(source.text, text, name, `${name} (fixed)`), true);
+      continue;
+    }
+    const absolute = join(loaded.project.root, ...source.path.split('/'));
+    const outside = outsideTarget(loaded.project, absolute, 'the spec', source.path, 'fix specs inside the project only');
+    const onDisk = outside ? undefined : specOnDisk(loaded.project, absolute, source.text);
+    const failed = outside ?? (onDisk ? writeInsideProject(loaded.project, absolute, (onDisk.bom ? '\ufeff' : '') + text, source.path, modeOf(absolute)) : cannot('write', source.path, 'it changed since it was read', 'run netspec check --fix again'));
+    if (failed) problems.push(failed);
+  }
+  const verb = command.fix === 'dry-run' ? 'would fix' : 'fixed';
+  const lines = fixed.changes.map((c) => `${verb} ${escapeControls(c.file)}:${c.line}:${c.column} ${c.code}: ${escapeControls(c.description)}\n`).join('');
+  if (problems.length > 0) {
+    report(env, problems, [], 'stderr');
+    env.stderr('not every fix was written: see the errors above\n');
+  }
+  const locator = locatorOf(shown);
+  if (command.format === 'json') {
+    const document = JSON.parse(checkJson(diagnostics, result.models, locator)) as Record<string, unknown>;
+    const extra = { fixed: fixed.changes, written: command.fix === 'write' && problems.length === 0, ...(command.fix === 'dry-run' ? { diff } : {}) };
+    env.stdout(safeJson(JSON.stringify({ ...document, ...extra }, null, 2) + '\n'));
+  } else {
+    env.stdout(lines + diff);
+    report(env, diagnostics, shown, 'stdout');
+  }
+  return problems.length > 0 ? 2 : exitCode(diagnostics);
+}
+
 function runCheck(env: Environment, command: Command): number {
   const loaded = load(env.cwd, command.paths);
+  if (command.fix !== undefined && 'config' in loaded) return runFix(env, command, loaded);
   const { diagnostics, models } = checkLoaded(loaded);
   const locator = locatorOf(loaded.shown);
   if (command.format === 'json') env.stdout(safeJson(checkJson(diagnostics, models, locator)));
@@ -290,9 +357,8 @@ function runImport(env: Environment, command: Command): number {
   const { source, weightData } = read.value;
   const specAbsolute = command.out !== undefined ? resolve(env.cwd, command.out) : join(dirname(modelPath), `${source.path.split('/').pop()!.replace(/\.json$/, '')}.yaml`);
   const specShown = projectPath(project, specAbsolute);
-  if (!isInside(project.root, specAbsolute) || !isInside(project.realRoot, realPathOf(specAbsolute))) {
-    return report(env, [outsideDiagnostic('the spec', specShown, undefined, '', 'write the spec into a folder inside the project')], [], 'stderr'), 2;
-  }
+  const outside = outsideTarget(project, specAbsolute, 'the spec', specShown, 'write the spec into a folder inside the project');
+  if (outside) return report(env, [outside], [], 'stderr'), 2;
   const imported = importModel(source, { weightData, specPath: specShown });
   report(env, imported.diagnostics, [source], 'stderr');
   if (!imported.value || hasErrors(imported.diagnostics)) {
@@ -302,15 +368,8 @@ function runImport(env: Environment, command: Command): number {
   const folder = dirname(specAbsolute);
   const files = [...imported.value.weightFiles.map((f) => ({ absolute: join(folder, ...f.path.split('/')), bytes: f.bytes as string | Uint8Array })), { absolute: specAbsolute, bytes: imported.value.spec as string | Uint8Array }];
   for (const file of files) {
-    const shown = projectPath(project, file.absolute);
-    try {
-      mkdirSync(dirname(file.absolute), { recursive: true });
-      // Checked again once the folder exists: a link made on the way must not lead the write out of the project.
-      if (!isInside(project.realRoot, realpathSync(dirname(file.absolute)))) return report(env, [outsideDiagnostic('the file', shown, undefined, ': a symbolic link leads there', 'write into a folder inside the project')], [], 'stderr'), 2;
-      writeAtomically(file.absolute, file.bytes);
-    } catch (e) {
-      return report(env, [ioDiagnostic(e, shown, 'write')], [], 'stderr'), 2;
-    }
+    const failed = writeInsideProject(project, file.absolute, file.bytes, projectPath(project, file.absolute));
+    if (failed) return report(env, [failed], [], 'stderr'), 2;
   }
   const weights = imported.value.weightFiles.length;
   env.stdout(`wrote ${escapeControls(specShown)}${weights ? ` and ${weights} weight file${weights === 1 ? '' : 's'}` : ''}\n`);
@@ -329,9 +388,8 @@ async function runExport(env: Environment, command: Command): Promise<number> {
   if (!read.value || read.diagnostics.length > 0) return report(env, read.diagnostics, [], 'stderr'), 2;
   const target = resolve(env.cwd, command.out!);
   const shown = projectPath(project, target);
-  if (!isInside(project.root, target) || !isInside(project.realRoot, realPathOf(target))) {
-    return report(env, [outsideDiagnostic('the ONNX file', shown, undefined, '', 'write the ONNX file into a folder inside the project')], [], 'stderr'), 2;
-  }
+  const outside = outsideTarget(project, target, 'the ONNX file', shown, 'write the ONNX file into a folder inside the project');
+  if (outside) return report(env, [outside], [], 'stderr'), 2;
   const { onnxFromModelJson } = await import('./onnx/from-model-json.js');
   const exported = await onnxFromModelJson(read.value.source, read.value.weightData);
   report(env, exported.diagnostics, [read.value.source], 'stderr');
@@ -339,14 +397,8 @@ async function runExport(env: Environment, command: Command): Promise<number> {
     env.stderr('nothing written: fix the errors above first\n');
     return 1;
   }
-  try {
-    mkdirSync(dirname(target), { recursive: true });
-    // Checked again once the folder exists: a link made on the way must not lead the write out of the project.
-    if (!isInside(project.realRoot, realpathSync(dirname(target)))) return report(env, [outsideDiagnostic('the file', shown, undefined, ': a symbolic link leads there', 'write into a folder inside the project')], [], 'stderr'), 2;
-    writeAtomically(target, exported.value);
-  } catch (e) {
-    return report(env, [ioDiagnostic(e, shown, 'write')], [], 'stderr'), 2;
-  }
+  const failed = writeInsideProject(project, target, exported.value, shown);
+  if (failed) return report(env, [failed], [], 'stderr'), 2;
   env.stdout(`wrote ${escapeControls(shown)} (${exported.value.length} bytes, ONNX opset 18)\n`);
   return 0;
 }

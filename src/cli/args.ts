@@ -7,6 +7,8 @@ export interface Command {
   readonly watch: boolean;
   readonly format: string;
   readonly model?: string;
+  /** `check --fix` writes the unambiguous fixes; `--fix-dry-run` prints their diff instead. */
+  readonly fix?: 'write' | 'dry-run';
 }
 
 export const usage = `Usage: netspec <command> [paths...] [options]
@@ -14,6 +16,8 @@ export const usage = `Usage: netspec <command> [paths...] [options]
 Commands:
   build [paths] [--out DIR] [--check] [--watch]   compile specs into TypeScript modules
   check [paths] [--format text|json|sarif|github] validate specs and infer shapes; write nothing
+        [--fix | --fix-dry-run]                   apply every unambiguous fix and check again
+                                                  (--fix-dry-run: print the diff, write nothing)
   summary [paths] [--model M] [--format text|markdown|json]
                                                   print each model's layer table
   import <model.json> [-o spec.yaml]              write a spec (and .npy weights) from a tfjs
@@ -52,6 +56,7 @@ export function parseArgs(argv: readonly string[]): Command | { error: string } 
   let format = 'text';
   let check = false;
   let watch = false;
+  let fix: Command['fix'];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -62,13 +67,19 @@ export function parseArgs(argv: readonly string[]): Command | { error: string } 
     else if (flag === '--watch' && first === 'build') watch = true;
     else if (flag === '--format' && first !== 'build' && first !== 'import' && first !== 'export') format = value() ?? '';
     else if (flag === '--model' && first === 'summary') model = value();
+    else if ((flag === '--fix' || flag === '--fix-dry-run') && first === 'check' && inline === undefined) {
+      const wanted = flag === '--fix' ? 'write' : 'dry-run';
+      if (fix !== undefined && fix !== wanted) return { error: '--fix and --fix-dry-run cannot be combined' };
+      fix = wanted;
+    }
     else if (flag.startsWith('-')) return { error: `unknown option '${flag}' for '${first}'` };
     else paths.push(arg);
     if (((flag === '--out' || flag === '-o') && out === undefined) || (flag === '--model' && model === undefined)) return { error: `${flag} needs a value` };
   }
   if (!formats[first]!.includes(format)) return { error: `--format must be one of ${formats[first]!.join(', ')} for '${first}'` };
   if (check && watch) return { error: '--check and --watch cannot be combined' };
+  if (fix !== undefined && format !== 'text' && format !== 'json') return { error: `--fix prints text or json, not ${format}` };
   if (first === 'import' && paths.length !== 1) return { error: 'import takes one model.json: netspec import <model.json> [-o spec.yaml]' };
   if (first === 'export' && (paths.length !== 1 || out === undefined)) return { error: 'export onnx takes one model.json and -o: netspec export onnx <model.json> -o <file.onnx>' };
-  return { command: first, paths, check, watch, format, ...(out !== undefined ? { out } : {}), ...(model !== undefined ? { model } : {}) };
+  return { command: first, paths, check, watch, format, ...(out !== undefined ? { out } : {}), ...(model !== undefined ? { model } : {}), ...(fix !== undefined ? { fix } : {}) };
 }

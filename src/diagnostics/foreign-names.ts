@@ -105,3 +105,10 @@ const activations: ReadonlyMap<string, string> = new Map([
 export function foreignActivationFix(given: string): string | undefined {
   return activations.get(fold(given));
 }
+
+/** The netspec activation that means the same as a foreign name, when it is a rename (`silu` -> `swish`), not a layer to add. */
+const renamedActivations: ReadonlyMap<string, string> = new Map([['silu', 'swish']]);
+
+export function foreignActivation(given: string): string | undefined {
+  return renamedActivations.get(fold(given));
+}

@@ -1,5 +1,5 @@
 import { codes, type Code } from './codes.js';
-import type { Diagnostic } from './diagnostic.js';
+import type { Diagnostic, FixEdits } from './diagnostic.js';
 import type { Locator } from './location.js';
 
 /** `NS4003` -> `IncompatibleShapes`: SARIF rule names are PascalCase words. */
@@ -22,6 +22,27 @@ export function artifactUri(path: string): string {
 function resultText(d: Diagnostic): string {
   const unplaced = d.notes.filter((n) => !n.span).map((n) => ` Note: ${n.message}.`);
   return `${d.message}${d.fix ? `. Fix: ${d.fix}` : ''}${unplaced.join('')}`;
+}
+
+/**
+ * A fix as SARIF 2.1.0 §3.55-3.57: one artifact change per file, each edit a
+ * replacement of its deleted region (empty for an insertion: §3.30.2 allows a
+ * region whose end column equals its start) by its inserted content.
+ */
+function sarifFix(fix: FixEdits, locator: Locator) {
+  const files = [...new Set(fix.edits.map((e) => e.span.file))];
+  return {
+    description: { text: fix.description },
+    artifactChanges: files.map((file) => ({
+      artifactLocation: { uri: artifactUri(file) },
+      replacements: fix.edits
+        .filter((e) => e.span.file === file)
+        .map((e) => {
+          const at = locator.locate(e.span);
+          return { deletedRegion: { startLine: at.line, startColumn: at.column, endLine: at.endLine, endColumn: at.endColumn }, insertedContent: { text: e.newText } };
+        }),
+    })),
+  };
 }
 
 /**
@@ -63,6 +84,7 @@ export function formatSarif(diagnostics: readonly Diagnostic[], locator: Locator
           level: level[d.severity],
           message: { text: resultText(d) },
           ...(d.span ? { locations: [{ physicalLocation: region(d.span) }] } : {}),
+          ...(d.fixes ? { fixes: d.fixes.map((f) => sarifFix(f, locator)) } : {}),
           ...(d.notes.some((n) => n.span)
             ? { relatedLocations: d.notes.flatMap((n, i) => (n.span ? [{ id: i + 1, physicalLocation: region(n.span), message: { text: n.message } }] : [])) }
             : {}),

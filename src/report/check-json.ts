@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, FixEdits } from '../diagnostics/diagnostic.js';
 import type { Locator } from '../diagnostics/location.js';
 import type { ModelShapes, Shape } from '../ir.js';
 import { isAffine, showAffine } from '../infer/affine.js';
@@ -16,6 +16,19 @@ export function diagnosticJson(d: Diagnostic, locator: Locator): Record<string, 
       ? { notes: d.notes.map((n) => ({ message: n.message, ...(n.span ? locator.locate(n.span) : {}) })) }
       : {}),
     ...(d.fix ? { fix: d.fix } : {}),
+    ...(d.fixes ? { fixes: d.fixes.map((f) => fixJson(f, locator)) } : {}),
+  };
+}
+
+/**
+ * A fix as edits: each edit's range as 1-based line and column of its start and
+ * end (the end exclusive, as `endColumn` of a diagnostic), the same range as
+ * UTF-16 offsets into the file's text, and the text that replaces it.
+ */
+export function fixJson(fix: FixEdits, locator: Locator): Record<string, unknown> {
+  return {
+    description: fix.description,
+    edits: fix.edits.map((e) => ({ ...locator.locate(e.span), startOffset: e.span.start, endOffset: e.span.end, newText: e.newText })),
   };
 }
 

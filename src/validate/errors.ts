@@ -1,8 +1,8 @@
 import type { ErrorObject } from 'ajv';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic, type FixEdits } from '../diagnostics/diagnostic.js';
 import { oneOf, show } from '../diagnostics/describe.js';
 import { closest, didYouMean } from '../diagnostics/suggest.js';
-import { foreignActivationFix, foreignNameFix } from '../diagnostics/foreign-names.js';
+import { foreignActivation, foreignActivationFix, foreignName, foreignNameFix } from '../diagnostics/foreign-names.js';
 import { pointerToPath, spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
 import { idBase, idGenerator } from '../resolve/ids.js';
 import { itemKind } from './layer-items.js';
@@ -132,6 +132,19 @@ function expectations(errors: readonly ErrorObject[]): string[] {
   return [...new Set(words)];
 }
 
+/**
+ * The layer type an unknown one becomes: the foreign framework's equivalent
+ * when that is a netspec layer type, else the did-you-mean match. Undefined
+ * when the fix is advice (no such layer yet, or an option of another layer).
+ */
+export function suggestedType(given: string, allowed: readonly string[], foreign: boolean): string | undefined {
+  if (foreign) {
+    const found = foreignName(given);
+    return found && !found.option && allowed.includes(found.type) && found.type !== 'activation' ? found.type : undefined;
+  }
+  return closest(given, allowed);
+}
+
 /** `tf.nn.conv_transpose` names for the data formats. */
 const tfNames: Readonly<Record<string, string>> = {
   NWC: 'channelsLast',
@@ -149,6 +162,17 @@ function withoutBatchAndChannels(errors: readonly ErrorObject[], value: unknown)
   const axes = (tooLong.parentSchema as SchemaObject)['maxItems'] as number;
   if (value.length !== axes + 2 || value[0] !== 1 || value[value.length - 1] !== 1) return undefined;
   return `this looks like the tf.nn form with batch and channel entries; write the spatial entries only: ${show(value.slice(1, -1))}`;
+}
+
+/** The fix that writes `newText` in place of the key (`part: 'key'`) or the value at `path`. */
+function replaceAt(spec: ParsedSpec, path: readonly PathSegment[], part: 'key' | 'value', newText: string, description: string): FixEdits[] {
+  return [{ description, edits: [{ span: spanAt(spec, path, part), newText }] }];
+}
+
+/** `[1, 2, 2, 1]` -> `[2, 2]`, the value `withoutBatchAndChannels` suggests, in flow style. */
+function spatialEntries(errors: readonly ErrorObject[], value: unknown): string | undefined {
+  if (withoutBatchAndChannels(errors, value) === undefined || !Array.isArray(value) || !value.every((v) => typeof v === 'number')) return undefined;
+  return `[${value.slice(1, -1).join(', ')}]`;
 }
 
 const structural = new Set(['if', 'then', 'else', 'anyOf', 'oneOf', 'allOf', 'not']);
@@ -188,10 +212,12 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
         const allowed = Object.keys(propertiesOf(parent)).filter((k) => k !== 'type');
         // In a flow mapping `{ units: max(1, n) }` YAML splits the expression at its comma.
         const splitExpression = /[()*+/]/.test(key);
-        const hint = splitExpression ? 'an expression with a comma inside `{ }` must be quoted, e.g. `units: "max(1, n)"`' : didYouMean(key, allowed);
+        const match = splitExpression ? undefined : closest(key, allowed);
+        const hint = splitExpression ? 'an expression with a comma inside `{ }` must be quoted, e.g. `units: "max(1, n)"`' : match && `did you mean '${match}'?`;
         diagnostics.push(
           diagnostic('NS2002', spanAt(spec, [...path, key], 'key'), `unknown option '${key}' for ${subject(data, path)}`, {
             ...(hint ? { fix: hint } : { fix: `allowed: ${allowed.join(', ')}` }),
+            ...(match ? { fixes: replaceAt(spec, [...path, key], 'key', match, `rename '${key}' to '${match}'`) } : {}),
           }),
         );
       } else if (e.keyword === 'required') {
@@ -207,12 +233,24 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
         const allowed = discriminatorValues(parent, tag);
         if (layerPath(path)?.length === path.length) {
           // A name from PyTorch or Keras gets the type that means the same, never a lookalike that computes something else.
-          const hint = typeof given === 'string' ? (foreignNameFix(given, allowed, optionsOf('dense')) ?? didYouMean(given, allowed)) : undefined;
-          diagnostics.push(diagnostic('NS2003', spanAt(spec, [...path, tag]), `unknown layer type ${show(given)}`, { fix: hint ?? `use one of: ${allowed.join(', ')}` }));
+          const foreign = typeof given === 'string' ? foreignNameFix(given, allowed, optionsOf('dense')) : undefined;
+          const hint = typeof given === 'string' ? (foreign ?? didYouMean(given, allowed)) : undefined;
+          const type = typeof given === 'string' ? suggestedType(given, allowed, foreign !== undefined) : undefined;
+          diagnostics.push(
+            diagnostic('NS2003', spanAt(spec, [...path, tag]), `unknown layer type ${show(given)}`, {
+              fix: hint ?? `use one of: ${allowed.join(', ')}`,
+              ...(type ? { fixes: replaceAt(spec, [...path, tag], 'value', type, `change the type '${String(given)}' to '${type}'`) } : {}),
+            }),
+          );
         } else {
           const hint = typeof given === 'string' ? closest(given, allowed) : undefined;
           diagnostics.push(
-            diagnostic('NS2005', spanAt(spec, [...path, tag]), `unknown ${String(path[path.length - 1])} type ${show(given)}; expected ${oneOf(allowed)}`, hint ? { fix: `did you mean '${hint}'?` } : {}),
+            diagnostic(
+              'NS2005',
+              spanAt(spec, [...path, tag]),
+              `unknown ${String(path[path.length - 1])} type ${show(given)}; expected ${oneOf(allowed)}`,
+              hint ? { fix: `did you mean '${hint}'?`, fixes: replaceAt(spec, [...path, tag], 'value', hint, `change '${String(given)}' to '${hint}'`) } : {},
+            ),
           );
         }
       } else {
@@ -224,7 +262,7 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
     const shallow = rest.filter((e) => !(deeper && (e.keyword === 'type' || e.keyword === 'enum')));
     if (shallow.length === 0) continue;
     if (path.length === 1 && path[0] === 'netspec') {
-      diagnostics.push(diagnostic('NS2006', spanAt(spec, path), `unsupported spec version ${show(value)}; this netspec reads version 1`, { fix: 'set `netspec: 1`' }));
+      diagnostics.push(diagnostic('NS2006', spanAt(spec, path), `unsupported spec version ${show(value)}; this netspec reads version 1`, { fix: 'set `netspec: 1`', fixes: replaceAt(spec, path, 'value', '1', 'set `netspec: 1`') }));
       continue;
     }
     const enums = shallow.filter((e) => e.keyword === 'enum').flatMap((e) => (e.params['allowedValues'] as unknown[]).map(String));
@@ -235,7 +273,10 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
     // Keras defines `causal` for forward convolutions only; a transposed convolution borrowing it gets why, not a lookalike.
     const causal = value === 'causal' && enums.length > 0 ? `causal padding exists only for forward convolutions (Keras Conv1D); use ${oneOf(enums)}` : undefined;
     const fix = foreign ?? causal ?? (hint ? `did you mean '${hint}'?` : withoutBatchAndChannels(shallow, value));
-    diagnostics.push(diagnostic(code, spanAt(spec, path), `${subject(data, path)} must be ${oneOf(expectations(shallow), false)}; received ${show(value)}`, fix ? { fix } : {}));
+    // Only a renamed value is an edit; a leak moved into a layer of its own stays advice (it would insert a layer).
+    const replacement = causal !== undefined ? undefined : foreign !== undefined ? foreignActivation(value as string) : (hint ?? spatialEntries(shallow, value));
+    const fixes = replacement !== undefined ? replaceAt(spec, path, 'value', replacement, `change ${show(value)} to ${replacement.startsWith('[') ? replacement : `'${replacement}'`}`) : undefined;
+    diagnostics.push(diagnostic(code, spanAt(spec, path), `${subject(data, path)} must be ${oneOf(expectations(shallow), false)}; received ${show(value)}`, fix ? { fix, ...(fixes ? { fixes } : {}) } : {}));
   }
   return diagnostics;
 }
