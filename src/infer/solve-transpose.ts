@@ -1,5 +1,5 @@
 import type { Diagnostic, FixEdits, Note } from '../diagnostics/diagnostic.js';
-import { optionFix } from '../fix/option-edits.js';
+import { optionFix, replaceFix } from '../fix/option-edits.js';
 import { showShape } from '../diagnostics/describe.js';
 import { spanWithin } from '../diagnostics/location.js';
 import type { Args, LayerIR, ModelIR, Shape, Value } from '../ir.js';
@@ -203,6 +203,19 @@ function solve(model: ModelIR, pass: GraphPass, target: Diagnostic, ids: readonl
   return suggestions;
 }
 
+/**
+ * NS4006's own fix, "assert the inferred shape", as an edit of the assertion. It is offered only
+ * beside the solver's changes: alone it would be applied by `check --fix`, making the spec agree
+ * with whatever the layers compute. Only fixed sizes can be written back.
+ */
+function assertion(d: Diagnostic, model: ModelIR, pass: GraphPass): FixEdits[] {
+  if (d.code !== 'NS4006') return [];
+  const output = model.outputs.find((o) => o.shape && o.shapeSpan?.start === d.span?.start);
+  const inferred = pass.outputs.find((o) => o.name === output?.ref.id)?.shape.slice(1);
+  if (!output?.shapeSpan || !inferred || !inferred.every((dim) => typeof dim === 'number')) return [];
+  return [replaceFix(`assert ${showShape(inferred)}`, output.shapeSpan, showShape(inferred))];
+}
+
 /** The diagnostics of a failed pass, with verified transposed-convolution changes added to the size errors they fix. */
 export function withTransposeFixes(model: ModelIR, pass: GraphPass, infer: (model: ModelIR) => GraphPass): Diagnostic[] {
   return pass.diagnostics.map((d) => {
@@ -222,7 +235,10 @@ export function withTransposeFixes(model: ModelIR, pass: GraphPass, infer: (mode
       return edit ? [edit] : [];
     });
     // A fix whose edits could not all be written (no recorded layout) stays prose, and then none is offered as the only one.
-    const edits = fixes.length === found.length ? { fixes } : {};
+    // The diagnostic's own fix (assert the inferred shape) is one more alternative: with it, even one verified change is a choice.
+    const others = d.fixes ?? assertion(d, model, pass);
+    const complete = fixes.length === found.length && (d.fix === undefined || others.length > 0 || fixes.length > 1);
+    const edits = complete ? { fixes: [...fixes, ...others] } : {};
     return { ...d, notes: [...d.notes, ...notes], fix: d.fix ? `${solved}; or ${d.fix}` : solved, ...edits };
   });
 }
