@@ -77,9 +77,9 @@ export function stridesFor(i: number, o: number, k: number, d: number, padding: 
   const ek = effectiveKernel(k, d);
   const c = padding === 'valid' ? ek : padding === 'same' ? ek % 2 : ek - padding[0] - padding[1];
   // (i-1)*s <= o - c <= (i-1)*s + s - 1  <=>  (o - c + 1) / i <= s <= (o - c) / (i - 1)
-  const found = new Set(within((o - c + 1) / i, i > 1 ? (o - c) / (i - 1) : o, current));
-  if (padding === 'same' && o % i === 0) found.add(o / i);
-  return [...found];
+  // Same padding without outputPadding, `i*s`, is the plainest edit: it goes first.
+  const exact = padding === 'same' && o % i === 0 ? [o / i] : [];
+  return [...new Set([...exact, ...within((o - c + 1) / i, i > 1 ? (o - c) / (i - 1) : o, current)])];
 }
 
 /** Kernel sizes that give `o` at stride `s` without outputPadding: valid `(i-1)*s + ek` (when ek >= s), explicit `... + ek - b - e`. */

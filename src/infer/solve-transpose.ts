@@ -244,7 +244,7 @@ function solve(model: ModelIR, pass: GraphPass, target: Diagnostic, ids: readonl
   const candidates = upstreamTransposed(model, ids);
   const changes = candidates.map((layer) => changesFor(layer, pass, neededLengths(target, model, pass, layer, transposeRank[layer.type]!)));
   let budget = maxSingle;
-  const suggestions: Suggestion[] = [];
+  const suggestions: Tried[] = [];
   for (const [n, layer] of candidates.entries()) {
     // One suggestion per kind of change; a kind's first change without lint is preferred to earlier ones with it.
     const found = new Map<Kind, Tried>();
@@ -253,19 +253,20 @@ function solve(model: ModelIR, pass: GraphPass, target: Diagnostic, ids: readonl
       if (found.has(change.kind) && change.kind !== 'kernelSize' && change.kind !== 'strides') continue;
       budget--;
       const tried = attempt(model, [[layer, change]], verdict, infer);
-      if (tried && !found.has(change.kind)) found.set(change.kind, tried);
-      else if (tried && !tried.lint) found.set(change.kind, tried);
+      if (tried && (!found.has(change.kind) || !tried.lint)) found.set(change.kind, tried);
     }
     // Nearest layer first, then no lint, then the least invasive (the order of changesFor).
-    suggestions.push(...[...found.values()].sort((a, b) => Number(a.lint) - Number(b.lint)).map(({ lint: _, ...s }) => s as Suggestion));
-    if (suggestions.length >= maxSuggestions) return suggestions.slice(0, maxSuggestions);
+    suggestions.push(...[...found.values()].sort((a, b) => Number(a.lint) - Number(b.lint)));
+    if (suggestions.length >= maxSuggestions) break;
   }
-  if (suggestions.length > 0) return suggestions;
-  return solvePairs(model, candidates, changes, verdict, infer);
+  // Pairs when no single change works, or when each earns a lint (two layers one stride short: one layer at twice the stride overlaps unevenly).
+  const pairs = suggestions.every((s) => s.lint) ? solvePairs(model, candidates, changes, verdict, infer).filter((p) => suggestions.length === 0 || !p.lint) : [];
+  // A pair without lint goes before single changes that all earn one.
+  return [...pairs, ...suggestions].slice(0, maxSuggestions).map(({ lint: _, ...s }) => s as Suggestion);
 }
 
 /** Two changes on two transposed convolutions, nearest pairs first, within `maxPairs` re-inferences. */
-function solvePairs(model: ModelIR, candidates: readonly LayerIR[], changes: readonly Change[][], verdict: Verdict, infer: (model: ModelIR) => GraphPass): Suggestion[] {
+function solvePairs(model: ModelIR, candidates: readonly LayerIR[], changes: readonly Change[][], verdict: Verdict, infer: (model: ModelIR) => GraphPass): Tried[] {
   let budget = maxPairs;
   const found: Tried[] = [];
   // Strides and outputPadding first: the slips a pair of up-sampling layers most often share.
