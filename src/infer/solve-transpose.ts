@@ -22,7 +22,8 @@ import { ambiguousSize, checkerboard } from '../lint/rules.js';
  * (solve-targets.ts). Suggestions are ordered: the layer nearest to the error
  * first, then changes that earn no lint (NS5001, NS5002), then the least
  * invasive. When no single change works, pairs of changes on two transposed
- * convolutions are tried. At most `maxSingle` + `maxPairs` re-inferences per error.
+ * convolutions are tried. At most `maxSingle` + `maxPairs` re-inferences per error, fewer in large models
+ * (`maxLayerInferences`).
  */
 
 /** How many transposed convolutions upstream of an error are tried, nearest first. */
@@ -34,6 +35,8 @@ const maxCombinations = 64;
 /** Re-inferences one error may cost for single changes, and then for pairs. */
 const maxSingle = 400;
 const maxPairs = 120;
+/** Layers re-inferred in all for one error: a model of thousands of layers gets fewer tries (the fuzzer times it). */
+const maxLayerInferences = 40000;
 /** Changes per layer that enter the pair search. */
 const pairChanges = 8;
 
@@ -243,7 +246,8 @@ function solve(model: ModelIR, pass: GraphPass, target: Diagnostic, ids: readonl
   const verdict = fixVerdict(model, pass, target);
   const candidates = upstreamTransposed(model, ids);
   const changes = candidates.map((layer) => changesFor(layer, pass, neededLengths(target, model, pass, layer, transposeRank[layer.type]!)));
-  let budget = maxSingle;
+  const scale = Math.max(1, model.layers.length);
+  let budget = Math.min(maxSingle, Math.floor(maxLayerInferences / scale));
   const suggestions: Tried[] = [];
   for (const [n, layer] of candidates.entries()) {
     // One suggestion per kind of change; a kind's first change without lint is preferred to earlier ones with it.
@@ -267,7 +271,7 @@ function solve(model: ModelIR, pass: GraphPass, target: Diagnostic, ids: readonl
 
 /** Two changes on two transposed convolutions, nearest pairs first, within `maxPairs` re-inferences. */
 function solvePairs(model: ModelIR, candidates: readonly LayerIR[], changes: readonly Change[][], verdict: Verdict, infer: (model: ModelIR) => GraphPass): Tried[] {
-  let budget = maxPairs;
+  let budget = Math.min(maxPairs, Math.floor(maxLayerInferences / 4 / Math.max(1, model.layers.length)));
   const found: Tried[] = [];
   // Strides and outputPadding first: the slips a pair of up-sampling layers most often share.
   const rank = (c: Change) => (c.kind === 'strides' ? 0 : c.kind === 'outputPadding' ? 1 : 2);
