@@ -43,8 +43,13 @@ diagnostic.
 
 For an \`outputs:\` assertion (NS4006) or a merge (NS4003) that fails on size,
 netspec tries changes to the transposed convolutions upstream (outputPadding,
-padding, outputShape, kernelSize, strides), re-infers the model with each, and
-lists those that remove the error without adding another.
+padding, outputShape, kernelSize, strides; strides and kernel sizes that the
+transposed-convolution length formula says can reach the size; pairs of two
+layers when no single change works), re-infers the model with each, and lists
+those that remove the error without adding another where it could already be
+checked: errors in layers behind the error, which could not be checked before,
+are reported once the fix is applied. The layer nearest to the error comes
+first, then changes that earn no lint (NS5001, NS5002).
 
 Every example below is a fixture in \`specs/invalid/\`; the tests check that
 netspec prints exactly the report shown.

@@ -7,13 +7,24 @@ import { transposeRank } from './conv-transpose.js';
 import { convTransposeOutputRange, type PadPair } from './formulas.js';
 import type { GraphPass } from './infer-shapes.js';
 import { perAxis } from './rule.js';
+import { fixVerdict, type Verdict } from './solve-valid.js';
+import { capped, kernelFor, neededLengths, stridesFor } from './solve-targets.js';
+import { ambiguousSize, checkerboard } from '../lint/rules.js';
 
 /**
  * The transposed-convolution solver. When an `outputs` assertion (NS4006) or a
  * merge (NS4003) fails, it tries changes to the transposed convolutions the
  * failing tensor comes from (outputPadding, padding, outputShape, kernelSize,
- * strides), re-infers the whole model with each, and suggests only the changes
- * after which that error is gone and no new error appears.
+ * strides), re-infers the whole model with each, and suggests the changes after
+ * which that error is gone and no new error appears where the first pass could
+ * look (solve-valid.ts: errors that were there before, or that lie behind the
+ * error in layers the first pass skipped, do not count). Strides and kernel
+ * sizes beyond the written ones come from the output-length formula
+ * (solve-targets.ts). Suggestions are ordered: the layer nearest to the error
+ * first, then changes that earn no lint (NS5001, NS5002), then the least
+ * invasive. When no single change works, pairs of changes on two transposed
+ * convolutions are tried. At most `maxSingle` + `maxPairs` re-inferences per error, fewer in large models
+ * (`maxLayerInferences`).
  */
 
 /** How many transposed convolutions upstream of an error are tried, nearest first. */
@@ -22,6 +33,13 @@ const maxCandidates = 4;
 const maxSuggestions = 3;
 /** Per-axis combinations tried for one option, so 3D layers with stride 3 stay cheap. */
 const maxCombinations = 64;
+/** Re-inferences one error may cost for single changes, and then for pairs. */
+const maxSingle = 400;
+const maxPairs = 120;
+/** Layers re-inferred in all for one error: a model of thousands of layers gets fewer tries (the fuzzer times it). */
+const maxLayerInferences = 40000;
+/** Changes per layer that enter the pair search. */
+const pairChanges = 8;
 
 type Kind = 'outputPadding' | 'padding' | 'outputShape' | 'kernelSize' | 'strides';
 
@@ -37,6 +55,8 @@ interface Suggestion {
   readonly outputShape: Shape;
   /** How many layers the edit changes: a repeat makes several from the one YAML mapping. */
   readonly copies: number;
+  /** The second change of a pair, made together with this one. */
+  readonly with?: Suggestion;
 }
 
 /** `[1, 1]` is written `1`, the way users write uniform options. */
@@ -69,7 +89,7 @@ function spatialIn(layer: LayerIR, pass: GraphPass, rank: number): number[] | un
 }
 
 /** The changes worth trying on one transposed convolution, least invasive first. */
-function changesFor(layer: LayerIR, pass: GraphPass): Change[] {
+function changesFor(layer: LayerIR, pass: GraphPass, needed: readonly number[][] | undefined): Change[] {
   const rank = transposeRank[layer.type]!;
   const strides = perAxis(layer.args['strides'], rank, 1);
   const kernel = perAxis(layer.args['kernelSize'], rank, 1);
@@ -113,7 +133,14 @@ function changesFor(layer: LayerIR, pass: GraphPass): Change[] {
   }
   // A stray stride is a common slip, often with the padding that went with it; outputPadding must stay below the new stride.
   const paddings: ({ padding?: Value })[] = [{}, ...(padding === 'same' ? [] : [{ padding: 'same' }]), ...pairsTried.map((pairs) => ({ padding: pairs }))];
-  for (const stride of range(1, Math.max(...strides) + 1)) {
+  // Strides the formula says can reach a needed length (a mistyped `strides: 2` for 4), and kernels that do at the written stride.
+  const pad0 = typeof padding === 'string' ? padding : padding[0]!;
+  const derived = input && needed ? needed.flatMap((lengths, a) => lengths.flatMap((o) => stridesFor(input[a]!, o, kernel[a]!, dilation[a]!, pad0, strides[a]!))) : [];
+  if (input && needed && needed.every((l) => l.length > 0)) {
+    const k = needed.map((lengths, a) => lengths.map((o) => kernelFor(input[a]!, o, strides[a]!, dilation[a]!, typeof padding === 'string' ? padding : padding[a]!)).find((v) => v !== undefined));
+    if (k.every((v) => v !== undefined) && k.some((v, a) => v !== kernel[a])) changes.push({ kind: 'kernelSize', patch: { kernelSize: compact(k as number[]) } });
+  }
+  for (const stride of capped([...range(1, Math.max(...strides) + 1), ...derived])) {
     if (strides.every((v) => v === stride)) continue;
     const dropped = layer.args['outputPadding'] !== undefined && perAxis(layer.args['outputPadding'], rank, 0).some((op) => op >= stride);
     for (const pad of paddings) changes.push({ kind: 'strides', patch: { strides: stride, ...pad, ...(dropped ? { outputPadding: undefined } : {}) } });
@@ -150,8 +177,6 @@ function upstreamTransposed(model: ModelIR, ids: readonly string[]): LayerIR[] {
   return found.slice(0, maxCandidates);
 }
 
-const key = (d: Diagnostic) => `${d.code}@${d.span?.start ?? -1}`;
-
 /** The ids whose tensors an error is about: the merge's inputs, or the asserted output. */
 function subjectOf(d: Diagnostic, model: ModelIR): readonly string[] | undefined {
   if (d.code === 'NS4006') {
@@ -171,6 +196,7 @@ function inYaml(value: Value): string {
 }
 
 function describe(s: Suggestion): string {
+  if (s.with) return `${describe({ ...s, with: undefined } as Suggestion)}, and ${describe(s.with)}`;
   const entries = Object.entries(s.change.patch);
   const set = entries.filter(([, v]) => v !== undefined).map(([option, v]) => `\`${option}: ${inYaml(v!)}\``);
   const removed = entries.filter(([option, v]) => v === undefined && s.layer.args[option] !== undefined).map(([option]) => option);
@@ -179,28 +205,97 @@ function describe(s: Suggestion): string {
   return `set ${set.join(' and ')}${removed.length > 0 ? ` and remove ${removed.join(', ')}` : ''} on ${where}`;
 }
 
+/** A changed model: every layer a repeat made from the same YAML mapping changes with it, as the edit is made in the YAML. */
+function changedModel(model: ModelIR, edits: readonly (readonly [LayerIR, Change])[]): { model: ModelIR; copies: number[]; changed: LayerIR[] } {
+  let layers = model.layers;
+  const copies: number[] = [];
+  const changed: LayerIR[] = [];
+  for (const [layer, change] of edits) {
+    const same = new Set(model.layers.filter((l) => l.span.file === layer.span.file && l.span.start === layer.span.start));
+    layers = layers.map((l, n) => (same.has(model.layers[n]!) ? applied(l, change) : l));
+    copies.push(same.size);
+    changed.push(layers[model.layers.indexOf(layer)]!);
+  }
+  return { model: { ...model, layers }, copies, changed };
+}
+
+/** Whether the changed layer earns a lint the original did not: the lint rules decide, not a copy of their conditions. */
+function addsLint(before: LayerIR, after: LayerIR, again: GraphPass): boolean {
+  const shapes = (l: LayerIR) => again.layers.find((s) => s.layer === l);
+  return (!checkerboard(before) && checkerboard(after) !== undefined) || (!ambiguousSize(before, undefined) && ambiguousSize(after, shapes(after)) !== undefined);
+}
+
+interface Tried extends Suggestion {
+  readonly lint: boolean;
+}
+
+/** Re-infers with `edits`; the suggestion when the verdict accepts it. */
+function attempt(model: ModelIR, edits: readonly (readonly [LayerIR, Change])[], verdict: Verdict, infer: (model: ModelIR) => GraphPass): Tried | undefined {
+  const next = changedModel(model, edits);
+  const again = infer(next.model);
+  if (!verdict(again)) return undefined;
+  const steps = edits.map(([layer, change], n): Tried | undefined => {
+    const shape = again.layers.find((l) => l.layer === next.changed[n])?.outputShape;
+    return shape && { layer, change, outputShape: shape, copies: next.copies[n]!, lint: addsLint(layer, next.changed[n]!, again) };
+  });
+  if (steps.some((s) => !s)) return undefined;
+  const [first, second] = steps as Tried[];
+  return second ? { ...first!, with: second, lint: first!.lint || second.lint } : first;
+}
+
 function solve(model: ModelIR, pass: GraphPass, target: Diagnostic, ids: readonly string[], infer: (model: ModelIR) => GraphPass): Suggestion[] {
-  const before = new Set(pass.diagnostics.map(key));
-  before.delete(key(target));
-  const suggestions: Suggestion[] = [];
-  for (const layer of upstreamTransposed(model, ids)) {
-    const kinds = new Set<Kind>();
-    for (const change of changesFor(layer, pass)) {
-      if (kinds.has(change.kind)) continue;
-      // The edit is made in the YAML: every layer a repeat made from the same mapping changes with it.
-      const copies = new Set(model.layers.filter((l) => l.span.file === layer.span.file && l.span.start === layer.span.start));
-      const layers = model.layers.map((l) => (copies.has(l) ? applied(l, change) : l));
-      const again = infer({ ...model, layers });
-      if (!again.diagnostics.every((d) => before.has(key(d)))) continue;
-      const changed = layers[model.layers.indexOf(layer)];
-      const shape = again.layers.find((l) => l.layer === changed)?.outputShape;
-      if (!shape) continue;
-      kinds.add(change.kind);
-      suggestions.push({ layer, change, outputShape: shape, copies: copies.size });
-      if (suggestions.length === maxSuggestions) return suggestions;
+  const verdict = fixVerdict(model, pass, target);
+  const candidates = upstreamTransposed(model, ids);
+  const changes = candidates.map((layer) => changesFor(layer, pass, neededLengths(target, model, pass, layer, transposeRank[layer.type]!)));
+  const scale = Math.max(1, model.layers.length);
+  let budget = Math.min(maxSingle, Math.floor(maxLayerInferences / scale));
+  const suggestions: Tried[] = [];
+  for (const [n, layer] of candidates.entries()) {
+    // One suggestion per kind of change; a kind's first change without lint is preferred to earlier ones with it.
+    const found = new Map<Kind, Tried>();
+    for (const change of changes[n]!) {
+      if (found.get(change.kind)?.lint === false || budget === 0) continue;
+      if (found.has(change.kind) && change.kind !== 'kernelSize' && change.kind !== 'strides') continue;
+      budget--;
+      const tried = attempt(model, [[layer, change]], verdict, infer);
+      if (tried && (!found.has(change.kind) || !tried.lint)) found.set(change.kind, tried);
+    }
+    // Nearest layer first, then no lint, then the least invasive (the order of changesFor).
+    suggestions.push(...[...found.values()].sort((a, b) => Number(a.lint) - Number(b.lint)));
+    if (suggestions.length >= maxSuggestions) break;
+  }
+  // Pairs when no single change works, or when each earns a lint (two layers one stride short: one layer at twice the stride overlaps unevenly).
+  const pairs = suggestions.every((s) => s.lint) ? solvePairs(model, candidates, changes, verdict, infer).filter((p) => suggestions.length === 0 || !p.lint) : [];
+  // A pair without lint goes before single changes that all earn one.
+  return [...pairs, ...suggestions].slice(0, maxSuggestions).map(({ lint: _, ...s }) => s as Suggestion);
+}
+
+/** Two changes on two transposed convolutions, nearest pairs first, within `maxPairs` re-inferences. */
+function solvePairs(model: ModelIR, candidates: readonly LayerIR[], changes: readonly Change[][], verdict: Verdict, infer: (model: ModelIR) => GraphPass): Tried[] {
+  let budget = Math.min(maxPairs, Math.floor(maxLayerInferences / 4 / Math.max(1, model.layers.length)));
+  const found: Tried[] = [];
+  // Strides and outputPadding first: the slips a pair of up-sampling layers most often share.
+  const rank = (c: Change) => (c.kind === 'strides' ? 0 : c.kind === 'outputPadding' ? 1 : 2);
+  const short = changes.map((list) => [...list].sort((a, b) => rank(a) - rank(b)).slice(0, pairChanges));
+  for (let a = 0; a < candidates.length; a++) {
+    for (let b = a + 1; b < candidates.length; b++) {
+      const [la, lb] = [candidates[a]!, candidates[b]!];
+      if (la.span.file === lb.span.file && la.span.start === lb.span.start) continue; // one YAML mapping
+      const kinds = new Set<string>();
+      for (const ca of short[a]!) {
+        for (const cb of short[b]!) {
+          if (budget === 0 || kinds.has(`${ca.kind}/${cb.kind}`)) continue;
+          budget--;
+          const tried = attempt(model, [[la, ca], [lb, cb]], verdict, infer);
+          if (!tried) continue;
+          kinds.add(`${ca.kind}/${cb.kind}`);
+          found.push(tried);
+        }
+      }
+      if (found.length > 0) return found.sort((x, y) => Number(x.lint) - Number(y.lint)).slice(0, maxSuggestions);
     }
   }
-  return suggestions;
+  return [];
 }
 
 /**
@@ -224,7 +319,7 @@ export function withTransposeFixes(model: ModelIR, pass: GraphPass, infer: (mode
     const found = solve(model, pass, d, ids, infer);
     if (found.length === 0) return d;
     const notes: Note[] = found.map((s) => ({
-      message: `${describe(s)}: it then outputs ${showShape(s.outputShape)} and this error is gone (checked by re-inferring the model)`,
+      message: `${describe(s)}: ${s.with ? `they then output ${showShape(s.outputShape)} and ${showShape(s.with.outputShape)}` : `it then outputs ${showShape(s.outputShape)}`} and this error is gone (checked by re-inferring the model)`,
       span: s.layer.argSpans[s.change.kind] ?? s.layer.idSpan,
     }));
     const solved = `${describe(found[0]!)}${found.length > 1 ? ', or another change the notes list' : ''}`;

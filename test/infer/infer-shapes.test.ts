@@ -227,7 +227,9 @@ describe('inferModel diagnostics', () => {
 
   test('a failed output assertion names the layer it came from in a note', () => {
     const [d] = inferModel('m.yaml', model([input('z', [100])], dcgan, [output('image', [16, 16, 3])])).diagnostics;
-    expect(d!.notes).toEqual([{ message: 'shape [null, 8, 8, 3] comes from \'image\'', span: dcgan[4]!.idSpan }]);
+    expect(d!.notes[0]).toEqual({ message: 'shape [null, 8, 8, 3] comes from \'image\'', span: dcgan[4]!.idSpan });
+    // 4x4 to 16x16 in one same-padded layer: the solver derives strides 4 from the length formula.
+    expect(d!.notes.slice(1).map((n) => n.message)).toEqual(["set `strides: 4` on 'image': it then outputs [null, 16, 16, 3] and this error is gone (checked by re-inferring the model)"]);
     expect(d!.severity).toBe('error');
   });
 });

@@ -202,3 +202,52 @@ models:
   expect(error?.code).toBe('NS4006');
   for (const s of suggestions(error!)) expect(s).toMatch(/^set `/);
 });
+
+describe('issue 13: fixes that exist are offered', () => {
+  const skip = (up: string, tail: string) => unet(up) + tail;
+  const reshape = '      - { type: reshape, id: flat, targetShape: [100] }\n';
+
+  test('an error behind the merge does not take its fixes away; applying one uncovers it', () => {
+    const [error] = errors(skip('padding: same', reshape));
+    expect(suggestions(error!)).toEqual(suggestions(errors(unet('padding: same'))[0]!));
+    // Applied, the merge is fixed and the reshape, which could not be checked before, is reported.
+    expect(errors(skip('padding: same, outputPadding: 1', reshape)).map((d) => d.code)).toEqual(['NS4005']);
+    expect(errors(skip('padding: same, outputPadding: 1', reshape))[0]!.message).toContain("layer 'flat'");
+  });
+
+  const wave = (s2: number, asserted = 1024) => `netspec: 1
+models:
+  wave:
+    inputs: { z: [16, 64] }
+    layers:
+      - { type: conv1dTranspose, id: up1, filters: 32, kernelSize: 8, strides: 4, padding: same }
+      - { type: conv1dTranspose, id: up2, filters: 16, kernelSize: 8, strides: ${s2}, padding: same }
+      - { type: conv1dTranspose, id: audio, filters: 1, kernelSize: 8, strides: 4, padding: same }
+    outputs: { audio: [${asserted}, 1] }
+`;
+
+  test('a stride larger than any written one is found, and each checks out', () => {
+    const [error] = errors(wave(2));
+    const found = suggestions(error!);
+    expect(found.some((s) => s.startsWith("set `strides: 4` on 'up2'"))).toBe(true);
+    expect(errors(wave(4))).toEqual([]);
+  });
+
+  const pair = (s1: number, s2: number) => `netspec: 1
+models:
+  g:
+    inputs: { z: [4, 4, 64] }
+    layers:
+      - { type: conv2dTranspose, id: up1, filters: 32, kernelSize: 2, strides: ${s1}, padding: same }
+      - { type: conv2dTranspose, id: up2, filters: 16, kernelSize: 2, strides: ${s2}, padding: same }
+    outputs: { up2: [16, 16, 16] }
+`;
+
+  test('a pair without lint comes before single changes that earn NS5001', () => {
+    const [error] = errors(pair(1, 1));
+    expect(error?.fix?.startsWith("set `strides: 2` on 'up2', and set `strides: 2` on 'up1'")).toBe(true);
+    const all = check([{ path: 'specs/s.yaml', text: pair(2, 2) }]).diagnostics;
+    expect(all).toEqual([]);
+    expect(check([{ path: 'specs/s.yaml', text: pair(1, 4) }]).diagnostics.map((d) => d.code)).toEqual(['NS5001']);
+  });
+});
