@@ -325,9 +325,13 @@ export function withTransposeFixes(model: ModelIR, pass: GraphPass, infer: (mode
     const solved = `${describe(found[0]!)}${found.length > 1 ? ', or another change the notes list' : ''}`;
     // Each verified change is one fix as edits: several are alternatives (never applied by `check --fix`), a single one is unambiguous.
     // The edits go to the layer's mapping, which a repeat's copies share, as the check above assumed.
+    // A pair's two changes are one fix: both layers' edits, or none.
+    const changes = (s: Suggestion) => Object.entries(s.change.patch).map(([option, value]) => ({ option, value }));
     const fixes = found.flatMap((s): FixEdits[] => {
-      const edit = optionFix(s.layer, describe(s), Object.entries(s.change.patch).map(([option, value]) => ({ option, value })));
-      return edit ? [edit] : [];
+      const first = optionFix(s.layer, describe(s), changes(s));
+      const second = s.with ? optionFix(s.with.layer, describe(s), changes(s.with)) : undefined;
+      if (!first || (s.with && !second)) return [];
+      return [{ description: first.description, edits: [...first.edits, ...(second?.edits ?? [])] }];
     });
     // A fix whose edits could not all be written (no recorded layout) stays prose, and then none is offered as the only one.
     // The diagnostic's own fix (assert the inferred shape) is one more alternative: with it, even one verified change is a choice.
