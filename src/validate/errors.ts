@@ -6,7 +6,7 @@ import { foreignActivation, foreignActivationFix, foreignName, foreignNameFix } 
 import { pointerToPath, spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
 import { idBase, idGenerator } from '../resolve/ids.js';
 import { itemKind } from './layer-items.js';
-import { discriminatorValues, optionsOf, propertiesOf, type SchemaObject } from './schema.js';
+import { discriminatorValues, layerSchemaPointer, layerTypes, optionsOf, propertiesOf, validatorFor, type SchemaObject } from './schema.js';
 
 /** The data at a path. */
 function dataAt(data: unknown, path: readonly PathSegment[]): unknown {
@@ -145,6 +145,27 @@ export function suggestedType(given: string, allowed: readonly string[], foreign
   return closest(given, allowed);
 }
 
+/**
+ * The errors in a value as it would have them as option `option` of a `type` layer,
+ * located where it is written (`path`, whose last key may be spelled otherwise:
+ * `kernel_size` checked as `kernelSize`). A misspelled key or an unknown type is one
+ * mistake; what its value holds is another, reported in the same run.
+ */
+function valueErrors(spec: ParsedSpec, type: string, option: string, value: unknown, path: readonly PathSegment[]): Diagnostic[] {
+  const validate = validatorFor(layerSchemaPointer(type));
+  if (validate({ type, [option]: value })) return [];
+  const own = (validate.errors ?? []).filter((e) => e.instancePath === `/${option}` || e.instancePath.startsWith(`/${option}/`));
+  const written = String(path[path.length - 1]).replace(/~/g, '~0').replace(/\//g, '~1');
+  return schemaDiagnostics(spec, own.map((e) => ({ ...e, instancePath: `/${written}${e.instancePath.slice(option.length + 1)}` })), path.slice(0, -1));
+}
+
+/** The option values of a layer of unknown type, checked as the type its fix suggests would check them. */
+function optionErrorsAs(spec: ParsedSpec, layer: unknown, type: string, path: readonly PathSegment[]): Diagnostic[] {
+  if (!isRecord(layer) || !layerTypes.includes(type)) return [];
+  const options = new Set(optionsOf(type));
+  return Object.entries(layer).flatMap(([key, value]) => (key !== 'type' && options.has(key) ? valueErrors(spec, type, key, value, [...path, key]) : []));
+}
+
 /** `tf.nn.conv_transpose` names for the data formats. */
 const tfNames: Readonly<Record<string, string>> = {
   NWC: 'channelsLast',
@@ -220,6 +241,10 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
             ...(match ? { fixes: replaceAt(spec, [...path, key], 'key', match, `rename '${key}' to '${match}'`) } : {}),
           }),
         );
+        const layerType = isRecord(value) ? value['type'] : undefined;
+        if (match && typeof layerType === 'string' && layerTypes.includes(layerType) && layerPath(path)?.length === path.length) {
+          diagnostics.push(...valueErrors(spec, layerType, match, (value as Record<string, unknown>)[key], [...path, key]));
+        }
       } else if (e.keyword === 'required') {
         const key = String(e.params['missingProperty']);
         // `kernel_size` given, `kernelSize` missing: one mistake, reported once as the misspelling.
@@ -242,6 +267,7 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
               ...(type ? { fixes: replaceAt(spec, [...path, tag], 'value', type, `change the type '${String(given)}' to '${type}'`) } : {}),
             }),
           );
+          if (type) diagnostics.push(...optionErrorsAs(spec, value, type, path));
         } else {
           const hint = typeof given === 'string' ? closest(given, allowed) : undefined;
           diagnostics.push(

@@ -80,12 +80,15 @@ describe('resolve: fixes as edits', () => {
 });
 
 describe('infer: the solver\'s verified changes as edits', () => {
-  it('NS4006: the single verified change is one unambiguous fix, and the edited spec checks clean', () => {
+  it('NS4006: the single verified change and the assertion of the inferred shape are two alternatives, and each edited spec checks clean', () => {
     const { found, apply } = fixesOf('NS4006-dcgan-output-65', 'NS4006');
-    expect(found[0]!.fixes!.map((f) => f.description)).toEqual(["set `padding: [[0, 1], [0, 1]]` on 'image'"]);
-    const { text, after } = apply();
-    expect(text).toContain('padding: [[0, 1], [0, 1]], activation: tanh }');
-    expect(after).toEqual([]);
+    expect(found[0]!.fixes!.map((f) => f.description)).toEqual(["set `padding: [[0, 1], [0, 1]]` on 'image'", 'assert [64, 64, 3]']);
+    const changed = apply(0);
+    expect(changed.text).toContain('padding: [[0, 1], [0, 1]], activation: tanh }');
+    expect(changed.after).toEqual([]);
+    const asserted = apply(1);
+    expect(asserted.text).toContain('image: [64, 64, 3]');
+    expect(asserted.after).toEqual([]);
   });
 
   it('every alternative the solver offers for a spatial mismatch removes it', () => {
