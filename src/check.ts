@@ -23,7 +23,8 @@ export interface CheckResult {
   readonly models: readonly ModelShapes[];
 }
 
-interface SpecResult {
+/** What `checkSource` finds in one spec: its diagnostics, and its IR and shapes as far as it got. */
+export interface SpecResult {
   readonly diagnostics: readonly Diagnostic[];
   readonly spec?: SpecIR;
   readonly models: readonly ModelShapes[];

@@ -7,7 +7,7 @@ import { hasErrors } from './diagnostics/diagnostic.js';
 import { emitModule, type EmittedModule } from './emit/emit-module.js';
 import type { SourceFile } from './ir.js';
 
-export { check, checkSource, type CheckOptions, type CheckResult } from './check.js';
+export { check, checkSource, type CheckOptions, type CheckResult, type SpecResult } from './check.js';
 
 export interface CompileResult extends CheckResult {
   /** One module per spec; empty when any spec has an error, so nothing partial is written. */
