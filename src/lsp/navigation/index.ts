@@ -1,5 +1,8 @@
-import type { Connection } from 'vscode-languageserver';
+import type { Connection, ServerCapabilities } from 'vscode-languageserver';
 import type { Analysis } from '../analysis.js';
+
+/** What the navigation requests add to the server's capabilities; the shell merges it into its initialize result. */
+export const navigationCapabilities: ServerCapabilities = {};
 
 /**
  * Go to definition, find references, rename and completion: the requests that
