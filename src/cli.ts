@@ -96,8 +96,29 @@ function currentText(path: string, expected: string): string | undefined {
   return bytes instanceof Uint8Array ? new TextDecoder().decode(bytes) : undefined;
 }
 
+/** `1 module`, `2 modules`. */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** What `build` did: only the modules whose text changed were written. */
+function builtLine(written: number, unchanged: number, out: string): string {
+  if (written === 0) return `${plural(unchanged, 'module')} in ${out} ${unchanged === 1 ? 'is' : 'are'} up to date`;
+  return `wrote ${plural(written, 'module')} to ${out}${unchanged ? `, ${unchanged} unchanged` : ''}`;
+}
+
+/** An argument as a POSIX shell reads it back: quoted only when it needs to be. */
+function shellWord(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The `build` that brings the modules of this `build --check` up to date: the same paths and `--out`. */
+function buildCommand(command: Command): string {
+  return ['netspec', 'build', ...command.paths, ...(command.out === undefined ? [] : ['--out', command.out])].map(shellWord).join(' ');
+}
+
 /** `build --check`: prints what is stale; writes nothing. */
-function checkModules(env: Environment, modules: readonly EmittedModule[], plan: Plan, out: OutFolder): number {
+function checkModules(env: Environment, command: Command, modules: readonly EmittedModule[], plan: Plan, out: OutFolder): number {
   const shownOut = escapeControls(out.shown);
   for (const { name, exists } of plan.stale) {
     const shown = `${shownOut}/${escapeControls(name)}`;
@@ -109,7 +130,7 @@ function checkModules(env: Environment, modules: readonly EmittedModule[], plan:
   }
   for (const name of plan.removals) env.stdout(`no spec generates ${shownOut}/${escapeControls(name)}; delete it or restore its spec\n`);
   const problems = plan.stale.length + plan.removals.length;
-  env.stdout(problems === 0 ? `${modules.length} generated files are up to date\n` : `${problems} generated file${problems === 1 ? ' is' : 's are'} stale: run netspec build\n`);
+  env.stdout(problems === 0 ? `${plural(modules.length, 'generated file')} ${modules.length === 1 ? 'is' : 'are'} up to date\n` : `${plural(problems, 'generated file')} ${problems === 1 ? 'is' : 'are'} stale: run ${escapeControls(buildCommand(command))}\n`);
   return problems === 0 ? 0 : 1;
 }
 
@@ -174,11 +195,10 @@ function runBuild(env: Environment, command: Command, compile: Compile): number 
     env.stderr('nothing written: move the files above out of the way first\n');
     return 2;
   }
-  if (command.check) return checkModules(env, result.modules, plan, out);
+  if (command.check) return checkModules(env, command, result.modules, plan, out);
   const failed = writeModules(loaded.project, plan, out);
   if (failed) return report(env, [failed], loaded.shown, 'stderr'), 2;
-  const removed = plan.removals.length;
-  env.stdout(`wrote ${result.modules.length} module${result.modules.length === 1 ? '' : 's'} to ${escapeControls(out.shown)}/${removed ? `, removed ${removed} orphaned` : ''}\n`);
+  env.stdout(`${builtLine(plan.writes.length, result.modules.length - plan.writes.length, `${escapeControls(out.shown)}/`)}${plan.removals.length ? `, removed ${plan.removals.length} orphaned` : ''}\n`);
   return 0;
 }
 

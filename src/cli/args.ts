@@ -41,7 +41,8 @@ const formats: Record<string, readonly string[]> = {
 
 export function parseArgs(argv: readonly string[]): Command | { error: string } {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { command: 'help', paths: [], check: false, watch: false, format: 'text' };
+  if (first === undefined) return { error: 'no command given' };
+  if (first === '--help' || first === '-h' || first === 'help') return { command: 'help', paths: [], check: false, watch: false, format: 'text' };
   if (first === '--version' || first === '-v') return { command: 'version', paths: [], check: false, watch: false, format: 'text' };
   if (first === '--explain' || first === 'explain') {
     if (rest.length !== 1) return { error: 'explain takes one code: netspec --explain NS4003' };

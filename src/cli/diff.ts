@@ -14,8 +14,9 @@ export function unifiedDiff(oldText: string, newText: string, oldName: string, n
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) ops.push({ kind: ' ', text: a[i++]!, ai: i, bi: ++j });
-    else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) ops.push({ kind: '+', text: b[j++]!, ai: i, bi: j });
-    else ops.push({ kind: '-', text: a[i++]!, ai: i, bi: j });
+    // The current line goes first, as in `diff -u` and git: `-` before `+`.
+    else if (i < n && (j >= m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) ops.push({ kind: '-', text: a[i++]!, ai: i, bi: j });
+    else ops.push({ kind: '+', text: b[j++]!, ai: i, bi: j });
   }
   const changed = ops.map((op, k) => (op.kind !== ' ' ? k : -1)).filter((k) => k >= 0);
   if (changed.length === 0) return '';

@@ -51,6 +51,50 @@ describe('build', () => {
     expect(check.stdout).toContain('up to date');
   });
 
+  test('counts only the modules whose text changed; one module is singular', async () => {
+    spec('a.yaml', good);
+    spec('b.yaml', good);
+    expect((await run('build')).stdout).toBe('wrote 2 modules to generated/\n');
+    expect((await run('build')).stdout).toBe('2 modules in generated/ are up to date\n');
+    spec('b.yaml', good.replace('z: [8]', 'z: [16]'));
+    expect((await run('build')).stdout).toBe('wrote 1 module to generated/, 1 unchanged\n');
+    rmSync(join(dir, 'specs', 'b.yaml'));
+    expect((await run('build')).stdout).toBe('1 module in generated/ is up to date, removed 1 orphaned\n');
+    expect((await run('build', '--check')).stdout).toBe('1 generated file is up to date\n');
+  });
+
+  test('the stale hint is the build that fixes it: the same paths and --out', async () => {
+    spec('decoder.yaml', good);
+    const r = await run('build', 'specs/decoder.yaml', '--out', 'my out', '--check');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("missing: my out/decoder.ts\n1 generated file is stale: run netspec build specs/decoder.yaml --out 'my out'\n");
+    expect((await run('build', 'specs/decoder.yaml', '--out', 'my out')).code).toBe(0);
+    expect((await run('build', 'specs/decoder.yaml', '--out', 'my out', '--check')).code).toBe(0);
+  });
+
+  test('the --check diff shows the current line (-) before the expected one (+)', async () => {
+    spec('decoder.yaml', good);
+    await run('build');
+    const path = join(dir, 'generated', 'decoder.ts');
+    const expected = readFileSync(path, 'utf8');
+    writeFileSync(path, expected.replace('[[null, 8, 8, 1]]', '[[null, 8, 8, 2]]'));
+    const r = await run('build', '--check');
+    expect(r.code).toBe(1);
+    const minus = r.stdout.indexOf('\n-export const decoderOutputShapes = [[null, 8, 8, 2]] as const;\n');
+    const plus = r.stdout.indexOf('\n+export const decoderOutputShapes = [[null, 8, 8, 1]] as const;\n');
+    expect(minus).toBeGreaterThan(0);
+    expect(plus).toBe(minus + '\n-export const decoderOutputShapes = [[null, 8, 8, 2]] as const;'.length);
+  });
+
+  test('a netspec.config.json in a parent folder is the project, as tsconfig.json is found', async () => {
+    writeFileSync(join(dir, 'netspec.config.json'), '{ "include": ["specs"], "outDir": "out" }');
+    spec('decoder.yaml', good);
+    mkdirSync(join(dir, 'specs', 'deep', 'er'), { recursive: true });
+    const r = await runCli(join(dir, 'specs', 'deep', 'er'), 'build');
+    expect(r.stdout).toBe('wrote 1 module to out/\n');
+    expect(existsSync(join(dir, 'out', 'decoder.ts'))).toBe(true);
+  });
+
   test('--check writes nothing and exits 1 when a module is missing', async () => {
     spec('decoder.yaml', good);
     const r = await run('build', '--check');
@@ -119,6 +163,14 @@ describe('usage and I/O errors exit 2', () => {
     const r = await run(...argv);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^netspec: /);
+    expect(r.stderr).toContain('Usage: netspec');
+  });
+
+  test('no command: usage on stderr, exit 2', async () => {
+    const r = await run();
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^netspec: no command given\n/);
     expect(r.stderr).toContain('Usage: netspec');
   });
 

@@ -6,7 +6,7 @@ import { compile, importModel } from '../../src/index.js';
 import { lcg } from '../reference/conv-transpose.js';
 import { buildGalleryModel, gallerySources, root } from '../helpers/gallery.js';
 
-/** Hand-written tfjs models: sequential and functional, native layers of every kind the brief names. */
+/** Hand-written tfjs models: sequential and functional, native layers of every kind netspec imports (docs/import.md). */
 function sequential(): tf.LayersModel {
   return tf.sequential({
     name: 'seqDecoder',
