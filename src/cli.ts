@@ -26,7 +26,7 @@ import { fixSources } from './fix/fix-sources.js';
 import type { compile, EmittedModule } from './index.js';
 import { importModel } from './import/import-model.js';
 import type { SourceFile } from './ir.js';
-import { checkJson, modelJson } from './report/check-json.js';
+import { checkJson, modelsJson } from './report/check-json.js';
 import { summaryMarkdown, summaryText } from './report/summary.js';
 
 /** Where the CLI runs and writes; tests pass their own. */
@@ -69,7 +69,7 @@ function fileReader(project: Project): CheckOptions {
 }
 
 function locatorOf(sources: readonly SourceFile[]): Locator {
-  return new Locator(new Map(sources.map((s) => [s.path, s.text])));
+  return Locator.fromSources(sources);
 }
 
 function exitCode(diagnostics: readonly Diagnostic[]): number {
@@ -299,7 +299,7 @@ function runSummary(env: Environment, command: Command): number {
     return 2;
   }
   const locator = locatorOf(loaded.shown);
-  if (command.format === 'json') env.stdout(safeJson(JSON.stringify(models.map((m) => modelJson(m, locator)), null, 2) + '\n'));
+  if (command.format === 'json') env.stdout(safeJson(modelsJson(models, locator)));
   else env.stdout(escapeControls(models.map(command.format === 'markdown' ? summaryMarkdown : summaryText).join('\n'), true));
   return exitCode(diagnostics);
 }

@@ -22,11 +22,20 @@ export function compile(sources: readonly SourceFile[], options: CheckOptions = 
   return { ...result, modules };
 }
 
-export type { Diagnostic, Note, Severity } from './diagnostics/diagnostic.js';
+export type { Diagnostic, FixEdits, Note, Severity, TextEdit } from './diagnostics/diagnostic.js';
+export { hasErrors, sortDiagnostics } from './diagnostics/diagnostic.js';
 export type { Code } from './diagnostics/codes.js';
 export { codes } from './diagnostics/codes.js';
-export { Locator } from './diagnostics/location.js';
-export { formatText } from './diagnostics/format-text.js';
+export { Locator, type Location, type Position } from './diagnostics/location.js';
+// The formatters behind `check --format` and `summary --format`, so a tool can report as the CLI does.
+export { formatText, summaryLine, type TextOptions } from './diagnostics/format-text.js';
+export { checkJson as formatJson, modelsJson as summaryJson } from './report/check-json.js';
+export { formatSarif } from './diagnostics/format-sarif.js';
+export { formatGithub } from './diagnostics/format-github.js';
+export { summaryText, summaryMarkdown } from './report/summary.js';
+// Fixes as edits: what `check --fix` applies.
+export { applyEdits, unambiguousEdits, type Applied } from './fix/apply-edits.js';
+export { fixSources, type Fixed, type FixChange } from './fix/fix-sources.js';
 export { decodeSource, type DecodedSource } from './parse/decode-source.js';
 export type { EmittedModule } from './emit/emit-module.js';
 export type * from './ir.js';

@@ -46,6 +46,11 @@ export class Locator {
     this.#texts = texts;
   }
 
+  /** The locator of the sources a run checked: what every formatter needs to turn spans into lines and columns. */
+  static fromSources(sources: readonly { readonly path: string; readonly text: string }[]): Locator {
+    return new Locator(new Map(sources.map((s) => [s.path, s.text])));
+  }
+
   text(file: string): string | undefined {
     return this.#texts.get(file);
   }

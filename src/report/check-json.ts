@@ -61,3 +61,8 @@ export function checkJson(diagnostics: readonly Diagnostic[], models: readonly M
   const ok = !diagnostics.some((d) => d.severity === 'error');
   return JSON.stringify({ ok, diagnostics: diagnostics.map((d) => diagnosticJson(d, locator)), models: models.map((m) => modelJson(m, locator)) }, null, 2) + '\n';
 }
+
+/** The `summary --format json` document: every model's shape table. */
+export function modelsJson(models: readonly ModelShapes[], locator: Locator): string {
+  return JSON.stringify(models.map((m) => modelJson(m, locator)), null, 2) + '\n';
+}
