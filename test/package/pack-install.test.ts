@@ -126,12 +126,11 @@ console.log(JSON.stringify({ declared, ...JSON.parse(report(image)) }));
 `;
 
 const load = `import * as tf from '@tensorflow/tfjs';
-import 'netspec/runtime';
-import { runDecoder } from './generated/tiny.js';
+import { loadDecoder, runDecoder } from './generated/tiny.js';
 import { fileLoader, report, z } from './files.js';
 
 await tf.setBackend('cpu');
-const model = await tf.loadLayersModel(fileLoader(process.argv[2]!));
+const model = await loadDecoder(fileLoader(process.argv[2]!));
 console.log(report(runDecoder(model, { z: z() }).image));
 `;
 
@@ -205,7 +204,7 @@ describe('npm pack, then install into a fresh project', () => {
     expect(failing.filter((file) => !/^node_modules\/(@tensorflow|@webgpu)\//.test(file))).toEqual([]);
   }, 120_000);
 
-  test('predict on the cpu backend gives the inferred shape; the saved model loads in a new node process and predicts the same numbers', async () => {
+  test('predict on the cpu backend gives the inferred shape; the saved model loads in a new node process through loadDecoder and predicts the same numbers', async () => {
     const saved = join(project, 'saved');
     mkdirSync(saved);
     const first = JSON.parse(await run(process.execPath, ['build/predict.js', saved], project)) as Prediction & { declared: unknown };
