@@ -182,7 +182,7 @@ describe('npm pack, then install into a fresh project', () => {
     write('netspec.config.json', JSON.stringify({ include: ['specs'], outDir: 'src/generated' }, null, 2) + '\n');
     write('specs/tiny.yaml', spec);
     expect(await run('npx', ['--no', 'netspec', 'build'], project)).toBe('wrote 1 module to src/generated/\n');
-    expect(readFileSync(join(project, 'src', 'generated', 'tiny.ts'), 'utf8')).toContain("import { pixelShuffle } from 'netspec/runtime';\n");
+    expect(readFileSync(join(project, 'src', 'generated', 'tiny.ts'), 'utf8')).toContain("import { pixelShuffle, restoreSavedModel } from 'netspec/runtime';\n");
     const modeline = /\$schema=(\S+)/.exec(spec)![1]!;
     expect(existsSync(join(project, 'specs', modeline))).toBe(true);
     const resolved = await run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('netspec/schema'))"], project);

@@ -61,7 +61,8 @@ describe('the published package', () => {
         const file = posix.join(posix.dirname(path), map.sourceRoot ?? '', source);
         if (shipped.has(file)) return [];
         const content = map.sourcesContent?.[i];
-        return typeof content === 'string' && content === readFileSync(join(root, file), 'utf8') ? [] : [`${path}: ${source} is not shipped and not inlined as it is`];
+        if (typeof content !== 'string') return [`${path}: ${source} is neither shipped nor inlined`];
+        return content === readFileSync(join(root, file), 'utf8') ? [] : [`${path}: the inlined ${source} is not the file (dist/ is stale: npm run build)`];
       });
     });
     expect(unresolved).toEqual([]);
