@@ -25,8 +25,8 @@ export function childEnv(): NodeJS.ProcessEnv {
 
 /**
  * The files `npm pack` would put in the tarball, `/`-separated and relative to
- * the package root, sorted. Scripts are skipped: it lists dist/ as built
- * (`npm test` builds it first) instead of rebuilding it under other tests.
+ * the package root, sorted. Scripts are skipped: it lists dist/ as it is,
+ * which the pack of pack-install.test.ts built just before.
  */
 export function packedFiles(): string[] {
   const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, env: childEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

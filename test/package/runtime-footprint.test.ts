@@ -35,7 +35,7 @@ function importGraph(entries: string[]): { files: string[]; packages: string[] }
 
 const generated = readdirSync(join(root, 'generated')).filter((name) => name.endsWith('.ts')).sort();
 
-describe('netspec/runtime keeps a small footprint (dist/, which npm test builds first)', () => {
+describe('netspec/runtime keeps a small footprint (dist/ as pack-install.test.ts just built it)', () => {
   test('its import graph reaches @tensorflow/tfjs alone (no ts-morph, ajv, yaml or vscode-*), and of the compiler only the shape formulas', () => {
     const { files, packages } = importGraph([exportedFile('netspec/runtime')]);
     expect(files).toContain('dist/runtime/index.js');

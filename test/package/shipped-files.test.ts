@@ -6,8 +6,9 @@ import { manifest, packedFiles } from '../helpers/package.js';
 
 /**
  * What `npm pack` puts in the tarball, read from its own file list over the
- * dist/ that `npm test` builds first: what users need and nothing else, and
- * nothing shipped that points at a file that is not.
+ * dist/ that pack-install.test.ts just built (vitest.config.ts runs this file
+ * after it): what users need and nothing else, and nothing shipped that
+ * points at a file that is not.
  */
 let files: string[];
 let shipped: Set<string>;
