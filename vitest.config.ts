@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /** Packs the project, so its `prepare` rebuilds dist/ (and src/validate/compiled-schema.js) while it runs. */
 const packInstall = 'test/package/pack-install.test.ts';
@@ -20,7 +20,7 @@ export default defineConfig({
     reporters: process.env['CI'] ? ['default', ['json', { outputFile: '.ci/results.json' }]] : ['default'],
     // Groups run one after another: no test reads dist/ while the pack rebuilds it.
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [packInstall, ...packedFiles], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, packInstall, ...packedFiles], sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'pack', include: [packInstall], sequence: { groupOrder: 1 } } },
       { extends: true, test: { name: 'packed', include: packedFiles, sequence: { groupOrder: 2 } } },
     ],
