@@ -10,6 +10,8 @@ export const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf
   version: string;
   bin: Record<string, string>;
   exports: Record<string, string | Record<string, string>>;
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 };
 

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { root } from '../helpers/gallery.js';
-import { manifest, packedFiles } from '../helpers/package.js';
+import { importSpecifiers, manifest, packageOf, packedFiles } from '../helpers/package.js';
 
 /**
  * What `npm pack` puts in the tarball, read from its own file list over the
@@ -77,6 +77,17 @@ describe('the published package', () => {
         return url === undefined || shipped.has(posix.join(posix.dirname(path), url)) ? [] : [`${path} -> ${url}`];
       });
     expect(missing).toEqual([]);
+  });
+
+  test('every package a shipped module or declaration imports is a dependency or peer dependency (none only a dev dependency, none reached through another)', () => {
+    const declared = new Set([manifest.name, ...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies)]);
+    const imported = files
+      .filter((f) => /\.(js|d\.ts)$/.test(f))
+      .flatMap((path) => importSpecifiers(readFileSync(join(root, path), 'utf8')).map((specifier) => ({ path, specifier })))
+      .filter(({ specifier }) => !specifier.startsWith('.') && !specifier.startsWith('node:'));
+    expect(imported.filter(({ specifier }) => !declared.has(packageOf(specifier))).map(({ path, specifier }) => `${path}: ${specifier}`)).toEqual([]);
+    // Declarations use tfjs' own types: a file of its dependency tfjs-layers resolves only where npm hoisted it.
+    expect(imported.filter(({ path, specifier }) => path.endsWith('.d.ts') && specifier.startsWith('@tensorflow/') && specifier !== '@tensorflow/tfjs').map(({ path }) => path)).toEqual([]);
   });
 
   test('every exports target and the bin are shipped; types come first in each condition list', () => {
