@@ -42,7 +42,7 @@ export function buildGenerator(): tf.LayersModel {
   return tf.model({ name: 'generator', inputs: [z], outputs: [image] });
 }
 
-/** Loads a `generator` saved with `model.save` (a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if the saved model's input or output shapes are not `generator`'s. */
+/** Loads model `generator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `generator`'s. */
 export async function loadGenerator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
   return restoreSavedModel(handlerOrUrl, { loader: 'loadGenerator', inputShapes: generatorInputShapes, outputShapes: generatorOutputShapes });
 }
@@ -90,7 +90,7 @@ export function buildDiscriminator(): tf.LayersModel {
   return tf.model({ name: 'discriminator', inputs: [x], outputs: [logit] });
 }
 
-/** Loads a `discriminator` saved with `model.save` (a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if the saved model's input or output shapes are not `discriminator`'s. */
+/** Loads model `discriminator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `discriminator`'s. */
 export async function loadDiscriminator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
   return restoreSavedModel(handlerOrUrl, { loader: 'loadDiscriminator', inputShapes: discriminatorInputShapes, outputShapes: discriminatorOutputShapes });
 }
@@ -139,7 +139,7 @@ export function buildGan(parts: GanParts = {}): tf.LayersModel {
   return tf.model({ name: 'gan', inputs: [z], outputs: [score] });
 }
 
-/** Loads a `gan` saved with `model.save` (a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if the saved model's input or output shapes are not `gan`'s. */
+/** Loads model `gan` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `gan`'s. */
 export async function loadGan(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
   return restoreSavedModel(handlerOrUrl, { loader: 'loadGan', inputShapes: ganInputShapes, outputShapes: ganOutputShapes });
 }

@@ -33,7 +33,7 @@ export function buildDecoder(): tf.LayersModel {
   return tf.model({ name: 'decoder', inputs: [z], outputs: [image] });
 }
 
-/** Loads a `decoder` saved with `model.save` (a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if the saved model's input or output shapes are not `decoder`'s. */
+/** Loads model `decoder` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `decoder`'s. */
 export async function loadDecoder(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
   return restoreSavedModel(handlerOrUrl, { loader: 'loadDecoder', inputShapes: decoderInputShapes, outputShapes: decoderOutputShapes });
 }

@@ -247,8 +247,8 @@ function loadFunction(m: ModelShapes, ctx: EmitContext): FunctionDeclarationStru
     returnType: 'Promise<tf.LayersModel>',
     docs: [
       commentText(
-        `Loads a \`${base}\` saved with \`model.save\` (a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved` +
-          `${constrained ? ' and its constraints applied after each training step, as `build' + name + '()` does' : ''}; throws if the saved model's input or output shapes are not \`${base}\`'s.`,
+        `Loads model \`${base}\` as \`model.save\` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved` +
+          `${constrained ? ` and its constraints applied after each training step, as \`build${name}()\` does` : ''}; throws if its input or output shapes are not \`${base}\`'s.`,
       ),
     ],
     statements: [

@@ -26,9 +26,9 @@ test('the generated module is the committed one', () => {
 });
 
 /** What `model.save` writes, through JSON text as a file would hold it. */
-async function save(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+async function save(model: tf.LayersModel, config?: tf.io.SaveConfig): Promise<tf.io.ModelArtifacts> {
   let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => ((saved = artifacts), { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } })));
+  await model.save(tf.io.withSaveHandler(async (artifacts) => ((saved = artifacts), { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } })), config);
   return { ...saved!, modelTopology: JSON.parse(JSON.stringify(saved!.modelTopology)) as object };
 }
 
@@ -41,10 +41,11 @@ function maxColumnNorm(model: tf.LayersModel, layer: string): number {
   return tf.tidy(() => tf.max(tf.sqrt(tf.sum(tf.square(model.getLayer(layer).getWeights()[0]!), 0))).dataSync()[0]!);
 }
 
-/** One SGD step on the same batch; the loss it reports includes the activity penalties. */
+/** One SGD step of `fit` on one batch; the loss it reports includes the activity penalties. */
 async function step(model: tf.LayersModel): Promise<number> {
   model.compile({ optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError' });
-  return (await model.trainOnBatch(z(), target())) as number;
+  const history = await model.fit(z(), target(), { epochs: 1, batchSize: 2, shuffle: false, verbose: 0 });
+  return (history.history['loss'] as number[])[0]!;
 }
 
 test('loadDecoder gives back the saved layers, weights and outputs exactly', async () => {
@@ -89,6 +90,18 @@ test('a training step of the loaded model equals the built one: same loss (activ
   // tfjs alone never applies a constraint in training: the plain loaded kernel leaves its ball after one step.
   await step(plain);
   expect(maxColumnNorm(plain, 'hidden')).toBeGreaterThan(0.011);
+});
+
+test('a model saved with its optimizer comes back compiled, and that optimizer applies the constraints', async () => {
+  const { buildDecoder, loadDecoder } = await import('../fixtures/training/savedTiny.js');
+  const built = buildDecoder();
+  built.compile({ optimizer: tf.train.adam(0.5), loss: 'meanSquaredError' });
+  const loaded = await loadDecoder(tf.io.fromMemory(await save(built, { includeOptimizer: true })));
+  expect(loaded.optimizer).toBeInstanceOf(tf.AdamOptimizer);
+  const builtLoss = (await built.trainOnBatch(z(), target())) as number;
+  expect((await loaded.trainOnBatch(z(), target())) as number).toBe(builtLoss);
+  expect(values(loaded)).toEqual(values(built));
+  expect(maxColumnNorm(loaded, 'hidden')).toBeLessThanOrEqual(0.01 + 1e-7);
 });
 
 test('the activity regularizers survive the round trip: two penalty functions, the same penalty in the training loss', async () => {
