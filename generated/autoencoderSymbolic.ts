@@ -2,7 +2,7 @@
 // Source hash: sha256:15bcb358b9f12f7d5947b171e02cf49d8fa5aacbba0e7783d3a7fabda24728d6
 
 import * as tf from '@tensorflow/tfjs';
-import 'netspec/runtime';
+import { restoreSavedModel } from 'netspec/runtime';
 
 /** Input shapes of `encoder`, batch first, in model order: image. Sizes chosen at run time are null: image is [null, H, W, 3] (H a multiple of 4; W a multiple of 4). */
 export const encoderInputShapes = [[null, null, null, 3]] as const;
@@ -28,6 +28,11 @@ export function buildEncoder(): tf.LayersModel {
   const conv2d_1 = tf.layers.conv2d({ name: 'conv2d_1', filters: 16, kernelSize: 3, strides: 2, activation: 'relu', padding: 'same', kernelInitializer: tf.initializers.glorotUniform({}) }).apply(image) as tf.SymbolicTensor;
   const code = tf.layers.conv2d({ name: 'code', filters: 8, kernelSize: 3, strides: 2, activation: 'relu', padding: 'same', kernelInitializer: tf.initializers.glorotUniform({}) }).apply(conv2d_1) as tf.SymbolicTensor;
   return tf.model({ name: 'encoder', inputs: [image], outputs: [code] });
+}
+
+/** Loads model `encoder` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `encoder`'s. */
+export async function loadEncoder(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadEncoder', inputShapes: encoderInputShapes, outputShapes: encoderOutputShapes });
 }
 
 /** Runs a model built by `buildEncoder()` on named inputs and names its outputs. */
@@ -60,6 +65,11 @@ export function buildDecoder(): tf.LayersModel {
   const conv2dTranspose_1 = tf.layers.conv2dTranspose({ name: 'conv2dTranspose_1', filters: 16, kernelSize: 4, strides: 2, activation: 'relu', padding: 'same', kernelInitializer: tf.initializers.glorotUniform({}) }).apply(code) as tf.SymbolicTensor;
   const image = tf.layers.conv2dTranspose({ name: 'image', filters: 3, kernelSize: 4, strides: 2, activation: 'sigmoid', padding: 'same', kernelInitializer: tf.initializers.glorotUniform({}) }).apply(conv2dTranspose_1) as tf.SymbolicTensor;
   return tf.model({ name: 'decoder', inputs: [code], outputs: [image] });
+}
+
+/** Loads model `decoder` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `decoder`'s. */
+export async function loadDecoder(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadDecoder', inputShapes: decoderInputShapes, outputShapes: decoderOutputShapes });
 }
 
 /** Runs a model built by `buildDecoder()` on named inputs and names its outputs. */
@@ -102,6 +112,11 @@ export function buildAutoencoder(parts: AutoencoderParts = {}): tf.LayersModel {
   const encoder = encoderModel.apply(image) as tf.SymbolicTensor;
   const decoder = decoderModel.apply(encoder) as tf.SymbolicTensor;
   return tf.model({ name: 'autoencoder', inputs: [image], outputs: [decoder] });
+}
+
+/** Loads model `autoencoder` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `autoencoder`'s. */
+export async function loadAutoencoder(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadAutoencoder', inputShapes: autoencoderInputShapes, outputShapes: autoencoderOutputShapes });
 }
 
 /** Runs a model built by `buildAutoencoder()` on named inputs and names its outputs. */

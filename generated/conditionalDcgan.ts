@@ -2,7 +2,7 @@
 // Source hash: sha256:a002ef01e3ae7eafa188e13f1defbaff60a0442442718f0e8c1aa2d18e5d2034
 
 import * as tf from '@tensorflow/tfjs';
-import { embedding } from 'netspec/runtime';
+import { embedding, restoreSavedModel } from 'netspec/runtime';
 
 /** Input shapes of `generator`, batch first, in model order: z, label. */
 export const generatorInputShapes = [[null, 100], [null, 1]] as const;
@@ -41,6 +41,11 @@ export function buildGenerator(): tf.LayersModel {
   const leakyReLU_3 = tf.layers.leakyReLU({ name: 'leakyReLU_3', alpha: 0.2 }).apply(conv2dTranspose_2) as tf.SymbolicTensor;
   const image = tf.layers.conv2d({ name: 'image', filters: 1, kernelSize: 7, padding: 'same', activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({}) }).apply(leakyReLU_3) as tf.SymbolicTensor;
   return tf.model({ name: 'generator', inputs: [z, label], outputs: [image] });
+}
+
+/** Loads model `generator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `generator`'s. */
+export async function loadGenerator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadGenerator', inputShapes: generatorInputShapes, outputShapes: generatorOutputShapes });
 }
 
 /** Runs a model built by `buildGenerator()` on named inputs and names its outputs. */
@@ -85,6 +90,11 @@ export function buildDiscriminator(): tf.LayersModel {
   const dropout_1 = tf.layers.dropout({ name: 'dropout_1', rate: 0.4 }).apply(flatten_1) as tf.SymbolicTensor;
   const realness = tf.layers.dense({ name: 'realness', units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({}) }).apply(dropout_1) as tf.SymbolicTensor;
   return tf.model({ name: 'discriminator', inputs: [image, label], outputs: [realness] });
+}
+
+/** Loads model `discriminator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `discriminator`'s. */
+export async function loadDiscriminator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadDiscriminator', inputShapes: discriminatorInputShapes, outputShapes: discriminatorOutputShapes });
 }
 
 /** Runs a model built by `buildDiscriminator()` on named inputs and names its outputs. */

@@ -2,7 +2,7 @@
 // Source hash: sha256:fcb06ade4f20c159f4c3e729eb801cef0342c77d3e5bae2e6548c750a74bc2c3
 
 import * as tf from '@tensorflow/tfjs';
-import { conv2d, conv2dTranspose, instanceNormalization, reflectionPadding2d } from 'netspec/runtime';
+import { conv2d, conv2dTranspose, instanceNormalization, reflectionPadding2d, restoreSavedModel } from 'netspec/runtime';
 
 /** Input shapes of `generator`, batch first, in model order: photo. */
 export const generatorInputShapes = [[null, 256, 256, 3]] as const;
@@ -116,6 +116,11 @@ export function buildGenerator(): tf.LayersModel {
   const reflectionPadding2d_20 = reflectionPadding2d({ name: 'reflectionPadding2d_20', padding: 3 }).apply(reLU_12) as tf.SymbolicTensor;
   const translated = tf.layers.conv2d({ name: 'translated', filters: 3, kernelSize: 7, activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({}) }).apply(reflectionPadding2d_20) as tf.SymbolicTensor;
   return tf.model({ name: 'generator', inputs: [photo], outputs: [translated] });
+}
+
+/** Loads model `generator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `generator`'s. */
+export async function loadGenerator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadGenerator', inputShapes: generatorInputShapes, outputShapes: generatorOutputShapes });
 }
 
 /** Runs a model built by `buildGenerator()` on named inputs and names its outputs. */
@@ -238,6 +243,11 @@ export function buildGeneratorAnySize(): tf.LayersModel {
   return tf.model({ name: 'generatorAnySize', inputs: [photo], outputs: [translated] });
 }
 
+/** Loads model `generatorAnySize` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `generatorAnySize`'s. */
+export async function loadGeneratorAnySize(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadGeneratorAnySize', inputShapes: generatorAnySizeInputShapes, outputShapes: generatorAnySizeOutputShapes });
+}
+
 /** Runs a model built by `buildGeneratorAnySize()` on named inputs and names its outputs. */
 export function runGeneratorAnySize(model: tf.LayersModel, inputs: GeneratorAnySizeInputs): GeneratorAnySizeOutputs {
   const output = model.predict(inputs.photo) as tf.Tensor;
@@ -278,6 +288,11 @@ export function buildDiscriminator(): tf.LayersModel {
   const leakyReLU_4 = tf.layers.leakyReLU({ name: 'leakyReLU_4', alpha: 0.2 }).apply(instanceNormalization_3) as tf.SymbolicTensor;
   const realness = conv2d({ name: 'realness', filters: 1, kernelSize: 4, padding: [[1, 1], [1, 1]] }).apply(leakyReLU_4) as tf.SymbolicTensor;
   return tf.model({ name: 'discriminator', inputs: [photo], outputs: [realness] });
+}
+
+/** Loads model `discriminator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `discriminator`'s. */
+export async function loadDiscriminator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadDiscriminator', inputShapes: discriminatorInputShapes, outputShapes: discriminatorOutputShapes });
 }
 
 /** Runs a model built by `buildDiscriminator()` on named inputs and names its outputs. */

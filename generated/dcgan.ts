@@ -2,7 +2,7 @@
 // Source hash: sha256:30b6e99eb1d9d35af05d6901525ec9a81bf52fd55e29185884bd85628d7c1500
 
 import * as tf from '@tensorflow/tfjs';
-import { batchNormalization, setTrainable } from 'netspec/runtime';
+import { batchNormalization, restoreSavedModel, setTrainable } from 'netspec/runtime';
 
 /** Input shapes of `generator`, batch first, in model order: z. */
 export const generatorInputShapes = [[null, 100]] as const;
@@ -40,6 +40,11 @@ export function buildGenerator(): tf.LayersModel {
   const activation_4 = tf.layers.activation({ name: 'activation_4', activation: 'relu' }).apply(batchNormalization_4) as tf.SymbolicTensor;
   const image = tf.layers.conv2dTranspose({ name: 'image', filters: 3, kernelSize: 5, strides: 2, padding: 'same', activation: 'tanh', kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.02 }) }).apply(activation_4) as tf.SymbolicTensor;
   return tf.model({ name: 'generator', inputs: [z], outputs: [image] });
+}
+
+/** Loads model `generator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `generator`'s. */
+export async function loadGenerator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadGenerator', inputShapes: generatorInputShapes, outputShapes: generatorOutputShapes });
 }
 
 /** Runs a model built by `buildGenerator()` on named inputs and names its outputs. */
@@ -85,6 +90,11 @@ export function buildDiscriminator(): tf.LayersModel {
   return tf.model({ name: 'discriminator', inputs: [x], outputs: [logit] });
 }
 
+/** Loads model `discriminator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `discriminator`'s. */
+export async function loadDiscriminator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadDiscriminator', inputShapes: discriminatorInputShapes, outputShapes: discriminatorOutputShapes });
+}
+
 /** Runs a model built by `buildDiscriminator()` on named inputs and names its outputs. */
 export function runDiscriminator(model: tf.LayersModel, inputs: DiscriminatorInputs): DiscriminatorOutputs {
   const output = model.predict(inputs.x) as tf.Tensor;
@@ -127,6 +137,11 @@ export function buildGan(parts: GanParts = {}): tf.LayersModel {
   const generator = generatorModel.apply(z) as tf.SymbolicTensor;
   const score = scoreView.apply(generator) as tf.SymbolicTensor;
   return tf.model({ name: 'gan', inputs: [z], outputs: [score] });
+}
+
+/** Loads model `gan` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `gan`'s. */
+export async function loadGan(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadGan', inputShapes: ganInputShapes, outputShapes: ganOutputShapes });
 }
 
 /** Runs a model built by `buildGan()` on named inputs and names its outputs. */

@@ -2,7 +2,7 @@
 // Source hash: sha256:7ed64dc58a996a2d79d099ccbe08fbc96e90a2a14e4db90e748ee7d71fc37ec9
 
 import * as tf from '@tensorflow/tfjs';
-import 'netspec/runtime';
+import { restoreSavedModel } from 'netspec/runtime';
 
 /** Input shapes of `generator`, batch first, in model order: noise. */
 export const generatorInputShapes = [[null, 100]] as const;
@@ -37,6 +37,11 @@ export function buildGenerator(): tf.LayersModel {
   const leakyReLU_3 = tf.layers.leakyReLU({ name: 'leakyReLU_3' }).apply(batchNormalization_3) as tf.SymbolicTensor;
   const image = tf.layers.conv2dTranspose({ name: 'image', filters: 1, strides: 2, activation: 'tanh', kernelSize: 5, padding: 'same', useBias: false, kernelInitializer: tf.initializers.glorotUniform({}) }).apply(leakyReLU_3) as tf.SymbolicTensor;
   return tf.model({ name: 'generator', inputs: [noise], outputs: [image] });
+}
+
+/** Loads model `generator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `generator`'s. */
+export async function loadGenerator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadGenerator', inputShapes: generatorInputShapes, outputShapes: generatorOutputShapes });
 }
 
 /** Runs a model built by `buildGenerator()` on named inputs and names its outputs. */

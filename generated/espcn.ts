@@ -2,7 +2,7 @@
 // Source hash: sha256:2fe57aed8b41d2e9ab214e833be06d0d196cefe1bd024f8221c78bff5fc000f9
 
 import * as tf from '@tensorflow/tfjs';
-import { pixelShuffle } from 'netspec/runtime';
+import { pixelShuffle, restoreSavedModel } from 'netspec/runtime';
 
 /** Input shapes of `upscaler`, batch first, in model order: luminance. Sizes chosen at run time are null: luminance is [null, H, W, 1]. */
 export const upscalerInputShapes = [[null, null, null, 1]] as const;
@@ -30,6 +30,11 @@ export function buildUpscaler(): tf.LayersModel {
   const conv2d_3 = tf.layers.conv2d({ name: 'conv2d_3', filters: 9, kernelSize: 3, padding: 'same', kernelInitializer: tf.initializers.glorotUniform({}) }).apply(conv2d_2) as tf.SymbolicTensor;
   const output = pixelShuffle({ name: 'output', upscaleFactor: 3 }).apply(conv2d_3) as tf.SymbolicTensor;
   return tf.model({ name: 'upscaler', inputs: [luminance], outputs: [output] });
+}
+
+/** Loads model `upscaler` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `upscaler`'s. */
+export async function loadUpscaler(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadUpscaler', inputShapes: upscalerInputShapes, outputShapes: upscalerOutputShapes });
 }
 
 /** Runs a model built by `buildUpscaler()` on named inputs and names its outputs. */

@@ -2,7 +2,7 @@
 // Source hash: sha256:0cf08d554a468b8ff6d1d6ac88e05bb4a2c0c4a69eaf2d19ba7514b3496c7720
 
 import * as tf from '@tensorflow/tfjs';
-import { conv1d, conv1dTranspose, reflectionPadding1d } from 'netspec/runtime';
+import { conv1d, conv1dTranspose, reflectionPadding1d, restoreSavedModel } from 'netspec/runtime';
 
 /** Input shapes of `generator`, batch first, in model order: mel. Sizes chosen at run time are null: mel is [null, T, 80] (T at least 4). */
 export const generatorInputShapes = [[null, null, 80]] as const;
@@ -123,6 +123,11 @@ export function buildGenerator(): tf.LayersModel {
   const reflectionPadding1d_14 = reflectionPadding1d({ name: 'reflectionPadding1d_14', padding: 3 }).apply(leakyReLU_29) as tf.SymbolicTensor;
   const audio = conv1d({ name: 'audio', filters: 1, kernelSize: 7, activation: 'tanh', weightNormalization: true }).apply(reflectionPadding1d_14) as tf.SymbolicTensor;
   return tf.model({ name: 'generator', inputs: [mel], outputs: [audio] });
+}
+
+/** Loads model `generator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `generator`'s. */
+export async function loadGenerator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadGenerator', inputShapes: generatorInputShapes, outputShapes: generatorOutputShapes });
 }
 
 /** Runs a model built by `buildGenerator()` on named inputs and names its outputs. */

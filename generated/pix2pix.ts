@@ -2,7 +2,7 @@
 // Source hash: sha256:9c84fbbab8f750a8f0d441552a0e0eb98fc8d5681aaf2e188c92d09093d06a80
 
 import * as tf from '@tensorflow/tfjs';
-import 'netspec/runtime';
+import { restoreSavedModel } from 'netspec/runtime';
 
 /** Input shapes of `generator`, batch first, in model order: image. */
 export const generatorInputShapes = [[null, 256, 256, 3]] as const;
@@ -87,6 +87,11 @@ export function buildGenerator(): tf.LayersModel {
   return tf.model({ name: 'generator', inputs: [image], outputs: [output] });
 }
 
+/** Loads model `generator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `generator`'s. */
+export async function loadGenerator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadGenerator', inputShapes: generatorInputShapes, outputShapes: generatorOutputShapes });
+}
+
 /** Runs a model built by `buildGenerator()` on named inputs and names its outputs. */
 export function runGenerator(model: tf.LayersModel, inputs: GeneratorInputs): GeneratorOutputs {
   const output = model.predict(inputs.image) as tf.Tensor;
@@ -133,6 +138,11 @@ export function buildDiscriminator(): tf.LayersModel {
   const zeroPadding2d_2 = tf.layers.zeroPadding2d({ name: 'zeroPadding2d_2' }).apply(leakyReLU_4) as tf.SymbolicTensor;
   const patches = tf.layers.conv2d({ name: 'patches', filters: 1, kernelSize: 4, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.02 }) }).apply(zeroPadding2d_2) as tf.SymbolicTensor;
   return tf.model({ name: 'discriminator', inputs: [input, target], outputs: [patches] });
+}
+
+/** Loads model `discriminator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `discriminator`'s. */
+export async function loadDiscriminator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadDiscriminator', inputShapes: discriminatorInputShapes, outputShapes: discriminatorOutputShapes });
 }
 
 /** Runs a model built by `buildDiscriminator()` on named inputs and names its outputs. */

@@ -2,7 +2,7 @@
 // Source hash: sha256:e6649b754146527e290a4dabbcd589b6b44f4c3f5a703cee26269f8c16a2b157
 
 import * as tf from '@tensorflow/tfjs';
-import { conv2d, conv2dTranspose, pixelNormalization } from 'netspec/runtime';
+import { conv2d, conv2dTranspose, pixelNormalization, restoreSavedModel } from 'netspec/runtime';
 
 /** Input shapes of `generator`, batch first, in model order: z. */
 export const generatorInputShapes = [[null, 512]] as const;
@@ -35,6 +35,11 @@ export function buildGenerator(): tf.LayersModel {
   const pixelNormalization_3 = pixelNormalization({ name: 'pixelNormalization_3' }).apply(leakyReLU_2) as tf.SymbolicTensor;
   const rgb = conv2d({ name: 'rgb', filters: 3, kernelSize: 1, equalizedLearningRate: true }).apply(pixelNormalization_3) as tf.SymbolicTensor;
   return tf.model({ name: 'generator', inputs: [z], outputs: [rgb] });
+}
+
+/** Loads model `generator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `generator`'s. */
+export async function loadGenerator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadGenerator', inputShapes: generatorInputShapes, outputShapes: generatorOutputShapes });
 }
 
 /** Runs a model built by `buildGenerator()` on named inputs and names its outputs. */

@@ -2,7 +2,7 @@
 // Source hash: sha256:631f9856da3b2e34b93717786babd0233fa862a913921ae5f7a9c369cef5d842
 
 import * as tf from '@tensorflow/tfjs';
-import { conv2d, dense } from 'netspec/runtime';
+import { conv2d, dense, restoreSavedModel } from 'netspec/runtime';
 
 /** Input shapes of `discriminator`, batch first, in model order: image. */
 export const discriminatorInputShapes = [[null, 32, 32, 3]] as const;
@@ -42,6 +42,11 @@ export function buildDiscriminator(): tf.LayersModel {
   const flatten_1 = tf.layers.flatten({ name: 'flatten_1' }).apply(leakyReLU_7) as tf.SymbolicTensor;
   const realness = dense({ name: 'realness', units: 1, spectralNormalization: true }).apply(flatten_1) as tf.SymbolicTensor;
   return tf.model({ name: 'discriminator', inputs: [image], outputs: [realness] });
+}
+
+/** Loads model `discriminator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `discriminator`'s. */
+export async function loadDiscriminator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadDiscriminator', inputShapes: discriminatorInputShapes, outputShapes: discriminatorOutputShapes });
 }
 
 /** Runs a model built by `buildDiscriminator()` on named inputs and names its outputs. */

@@ -2,7 +2,7 @@
 // Source hash: sha256:1532b6a450a391c404e2a9998a4f267e1b5d08a0117b5734604770b46e1d77be
 
 import * as tf from '@tensorflow/tfjs';
-import { pixelShuffle } from 'netspec/runtime';
+import { pixelShuffle, restoreSavedModel } from 'netspec/runtime';
 
 /** Input shapes of `generator`, batch first, in model order: image. Sizes chosen at run time are null: image is [null, H, W, 3]. */
 export const generatorInputShapes = [[null, null, null, 3]] as const;
@@ -134,6 +134,11 @@ export function buildGenerator(): tf.LayersModel {
   const prelu_18 = tf.layers.prelu({ name: 'prelu_18', sharedAxes: [1, 2, 3], alphaInitializer: tf.initializers.constant({ value: 0.25 }) }).apply(pixelShuffle_2) as tf.SymbolicTensor;
   const output = tf.layers.conv2d({ name: 'output', filters: 3, kernelSize: 9, padding: 'same', kernelInitializer: tf.initializers.glorotUniform({}) }).apply(prelu_18) as tf.SymbolicTensor;
   return tf.model({ name: 'generator', inputs: [image], outputs: [output] });
+}
+
+/** Loads model `generator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `generator`'s. */
+export async function loadGenerator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadGenerator', inputShapes: generatorInputShapes, outputShapes: generatorOutputShapes });
 }
 
 /** Runs a model built by `buildGenerator()` on named inputs and names its outputs. */

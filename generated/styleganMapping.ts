@@ -2,7 +2,7 @@
 // Source hash: sha256:beb556c73cee3bd43cf634211f6e76666ee768f74b9ad52e211c386ea0783670
 
 import * as tf from '@tensorflow/tfjs';
-import { dense, pixelNormalization } from 'netspec/runtime';
+import { dense, pixelNormalization, restoreSavedModel } from 'netspec/runtime';
 
 /** Input shapes of `mapping`, batch first, in model order: z. */
 export const mappingInputShapes = [[null, 512]] as const;
@@ -44,6 +44,11 @@ export function buildMapping(): tf.LayersModel {
   const leakyReLU_8 = tf.layers.leakyReLU({ name: 'leakyReLU_8', alpha: 0.2 }).apply(dense_8) as tf.SymbolicTensor;
   const w = tf.layers.repeatVector({ name: 'w', n: 18 }).apply(leakyReLU_8) as tf.SymbolicTensor;
   return tf.model({ name: 'mapping', inputs: [z], outputs: [w] });
+}
+
+/** Loads model `mapping` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `mapping`'s. */
+export async function loadMapping(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadMapping', inputShapes: mappingInputShapes, outputShapes: mappingOutputShapes });
 }
 
 /** Runs a model built by `buildMapping()` on named inputs and names its outputs. */

@@ -2,7 +2,7 @@
 // Source hash: sha256:bb0adad1ca85e0336a99b259ac41dfc97661957ccca4d127aa83fe4392402589
 
 import * as tf from '@tensorflow/tfjs';
-import 'netspec/runtime';
+import { restoreSavedModel } from 'netspec/runtime';
 
 /** Input shapes of `unet`, batch first, in model order: image. Sizes chosen at run time are null: image is [null, H, W, 3] (H a multiple of 8; W a multiple of 8). */
 export const unetInputShapes = [[null, null, null, 3]] as const;
@@ -37,6 +37,11 @@ export function buildUnet(): tf.LayersModel {
   const skip0 = tf.layers.concatenate({ name: 'skip0', axis: 3 }).apply([up1, stem]) as tf.SymbolicTensor;
   const logits = tf.layers.conv2d({ name: 'logits', filters: 2, kernelSize: 1, padding: 'same', kernelInitializer: tf.initializers.glorotUniform({}) }).apply(skip0) as tf.SymbolicTensor;
   return tf.model({ name: 'unet', inputs: [image], outputs: [logits] });
+}
+
+/** Loads model `unet` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `unet`'s. */
+export async function loadUnet(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadUnet', inputShapes: unetInputShapes, outputShapes: unetOutputShapes });
 }
 
 /** Runs a model built by `buildUnet()` on named inputs and names its outputs. */

@@ -2,7 +2,7 @@
 // Source hash: sha256:18f46b4ac519136419f7077f3055f838a65fe188790d6e56b5d598d31307a33b
 
 import * as tf from '@tensorflow/tfjs';
-import 'netspec/runtime';
+import { restoreSavedModel } from 'netspec/runtime';
 
 /** Input shapes of `decoder`, batch first, in model order: z. */
 export const decoderInputShapes = [[null, 2]] as const;
@@ -31,6 +31,11 @@ export function buildDecoder(): tf.LayersModel {
   const up2 = tf.layers.conv2dTranspose({ name: 'up2', filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({}) }).apply(up1) as tf.SymbolicTensor;
   const image = tf.layers.conv2dTranspose({ name: 'image', filters: 1, kernelSize: 3, padding: 'same', activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({}) }).apply(up2) as tf.SymbolicTensor;
   return tf.model({ name: 'decoder', inputs: [z], outputs: [image] });
+}
+
+/** Loads model `decoder` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `decoder`'s. */
+export async function loadDecoder(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadDecoder', inputShapes: decoderInputShapes, outputShapes: decoderOutputShapes });
 }
 
 /** Runs a model built by `buildDecoder()` on named inputs and names its outputs. */

@@ -2,7 +2,7 @@
 // Source hash: sha256:8e0b0d69e3f860ab2974bb68d157d1ca41900221d41a4445c431d0e44652620b
 
 import * as tf from '@tensorflow/tfjs';
-import { batchNormalization, conv3dTranspose } from 'netspec/runtime';
+import { batchNormalization, conv3dTranspose, restoreSavedModel } from 'netspec/runtime';
 
 /** Input shapes of `generator`, batch first, in model order: z. */
 export const generatorInputShapes = [[null, 200]] as const;
@@ -40,6 +40,11 @@ export function buildGenerator(): tf.LayersModel {
   const activation_4 = tf.layers.activation({ name: 'activation_4', activation: 'relu' }).apply(batchNormalization_4) as tf.SymbolicTensor;
   const voxels = conv3dTranspose({ name: 'voxels', filters: 1, useBias: true, activation: 'sigmoid', kernelSize: 4, strides: 2, padding: [[1, 1], [1, 1], [1, 1]] }).apply(activation_4) as tf.SymbolicTensor;
   return tf.model({ name: 'generator', inputs: [z], outputs: [voxels] });
+}
+
+/** Loads model `generator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `generator`'s. */
+export async function loadGenerator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadGenerator', inputShapes: generatorInputShapes, outputShapes: generatorOutputShapes });
 }
 
 /** Runs a model built by `buildGenerator()` on named inputs and names its outputs. */

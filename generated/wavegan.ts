@@ -2,7 +2,7 @@
 // Source hash: sha256:915710950cd2111a458c22d3cd729091d7a64177e0d8c375d748371e946fe7d0
 
 import * as tf from '@tensorflow/tfjs';
-import { conv1dTranspose } from 'netspec/runtime';
+import { conv1dTranspose, restoreSavedModel } from 'netspec/runtime';
 
 /** Input shapes of `generator`, batch first, in model order: z. */
 export const generatorInputShapes = [[null, 100]] as const;
@@ -34,6 +34,11 @@ export function buildGenerator(): tf.LayersModel {
   const up4 = conv1dTranspose({ name: 'up4', filters: 64, kernelSize: 25, strides: 4, padding: 'same', activation: 'relu' }).apply(up3) as tf.SymbolicTensor;
   const audio = conv1dTranspose({ name: 'audio', filters: 1, activation: 'tanh', kernelSize: 25, strides: 4, padding: 'same' }).apply(up4) as tf.SymbolicTensor;
   return tf.model({ name: 'generator', inputs: [z], outputs: [audio] });
+}
+
+/** Loads model `generator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `generator`'s. */
+export async function loadGenerator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadGenerator', inputShapes: generatorInputShapes, outputShapes: generatorOutputShapes });
 }
 
 /** Runs a model built by `buildGenerator()` on named inputs and names its outputs. */

@@ -18,7 +18,7 @@ import type { LayerShapes, ModelShapes, NamedShape, SpecIR } from '../ir.js';
 import { Call, Ident, writeCode, type Code } from './code.js';
 import { commentText, identifier } from './escape.js';
 import { moduleHeader } from './header.js';
-import { activityRegularizerOf, factoryOf, hasConstraints, layerConfig, typedConfig } from './layer-call.js';
+import { factoryOf, hasConstraints, layerConfig, typedConfig } from './layer-call.js';
 import { pascal, variableNames } from './names.js';
 import { frozenModels, modelLayers, needsView, partsInterface, partsInterfaceName, partsOf, partsStatements, targetOf, type ModelsByName } from './sub-model.js';
 
@@ -112,9 +112,9 @@ function runtimeImports(m: ModelShapes, ctx: EmitContext): string[] {
   const factories = ownLayers(m).map((l) => factoryOf(l, frozen)).filter((f) => f.source === 'runtime').map((f) => f.name);
   const helpers = [
     ...(m.layers.some((l) => l.weights.some((w) => w.initial)) ? ['setInitialWeights', 'tensorFromBase64'] : []),
-    ...(ownLayers(m).some((l) => activityRegularizerOf(l) !== undefined) ? ['withActivityRegularizer'] : []),
     ...(needsConstraints(m, ctx) ? ['withConstraints'] : []),
     ...(modelLayers(m).some((l) => l.layer.args['trainable'] === false) ? ['setTrainable'] : []),
+    'restoreSavedModel',
   ];
   return [...factories, ...helpers];
 }
@@ -157,10 +157,9 @@ function buildFunction(m: ModelShapes, file: string, ctx: EmitContext): Function
     const from = layer.from.map((r) => new Ident(names.get(r.id)!));
     const argument: Code = from.length === 1 ? from[0]! : from;
     const created = new Call(callee, [typedConfig(layerConfig(shapes, factory))]);
-    const activity = activityRegularizerOf(shapes);
     statements.push(
       constStatement(names.get(layer.id)!, (w) => {
-        writeCode(w, activity === undefined ? created : new Call('withActivityRegularizer', [created, activity as Code]));
+        writeCode(w, created);
         w.write('.apply(');
         writeCode(w, argument);
         w.write(') as tf.SymbolicTensor');
@@ -230,6 +229,38 @@ function runFunction(m: ModelShapes): FunctionDeclarationStructure {
   };
 }
 
+/**
+ * `loadFoo(handlerOrUrl)`: a saved `foo` back, with what `buildFoo` gives it beyond its layers (withConstraints);
+ * the config carries the rest, frozen layers and runtime layers' options included.
+ */
+function loadFunction(m: ModelShapes, ctx: EmitContext): FunctionDeclarationStructure {
+  const base = m.model.name;
+  const name = pascal(base);
+  const restored = new Call('restoreSavedModel', [new Ident('handlerOrUrl'), { loader: `load${name}`, inputShapes: new Ident(`${identifier(base)}InputShapes`), outputShapes: new Ident(`${base}OutputShapes`) }]);
+  const constrained = needsConstraints(m, ctx);
+  return {
+    kind: StructureKind.Function,
+    name: `load${name}`,
+    isExported: true,
+    isAsync: true,
+    parameters: [{ name: 'handlerOrUrl', type: 'string | tf.io.IOHandler' }],
+    returnType: 'Promise<tf.LayersModel>',
+    docs: [
+      commentText(
+        `Loads model \`${base}\` as \`model.save\` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved` +
+          `${constrained ? ` and its constraints applied after each training step, as \`build${name}()\` does` : ''}; throws if its input or output shapes are not \`${base}\`'s.`,
+      ),
+    ],
+    statements: [
+      (w) => {
+        w.write(constrained ? 'return withConstraints(await ' : 'return ');
+        writeCode(w, restored);
+        w.write(constrained ? ');' : ';');
+      },
+    ],
+  };
+}
+
 function modelStatements(m: ModelShapes, file: string, ctx: EmitContext): (StatementStructures | WriterFunction)[] {
   const base = m.model.name;
   const name = pascal(base);
@@ -240,6 +271,7 @@ function modelStatements(m: ModelShapes, file: string, ctx: EmitContext): (State
     tensorsInterface(`${name}Outputs`, m.outputs, `The tensors \`${base}\` returns, by output id.`),
     ...(modelLayers(m).length > 0 ? [partsInterface(m, ctx.byName)] : []),
     buildFunction(m, file, ctx),
+    loadFunction(m, ctx),
     runFunction(m),
   ];
 }

@@ -173,6 +173,8 @@ export function factoryOf(shapes: LayerShapes, frozenModel = false): LayerFactor
     (layer.type === 'conv2dTranspose' && !nativeConv2dTransposeIsExact(layer)) ||
     (layer.type === 'cropping2d' && !nativeCropping2dIsExact(shapes)) ||
     (convTypes.has(layer.type) && !nativeConvIsExact(layer)) ||
+    // tfjs' dense and convolutions throw on their own activityRegularizer; the runtime's keep it in their config, so a saved model loads with it.
+    ((layer.type === 'dense' || convTypes.has(layer.type)) && layer.args['activityRegularizer'] !== undefined) ||
     // tfjs' pooling layers take no explicit pads.
     (poolingTypes.has(layer.type) && Array.isArray(layer.args['padding'])) ||
     (globalPoolingTypes.has(layer.type) && !nativeGlobalPoolingIsExact(layer)) ||
@@ -269,8 +271,6 @@ export function layerConfig(shapes: LayerShapes, factory: LayerFactory): Record<
   const config: Record<string, Code> = { name: layer.id };
   for (const [option, value] of Object.entries(layer.args)) {
     if (compileTimeOnly.has(option)) continue;
-    // tfjs layers throw on their own activityRegularizer: withActivityRegularizer (see activityRegularizerOf) adds it.
-    if (option === 'activityRegularizer' && factory.source === 'tf') continue;
     // A reparametrization turned off (`false`, overriding a default) is no option of tfjs' layer.
     if (factory.source === 'tf' && (reparametrizations as readonly string[]).includes(option)) continue;
     config[option] = factory.options === 'tfjs' ? nativeOption(layer.type, option, value) : (value as Code);
@@ -287,11 +287,6 @@ export function layerConfig(shapes: LayerShapes, factory: LayerFactory): Record<
 export function typedConfig(config: Record<string, Code>): Record<string, Code> {
   const noise = config['noiseShape'];
   return Array.isArray(noise) && noise.includes(null) ? { ...config, noiseShape: new Cast(noise, 'number[]') } : config;
-}
-
-/** The activity regularizer a native layer gets from the runtime's withActivityRegularizer, as the spec wrote it. */
-export function activityRegularizerOf(shapes: LayerShapes): Value | undefined {
-  return factoryOf(shapes).source === 'tf' ? shapes.layer.args['activityRegularizer'] : undefined;
 }
 
 /** Whether any weight of the model has a constraint, which only the runtime's withConstraints applies during fit. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { customGradient } from './custom-gradient.js';
-import { nativeClass, single } from './runtime-layer.js';
+import { nativeClass, type NativeClass, single } from './runtime-layer.js';
 
 /** Options of tfjs `embedding`, unchanged: same names, same defaults. */
 export type EmbeddingArgs = Parameters<typeof tf.layers.embedding>[0];
@@ -28,6 +28,8 @@ const gatherRows = customGradient((table: tf.Tensor, indices: tf.Tensor, save: t
   };
 });
 
+const EmbeddingBase: NativeClass<NativeEmbedding, EmbeddingArgs> = nativeClass('Embedding');
+
 /**
  * tfjs' `embedding` (Keras `Embedding`), trainable on every backend: the same
  * options, config and weight (`embeddings [inputDim, outputDim]`), and the
@@ -35,7 +37,7 @@ const gatherRows = customGradient((table: tf.Tensor, indices: tf.Tensor, save: t
  * input's shape plus `outputDim`), with the gradient of `gatherRows`.
  * An index outside [0, inputDim) throws in tfjs' gather, on cpu and wasm.
  */
-export class Embedding extends nativeClass<NativeEmbedding, EmbeddingArgs>('Embedding') {
+export class Embedding extends EmbeddingBase {
   static override className = 'NetspecEmbedding';
 
   constructor(args: EmbeddingArgs) {

@@ -64,6 +64,7 @@ export type { ConstraintDescriptor, InitializerDescriptor, RegularizerDescriptor
 export { withConstraints } from './constraints.js';
 export { withActivityRegularizer } from './activity.js';
 export { setTrainable } from './compose.js';
+export { restoreSavedModel, type SavedModelShapes } from './load.js';
 export {
   BatchNormalization,
   LayerNormalization,

@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { nativeClass } from './runtime-layer.js';
+import { nativeClass, type NativeClass } from './runtime-layer.js';
 
 type NativeAdd = ReturnType<typeof tf.layers.add>;
 type NativeMaximum = ReturnType<typeof tf.layers.maximum>;
 type NativeMinimum = ReturnType<typeof tf.layers.minimum>;
 type LayerArgs = NonNullable<Parameters<typeof tf.layers.add>[0]>;
+
+const AddBase: NativeClass<NativeAdd, LayerArgs> = nativeClass('Add');
 
 /**
  * Keras' `Subtract` (tfjs has none): `inputs[0] - inputs[1]`, of exactly two
@@ -13,7 +15,7 @@ type LayerArgs = NonNullable<Parameters<typeof tf.layers.add>[0]>;
  * right, a 1 stretches, a lower rank expanded after the batch), and `tf.sub`
  * has its gradient on every backend. No weights.
  */
-export class Subtract extends nativeClass<NativeAdd, LayerArgs>('Add') {
+export class Subtract extends AddBase {
   static override className = 'NetspecSubtract';
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -39,6 +41,8 @@ function broadcastAll(inputs: tf.Tensor[]): tf.Tensor[] {
   return inputs.map((t) => (t.shape.every((d, a) => d === shape[a]) ? t : tf.broadcastTo(t, shape)));
 }
 
+const MaximumBase: NativeClass<NativeMaximum, LayerArgs> = nativeClass('Maximum');
+
 /**
  * tfjs' `maximum` and `minimum` with gradients that are right when the
  * inputs broadcast: tfjs' Maximum and Minimum gradients (tfjs-core 4.22)
@@ -47,7 +51,7 @@ function broadcastAll(inputs: tf.Tensor[]): tf.Tensor[] {
  * The inputs are broadcast first (tf.broadcastTo's gradient sums), then
  * compared element-wise as tfjs does; ties go to the first input.
  */
-export class Maximum extends nativeClass<NativeMaximum, LayerArgs>('Maximum') {
+export class Maximum extends MaximumBase {
   static override className = 'NetspecMaximum';
 
   protected override mergeFunction(inputs: tf.Tensor[]): tf.Tensor {
@@ -56,8 +60,10 @@ export class Maximum extends nativeClass<NativeMaximum, LayerArgs>('Maximum') {
 }
 tf.serialization.registerClass(Maximum);
 
+const MinimumBase: NativeClass<NativeMinimum, LayerArgs> = nativeClass('Minimum');
+
 /** As Maximum, for tfjs' `minimum`. */
-export class Minimum extends nativeClass<NativeMinimum, LayerArgs>('Minimum') {
+export class Minimum extends MinimumBase {
   static override className = 'NetspecMinimum';
 
   protected override mergeFunction(inputs: tf.Tensor[]): tf.Tensor {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { nativeClass, single } from './runtime-layer.js';
+import { nativeClass, type NativeClass, single } from './runtime-layer.js';
 
 /** Options of tfjs `batchNormalization`, unchanged: same names, same defaults. */
 export type BatchNormalizationArgs = NonNullable<Parameters<typeof tf.layers.batchNormalization>[0]>;
@@ -29,6 +29,8 @@ interface LayerNormalizationFields {
   readonly beta: tf.LayerVariable | null;
 }
 
+const BatchNormalizationBase: NativeClass<NativeBatchNormalization, BatchNormalizationArgs> = nativeClass('BatchNormalization');
+
 /**
  * tfjs' `batchNormalization` for inputs of any rank from 2 (tfjs itself
  * throws above rank 4, e.g. after conv3d or conv3dTranspose). Same options, defaults,
@@ -43,7 +45,7 @@ interface LayerNormalizationFields {
  *   parent model) normalizes with its moving statistics and leaves them
  *   unchanged even in training mode (Keras 3 `training and self.trainable`).
  */
-export class BatchNormalization extends nativeClass<NativeBatchNormalization, BatchNormalizationArgs>('BatchNormalization') {
+export class BatchNormalization extends BatchNormalizationBase {
   static override className = 'NetspecBatchNormalization';
 
   private get fields(): BatchNormalizationFields {
@@ -106,6 +108,8 @@ export class BatchNormalization extends nativeClass<NativeBatchNormalization, Ba
   }
 }
 
+const LayerNormalizationBase: NativeClass<NativeLayerNormalization, LayerNormalizationArgs> = nativeClass('LayerNormalization');
+
 /**
  * tfjs' `layerNormalization` for inputs of any rank from 2 (tfjs itself
  * throws above rank 4), trainable without gamma or beta (`center: false` or
@@ -114,7 +118,7 @@ export class BatchNormalization extends nativeClass<NativeBatchNormalization, Ba
  * both weights run tfjs' own computation, the rest the same formula,
  * `(x - mean) / sqrt(variance + epsilon) * gamma + beta` over `axis`.
  */
-export class LayerNormalization extends nativeClass<NativeLayerNormalization, LayerNormalizationArgs>('LayerNormalization') {
+export class LayerNormalization extends LayerNormalizationBase {
   static override className = 'NetspecLayerNormalization';
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {

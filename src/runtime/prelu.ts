@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { nativeClass, single } from './runtime-layer.js';
+import { nativeClass, type NativeClass, single } from './runtime-layer.js';
 
 /** Options of tfjs `prelu`, unchanged: same names, same defaults. */
 export type PReLUArgs = NonNullable<Parameters<typeof tf.layers.prelu>[0]>;
 
 type NativePReLU = ReturnType<typeof tf.layers.prelu>;
+
+const PReLUBase: NativeClass<NativePReLU, PReLUArgs> = nativeClass('PReLU');
 
 /**
  * tfjs' `prelu` computed as Keras 3 `PReLU.call` does,
@@ -15,7 +17,7 @@ type NativePReLU = ReturnType<typeof tf.layers.prelu>;
  * `[batch, H, W, C]` gives alpha `[H, W, 1]`). Same options, config and
  * weight (`alpha`, the input's shape without the batch, 1 on the shared axes).
  */
-export class PReLU extends nativeClass<NativePReLU, PReLUArgs>('PReLU') {
+export class PReLU extends PReLUBase {
   static override className = 'NetspecPReLU';
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {

@@ -43,7 +43,14 @@ export function singleShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
   return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
 }
 
-type NativeClass<T extends tf.serialization.Serializable, A> = tf.serialization.SerializableConstructor<T> & (new (args?: A) => T);
+/**
+ * The type of a class from nativeClass. A runtime class extends a const of
+ * this type (`const AddBase: NativeClass<NativeAdd, Args> = nativeClass('Add')`),
+ * not the call itself: its declarations then name the base through
+ * @tensorflow/tfjs's types instead of files of tfjs-layers, a dependency of
+ * tfjs that a user's project may not resolve (pnpm, or no hoisting).
+ */
+export type NativeClass<T extends tf.serialization.Serializable, A> = tf.serialization.SerializableConstructor<T> & (new (args?: A) => T);
 
 /**
  * tfjs' own layer class, taken from its serialization registry so no layer is

@@ -593,6 +593,7 @@ const spotChecks: [string, string, string, (config: tf.serialization.ConfigDict)
   ['penalties', 'dense', 'con_minMaxNorm', (c) => c['kernelConstraint'], { className: 'MinMaxNorm', config: { minValue: 0.1, maxValue: 2, rate: 0.5, axis: 1 } }],
   ['penalties', 'dense', 'frozen', (c) => c['trainable'], false],
   ['penalties', 'image', 'up', (c) => [c['kernelInitializer'], c['activityRegularizer'], c['outputPadding']], [{ type: 'constant', value: 0.125 }, { l2: 0.001 }, 1]],
+  ['penalties', 'activity', 'actConv3d', (c) => [c['activityRegularizer'], c['kernelInitializer']], [{ l1: 0.01, l2: 0.02 }, 'heNormal']],
   ['conv-transpose', 'decoder2d', 'explicit', (c) => c['padding'], [[1, 0], [0, 2]]],
   ['conv-transpose', 'decoder2d', 'same', (c) => [c['padding'], c['kernelSize'], c['strides'], c['useBias'], c['activation']], ['same', [3, 2], [2, 1], false, 'tanh']],
   ['graph', 'mixer', 'cols', (c) => c['axis'], 2],
@@ -617,6 +618,18 @@ test('regularizers of native and runtime layers, activity included, are losses o
     // Training mode, as in fit: the activity penalty reads the output of the same step.
     decoder.apply(tf.ones([2, 3, 3, 2]), { training: true });
     expect(decoder.calculateLosses().map((l) => l.dataSync()[0]! > 0)).toEqual([true]);
+  });
+  // dense and conv1d/2d/3d with an activityRegularizer are the runtime's (tfjs' throw on it): one penalty each, plus actDense's kernel l1.
+  const activity = (await import('../fixtures/emit/penalties.ts')).buildActivity();
+  expect(activity.layers.filter((l) => l.losses.length > 0).map((l) => [l.name, l.getClassName(), l.losses.length])).toEqual([
+    ['actDense', 'NetspecDense', 2],
+    ['actConv1d', 'NetspecConv', 1],
+    ['actConv2d', 'NetspecConv', 1],
+    ['actConv3d', 'NetspecConv', 1],
+  ]);
+  tf.tidy(() => {
+    activity.apply([tf.ones([2, 6, 2]), tf.ones([2, 4, 4, 2]), tf.ones([2, 3, 3, 3, 1])], { training: true });
+    expect(activity.calculateLosses().map((l) => l.dataSync()[0]! > 0)).toEqual([true, true, true, true, true]);
   });
 });
 

@@ -191,6 +191,15 @@ const paddingCases: FactoryCase[] = [
 ];
 
 /** tfjs' layerNormalization cannot train without gamma or beta (its batchNorm gradient reads them), nor run above rank 4. */
+/** tfjs' dense and convolutions throw on their own activityRegularizer; the runtime's keep it in the saved config. */
+const activityCases: FactoryCase[] = [
+  ['dense without one stays native', { given: { type: 'dense', args: { units: 2, kernelConstraint: 'maxNorm' }, inputs: [flat] }, want: 'tf.dense' }],
+  ['dense', { given: { type: 'dense', args: { units: 2, activityRegularizer: 'l2' }, inputs: [flat] }, want: 'runtime.dense' }],
+  ['conv1d', { given: { type: 'conv1d', args: { filters: 1, kernelSize: 2, activityRegularizer: { l1: 0.1 } }, inputs: [seq] }, want: 'runtime.conv1d' }],
+  ['conv2d', { given: { type: 'conv2d', args: { filters: 1, kernelSize: 1, activityRegularizer: 'l1l2' }, inputs: [image] }, want: 'runtime.conv2d' }],
+  ['conv3d', { given: { type: 'conv3d', args: { filters: 1, kernelSize: 1, activityRegularizer: 'l1' }, inputs: [volume] }, want: 'runtime.conv3d' }],
+];
+
 const layerNormalizationCases: FactoryCase[] = [
   ['layerNormalization with gamma and beta', { given: { type: 'layerNormalization', args: { axis: [1, 2, 3] }, inputs: [image] }, want: 'tf.layerNormalization' }],
   ['layerNormalization without beta', { given: { type: 'layerNormalization', args: { center: false }, inputs: [image] }, want: 'runtime.layerNormalization' }],
@@ -238,6 +247,10 @@ describe('factoryOf', () => {
   });
 
   test.each(paddingCases)('%s', (_, { given, want }) => {
+    expect(factoryText(given)).toBe(want);
+  });
+
+  test.each(activityCases)('activityRegularizer: %s', (_, { given, want }) => {
     expect(factoryText(given)).toBe(want);
   });
 
@@ -441,8 +454,8 @@ type UnsupportedCase = [string, { given: { type: string; args?: Args; inputs?: S
 
 const unsupported: UnsupportedCase[] = [
   ['weights files are built (resolve reads them; they are not layer arguments)', { given: { type: 'conv2dTranspose', args: { filters: 1, kernelSize: 2, outputPadding: 0 } }, want: undefined }],
-  ['activityRegularizer on dense is added by the runtime', { given: { type: 'dense', args: { units: 2, activityRegularizer: 'l2' }, inputs: [flat] }, want: undefined }],
-  ['activityRegularizer on conv2d is added by the runtime', { given: { type: 'conv2d', args: { filters: 1, kernelSize: 1, activityRegularizer: { l1: 0.1 } } }, want: undefined }],
+  ['activityRegularizer on dense is the runtime dense', { given: { type: 'dense', args: { units: 2, activityRegularizer: 'l2' }, inputs: [flat] }, want: undefined }],
+  ['activityRegularizer on conv2d is the runtime conv2d', { given: { type: 'conv2d', args: { filters: 1, kernelSize: 1, activityRegularizer: { l1: 0.1 } } }, want: undefined }],
   ['activityRegularizer on conv2dTranspose goes to the runtime', { given: { type: 'conv2dTranspose', args: { filters: 1, kernelSize: 1, activityRegularizer: 'l1' } }, want: undefined }],
   ['activityRegularizer on conv1dTranspose', { given: { type: 'conv1dTranspose', args: { filters: 1, kernelSize: 1, activityRegularizer: 'l1' }, inputs: [seq] }, want: undefined }],
   ['activityRegularizer on conv3dTranspose', { given: { type: 'conv3dTranspose', args: { filters: 1, kernelSize: 1, activityRegularizer: 'l1' }, inputs: [volume] }, want: undefined }],
@@ -536,7 +549,7 @@ describe('unsupportedOption', () => {
     const text = ['netspec: 1', 'models:', '  m:', '    inputs: { x: [8, 2] }', '    layers:', '      - { type: conv1d, id: ctx, filters: 2, kernelSize: 3, padding: causal }', '      - { type: elu, id: act, alpha: 0.5 }', ''].join('\n');
     const result = compile([{ path: 'specs/elu.yaml', text }]);
     expect(result.diagnostics).toEqual([]);
-    expect(result.modules[0]!.text).toContain("import { conv1d, elu } from 'netspec/runtime';");
+    expect(result.modules[0]!.text).toContain("import { conv1d, elu, restoreSavedModel } from 'netspec/runtime';");
     expect(result.modules[0]!.text).toContain("const act = elu({ name: 'act', alpha: 0.5 }).apply(ctx) as tf.SymbolicTensor;");
   });
 
@@ -544,7 +557,7 @@ describe('unsupportedOption', () => {
     const text = ['netspec: 1', 'models:', '  m:', '    inputs: { x: [2, 2, 2, 1] }', '    layers:', '      - { type: batchNormalization, id: norm }', ''].join('\n');
     const result = compile([{ path: 'specs/bn.yaml', text }]);
     expect(result.diagnostics).toEqual([]);
-    expect(result.modules[0]!.text).toContain("import { batchNormalization } from 'netspec/runtime';");
+    expect(result.modules[0]!.text).toContain("import { batchNormalization, restoreSavedModel } from 'netspec/runtime';");
     expect(result.modules[0]!.text).toContain("const norm = batchNormalization({ name: 'norm' }).apply(x) as tf.SymbolicTensor;");
   });
 });

@@ -108,6 +108,49 @@ test('a fit step of the GAN trains the generator (constraint honoured) and leave
   tf.dispose([input, real, fake, ...d0, ...g0, ...d1, ...d2]);
 });
 
+/** Per weight of `model`, by name: whether `step` changed it. */
+async function moved(model: tf.LayersModel, step: () => Promise<unknown>): Promise<[string, boolean][]> {
+  const before = snapshot(model);
+  await step();
+  const change = changes(before, snapshot(model));
+  tf.dispose(before);
+  return model.weights.map((w, i) => [w.originalName, change[i]! > 0]);
+}
+
+const named = (model: tf.LayersModel, flag: (w: tf.LayerVariable) => boolean) => model.weights.map((w) => [w.originalName, flag(w)] as [string, boolean]);
+
+test('the Keras DCGAN loop: compile D, build the GAN (D frozen inside), then per step D.trainOnBatch on real and fake, gan.trainOnBatch through the frozen D', async () => {
+  const tiny = await import('../fixtures/training/ganTiny.js');
+  const generator = tiny.buildGenerator();
+  const discriminator = tiny.buildDiscriminator();
+  discriminator.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+  const gan = tiny.buildGan({ generator, discriminator });
+  gan.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+  // Each compiled model trains what was trainable when it was compiled, as in Keras 2.
+  expect(discriminator.trainableWeights).toEqual([]);
+  expect(discriminator.layers.filter((l) => l.weights.length > 0).map((l) => l.name)).toEqual(['conv2d_1', 'batchNormalization_1', 'logit']);
+
+  const labels = tf.tensor2d([1, 1, 0, 0], [4, 1]);
+  const realLabels = tf.ones([2, 1]);
+  for (let n = 0; n < 3; n++) {
+    const z = tf.randomNormal([2, 8], 0, 1, 'float32', 20 + n);
+    const real = tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 40 + n);
+    const images = tf.concat([real, generator.predict(z) as tf.Tensor]);
+    const dStep = () => discriminator.trainOnBatch(images, labels);
+    const [dOnD, gOnD] = [await moved(discriminator, dStep), snapshot(generator)];
+    // The D step moves every weight the D was compiled with; its frozen batch normalization keeps its moving statistics.
+    expect(dOnD).toEqual(named(discriminator, (w) => !w.originalName.includes('moving')));
+    expect(changes(gOnD, snapshot(generator))).toEqual(gOnD.map(() => 0));
+    const d = snapshot(discriminator);
+    const gOnG = await moved(generator, () => gan.trainOnBatch(z, realLabels));
+    // The G step moves every generator weight, moving statistics included, and nothing of the D.
+    expect(gOnG).toEqual(named(generator, () => true));
+    expect(changes(d, snapshot(discriminator))).toEqual(d.map(() => 0));
+    tf.dispose([z, real, images, ...gOnD, ...d]);
+  }
+  tf.dispose([labels, realLabels]);
+});
+
 /** A model through save and load in memory. */
 async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
   let saved: tf.io.ModelArtifacts | undefined;

@@ -46,3 +46,24 @@ test('a frozen model is saved frozen: each layer inside keeps its flag', async (
   const restored = await tf.models.modelFromJSON({ modelTopology: outer.toJSON(null, false) as tf.io.ModelJSON['modelTopology'] });
   expect(restored.trainableWeights).toEqual([]);
 });
+
+test('a model compiled before setTrainable(model, false) still trains what it was compiled with; one compiled after trains none of it (Keras 2 compile)', async () => {
+  const { outer, inner } = nested();
+  inner.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+  setTrainable(inner, false);
+  outer.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+  expect(outer.trainableWeights.map((w) => w.originalName).sort()).toEqual(['head/bias', 'head/kernel']);
+  const x = tf.tensor2d([1, 2, 3, -1, 0, 2], [2, 3]);
+  const changed = async (model: tf.LayersModel, y: tf.Tensor) => {
+    const before = outer.weights.map((w) => Array.from(w.read().dataSync()));
+    await model.trainOnBatch(x, y);
+    return outer.weights.filter((w, i) => Array.from(w.read().dataSync()).some((v, k) => v !== before[i]![k])).map((w) => w.originalName).sort();
+  };
+  // tfjs alone would throw here: its optimizer skips variables whose flag setTrainable turned off.
+  expect(await changed(inner, tf.ones([2, 2]))).toEqual(['a/bias', 'a/kernel']);
+  expect(await changed(outer, tf.ones([2, 1]))).toEqual(['head/bias', 'head/kernel']);
+  // Unfrozen, a recompiled outer trains the inner layers again; `b`, frozen on its own, stays frozen.
+  setTrainable(inner, true);
+  outer.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+  expect(await changed(outer, tf.ones([2, 1]))).toEqual(['a/bias', 'a/kernel', 'head/bias', 'head/kernel']);
+});
