@@ -1,0 +1,79 @@
+/**
+ * The language server's I/O shell: the connection over stdin/stdout, the
+ * open documents, where each one's project is, and when diagnostics are
+ * published. Every answer comes from a pure handler over the document's
+ * `Analysis` (docs/lsp.md).
+ */
+import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { checkSource } from '../check.js';
+import type { Analysis } from './analysis.js';
+import { codeActions } from './code-actions.js';
+import { lspDiagnostics } from './diagnostics.js';
+import { navigationCapabilities, registerNavigation } from './navigation/index.js';
+import { placeOf } from './project-of.js';
+
+/** How long typing must pause before a document is checked and its diagnostics published. */
+export const debounceMs = 150;
+
+/** Runs the server until the client sends `exit` (or closes stdin), which ends the process. */
+export function startServer(): void {
+  const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  const documents = new TextDocuments(TextDocument);
+  const analyses = new Map<string, Analysis>();
+  const timers = new Map<string, NodeJS.Timeout>();
+
+  /** The document's analysis at its current version, checked now if it changed since. */
+  const analysisFor = (uri: string): Analysis | undefined => {
+    const document = documents.get(uri);
+    if (!document) return undefined;
+    const known = analyses.get(uri);
+    if (known && known.version === document.version) return known;
+    const text = document.getText();
+    const { file, readFile } = placeOf(uri);
+    const result = checkSource({ path: file, text }, readFile ? { readFile } : {});
+    const analysis: Analysis = { uri, file, text, version: document.version, result };
+    analyses.set(uri, analysis);
+    return analysis;
+  };
+
+  const publish = (uri: string): void => {
+    timers.delete(uri);
+    const analysis = analysisFor(uri);
+    if (analysis) void connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: lspDiagnostics(analysis) });
+  };
+
+  connection.onInitialize(
+    (): InitializeResult => ({
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        ...navigationCapabilities,
+      },
+      serverInfo: { name: 'netspec' },
+    }),
+  );
+
+  documents.onDidChangeContent(({ document }) => {
+    clearTimeout(timers.get(document.uri));
+    timers.set(document.uri, setTimeout(() => publish(document.uri), debounceMs));
+  });
+  documents.onDidClose(({ document }) => {
+    clearTimeout(timers.get(document.uri));
+    timers.delete(document.uri);
+    analyses.delete(document.uri);
+    void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+  });
+
+  const withAnalysis =
+    <P extends { textDocument: { uri: string } }, R>(handler: (analysis: Analysis, params: P) => R, none: R) =>
+    (params: P): R => {
+      const analysis = analysisFor(params.textDocument.uri);
+      return analysis ? handler(analysis, params) : none;
+    };
+  connection.onCodeAction(withAnalysis((a, p) => codeActions(a, p.range), []));
+  registerNavigation(connection, analysisFor);
+
+  documents.listen(connection);
+  connection.listen();
+}
