@@ -10,8 +10,11 @@ import { checkSource } from '../check.js';
 import type { Analysis } from './analysis.js';
 import { codeActions } from './code-actions.js';
 import { lspDiagnostics } from './diagnostics.js';
+import { hover } from './hover.js';
+import { inlayHints } from './inlay-hints.js';
 import { navigationCapabilities, registerNavigation } from './navigation/index.js';
 import { placeOf } from './project-of.js';
+import { documentSymbols } from './symbols.js';
 
 /** How long typing must pause before a document is checked and its diagnostics published. */
 export const debounceMs = 150;
@@ -48,6 +51,9 @@ export function startServer(): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        documentSymbolProvider: true,
+        inlayHintProvider: true,
+        hoverProvider: true,
         ...navigationCapabilities,
       },
       serverInfo: { name: 'netspec' },
@@ -72,6 +78,9 @@ export function startServer(): void {
       return analysis ? handler(analysis, params) : none;
     };
   connection.onCodeAction(withAnalysis((a, p) => codeActions(a, p.range), []));
+  connection.onDocumentSymbol(withAnalysis((a) => documentSymbols(a), []));
+  connection.languages.inlayHint.on(withAnalysis((a, p) => inlayHints(a, p.range), []));
+  connection.onHover(withAnalysis((a, p) => hover(a, p.position), null));
   registerNavigation(connection, analysisFor);
 
   documents.listen(connection);

@@ -1,0 +1,145 @@
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
+import { grouped, show, showShape } from '../diagnostics/describe.js';
+import { optionSchemas, refTarget } from '../import/defaults.js';
+import { transposeFormulas } from '../infer/conv-transpose.js';
+import { elementCount } from '../infer/rule.js';
+import type { LayerIR, LayerShapes, ModelIR, SymbolIR } from '../ir.js';
+import type { Analysis } from './analysis.js';
+import { layerShapesOf, shapesOf } from './model-shapes.js';
+import { positionsOf } from './positions.js';
+
+type Extent = { readonly start: number; readonly end: number };
+
+const inside = (offset: number, span: Extent) => span.start <= offset && offset <= span.end;
+
+/** The identifier the offset is in or just after: `ngf` in `ngf * 8`. */
+function wordAt(text: string, offset: number): (Extent & { word: string }) | undefined {
+  let start = offset;
+  while (start > 0 && /[A-Za-z0-9_]/.test(text[start - 1]!)) start--;
+  let end = offset;
+  while (end < text.length && /[A-Za-z0-9_]/.test(text[end]!)) end++;
+  const word = text.slice(start, end);
+  return /^[A-Za-z_]\w*$/.test(word) ? { start, end, word } : undefined;
+}
+
+/** Every layer of the spec's models, with its model. */
+function allLayers(analysis: Analysis): { model: ModelIR; layer: LayerIR }[] {
+  return (analysis.result.spec?.models ?? []).flatMap((model) => model.layers.map((layer) => ({ model, layer })));
+}
+
+/** `params 819,200: kernel [5, 5, 128, 256], bias [128]`, with the weights that do not train marked. */
+function paramsLine(l: LayerShapes): string {
+  const total = l.weights.reduce((sum, w) => sum + elementCount(w.shape), 0);
+  if (l.weights.length === 0) return '- params 0';
+  const weights = l.weights.map((w) => `${w.name} \`${showShape(w.shape)}\`${w.trainable ? '' : ' (non-trainable)'}`);
+  return `- params ${grouped(total)}: ${weights.join(', ')}`;
+}
+
+/** A layer's inferred shapes, parameters and MACs, and for a transposed convolution its output length formula per axis. */
+function layerDetail(l: LayerShapes): string[] {
+  const { layer } = l;
+  const inputs = l.inputShapes.map((shape, n) => `- input \`${showShape(shape)}\`${layer.from[n] ? ` from \`${layer.from[n]!.id}\`` : ''}`);
+  const formulas = l.inputShapes[0] ? transposeFormulas(layer, l.inputShapes[0]) : [];
+  return [
+    ...inputs,
+    `- output \`${showShape(l.outputShape)}\``,
+    paramsLine(l),
+    `- MACs ${l.macs === null ? '? (a size is unknown or symbolic)' : grouped(l.macs)}`,
+    ...(formulas.length > 0 ? ['', 'Output length per spatial axis (Keras 3 `compute_conv_transpose_output_shape`, docs/semantics.md):', ...formulas.map((f, a) => `- axis ${a}: \`${f}\``)] : []),
+  ];
+}
+
+function typeOf(layer: LayerIR): string {
+  return layer.subModel === undefined ? layer.type : `model ${layer.subModel}`;
+}
+
+/** One layer in full; the layers a `repeat` made from one template, one line per iteration. */
+function layerHover(analysis: Analysis, layers: readonly LayerIR[]): string {
+  if (layers.length === 1) {
+    const layer = layers[0]!;
+    const shapes = layerShapesOf(analysis, layer);
+    return [`**${layer.id}**: \`${typeOf(layer)}\``, '', ...(shapes ? layerDetail(shapes) : ['No shapes: the model has errors (see the diagnostics).'])].join('\n');
+  }
+  const lines = layers.map((layer) => {
+    const s = layerShapesOf(analysis, layer);
+    const params = s ? s.weights.reduce((sum, w) => sum + elementCount(w.shape), 0) : undefined;
+    if (!s) return `- **${layer.id}**: no shapes`;
+    const formulas = s.inputShapes[0] ? transposeFormulas(layer, s.inputShapes[0]) : [];
+    return `- **${layer.id}**: \`${s.inputShapes.map(showShape).join(', ')}\` → \`${showShape(s.outputShape)}\`, ${grouped(params!)} params${formulas.map((f) => `; \`${f}\``).join('')}`;
+  });
+  return [`\`${typeOf(layers[0]!)}\`, made ${layers.length} times by \`repeat\`:`, '', ...lines].join('\n');
+}
+
+/** An option's description and default from the JSON Schema, and its value in each layer written here. */
+function optionHover(key: string, layers: readonly LayerIR[]): string | undefined {
+  const schema = optionSchemas(layers[0]!.type)?.get(key);
+  if (!schema) return undefined;
+  const own = schema['description'] as string | undefined;
+  const kind = refTarget(schema)?.['description'] as string | undefined;
+  const values = layers.filter((l) => l.args[key] !== undefined).map((l) => `${show(l.args[key])}${layers.length > 1 ? ` (${l.id})` : ''}`);
+  return [
+    `**${key}**: option of \`${layers[0]!.type}\``,
+    ...[own, kind].filter((d): d is string => d !== undefined).flatMap((d) => ['', d]),
+    ...(values.length > 0 && layers[0]!.type !== 'model' ? ['', `Value: ${values.join(', ')}`] : []),
+  ].join('\n');
+}
+
+function symbolHover(symbol: SymbolIR): string {
+  const smallest = Math.ceil(symbol.min / symbol.multipleOf) * symbol.multipleOf;
+  const rules = [...(symbol.multipleOf !== 1 ? [`a multiple of ${symbol.multipleOf}`] : []), `at least ${smallest}`];
+  return `**${symbol.name}**: symbol, a size chosen at run time: ${rules.join(', ')}`;
+}
+
+function modelHover(analysis: Analysis, model: ModelIR): string {
+  const shapes = shapesOf(analysis, model);
+  if (!shapes) return `**${model.name}**: model\n\nNo shapes: the model has errors (see the diagnostics).`;
+  const { trainable, nonTrainable } = shapes.params;
+  return [
+    `**${model.name}**: model`,
+    '',
+    ...shapes.inputs.map((i) => `- input ${i.name} \`${showShape(i.shape)}\``),
+    ...shapes.outputs.map((o) => `- output ${o.name} \`${showShape(o.shape)}\``),
+    `- params ${grouped(trainable + nonTrainable)} (trainable ${grouped(trainable)}, non-trainable ${grouped(nonTrainable)})`,
+    `- MACs per sample ${shapes.macs === null ? '?' : grouped(shapes.macs)}`,
+  ].join('\n');
+}
+
+/**
+ * What the editor shows under the pointer: an option key's schema text; a
+ * param's value or a symbol's constraint, where it is declared or used; a
+ * model's totals at its name; a layer's shapes anywhere else in its mapping.
+ */
+export function hover(analysis: Analysis, position: Position): Hover | null {
+  const spec = analysis.result.spec;
+  if (!spec) return null;
+  const at = positionsOf(analysis);
+  const offset = at.offset(position);
+  const answer = (value: string, span: Extent): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range: at.range(span) });
+  const layers = allLayers(analysis);
+
+  const keyed = layers.flatMap(({ layer }) => layer.mapping?.entries.filter((e) => at.here(e.keySpan) && inside(offset, e.keySpan)).map((e) => ({ layer, entry: e })) ?? []);
+  if (keyed.length > 0) {
+    const text = optionHover(keyed[0]!.entry.key, keyed.map((k) => k.layer));
+    if (text) return answer(text, keyed[0]!.entry.keySpan);
+  }
+
+  const word = wordAt(analysis.text, offset);
+  const model = spec.models.find((m) => at.here(m.nameSpan) && inside(offset, m.nameSpan));
+  if (model) return answer(modelHover(analysis, model), model.nameSpan);
+  const named = layers.some(({ layer }) => at.here(layer.idSpan) && inside(offset, layer.idSpan));
+  if (word && !named) {
+    const param = spec.params.find((p) => p.name === word.word);
+    if (param) return answer(`**${param.name}**: param${param.value === undefined ? ' (its value has an error)' : ` = ${show(param.value)}`}${param.used ? '' : ' (unused)'}`, word);
+    const symbol = spec.models.flatMap((m) => m.symbols ?? []).find((s) => s.name === word.word);
+    if (symbol) return answer(symbolHover(symbol), word);
+  }
+
+  const containing = layers.filter(({ layer }) => at.here(layer.span) && inside(offset, layer.span));
+  if (containing.length === 0) return null;
+  // The innermost mapping: a layer inside a repeat's `layers:` lies within the repeat block's text.
+  const width = Math.min(...containing.map(({ layer }) => layer.span.end - layer.span.start));
+  const innermost = containing.filter(({ layer }) => layer.span.end - layer.span.start === width);
+  const first = innermost[0]!.layer;
+  const same = innermost.filter(({ layer }) => layer.span.start === first.span.start).map(({ layer }) => layer);
+  return answer(layerHover(analysis, same), first.span);
+}
