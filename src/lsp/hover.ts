@@ -53,7 +53,7 @@ function typeOf(layer: LayerIR): string {
   return layer.subModel === undefined ? layer.type : `model ${layer.subModel}`;
 }
 
-/** One layer in full; the layers a `repeat` made from one template, one line per iteration. */
+/** One layer in full; the layers made from one text (a `repeat`'s template, a YAML alias), one line each. */
 function layerHover(analysis: Analysis, layers: readonly LayerIR[]): string {
   if (layers.length === 1) {
     const layer = layers[0]!;
@@ -67,15 +67,16 @@ function layerHover(analysis: Analysis, layers: readonly LayerIR[]): string {
     const formulas = s.inputShapes[0] ? transposeFormulas(layer, s.inputShapes[0]) : [];
     return `- **${layer.id}**: \`${s.inputShapes.map(showShape).join(', ')}\` → \`${showShape(s.outputShape)}\`, ${grouped(params!)} params${formulas.map((f) => `; \`${f}\``).join('')}`;
   });
-  return [`\`${typeOf(layers[0]!)}\`, made ${layers.length} times by \`repeat\`:`, '', ...lines].join('\n');
+  return [`\`${typeOf(layers[0]!)}\`, ${layers.length} layers from this text (a \`repeat\`, or an alias):`, '', ...lines].join('\n');
 }
 
-/** An option's description and default from the JSON Schema, and its value in each layer written here. */
+/** An option's description and default from the JSON Schema, and its value in each layer written here; undefined when the schema says nothing of it. */
 function optionHover(key: string, layers: readonly LayerIR[]): string | undefined {
   const schema = optionSchemas(layers[0]!.type)?.get(key);
-  if (!schema) return undefined;
-  const own = schema['description'] as string | undefined;
-  const kind = refTarget(schema)?.['description'] as string | undefined;
+  const own = schema?.['description'] as string | undefined;
+  const kind = schema && (refTarget(schema)?.['description'] as string | undefined);
+  // `type: dense` has no text of its own: the layer's hover says more.
+  if (own === undefined && kind === undefined) return undefined;
   const values = layers.filter((l) => l.args[key] !== undefined).map((l) => `${show(l.args[key])}${layers.length > 1 ? ` (${l.id})` : ''}`);
   return [
     `**${key}**: option of \`${layers[0]!.type}\``,

@@ -2,14 +2,7 @@ import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver
 import { grouped, showShape } from '../diagnostics/describe.js';
 import type { LayerShapes } from '../ir.js';
 import type { Analysis } from './analysis.js';
-import { positionsOf } from './positions.js';
-
-/** Where a hint after `span` goes: after its last character that is not white space (a block mapping's span runs into the next line). */
-function endOfText(text: string, end: number): number {
-  let at = end;
-  while (at > 0 && /\s/.test(text[at - 1]!)) at--;
-  return at;
-}
+import { endOfText, positionsOf } from './positions.js';
 
 /** Where a line ends, before its line break and trailing white space. */
 function endOfLine(text: string, offset: number): number {

@@ -38,3 +38,10 @@ export function positionsOf(analysis: Analysis): Positions {
 export function touches(a: { readonly start: number; readonly end: number }, b: { readonly start: number; readonly end: number }): boolean {
   return a.start <= b.end && b.start <= a.end;
 }
+
+/** Where a span's text really ends: before the line break and indentation a block node's span runs into. */
+export function endOfText(text: string, end: number): number {
+  let at = end;
+  while (at > 0 && /\s/.test(text[at - 1]!)) at--;
+  return at;
+}

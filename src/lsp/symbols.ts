@@ -2,11 +2,11 @@ import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
 import { showShape } from '../diagnostics/describe.js';
 import type { Analysis } from './analysis.js';
 import { layerShapesOf } from './model-shapes.js';
-import { positionsOf } from './positions.js';
+import { endOfText, positionsOf } from './positions.js';
 
 type Extent = { readonly start: number; readonly end: number };
 
-/** The smallest extent holding both: a symbol's range must contain its name. */
+/** The smallest extent holding both. */
 function cover(a: Extent, b: Extent): Extent {
   return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
 }
@@ -19,11 +19,12 @@ function cover(a: Extent, b: Extent): Extent {
  */
 export function documentSymbols(analysis: Analysis): DocumentSymbol[] {
   const at = positionsOf(analysis);
+  // A symbol's range must contain its name; it ends where its text does, not at the next line.
   const symbol = (name: string, detail: string, kind: SymbolKind, span: Extent, selection: Extent, children?: DocumentSymbol[]): DocumentSymbol => ({
     name,
     detail,
     kind,
-    range: at.range(cover(span, selection)),
+    range: at.range({ start: Math.min(span.start, selection.start), end: Math.max(endOfText(analysis.text, span.end), selection.end) }),
     selectionRange: at.range(selection),
     ...(children ? { children } : {}),
   });
