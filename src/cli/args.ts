@@ -92,7 +92,7 @@ function lspArgs(rest: readonly string[]): Command | { error: string } {
   for (const arg of rest) {
     // vscode-languageclient also passes its process id, which vscode-languageserver reads from argv to exit with the editor.
     if (arg === '--stdio' || /^--clientProcessId=\d+$/.test(arg)) continue;
-    if (/^--(node-ipc|socket|pipe)\b/.test(arg)) return { error: `netspec lsp speaks only over stdin/stdout, not ${arg.split('=')[0]}: use netspec lsp --stdio` };
+    if (/^--(node-ipc|socket|pipe)\b/.test(arg)) return { error: `lsp speaks only over stdin/stdout, not ${arg.split('=')[0]}: use netspec lsp --stdio` };
     return { error: `unknown ${arg.startsWith('-') ? 'option' : 'argument'} '${arg}' for 'lsp': use netspec lsp --stdio` };
   }
   return { command: 'lsp', paths: [], check: false, watch: false, format: 'text' };
