@@ -13,6 +13,7 @@ import { lspDiagnostics } from './diagnostics.js';
 import { hover } from './hover.js';
 import { inlayHints } from './inlay-hints.js';
 import { navigationCapabilities, registerNavigation } from './navigation/index.js';
+import { saysItIsASpec } from './is-spec.js';
 import { placeOf } from './project-of.js';
 import { documentSymbols } from './symbols.js';
 
@@ -24,16 +25,25 @@ export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
   const documents = new TextDocuments(TextDocument);
   const analyses = new Map<string, Analysis>();
+  /** The version at which a document was found to be no spec: not looked at again until it changes. */
+  const notSpecs = new Map<string, number>();
   const timers = new Map<string, NodeJS.Timeout>();
 
-  /** The document's analysis at its current version, checked now if it changed since. */
+  /** The document's analysis at its current version, checked now if it changed since; undefined for a YAML file that is no spec. */
   const analysisFor = (uri: string): Analysis | undefined => {
     const document = documents.get(uri);
     if (!document) return undefined;
     const known = analyses.get(uri);
     if (known && known.version === document.version) return known;
+    if (notSpecs.get(uri) === document.version) return undefined;
     const text = document.getText();
-    const { file, readFile } = placeOf(uri);
+    const { file, readFile, included } = placeOf(uri);
+    if (!included && !saysItIsASpec(text)) {
+      analyses.delete(uri);
+      notSpecs.set(uri, document.version);
+      return undefined;
+    }
+    notSpecs.delete(uri);
     const result = checkSource({ path: file, text }, readFile ? { readFile } : {});
     const analysis: Analysis = { uri, file, text, version: document.version, result };
     analyses.set(uri, analysis);
@@ -43,7 +53,9 @@ export function startServer(): void {
   const publish = (uri: string): void => {
     timers.delete(uri);
     const analysis = analysisFor(uri);
-    if (analysis) void connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: lspDiagnostics(analysis) });
+    const version = documents.get(uri)?.version;
+    // A YAML file that is no spec gets an empty list, which also clears what it had while it was one.
+    void connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics: analysis ? lspDiagnostics(analysis) : [] });
   };
 
   connection.onInitialize(
@@ -68,6 +80,7 @@ export function startServer(): void {
     clearTimeout(timers.get(document.uri));
     timers.delete(document.uri);
     analyses.delete(document.uri);
+    notSpecs.delete(document.uri);
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   });
 

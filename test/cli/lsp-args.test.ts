@@ -4,7 +4,7 @@ import { runCli } from '../helpers/cli.js';
 import { root } from '../helpers/gallery.js';
 
 describe('netspec lsp: arguments', () => {
-  const lsp = { command: 'lsp', paths: [], check: false, watch: false, format: 'text' };
+  const lsp = { command: 'lsp' as const, paths: [], check: false, watch: false, format: 'text' };
   const cases: [string, { given: string[]; want: ReturnType<typeof parseArgs> }][] = [
     ['--stdio', { given: ['lsp', '--stdio'], want: lsp }],
     ['no transport means stdio', { given: ['lsp'], want: lsp }],

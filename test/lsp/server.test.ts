@@ -123,6 +123,24 @@ describe('netspec lsp --stdio', () => {
     expect(await cleared).toEqual({ uri, diagnostics: [] });
   });
 
+  it('leaves YAML files that are no specs alone: no diagnostics, no answers', async () => {
+    const uri = fileUri(join(repoRoot, '.github', 'workflows', 'ci.yaml'));
+    client.open(uri, 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n', 1);
+    expect(await client.diagnostics(uri, 1)).toEqual({ uri, version: 1, diagnostics: [] });
+    expect(await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: whole, context: { diagnostics: [] } })).toEqual([]);
+    // Once it says it is a spec, it is checked.
+    client.change(uri, 'netspec: 1\non: push\n', 2);
+    expect((await client.diagnostics(uri, 2)).diagnostics.map((d) => d.code)).toEqual(['NS2004', 'NS2002']);
+  });
+
+  it("checks a file under the config's include even when it does not say it is a spec", async () => {
+    const uri = fileUri(join(repoRoot, 'specs', 'unsavedNoVersion.yaml'));
+    client.open(uri, 'models:\n  g:\n    inputs: { z: [4] }\n    layers:\n      - { type: dense, units: 2 }\n', 1);
+    expect((await client.diagnostics(uri, 1)).diagnostics.map((d) => [d.code, d.range, d.message])).toEqual([
+      ['NS2004', range(0, 0, 5, 0), "the spec is missing required option 'netspec'\nfix: add `netspec:`"],
+    ]);
+  });
+
   it("reads a spec's weights file inside its project", async () => {
     const { uri, text } = spec('specs/invalid/NS4011-weights-file-misspelled-name.yaml');
     client.open(uri, text, 1);
