@@ -106,9 +106,10 @@ function modelHover(analysis: Analysis, model: ModelIR): string {
 }
 
 /**
- * What the editor shows under the pointer: an option key's schema text; a
+ * What the editor shows under the pointer: an option key's schema text; an
+ * input's or output's shape at its key; a model's totals at its name; a
  * param's value or a symbol's constraint, where it is declared or used; a
- * model's totals at its name; a layer's shapes anywhere else in its mapping.
+ * layer's shapes anywhere else in its mapping.
  */
 export function hover(analysis: Analysis, position: Position): Hover | null {
   const spec = analysis.result.spec;
@@ -122,6 +123,21 @@ export function hover(analysis: Analysis, position: Position): Hover | null {
   if (keyed.length > 0) {
     const text = optionHover(keyed[0]!.entry.key, keyed.map((k) => k.layer));
     if (text) return answer(text, keyed[0]!.entry.keySpan);
+  }
+
+  for (const model of spec.models) {
+    const shapes = shapesOf(analysis, model);
+    const input = model.inputs.find((i) => at.here(i.span) && inside(offset, i.span));
+    if (input) {
+      const inferred = shapes?.inputs.find((i) => i.name === input.id)?.shape ?? [input.batchSize, ...input.shape];
+      return answer(`**${input.id}**: input of \`${model.name}\`, \`${showShape(inferred)}\`${input.dtype === 'float32' ? '' : ` (${input.dtype})`}`, input.span);
+    }
+    const output = model.outputs.find((o) => at.here(o.ref.span) && inside(offset, o.ref.span));
+    if (output) {
+      const inferred = shapes?.outputs.find((o) => o.name === output.ref.id)?.shape;
+      const asserted = output.shape ? `, asserted \`${showShape([null, ...output.shape])}\`` : '';
+      return answer(`**${output.ref.id}**: output of \`${model.name}\`${inferred ? `, inferred \`${showShape(inferred)}\`` : ''}${asserted}`, output.ref.span);
+    }
   }
 
   const word = wordAt(analysis.text, offset);

@@ -274,6 +274,20 @@ describe('hover', () => {
     });
   });
 
+  it("on an input's or output's key: its shape, inferred and asserted", async () => {
+    const uri = await open('specs/dcgan.yaml');
+    expect(await hoverAt(uri, 15, 6)).toEqual({ value: '**z**: input of `generator`, `[null, 100]`', range: '15:6-15:7' });
+    expect(await hoverAt(uri, 32, 7)).toEqual({ value: '**image**: output of `generator`, inferred `[null, 64, 64, 3]`, asserted `[null, 64, 64, 3]`', range: '32:6-32:11' });
+    const symbolic = await open('specs/autoencoder-symbolic.yaml');
+    expect(await hoverAt(symbolic, 14, 15)).toEqual({ value: '**image**: input of `encoder`, `[null, H, W, 3]`', range: '14:14-14:19' });
+  });
+
+  it('on a layer of a model with errors: no shapes, and no inlay hints for it', async () => {
+    const uri = await open('specs/invalid/NS3002-misspelled-param.yaml');
+    expect(await hoverAt(uri, 9, 12)).toEqual({ value: '**dense_1**: `dense`\n\nNo shapes: the model has errors (see the diagnostics).', range: '9:8-9:65' });
+    expect(await hints(uri)).toEqual([]);
+  });
+
   it('nowhere in particular: nothing', async () => {
     const uri = await open('specs/dcgan.yaml');
     expect(await hoverAt(uri, 1, 5)).toBeNull();
