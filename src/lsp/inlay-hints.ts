@@ -11,15 +11,21 @@ function endOfLine(text: string, offset: number): number {
 }
 
 /**
- * `→ [null, 16, 16, 128]` for one layer. The layers a `repeat` made share
- * their template's text, so one hint there speaks for every iteration: the
- * shape with `(×4)` when all agree, else the first and last iteration's.
+ * The shapes of the layers made from one text: a `repeat` makes one per
+ * iteration, so one hint speaks for all of them: the shape with `(×4)` when
+ * all agree, else the first and last iteration's.
  */
-function shapeLabel(layers: readonly LayerShapes[]): string {
+function shapesText(layers: readonly LayerShapes[]): string {
   const shapes = layers.map((l) => showShape(l.outputShape));
-  if (shapes.length === 1) return `→ ${shapes[0]}`;
-  if (shapes.every((s) => s === shapes[0])) return `→ ${shapes[0]} (×${shapes.length})`;
-  return `→ ${shapes[0]} … ${shapes[shapes.length - 1]} (${shapes.length} iterations)`;
+  if (shapes.length === 1) return shapes[0]!;
+  if (shapes.every((s) => s === shapes[0])) return `${shapes[0]} (×${shapes.length})`;
+  return `${shapes[0]} … ${shapes[shapes.length - 1]} (${shapes.length} iterations)`;
+}
+
+/** `→ [null, 16, 16, 128]`; a text that two models share through a YAML alias names each model before its shapes. */
+function shapeLabel(byModel: ReadonlyMap<string, readonly LayerShapes[]>): string {
+  if (byModel.size === 1) return `→ ${shapesText([...byModel.values()][0]!)}`;
+  return `→ ${[...byModel].map(([model, layers]) => `${model}: ${shapesText(layers)}`).join('; ')}`;
 }
 
 /**
@@ -32,17 +38,19 @@ export function inlayHints(analysis: Analysis, range: Range): InlayHint[] {
   const text = analysis.text;
   const wanted = { start: at.offset(range.start), end: at.offset(range.end) };
   const hints: { offset: number; label: string }[] = [];
+  // By the text a layer was made from (its span), then by model: a repeat's layers share one, so do aliased ones.
+  const byText = new Map<number, Map<string, LayerShapes[]>>();
   for (const m of analysis.result.models) {
-    if (!at.here(m.model.nameSpan)) continue;
-    hints.push({ offset: endOfLine(text, m.model.nameSpan.end), label: `${grouped(m.params.trainable + m.params.nonTrainable)} params` });
-    const byTemplate = new Map<string, LayerShapes[]>();
+    if (at.here(m.model.nameSpan)) hints.push({ offset: endOfLine(text, m.model.nameSpan.end), label: `${grouped(m.params.trainable + m.params.nonTrainable)} params` });
     for (const l of m.layers) {
       if (!at.here(l.layer.span)) continue;
-      const key = `${l.layer.span.start}:${l.layer.span.end}`;
-      byTemplate.set(key, [...(byTemplate.get(key) ?? []), l]);
+      const end = endOfText(text, l.layer.span.end);
+      const byModel = byText.get(end) ?? new Map<string, LayerShapes[]>();
+      byModel.set(m.model.name, [...(byModel.get(m.model.name) ?? []), l]);
+      byText.set(end, byModel);
     }
-    for (const layers of byTemplate.values()) hints.push({ offset: endOfText(text, layers[0]!.layer.span.end), label: shapeLabel(layers) });
   }
+  for (const [offset, byModel] of byText) hints.push({ offset, label: shapeLabel(byModel) });
   return hints
     .filter((h) => h.offset >= wanted.start && h.offset <= wanted.end)
     .sort((a, b) => a.offset - b.offset)

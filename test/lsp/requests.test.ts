@@ -161,6 +161,18 @@ describe('inlay hints', () => {
     ]);
   });
 
+  it('give a text two models share through a YAML alias one hint naming each model', async () => {
+    const uri = await open('specs/cyclegan.yaml');
+    const found = await hints(uri);
+    expect(found.slice(0, 3)).toEqual([
+      '23:12 11,378,179 params',
+      '26:49 → generator: [null, 262, 262, 3]; generatorAnySize: [null, H + 6, W + 6, 3]',
+      '27:51 → generator: [null, 256, 256, 64]; generatorAnySize: [null, H, W, 64]',
+    ]);
+    expect(found).toContain('32:109 → generator: [null, 128, 128, 128] … [null, 64, 64, 256] (2 iterations); generatorAnySize: [null, H/2, W/2, 128] … [null, H/4, W/4, 256] (2 iterations)');
+    expect(found).toContain('39:41 → generator: [null, 66, 66, 256] (×9); generatorAnySize: [null, H/4 + 2, W/4 + 2, 256] (×9)');
+  });
+
   it('show symbolic sizes as the summary does, after a multi-line mapping', async () => {
     const uri = await open('specs/melgan.yaml');
     expect((await hints(uri)).slice(0, 5)).toEqual([
