@@ -4,7 +4,7 @@
  * published. Every answer comes from a pure handler over the document's
  * `Analysis` (docs/lsp.md).
  */
-import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkSource } from '../check.js';
 import type { Analysis } from './analysis.js';
@@ -22,7 +22,11 @@ export const debounceMs = 150;
 
 /** Runs the server until the client sends `exit` (or closes stdin), which ends the process. */
 export function startServer(): void {
-  const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  const connection = createConnection(process.stdin, process.stdout);
+  // stdout carries the protocol: anything printed there would corrupt it, so it goes to the client's log instead.
+  console.log = console.info = (...args: unknown[]) => connection.console.log(args.join(' '));
+  console.warn = (...args: unknown[]) => connection.console.warn(args.join(' '));
+  console.error = (...args: unknown[]) => connection.console.error(args.join(' '));
   const documents = new TextDocuments(TextDocument);
   const analyses = new Map<string, Analysis>();
   /** The version at which a document was found to be no spec: not looked at again until it changes. */
@@ -52,10 +56,15 @@ export function startServer(): void {
 
   const publish = (uri: string): void => {
     timers.delete(uri);
-    const analysis = analysisFor(uri);
-    const version = documents.get(uri)?.version;
-    // A YAML file that is no spec gets an empty list, which also clears what it had while it was one.
-    void connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics: analysis ? lspDiagnostics(analysis) : [] });
+    try {
+      const analysis = analysisFor(uri);
+      const version = documents.get(uri)?.version;
+      // A YAML file that is no spec gets an empty list, which also clears what it had while it was one.
+      void connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics: analysis ? lspDiagnostics(analysis) : [] });
+    } catch (e) {
+      // A bug in netspec: the editor's log says so, and the server keeps serving the other documents (a request's error goes back as its response).
+      connection.console.error(`netspec: internal error (a bug) checking ${uri}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
   };
 
   connection.onInitialize(
