@@ -3,7 +3,7 @@ import { grouped, show, showShape } from '../diagnostics/describe.js';
 import { optionSchemas, refTarget } from '../import/defaults.js';
 import { transposeFormulas } from '../infer/conv-transpose.js';
 import { elementCount } from '../infer/rule.js';
-import type { LayerIR, LayerShapes, ModelIR, SymbolIR } from '../ir.js';
+import type { LayerIR, LayerShapes, ModelIR, Span, SpecIR, SymbolIR } from '../ir.js';
 import type { Analysis } from './analysis.js';
 import { layerShapesOf, shapesOf } from './model-shapes.js';
 import { positionsOf } from './positions.js';
@@ -20,11 +20,6 @@ function wordAt(text: string, offset: number): (Extent & { word: string }) | und
   while (end < text.length && /[A-Za-z0-9_]/.test(text[end]!)) end++;
   const word = text.slice(start, end);
   return /^[A-Za-z_]\w*$/.test(word) ? { start, end, word } : undefined;
-}
-
-/** Every layer of the spec's models, with its model. */
-function allLayers(analysis: Analysis): { model: ModelIR; layer: LayerIR }[] {
-  return (analysis.result.spec?.models ?? []).flatMap((model) => model.layers.map((layer) => ({ model, layer })));
 }
 
 /** `params 819,200: kernel [5, 5, 128, 256], bias [128]`, with the weights that do not train marked. */
@@ -105,9 +100,58 @@ function modelHover(analysis: Analysis, model: ModelIR): string {
   ].join('\n');
 }
 
+type Answer = (value: string, span: Extent) => Hover;
+
+/** An option key of a layer mapping (of every layer made from that text). */
+function keyHover(layers: readonly LayerIR[], offset: number, here: (span: Span) => boolean, answer: Answer): Hover | undefined {
+  const keyed = layers.flatMap((layer) => layer.mapping?.entries.filter((e) => here(e.keySpan) && inside(offset, e.keySpan)).map((entry) => ({ layer, entry })) ?? []);
+  if (keyed.length === 0) return undefined;
+  const text = optionHover(keyed[0]!.entry.key, keyed.map((k) => k.layer));
+  return text === undefined ? undefined : answer(text, keyed[0]!.entry.keySpan);
+}
+
+/** An input's or output's key, or a model's name. */
+function declarationHover(analysis: Analysis, offset: number, here: (span: Span) => boolean, answer: Answer): Hover | undefined {
+  for (const model of analysis.result.spec?.models ?? []) {
+    if (here(model.nameSpan) && inside(offset, model.nameSpan)) return answer(modelHover(analysis, model), model.nameSpan);
+    const shapes = shapesOf(analysis, model);
+    const input = model.inputs.find((i) => here(i.span) && inside(offset, i.span));
+    if (input) {
+      const inferred = shapes?.inputs.find((i) => i.name === input.id)?.shape ?? [input.batchSize, ...input.shape];
+      return answer(`**${input.id}**: input of \`${model.name}\`, \`${showShape(inferred)}\`${input.dtype === 'float32' ? '' : ` (${input.dtype})`}`, input.span);
+    }
+    const output = model.outputs.find((o) => here(o.ref.span) && inside(offset, o.ref.span));
+    if (output) {
+      const inferred = shapes?.outputs.find((o) => o.name === output.ref.id)?.shape;
+      const asserted = output.shape ? `, asserted \`${showShape([null, ...output.shape])}\`` : '';
+      return answer(`**${output.ref.id}**: output of \`${model.name}\`${inferred ? `, inferred \`${showShape(inferred)}\`` : ''}${asserted}`, output.ref.span);
+    }
+  }
+  return undefined;
+}
+
+/** A param or symbol name, where it is declared or used; not a layer's id that happens to be spelled alike. */
+function nameHover(analysis: Analysis, spec: SpecIR, layers: readonly LayerIR[], offset: number, here: (span: Span) => boolean, answer: Answer): Hover | undefined {
+  const word = wordAt(analysis.text, offset);
+  if (!word || layers.some((layer) => here(layer.idSpan) && inside(offset, layer.idSpan))) return undefined;
+  const param = spec.params.find((p) => p.name === word.word);
+  if (param) return answer(`**${param.name}**: param${param.value === undefined ? ' (its value has an error)' : ` = ${show(param.value)}`}${param.used ? '' : ' (unused)'}`, word);
+  const symbol = spec.models.flatMap((m) => m.symbols ?? []).find((s) => s.name === word.word);
+  return symbol ? answer(symbolHover(symbol), word) : undefined;
+}
+
+/** The innermost layer mapping around the offset (a layer in a repeat's `layers:` lies within the repeat block's text), with every layer made from it. */
+function layerAt(analysis: Analysis, layers: readonly LayerIR[], offset: number, here: (span: Span) => boolean, answer: Answer): Hover | undefined {
+  const containing = layers.filter((layer) => here(layer.span) && inside(offset, layer.span));
+  if (containing.length === 0) return undefined;
+  const width = Math.min(...containing.map((layer) => layer.span.end - layer.span.start));
+  const first = containing.find((layer) => layer.span.end - layer.span.start === width)!;
+  return answer(layerHover(analysis, containing.filter((layer) => layer.span.start === first.span.start && layer.span.end === first.span.end)), first.span);
+}
+
 /**
- * What the editor shows under the pointer: an option key's schema text; an
- * input's or output's shape at its key; a model's totals at its name; a
+ * What the editor shows under the pointer: an option key's schema text; a
+ * model's totals at its name; an input's or output's shape at its key; a
  * param's value or a symbol's constraint, where it is declared or used; a
  * layer's shapes anywhere else in its mapping.
  */
@@ -116,47 +160,14 @@ export function hover(analysis: Analysis, position: Position): Hover | null {
   if (!spec) return null;
   const at = positionsOf(analysis);
   const offset = at.offset(position);
-  const answer = (value: string, span: Extent): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range: at.range(span) });
-  const layers = allLayers(analysis);
-
-  const keyed = layers.flatMap(({ layer }) => layer.mapping?.entries.filter((e) => at.here(e.keySpan) && inside(offset, e.keySpan)).map((e) => ({ layer, entry: e })) ?? []);
-  if (keyed.length > 0) {
-    const text = optionHover(keyed[0]!.entry.key, keyed.map((k) => k.layer));
-    if (text) return answer(text, keyed[0]!.entry.keySpan);
-  }
-
-  for (const model of spec.models) {
-    const shapes = shapesOf(analysis, model);
-    const input = model.inputs.find((i) => at.here(i.span) && inside(offset, i.span));
-    if (input) {
-      const inferred = shapes?.inputs.find((i) => i.name === input.id)?.shape ?? [input.batchSize, ...input.shape];
-      return answer(`**${input.id}**: input of \`${model.name}\`, \`${showShape(inferred)}\`${input.dtype === 'float32' ? '' : ` (${input.dtype})`}`, input.span);
-    }
-    const output = model.outputs.find((o) => at.here(o.ref.span) && inside(offset, o.ref.span));
-    if (output) {
-      const inferred = shapes?.outputs.find((o) => o.name === output.ref.id)?.shape;
-      const asserted = output.shape ? `, asserted \`${showShape([null, ...output.shape])}\`` : '';
-      return answer(`**${output.ref.id}**: output of \`${model.name}\`${inferred ? `, inferred \`${showShape(inferred)}\`` : ''}${asserted}`, output.ref.span);
-    }
-  }
-
-  const word = wordAt(analysis.text, offset);
-  const model = spec.models.find((m) => at.here(m.nameSpan) && inside(offset, m.nameSpan));
-  if (model) return answer(modelHover(analysis, model), model.nameSpan);
-  const named = layers.some(({ layer }) => at.here(layer.idSpan) && inside(offset, layer.idSpan));
-  if (word && !named) {
-    const param = spec.params.find((p) => p.name === word.word);
-    if (param) return answer(`**${param.name}**: param${param.value === undefined ? ' (its value has an error)' : ` = ${show(param.value)}`}${param.used ? '' : ' (unused)'}`, word);
-    const symbol = spec.models.flatMap((m) => m.symbols ?? []).find((s) => s.name === word.word);
-    if (symbol) return answer(symbolHover(symbol), word);
-  }
-
-  const containing = layers.filter(({ layer }) => at.here(layer.span) && inside(offset, layer.span));
-  if (containing.length === 0) return null;
-  // The innermost mapping: a layer inside a repeat's `layers:` lies within the repeat block's text.
-  const width = Math.min(...containing.map(({ layer }) => layer.span.end - layer.span.start));
-  const innermost = containing.filter(({ layer }) => layer.span.end - layer.span.start === width);
-  const first = innermost[0]!.layer;
-  const same = innermost.filter(({ layer }) => layer.span.start === first.span.start).map(({ layer }) => layer);
-  return answer(layerHover(analysis, same), first.span);
+  const here = (span: Span) => at.here(span);
+  const answer: Answer = (value, span) => ({ contents: { kind: MarkupKind.Markdown, value }, range: at.range(span) });
+  const layers = spec.models.flatMap((model) => model.layers);
+  return (
+    keyHover(layers, offset, here, answer) ??
+    declarationHover(analysis, offset, here, answer) ??
+    nameHover(analysis, spec, layers, offset, here, answer) ??
+    layerAt(analysis, layers, offset, here, answer) ??
+    null
+  );
 }
