@@ -21,10 +21,14 @@ export interface DocumentPlace {
   readonly included: boolean;
 }
 
-/** An unsaved buffer (`untitled:Untitled-1`) or a document outside every project reads no files. */
+/**
+ * A document that is no file (an unsaved `untitled:Untitled-1` buffer) is
+ * checked as `untitled.yaml`, whose stem is a valid module name; it reads no
+ * files, nor does a document outside every project.
+ */
 export function placeOf(uri: string): DocumentPlace {
-  if (!uri.startsWith('file:')) return { file: decodeURIComponent(uri.replace(/^[^:]*:/, '').split('/').pop() ?? '') || 'untitled.yaml', included: false };
-  const absolute = fileURLToPath(uri);
+  const absolute = filePath(uri);
+  if (absolute === undefined) return { file: 'untitled.yaml', included: false };
   // A new finder each time: a netspec.config.json created while the editor is open counts at once.
   const root = markedRootFinder()(dirname(absolute));
   if (root === undefined) return { file: basename(absolute), included: false };
@@ -33,4 +37,14 @@ export function placeOf(uri: string): DocumentPlace {
   // A config with an error is reported by `netspec check`; here its default include still tells specs apart.
   const include = readConfig(project).value?.include ?? defaultConfig.include;
   return { file, readFile: projectReader(project), included: underInclude(file, include) };
+}
+
+/** The path of a `file:` URI; undefined for any other scheme, or one Node cannot map to a path here (`file://host/...` off Windows). */
+function filePath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
 }

@@ -165,6 +165,14 @@ describe('netspec lsp --stdio', () => {
       ]);
     });
 
+    it('for an unsaved buffer, checked as untitled.yaml', async () => {
+      const uri = 'untitled:Untitled-1';
+      client.open(uri, layer('w.json'), 1);
+      expect((await client.diagnostics(uri, 1)).diagnostics.map((d) => [d.code, d.message])).toEqual([
+        ['NS3014', "cannot read weights file 'w.json'\nfix: weights files are found relative to the spec file"],
+      ]);
+    });
+
     it('for a weights path that climbs out of the project, or a link that leads out', async () => {
       const project = join(scratch, 'project');
       mkdirSync(join(project, 'specs'), { recursive: true });
