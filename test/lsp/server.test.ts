@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodeActionRequest, type CodeAction, type Range, type TextEdit } from 'vscode-languageserver-protocol';
+import { navigationCapabilities } from '../../src/lsp/navigation/index.js';
 import { fileUri, repoRoot, startLspClient, type LspClient } from '../helpers/lsp-client.js';
 
 let client: LspClient;
@@ -36,6 +37,8 @@ describe('netspec lsp --stdio', () => {
         documentSymbolProvider: true,
         inlayHintProvider: true,
         hoverProvider: true,
+        // Definition, references, rename and completion announce themselves (src/lsp/navigation/).
+        ...navigationCapabilities,
       },
       serverInfo: { name: 'netspec' },
     });
