@@ -20,6 +20,7 @@ import {
   type ClientCapabilities,
   type InitializeResult,
   type PublishDiagnosticsParams,
+  type Range,
 } from 'vscode-languageserver-protocol';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,6 +42,8 @@ export interface LspClient {
   open(uri: string, text: string, version?: number): void;
   /** `textDocument/didChange` with the whole new text. */
   change(uri: string, text: string, version: number): void;
+  /** `textDocument/didChange` with ranged edits, as editors send them (the server syncs incrementally). */
+  edit(uri: string, edits: readonly { range: Range; text: string }[], version: number): void;
   /** `textDocument/didClose`. */
   close(uri: string): void;
   /**
@@ -90,6 +93,7 @@ export async function startLspClient(cwd: string, capabilities: ClientCapabiliti
     stderr: () => stderr,
     open: (uri, text, version = 1) => void connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version, text } }),
     change: (uri, text, version) => void connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] }),
+    edit: (uri, edits, version) => void connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [...edits] }),
     close: (uri) => void connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } }),
     diagnostics: (uri, version, timeoutMs = 10_000) => {
       const earlier = version === undefined ? undefined : all.get(uri)?.find((p) => p.version === version);

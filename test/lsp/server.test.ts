@@ -92,6 +92,20 @@ describe('netspec lsp --stdio', () => {
     expect(await client.diagnostics(uri, 2)).toEqual({ uri, version: 2, diagnostics: [] });
   });
 
+  it('applies ranged edits, as editors send them', async () => {
+    const { text } = spec('specs/dcgan.yaml');
+    const uri = fileUri(join(repoRoot, 'specs', 'unsavedEdits.yaml'));
+    client.open(uri, text, 1);
+    await client.diagnostics(uri, 1);
+    // `units: 1` of the discriminator's logit becomes `units: 0`, then `units: 10`.
+    client.edit(uri, [{ range: range(50, 41, 50, 42), text: '0' }], 2);
+    expect((await client.diagnostics(uri, 2)).diagnostics.map((d) => [d.code, d.range])).toEqual([['NS2001', range(50, 41, 50, 42)]]);
+    client.edit(uri, [{ range: range(50, 42, 50, 42), text: '1' }, { range: range(50, 41, 50, 42), text: '1' }], 3);
+    expect((await client.diagnostics(uri, 3)).diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['NS4006', "output 'logit' is asserted as [null, 1] but inferred as [null, 11]\nfix: if the layers are right, assert [11]"],
+    ]);
+  });
+
   it('places ranges in UTF-16 code units, as LSP counts them, past non-ASCII text', async () => {
     const uri = fileUri(join(repoRoot, 'specs', 'unsavedUnicode.yaml'));
     client.open(uri, 'netspec: 1\nmodels:\n  g:\n    inputs: { z: [4] }\n    layers:\n      - { type: dense, id: "dé😀", units: 0 }\n', 1);
