@@ -3,7 +3,7 @@ import { grouped, show, showShape } from '../diagnostics/describe.js';
 import { optionSchemas, refTarget } from '../import/defaults.js';
 import { transposeFormulas } from '../infer/conv-transpose.js';
 import { elementCount } from '../infer/rule.js';
-import type { LayerIR, LayerShapes, ModelIR, Span, SpecIR, SymbolIR } from '../ir.js';
+import type { LayerIR, LayerShapes, ModelIR, Span, SpecIR, SymbolIR, WeightInfo } from '../ir.js';
 import type { Analysis } from './analysis.js';
 import { layerShapesOf, shapesOf } from './model-shapes.js';
 import { positionsOf } from './positions.js';
@@ -22,12 +22,18 @@ function wordAt(text: string, offset: number): (Extent & { word: string }) | und
   return /^[A-Za-z_]\w*$/.test(word) ? { start, end, word } : undefined;
 }
 
-/** `params 819,200: kernel [5, 5, 128, 256], bias [128]`, with the weights that do not train marked. */
+/** More weights than this (a `type: model` layer holds its model's) are summed up rather than listed. */
+const listedWeights = 6;
+
+/** `params 819,200: kernel [5, 5, 128, 256], bias [128]`, with the weights that do not train marked; many weights only counted. */
 function paramsLine(l: LayerShapes): string {
-  const total = l.weights.reduce((sum, w) => sum + elementCount(w.shape), 0);
+  const count = (ws: readonly WeightInfo[]) => ws.reduce((sum, w) => sum + elementCount(w.shape), 0);
   if (l.weights.length === 0) return '- params 0';
+  if (l.weights.length > listedWeights) {
+    return `- params ${grouped(count(l.weights))} in ${l.weights.length} weights (trainable ${grouped(count(l.weights.filter((w) => w.trainable)))}, non-trainable ${grouped(count(l.weights.filter((w) => !w.trainable)))})`;
+  }
   const weights = l.weights.map((w) => `${w.name} \`${showShape(w.shape)}\`${w.trainable ? '' : ' (non-trainable)'}`);
-  return `- params ${grouped(total)}: ${weights.join(', ')}`;
+  return `- params ${grouped(count(l.weights))}: ${weights.join(', ')}`;
 }
 
 /** A layer's inferred shapes, parameters and MACs, and for a transposed convolution its output length formula per axis. */
@@ -76,7 +82,7 @@ function optionHover(key: string, layers: readonly LayerIR[]): string | undefine
   return [
     `**${key}**: option of \`${layers[0]!.type}\``,
     ...[own, kind].filter((d): d is string => d !== undefined).flatMap((d) => ['', d]),
-    ...(values.length > 0 && layers[0]!.type !== 'model' ? ['', `Value: ${values.join(', ')}`] : []),
+    ...(values.length > 0 ? ['', `Value: ${values.join(', ')}`] : []),
   ].join('\n');
 }
 

@@ -235,6 +235,25 @@ describe('hover', () => {
     });
   });
 
+  it('on a `type: model` layer: its weights counted, not listed, and its `model:` key explained', async () => {
+    const uri = await open('specs/dcgan.yaml');
+    expect(await hoverAt(uri, 61, 45)).toEqual({
+      value: [
+        '**score**: `model discriminator`',
+        '',
+        '- input `[null, 64, 64, 3]` from `generator`',
+        '- output `[null, 1]`',
+        '- params 2,767,425 in 19 weights (trainable 0, non-trainable 2,767,425)',
+        '- MACs 103,817,216',
+      ].join('\n'),
+      range: '61:8-61:74',
+    });
+    expect(await hoverAt(uri, 61, 36)).toEqual({
+      value: ['**model**: option of `model`', '', 'The model to use, by name: another model of this spec, never the model itself or one that uses it.', '', "Value: 'discriminator'"].join('\n'),
+      range: '61:34-61:39',
+    });
+  });
+
   it('on an option key: its description and default from the JSON Schema, and its value', async () => {
     const uri = await open('specs/dcgan.yaml');
     expect(await hoverAt(uri, 21, 80)).toEqual({
