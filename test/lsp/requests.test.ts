@@ -324,3 +324,13 @@ describe('hover', () => {
     expect(await hoverAt(uri, 1, 5)).toBeNull();
   });
 });
+
+describe('a spec that does not parse', () => {
+  it('has no outline, hints or hover, only its diagnostics', async () => {
+    const uri = await open('specs/invalid/NS1001-unclosed-flow-mapping.yaml');
+    expect(client.published(uri).map((p) => p.diagnostics.map((d) => d.code))).toEqual([['NS1001']]);
+    expect(await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })).toEqual([]);
+    expect(await hints(uri)).toEqual([]);
+    expect(await hoverAt(uri, 5, 10)).toBeNull();
+  });
+});
