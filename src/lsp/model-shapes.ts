@@ -6,11 +6,14 @@ export function shapesOf(analysis: Analysis, model: ModelIR): ModelShapes | unde
   return analysis.result.models.find((m) => m.model === model);
 }
 
-/** What inference found for one layer of the document, by its IR node. */
+const byLayer = new WeakMap<Analysis, ReadonlyMap<LayerIR, LayerShapes>>();
+
+/** What inference found for one layer of the document, by its IR node; indexed once per analysis, so an outline of 10,000 layers stays linear. */
 export function layerShapesOf(analysis: Analysis, layer: LayerIR): LayerShapes | undefined {
-  for (const m of analysis.result.models) {
-    const found = m.layers.find((l) => l.layer === layer);
-    if (found) return found;
+  let index = byLayer.get(analysis);
+  if (!index) {
+    index = new Map(analysis.result.models.flatMap((m) => m.layers.map((l) => [l.layer, l] as const)));
+    byLayer.set(analysis, index);
   }
-  return undefined;
+  return index.get(layer);
 }
