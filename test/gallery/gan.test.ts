@@ -158,6 +158,24 @@ async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
   return tf.loadLayersModel(tf.io.fromMemory(saved!));
 }
 
+test('loadGan reads back a saved GAN whose parts have layers of the same name, which tf.loadLayersModel refuses: same weights, outputs and frozen part', async () => {
+  const tiny = await import('../fixtures/training/ganTiny.js');
+  const gan = tiny.buildGan();
+  let saved: tf.io.ModelArtifacts | undefined;
+  await gan.save(tf.io.withSaveHandler(async (artifacts) => ((saved = artifacts), { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } })));
+  expect(saved!.weightSpecs!.filter((s) => s.name === 'batchNormalization_1/gamma')).toHaveLength(2);
+  await expect(tf.loadLayersModel(tf.io.fromMemory(saved!))).rejects.toThrow('Duplicate weight name: batchNormalization_1/gamma');
+
+  const loaded = await tiny.loadGan(tf.io.fromMemory(saved!));
+  expect(loaded.weights.map((w) => w.originalName)).toEqual(gan.weights.map((w) => w.originalName));
+  expect(loaded.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(gan.getWeights().map((w) => Array.from(w.dataSync())));
+  expect(loaded.trainableWeights.map((w) => w.originalName)).toEqual(gan.trainableWeights.map((w) => w.originalName));
+  const input = tf.randomNormal([2, 8], 0, 1, 'float32', 4);
+  const [a, b] = [gan, loaded].map((m) => tf.tidy(() => Array.from((m.predict(input) as tf.Tensor).dataSync())));
+  expect(b).toEqual(a);
+  input.dispose();
+});
+
 // tfjs cannot load a composite whose parts have layers of the same name (both have `batchNormalization_1`:
 // "Duplicate weight name"); docs/semantics.md says to save the parts and compose the loaded ones.
 test('the parts saved and loaded separately compose into the same GAN', async () => {
