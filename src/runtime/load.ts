@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { applySpecFreezing, type SpecFreezing } from './compose.js';
 
 /** The shapes a generated `load<Model>` expects, batch first, in model order (its `<model>InputShapes` and `<model>OutputShapes`). */
 export interface SavedModelShapes {
@@ -6,13 +7,16 @@ export interface SavedModelShapes {
   readonly loader: string;
   readonly inputShapes: readonly (readonly (number | null)[])[];
   readonly outputShapes: readonly (readonly (number | null)[])[];
+  /** What the spec freezes; left out, nothing. */
+  readonly frozen?: SpecFreezing;
 }
 
 /**
  * Loads a model saved with `model.save`, from a URL or an IOHandler as
  * `tf.loadLayersModel` takes them, and checks that it has the input and
- * output shapes `expected` names. The runtime's layer classes are
- * registered by importing this module's package.
+ * output shapes `expected` names, with the trainability its build
+ * function gives (compose.ts `applySpecFreezing`). The runtime's layer
+ * classes are registered by importing this module's package.
  *
  * The weights are written as stored, as Keras' `load_weights` assigns them.
  * tfjs' own loading differs twice: it writes each weight through its
@@ -37,6 +41,9 @@ export async function restoreSavedModel(source: string | tf.io.IOHandler, expect
       throw error;
     }
   }
+  // After the weights: model.weights lists trainable weights first, so the order repeated names are matched in
+  // is the saved one only while the flags are the saved ones.
+  applySpecFreezing(model, expected.frozen ?? {});
   return model;
 }
 

@@ -145,3 +145,17 @@ test('a URL string is resolved as tf.loadLayersModel does; a saved model of anot
     "loadDecoder: the saved weight 'image/offset' is not a weight of the model",
   );
 });
+
+test('a loaded model has the trainability its build function gives, whatever the flags were when saved', async () => {
+  const { buildDense, loadDense } = await import('../fixtures/emit/penalties.js');
+  const { setTrainable } = await import('../../src/runtime/index.js');
+  const built = buildDense();
+  const trainable = (model: tf.LayersModel) => model.layers.filter((l) => l.weights.length > 0).map((l) => [l.name, l.trainable]);
+  const want = trainable(built);
+  expect(want.filter(([, t]) => !t)).toEqual([['frozen', false]]);
+  setTrainable(built, false);
+  expect(trainable(built).every(([, t]) => !t)).toBe(true);
+  const loaded = await loadDense(tf.io.fromMemory(await save(built)));
+  expect(trainable(loaded)).toEqual(want);
+  expect(loaded.trainableWeights.map((w) => w.originalName)).toEqual(buildDense().trainableWeights.map((w) => w.originalName));
+});

@@ -176,6 +176,51 @@ test('loadGan reads back a saved GAN whose parts have layers of the same name, w
   input.dispose();
 });
 
+/** What `model.save` writes, in memory. */
+async function saved(model: tf.LayersModel): Promise<tf.io.IOHandler> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } })));
+  return tf.io.fromMemory(artifacts!);
+}
+
+test('training resumes from parts saved mid-loop: the discriminator, saved while the GAN froze it, loads trainable as buildDiscriminator makes it', async () => {
+  const tiny = await import('../fixtures/training/ganTiny.js');
+  const [generator, discriminator] = [tiny.buildGenerator(), tiny.buildDiscriminator()];
+  discriminator.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+  const gan = tiny.buildGan({ generator, discriminator });
+  expect(discriminator.getLayer('logit').trainable).toBe(false);
+  const [g, d] = [await saved(generator), await saved(discriminator)];
+  expect(gan.layers.map((l) => l.name)).toEqual(['z', 'generator', 'score']);
+
+  const loadedD = await tiny.loadDiscriminator(d);
+  expect(loadedD.trainableWeights.map((w) => w.originalName)).toEqual(tiny.buildDiscriminator().trainableWeights.map((w) => w.originalName));
+  // By name: model.weights lists trainable weights first, and the saved discriminator was frozen.
+  const byName = (model: tf.LayersModel) => Object.fromEntries(model.weights.map((w) => [w.originalName, Array.from(w.read().dataSync())]));
+  expect(byName(loadedD)).toEqual(byName(discriminator));
+  loadedD.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+  const loadedG = await tiny.loadGenerator(g);
+  const resumed = tiny.buildGan({ generator: loadedG, discriminator: loadedD });
+  resumed.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+
+  const z = tf.randomNormal([2, 8], 0, 1, 'float32', 60);
+  const images = tf.concat([tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 61), loadedG.predict(z) as tf.Tensor]);
+  const labels = tf.tensor2d([1, 1, 0, 0], [4, 1]);
+  expect(await moved(loadedD, () => loadedD.trainOnBatch(images, labels))).toEqual(named(loadedD, (w) => !w.originalName.includes('moving')));
+  const d0 = snapshot(loadedD);
+  expect(await moved(loadedG, () => resumed.trainOnBatch(z, tf.ones([2, 1])))).toEqual(named(loadedG, () => true));
+  expect(changes(d0, snapshot(loadedD))).toEqual(d0.map(() => 0));
+  tf.dispose([z, images, labels, ...d0]);
+});
+
+test('a loaded GAN has its discriminator frozen as buildGan froze it: setTrainable(gan, true) unfreezes it', async () => {
+  const tiny = await import('../fixtures/training/ganTiny.js');
+  const loaded = await tiny.loadGan(await saved(tiny.buildGan()));
+  const generatorWeights = tiny.buildGenerator().trainableWeights.map((w) => w.originalName);
+  expect(loaded.trainableWeights.map((w) => w.originalName)).toEqual(generatorWeights);
+  setTrainable(loaded, true);
+  expect(loaded.trainableWeights.map((w) => w.originalName)).toEqual([...generatorWeights, ...tiny.buildDiscriminator().trainableWeights.map((w) => w.originalName)]);
+});
+
 // tfjs cannot load a composite whose parts have layers of the same name (both have `batchNormalization_1`:
 // "Duplicate weight name"); docs/semantics.md says to save the parts and compose the loaded ones.
 test('the parts saved and loaded separately compose into the same GAN', async () => {
