@@ -30,20 +30,25 @@ export interface SavedModelShapes {
 export async function restoreSavedModel(source: string | tf.io.IOHandler, expected: SavedModelShapes): Promise<tf.LayersModel> {
   const handler = handlerOf(source);
   if (!handler.load) throw new Error(`${expected.loader}: the IOHandler has no load method`);
-  const { weightData, weightSpecs, ...topology } = await handler.load();
+  const { weightData, weightSpecs, trainingConfig, ...topology } = await handler.load();
   const model = await tf.loadLayersModel(tf.io.fromMemory(topology));
-  checkShapes(model, expected);
-  if (weightData && weightSpecs) {
+  try {
+    checkShapes(model, expected);
+    const optimizerWeights = weightData && weightSpecs ? writeStored(model, weightData, weightSpecs, expected.loader) : [];
+    // After the weights, whose repeated names are matched in model.weights order, which lists trainable weights
+    // first; before compiling, which collects the trainable weights.
+    applySpecFreezing(model, expected.frozen ?? {});
+    // tfjs-core types the saved optimizer config as {}; tfjs-layers' own loader passes it on as this.
+    if (trainingConfig) model.loadTrainingConfig(trainingConfig as Parameters<tf.LayersModel['loadTrainingConfig']>[0]);
     try {
-      await writeStored(model, weightData, weightSpecs, expected.loader);
-    } catch (error) {
-      model.dispose();
-      throw error;
+      if (model.optimizer && optimizerWeights.length > 0) await model.optimizer.setWeights(optimizerWeights);
+    } finally {
+      tf.dispose(optimizerWeights.map((w) => w.tensor));
     }
+  } catch (error) {
+    model.dispose();
+    throw error;
   }
-  // After the weights: model.weights lists trainable weights first, so the order repeated names are matched in
-  // is the saved one only while the flags are the saved ones.
-  applySpecFreezing(model, expected.frozen ?? {});
   return model;
 }
 
@@ -63,20 +68,19 @@ function checkShapes(model: tf.LayersModel, expected: SavedModelShapes): void {
   const inputs = model.inputs.map((i) => i.shape);
   const outputs = model.outputs.map((o) => o.shape);
   if (showShapes(inputs) === showShapes(expected.inputShapes) && showShapes(outputs) === showShapes(expected.outputShapes)) return;
-  model.dispose();
   throw new Error(
     `${expected.loader}: the saved model '${model.name}' takes ${showShapes(inputs)} and gives ${showShapes(outputs)}; ` +
       `expected ${showShapes(expected.inputShapes)} and ${showShapes(expected.outputShapes)}`,
   );
 }
 
-/** Writes the saved weights into the model's variables as stored, and the optimizer's (saved with `includeOptimizer`) into its optimizer. */
-async function writeStored(model: tf.LayersModel, data: tf.io.WeightData, specs: tf.io.WeightsManifestEntry[], loader: string): Promise<void> {
+/** Writes the saved weights into the model's variables as stored; returns the optimizer's (saved with `includeOptimizer`), for the caller to dispose. */
+function writeStored(model: tf.LayersModel, data: tf.io.WeightData, specs: tf.io.WeightsManifestEntry[], loader: string): { name: string; tensor: tf.Tensor }[] {
   // Decoded by position: names may repeat, and the layout does not depend on them.
   const decoded = tf.io.decodeWeights(data, specs.map((spec, i) => ({ ...spec, name: String(i) })));
-  const values = specs.map((_, i) => decoded[String(i)]!);
+  const entries = specs.map((spec, i) => ({ spec, value: decoded[String(i)]! }));
+  const saved = entries.filter(({ spec }) => spec.group !== 'optimizer');
   try {
-    const saved = specs.map((spec, i) => ({ spec, value: values[i]! })).filter(({ spec }) => spec.group !== 'optimizer');
     if (saved.length !== model.weights.length) throw new Error(`${loader}: the saved model has ${saved.length} weights, the model it describes ${model.weights.length}`);
     const seen = new Map<string, number>();
     const byName = new Map<string, tf.LayerVariable[]>();
@@ -89,9 +93,10 @@ async function writeStored(model: tf.LayersModel, data: tf.io.WeightData, specs:
       if (weight.shape.join(',') !== value.shape.join(',')) throw new Error(`${loader}: the saved weight '${spec.name}' has shape [${value.shape.join(', ')}], the model's [${weight.shape.join(', ')}]`);
       (weight.read() as tf.Variable).assign(value);
     }
-    const optimizer = specs.map((spec, i) => ({ name: spec.name, tensor: values[i]! })).filter((_, i) => specs[i]!.group === 'optimizer');
-    if (model.optimizer && optimizer.length > 0) await model.optimizer.setWeights(optimizer);
-  } finally {
-    tf.dispose(values);
+  } catch (error) {
+    tf.dispose(entries.map((e) => e.value));
+    throw error;
   }
+  tf.dispose(saved.map((e) => e.value));
+  return entries.filter(({ spec }) => spec.group === 'optimizer').map(({ spec, value }) => ({ name: spec.name, tensor: value }));
 }

@@ -177,9 +177,9 @@ test('loadGan reads back a saved GAN whose parts have layers of the same name, w
 });
 
 /** What `model.save` writes, in memory. */
-async function saved(model: tf.LayersModel): Promise<tf.io.IOHandler> {
+async function saved(model: tf.LayersModel, config?: tf.io.SaveConfig): Promise<tf.io.IOHandler> {
   let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } })));
+  await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } })), config);
   return tf.io.fromMemory(artifacts!);
 }
 
@@ -210,6 +210,21 @@ test('training resumes from parts saved mid-loop: the discriminator, saved while
   expect(await moved(loadedG, () => resumed.trainOnBatch(z, tf.ones([2, 1])))).toEqual(named(loadedG, () => true));
   expect(changes(d0, snapshot(loadedD))).toEqual(d0.map(() => 0));
   tf.dispose([z, images, labels, ...d0]);
+});
+
+test('a discriminator saved frozen with its optimizer loads compiled after it is unfrozen, so its own steps train it', async () => {
+  const tiny = await import('../fixtures/training/ganTiny.js');
+  const discriminator = tiny.buildDiscriminator();
+  discriminator.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+  tiny.buildGan({ discriminator });
+  const images = tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 62);
+  const labels = tf.tensor2d([1, 0], [2, 1]);
+  await discriminator.trainOnBatch(images, labels);
+  const loaded = await tiny.loadDiscriminator(await saved(discriminator, { includeOptimizer: true }));
+  expect(loaded.optimizer).toBeInstanceOf(tf.AdamOptimizer);
+  // Unfrozen, its batch normalization trains in batch statistics too: every weight moves.
+  expect(await moved(loaded, () => loaded.trainOnBatch(images, labels))).toEqual(named(loaded, () => true));
+  tf.dispose([images, labels]);
 });
 
 test('a loaded GAN has its discriminator frozen as buildGan froze it: setTrainable(gan, true) unfreezes it', async () => {
