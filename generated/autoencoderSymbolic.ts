@@ -30,7 +30,7 @@ export function buildEncoder(): tf.LayersModel {
   return tf.model({ name: 'encoder', inputs: [image], outputs: [code] });
 }
 
-/** Loads model `encoder` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `encoder`'s. */
+/** Loads model `encoder` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), as `buildEncoder()` makes it: the weights as saved, the layers its spec freezes frozen and the others trainable; throws if its input or output shapes are not `encoder`'s. */
 export async function loadEncoder(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
   return restoreSavedModel(handlerOrUrl, { loader: 'loadEncoder', inputShapes: encoderInputShapes, outputShapes: encoderOutputShapes });
 }
@@ -67,7 +67,7 @@ export function buildDecoder(): tf.LayersModel {
   return tf.model({ name: 'decoder', inputs: [code], outputs: [image] });
 }
 
-/** Loads model `decoder` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `decoder`'s. */
+/** Loads model `decoder` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), as `buildDecoder()` makes it: the weights as saved, the layers its spec freezes frozen and the others trainable; throws if its input or output shapes are not `decoder`'s. */
 export async function loadDecoder(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
   return restoreSavedModel(handlerOrUrl, { loader: 'loadDecoder', inputShapes: decoderInputShapes, outputShapes: decoderOutputShapes });
 }
@@ -114,7 +114,7 @@ export function buildAutoencoder(parts: AutoencoderParts = {}): tf.LayersModel {
   return tf.model({ name: 'autoencoder', inputs: [image], outputs: [decoder] });
 }
 
-/** Loads model `autoencoder` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `autoencoder`'s. */
+/** Loads model `autoencoder` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), as `buildAutoencoder()` makes it: the weights as saved, the layers its spec freezes frozen and the others trainable; throws if its input or output shapes are not `autoencoder`'s. */
 export async function loadAutoencoder(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
   return restoreSavedModel(handlerOrUrl, { loader: 'loadAutoencoder', inputShapes: autoencoderInputShapes, outputShapes: autoencoderOutputShapes });
 }

@@ -42,7 +42,7 @@ export function buildGenerator(): tf.LayersModel {
   return tf.model({ name: 'generator', inputs: [z], outputs: [image] });
 }
 
-/** Loads model `generator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `generator`'s. */
+/** Loads model `generator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), as `buildGenerator()` makes it: the weights as saved, the layers its spec freezes frozen and the others trainable; throws if its input or output shapes are not `generator`'s. */
 export async function loadGenerator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
   return restoreSavedModel(handlerOrUrl, { loader: 'loadGenerator', inputShapes: generatorInputShapes, outputShapes: generatorOutputShapes });
 }
@@ -90,7 +90,7 @@ export function buildDiscriminator(): tf.LayersModel {
   return tf.model({ name: 'discriminator', inputs: [x], outputs: [logit] });
 }
 
-/** Loads model `discriminator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `discriminator`'s. */
+/** Loads model `discriminator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), as `buildDiscriminator()` makes it: the weights as saved, the layers its spec freezes frozen and the others trainable; throws if its input or output shapes are not `discriminator`'s. */
 export async function loadDiscriminator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
   return restoreSavedModel(handlerOrUrl, { loader: 'loadDiscriminator', inputShapes: discriminatorInputShapes, outputShapes: discriminatorOutputShapes });
 }
@@ -139,9 +139,9 @@ export function buildGan(parts: GanParts = {}): tf.LayersModel {
   return tf.model({ name: 'gan', inputs: [z], outputs: [score] });
 }
 
-/** Loads model `gan` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `gan`'s. */
+/** Loads model `gan` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), as `buildGan()` makes it: the weights as saved, the layers its spec freezes frozen and the others trainable; throws if its input or output shapes are not `gan`'s. */
 export async function loadGan(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
-  return restoreSavedModel(handlerOrUrl, { loader: 'loadGan', inputShapes: ganInputShapes, outputShapes: ganOutputShapes });
+  return restoreSavedModel(handlerOrUrl, { loader: 'loadGan', inputShapes: ganInputShapes, outputShapes: ganOutputShapes, frozen: { models: { score: { frozen: true } } } });
 }
 
 /** Runs a model built by `buildGan()` on named inputs and names its outputs. */

@@ -32,7 +32,7 @@ export function buildUpscaler(): tf.LayersModel {
   return tf.model({ name: 'upscaler', inputs: [luminance], outputs: [output] });
 }
 
-/** Loads model `upscaler` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `upscaler`'s. */
+/** Loads model `upscaler` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), as `buildUpscaler()` makes it: the weights as saved, the layers its spec freezes frozen and the others trainable; throws if its input or output shapes are not `upscaler`'s. */
 export async function loadUpscaler(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
   return restoreSavedModel(handlerOrUrl, { loader: 'loadUpscaler', inputShapes: upscalerInputShapes, outputShapes: upscalerOutputShapes });
 }

@@ -44,7 +44,7 @@ export function buildDiscriminator(): tf.LayersModel {
   return tf.model({ name: 'discriminator', inputs: [image], outputs: [realness] });
 }
 
-/** Loads model `discriminator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `discriminator`'s. */
+/** Loads model `discriminator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), as `buildDiscriminator()` makes it: the weights as saved, the layers its spec freezes frozen and the others trainable; throws if its input or output shapes are not `discriminator`'s. */
 export async function loadDiscriminator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
   return restoreSavedModel(handlerOrUrl, { loader: 'loadDiscriminator', inputShapes: discriminatorInputShapes, outputShapes: discriminatorOutputShapes });
 }

@@ -46,7 +46,7 @@ export function buildMapping(): tf.LayersModel {
   return tf.model({ name: 'mapping', inputs: [z], outputs: [w] });
 }
 
-/** Loads model `mapping` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `mapping`'s. */
+/** Loads model `mapping` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), as `buildMapping()` makes it: the weights as saved, the layers its spec freezes frozen and the others trainable; throws if its input or output shapes are not `mapping`'s. */
 export async function loadMapping(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
   return restoreSavedModel(handlerOrUrl, { loader: 'loadMapping', inputShapes: mappingInputShapes, outputShapes: mappingOutputShapes });
 }

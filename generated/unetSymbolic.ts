@@ -39,7 +39,7 @@ export function buildUnet(): tf.LayersModel {
   return tf.model({ name: 'unet', inputs: [image], outputs: [logits] });
 }
 
-/** Loads model `unet` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `unet`'s. */
+/** Loads model `unet` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), as `buildUnet()` makes it: the weights as saved, the layers its spec freezes frozen and the others trainable; throws if its input or output shapes are not `unet`'s. */
 export async function loadUnet(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
   return restoreSavedModel(handlerOrUrl, { loader: 'loadUnet', inputShapes: unetInputShapes, outputShapes: unetOutputShapes });
 }

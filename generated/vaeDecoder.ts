@@ -33,7 +33,7 @@ export function buildDecoder(): tf.LayersModel {
   return tf.model({ name: 'decoder', inputs: [z], outputs: [image] });
 }
 
-/** Loads model `decoder` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `decoder`'s. */
+/** Loads model `decoder` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), as `buildDecoder()` makes it: the weights as saved, the layers its spec freezes frozen and the others trainable; throws if its input or output shapes are not `decoder`'s. */
 export async function loadDecoder(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
   return restoreSavedModel(handlerOrUrl, { loader: 'loadDecoder', inputShapes: decoderInputShapes, outputShapes: decoderOutputShapes });
 }

@@ -36,7 +36,7 @@ export function buildGenerator(): tf.LayersModel {
   return tf.model({ name: 'generator', inputs: [z], outputs: [audio] });
 }
 
-/** Loads model `generator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved; throws if its input or output shapes are not `generator`'s. */
+/** Loads model `generator` as `model.save` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), as `buildGenerator()` makes it: the weights as saved, the layers its spec freezes frozen and the others trainable; throws if its input or output shapes are not `generator`'s. */
 export async function loadGenerator(handlerOrUrl: string | tf.io.IOHandler): Promise<tf.LayersModel> {
   return restoreSavedModel(handlerOrUrl, { loader: 'loadGenerator', inputShapes: generatorInputShapes, outputShapes: generatorOutputShapes });
 }

@@ -230,13 +230,28 @@ function runFunction(m: ModelShapes): FunctionDeclarationStructure {
 }
 
 /**
- * `loadFoo(handlerOrUrl)`: a saved `foo` back, with what `buildFoo` gives it beyond its layers (withConstraints);
- * the config carries the rest, frozen layers and runtime layers' options included.
+ * What a model's spec freezes, for `restoreSavedModel` to give a loaded model the trainability `build` gives
+ * (runtime compose.ts `SpecFreezing`); undefined when nothing is frozen.
+ */
+function specFreezing(m: ModelShapes, byName: ModelsByName): Code | undefined {
+  const layers = ownLayers(m).filter((l) => l.layer.args['trainable'] === false).map((l) => l.layer.id);
+  const models = modelLayers(m).flatMap((l) => {
+    const inner = specFreezing(byName.get(targetOf(l))!, byName) as Record<string, Code> | undefined;
+    const frozen = l.layer.args['trainable'] === false;
+    return frozen || inner ? [[l.layer.id, { ...(frozen ? { frozen: true } : {}), ...inner }] as const] : [];
+  });
+  if (layers.length === 0 && models.length === 0) return undefined;
+  return { ...(layers.length > 0 ? { layers } : {}), ...(models.length > 0 ? { models: Object.fromEntries(models) } : {}) };
+}
+
+/**
+ * `loadFoo(handlerOrUrl)`: a saved `foo` back as `buildFoo` gives it: withConstraints, and the trainability the spec
+ * gives (specFreezing); the config carries the rest, runtime layers' options included.
  */
 function loadFunction(m: ModelShapes, ctx: EmitContext): FunctionDeclarationStructure {
   const base = m.model.name;
   const name = pascal(base);
-  const restored = new Call('restoreSavedModel', [new Ident('handlerOrUrl'), { loader: `load${name}`, inputShapes: new Ident(`${identifier(base)}InputShapes`), outputShapes: new Ident(`${base}OutputShapes`) }]);
+  const restored = new Call('restoreSavedModel', [new Ident('handlerOrUrl'), { loader: `load${name}`, inputShapes: new Ident(`${identifier(base)}InputShapes`), outputShapes: new Ident(`${base}OutputShapes`), frozen: specFreezing(m, ctx.byName) }]);
   const constrained = needsConstraints(m, ctx);
   return {
     kind: StructureKind.Function,
@@ -247,8 +262,9 @@ function loadFunction(m: ModelShapes, ctx: EmitContext): FunctionDeclarationStru
     returnType: 'Promise<tf.LayersModel>',
     docs: [
       commentText(
-        `Loads model \`${base}\` as \`model.save\` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), with the weights as saved` +
-          `${constrained ? ` and its constraints applied after each training step, as \`build${name}()\` does` : ''}; throws if its input or output shapes are not \`${base}\`'s.`,
+        `Loads model \`${base}\` as \`model.save\` wrote it (from a URL or tf.io.IOHandler, as tf.loadLayersModel takes), as \`build${name}()\` makes it: ` +
+          `the weights as saved${constrained ? ', its constraints applied after each training step' : ''}, the layers its spec freezes frozen and the others trainable; ` +
+          `throws if its input or output shapes are not \`${base}\`'s.`,
       ),
     ],
     statements: [

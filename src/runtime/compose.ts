@@ -54,3 +54,37 @@ function flip(model: tf.LayersModel, trainable: boolean): void {
 function frozenHere(model: tf.LayersModel): Marked[] {
   return (model.layers as Marked[]).flatMap((layer) => (layer instanceof tf.LayersModel ? frozenHere(layer) : layer[FROZEN_HERE] ? [layer] : []));
 }
+
+/**
+ * Which layers of a model its spec freezes: its own layers with
+ * `trainable: false`, and for each model it applies as a layer (by layer
+ * id) whether that layer is `trainable: false` and what that model freezes.
+ * Left out: nothing.
+ */
+export interface SpecFreezing {
+  /** Ids of the model's own layers with `trainable: false`. */
+  readonly layers?: readonly string[];
+  /** By the id of a `type: model` layer. */
+  readonly models?: Readonly<Record<string, SpecFreezing & { readonly frozen?: boolean }>>;
+}
+
+/**
+ * Gives a loaded model the trainability its build function gives: the
+ * layers the spec freezes frozen, the parts a composite freezes frozen as
+ * setTrainable does (so `setTrainable(part, true)` undoes it), every other
+ * layer trainable, whatever the flags were when the model was saved. A
+ * discriminator saved while a GAN held it frozen thus loads trainable, as
+ * its build function makes it.
+ */
+export function applySpecFreezing(model: tf.LayersModel, spec: SpecFreezing): void {
+  const frozen = new Set(spec.layers ?? []);
+  for (const layer of model.layers) {
+    if (layer instanceof tf.LayersModel) {
+      const part = spec.models?.[layer.name] ?? {};
+      applySpecFreezing(layer, part);
+      if (part.frozen) setTrainable(layer, false);
+    } else if (layer.getClassName() !== 'InputLayer' && layer.trainable === frozen.has(layer.name)) {
+      layer.trainable = !frozen.has(layer.name);
+    }
+  }
+}

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { applySpecFreezing, type SpecFreezing } from './compose.js';
 
 /** The shapes a generated `load<Model>` expects, batch first, in model order (its `<model>InputShapes` and `<model>OutputShapes`). */
 export interface SavedModelShapes {
@@ -6,33 +7,48 @@ export interface SavedModelShapes {
   readonly loader: string;
   readonly inputShapes: readonly (readonly (number | null)[])[];
   readonly outputShapes: readonly (readonly (number | null)[])[];
+  /** What the spec freezes; left out, nothing. */
+  readonly frozen?: SpecFreezing;
 }
 
 /**
  * Loads a model saved with `model.save`, from a URL or an IOHandler as
  * `tf.loadLayersModel` takes them, and checks that it has the input and
- * output shapes `expected` names. The runtime's layer classes are
- * registered by importing this module's package.
+ * output shapes `expected` names, with the trainability its build
+ * function gives (compose.ts `applySpecFreezing`). The runtime's layer
+ * classes are registered by importing this module's package.
  *
- * tfjs writes each loaded weight through its constraint (`LayerVariable.write`),
- * which moves even a weight that satisfies it: maxNorm rescales by
- * norm / (norm + 1e-7). Keras' `load_weights` assigns the values as saved,
- * so each constrained weight is written again as stored, and the loaded
- * model predicts exactly as the saved one did.
+ * The weights are written as stored, as Keras' `load_weights` assigns them.
+ * tfjs' own loading differs twice: it writes each weight through its
+ * constraint (`LayerVariable.write`), which moves even a weight that
+ * satisfies it (maxNorm rescales by norm / (norm + 1e-7)), and it matches
+ * saved weights to the model's by name (`Container.loadWeights`), so it
+ * refuses a composite whose parts have layers of the same name ("Duplicate
+ * weight name"). Here the k-th saved weight of a name goes to the k-th
+ * weight of that name in the model, in the order `model.save` wrote them.
  */
 export async function restoreSavedModel(source: string | tf.io.IOHandler, expected: SavedModelShapes): Promise<tf.LayersModel> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
   const handler = handlerOf(source);
-  const capturing: tf.io.IOHandler = {
-    load: async () => {
-      if (!handler.load) throw new Error(`${expected.loader}: the IOHandler has no load method`);
-      artifacts = await handler.load();
-      return artifacts;
-    },
-  };
-  const model = await tf.loadLayersModel(capturing);
-  checkShapes(model, expected);
-  if (artifacts?.weightData && artifacts.weightSpecs) writeConstrainedAsStored(model, artifacts.weightData, artifacts.weightSpecs);
+  if (!handler.load) throw new Error(`${expected.loader}: the IOHandler has no load method`);
+  const { weightData, weightSpecs, trainingConfig, ...topology } = await handler.load();
+  const model = await tf.loadLayersModel(tf.io.fromMemory(topology));
+  try {
+    checkShapes(model, expected);
+    const optimizerWeights = weightData && weightSpecs ? writeStored(model, weightData, weightSpecs, expected.loader) : [];
+    // After the weights, whose repeated names are matched in model.weights order, which lists trainable weights
+    // first; before compiling, which collects the trainable weights.
+    applySpecFreezing(model, expected.frozen ?? {});
+    // tfjs-core types the saved optimizer config as {}; tfjs-layers' own loader passes it on as this.
+    if (trainingConfig) model.loadTrainingConfig(trainingConfig as Parameters<tf.LayersModel['loadTrainingConfig']>[0]);
+    try {
+      if (model.optimizer && optimizerWeights.length > 0) await model.optimizer.setWeights(optimizerWeights);
+    } finally {
+      tf.dispose(optimizerWeights.map((w) => w.tensor));
+    }
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
   return model;
 }
 
@@ -44,28 +60,43 @@ function handlerOf(source: string | tf.io.IOHandler): tf.io.IOHandler {
   return handlers[0] ?? tf.io.http(source);
 }
 
-const showShapes = (shapes: readonly (readonly (number | null)[])[]) => `[${shapes.map((s) => `[${s.map((d) => (d === null ? 'null' : d)).join(', ')}]`).join(', ')}]`;
+type Shapes = readonly (readonly (number | null)[])[];
+
+const showShapes = (shapes: Shapes) => `[${shapes.map((s) => `[${s.map((d) => (d === null ? 'null' : d)).join(', ')}]`).join(', ')}]`;
 
 function checkShapes(model: tf.LayersModel, expected: SavedModelShapes): void {
   const inputs = model.inputs.map((i) => i.shape);
   const outputs = model.outputs.map((o) => o.shape);
-  const same = (a: readonly (readonly (number | null)[])[], b: readonly (readonly (number | null)[])[]) => showShapes(a) === showShapes(b);
-  if (same(inputs, expected.inputShapes) && same(outputs, expected.outputShapes)) return;
-  model.dispose();
+  if (showShapes(inputs) === showShapes(expected.inputShapes) && showShapes(outputs) === showShapes(expected.outputShapes)) return;
   throw new Error(
     `${expected.loader}: the saved model '${model.name}' takes ${showShapes(inputs)} and gives ${showShapes(outputs)}; ` +
       `expected ${showShapes(expected.inputShapes)} and ${showShapes(expected.outputShapes)}`,
   );
 }
 
-function writeConstrainedAsStored(model: tf.LayersModel, data: tf.io.WeightData, specs: tf.io.WeightsManifestEntry[]): void {
-  const constrained = model.weights.filter((w) => w.constraint != null);
-  if (constrained.length === 0) return;
-  const stored = tf.io.decodeWeights(data, specs);
-  // tfjs matches saved weights to the model's by originalName (Container.loadWeights).
-  for (const weight of constrained) {
-    const value = stored[weight.originalName];
-    if (value) (weight.read() as tf.Variable).assign(value);
+/** Writes the saved weights into the model's variables as stored; returns the optimizer's (saved with `includeOptimizer`), for the caller to dispose. */
+function writeStored(model: tf.LayersModel, data: tf.io.WeightData, specs: tf.io.WeightsManifestEntry[], loader: string): { name: string; tensor: tf.Tensor }[] {
+  // Decoded by position: names may repeat, and the layout does not depend on them.
+  const decoded = tf.io.decodeWeights(data, specs.map((spec, i) => ({ ...spec, name: String(i) })));
+  const entries = specs.map((spec, i) => ({ spec, value: decoded[String(i)]! }));
+  const saved = entries.filter(({ spec }) => spec.group !== 'optimizer');
+  try {
+    if (saved.length !== model.weights.length) throw new Error(`${loader}: the saved model has ${saved.length} weights, the model it describes ${model.weights.length}`);
+    const seen = new Map<string, number>();
+    const byName = new Map<string, tf.LayerVariable[]>();
+    for (const weight of model.weights) byName.set(weight.originalName, [...(byName.get(weight.originalName) ?? []), weight]);
+    for (const { spec, value } of saved) {
+      const k = seen.get(spec.name) ?? 0;
+      seen.set(spec.name, k + 1);
+      const weight = byName.get(spec.name)?.[k];
+      if (!weight) throw new Error(`${loader}: the saved weight '${spec.name}' is not a weight of the model`);
+      if (weight.shape.join(',') !== value.shape.join(',')) throw new Error(`${loader}: the saved weight '${spec.name}' has shape [${value.shape.join(', ')}], the model's [${weight.shape.join(', ')}]`);
+      (weight.read() as tf.Variable).assign(value);
+    }
+  } catch (error) {
+    tf.dispose(entries.map((e) => e.value));
+    throw error;
   }
-  tf.dispose(Object.values(stored));
+  tf.dispose(saved.map((e) => e.value));
+  return entries.filter(({ spec }) => spec.group === 'optimizer').map(({ spec, value }) => ({ name: spec.name, tensor: value }));
 }

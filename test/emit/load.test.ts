@@ -120,7 +120,7 @@ test('the activity regularizers survive the round trip: two penalty functions, t
   expect(await penalty(loaded)).toBe(want);
 });
 
-test('a URL string is resolved as tf.loadLayersModel does, and a saved model of another shape is refused', async () => {
+test('a URL string is resolved as tf.loadLayersModel does; a saved model of another shape, or weights that are not its own, are refused', async () => {
   const { buildDecoder, loadDecoder } = await import('../fixtures/training/savedTiny.js');
   const built = buildDecoder();
   const artifacts = await save(built);
@@ -134,4 +134,28 @@ test('a URL string is resolved as tf.loadLayersModel does, and a saved model of 
   await expect(loadDecoder(tf.io.fromMemory(await save(other)))).rejects.toThrow(
     "loadDecoder: the saved model 'other' takes [[null, 3]] and gives [[null, 2]]; expected [[null, 4]] and [[null, 4, 4, 1]]",
   );
+  // Weights that are not the topology's: the last one (image/bias, one float) left out, then renamed.
+  const specs = artifacts.weightSpecs!;
+  const data = artifacts.weightData as ArrayBuffer;
+  expect(specs.at(-1)).toEqual({ name: 'image/bias', shape: [1], dtype: 'float32' });
+  await expect(loadDecoder(tf.io.fromMemory({ ...artifacts, weightSpecs: specs.slice(0, -1), weightData: data.slice(0, data.byteLength - 4) }))).rejects.toThrow(
+    'loadDecoder: the saved model has 7 weights, the model it describes 8',
+  );
+  await expect(loadDecoder(tf.io.fromMemory({ ...artifacts, weightSpecs: [...specs.slice(0, -1), { ...specs.at(-1)!, name: 'image/offset' }] }))).rejects.toThrow(
+    "loadDecoder: the saved weight 'image/offset' is not a weight of the model",
+  );
+});
+
+test('a loaded model has the trainability its build function gives, whatever the flags were when saved', async () => {
+  const { buildDense, loadDense } = await import('../fixtures/emit/penalties.js');
+  const { setTrainable } = await import('../../src/runtime/index.js');
+  const built = buildDense();
+  const trainable = (model: tf.LayersModel) => model.layers.filter((l) => l.weights.length > 0).map((l) => [l.name, l.trainable]);
+  const want = trainable(built);
+  expect(want.filter(([, t]) => !t)).toEqual([['frozen', false]]);
+  setTrainable(built, false);
+  expect(trainable(built).every(([, t]) => !t)).toBe(true);
+  const loaded = await loadDense(tf.io.fromMemory(await save(built)));
+  expect(trainable(loaded)).toEqual(want);
+  expect(loaded.trainableWeights.map((w) => w.originalName)).toEqual(buildDense().trainableWeights.map((w) => w.originalName));
 });

@@ -158,6 +158,84 @@ async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
   return tf.loadLayersModel(tf.io.fromMemory(saved!));
 }
 
+test('loadGan reads back a saved GAN whose parts have layers of the same name, which tf.loadLayersModel refuses: same weights, outputs and frozen part', async () => {
+  const tiny = await import('../fixtures/training/ganTiny.js');
+  const gan = tiny.buildGan();
+  let saved: tf.io.ModelArtifacts | undefined;
+  await gan.save(tf.io.withSaveHandler(async (artifacts) => ((saved = artifacts), { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } })));
+  expect(saved!.weightSpecs!.filter((s) => s.name === 'batchNormalization_1/gamma')).toHaveLength(2);
+  await expect(tf.loadLayersModel(tf.io.fromMemory(saved!))).rejects.toThrow('Duplicate weight name: batchNormalization_1/gamma');
+
+  const loaded = await tiny.loadGan(tf.io.fromMemory(saved!));
+  expect(loaded.weights.map((w) => w.originalName)).toEqual(gan.weights.map((w) => w.originalName));
+  expect(loaded.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(gan.getWeights().map((w) => Array.from(w.dataSync())));
+  expect(loaded.trainableWeights.map((w) => w.originalName)).toEqual(gan.trainableWeights.map((w) => w.originalName));
+  const input = tf.randomNormal([2, 8], 0, 1, 'float32', 4);
+  const [a, b] = [gan, loaded].map((m) => tf.tidy(() => Array.from((m.predict(input) as tf.Tensor).dataSync())));
+  expect(b).toEqual(a);
+  input.dispose();
+});
+
+/** What `model.save` writes, in memory. */
+async function saved(model: tf.LayersModel, config?: tf.io.SaveConfig): Promise<tf.io.IOHandler> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } })), config);
+  return tf.io.fromMemory(artifacts!);
+}
+
+test('training resumes from parts saved mid-loop: the discriminator, saved while the GAN froze it, loads trainable as buildDiscriminator makes it', async () => {
+  const tiny = await import('../fixtures/training/ganTiny.js');
+  const [generator, discriminator] = [tiny.buildGenerator(), tiny.buildDiscriminator()];
+  discriminator.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+  const gan = tiny.buildGan({ generator, discriminator });
+  expect(discriminator.getLayer('logit').trainable).toBe(false);
+  const [g, d] = [await saved(generator), await saved(discriminator)];
+  expect(gan.layers.map((l) => l.name)).toEqual(['z', 'generator', 'score']);
+
+  const loadedD = await tiny.loadDiscriminator(d);
+  expect(loadedD.trainableWeights.map((w) => w.originalName)).toEqual(tiny.buildDiscriminator().trainableWeights.map((w) => w.originalName));
+  // By name: model.weights lists trainable weights first, and the saved discriminator was frozen.
+  const byName = (model: tf.LayersModel) => Object.fromEntries(model.weights.map((w) => [w.originalName, Array.from(w.read().dataSync())]));
+  expect(byName(loadedD)).toEqual(byName(discriminator));
+  loadedD.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+  const loadedG = await tiny.loadGenerator(g);
+  const resumed = tiny.buildGan({ generator: loadedG, discriminator: loadedD });
+  resumed.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+
+  const z = tf.randomNormal([2, 8], 0, 1, 'float32', 60);
+  const images = tf.concat([tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 61), loadedG.predict(z) as tf.Tensor]);
+  const labels = tf.tensor2d([1, 1, 0, 0], [4, 1]);
+  expect(await moved(loadedD, () => loadedD.trainOnBatch(images, labels))).toEqual(named(loadedD, (w) => !w.originalName.includes('moving')));
+  const d0 = snapshot(loadedD);
+  expect(await moved(loadedG, () => resumed.trainOnBatch(z, tf.ones([2, 1])))).toEqual(named(loadedG, () => true));
+  expect(changes(d0, snapshot(loadedD))).toEqual(d0.map(() => 0));
+  tf.dispose([z, images, labels, ...d0]);
+});
+
+test('a discriminator saved frozen with its optimizer loads compiled after it is unfrozen, so its own steps train it', async () => {
+  const tiny = await import('../fixtures/training/ganTiny.js');
+  const discriminator = tiny.buildDiscriminator();
+  discriminator.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+  tiny.buildGan({ discriminator });
+  const images = tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 62);
+  const labels = tf.tensor2d([1, 0], [2, 1]);
+  await discriminator.trainOnBatch(images, labels);
+  const loaded = await tiny.loadDiscriminator(await saved(discriminator, { includeOptimizer: true }));
+  expect(loaded.optimizer).toBeInstanceOf(tf.AdamOptimizer);
+  // Unfrozen, its batch normalization trains in batch statistics too: every weight moves.
+  expect(await moved(loaded, () => loaded.trainOnBatch(images, labels))).toEqual(named(loaded, () => true));
+  tf.dispose([images, labels]);
+});
+
+test('a loaded GAN has its discriminator frozen as buildGan froze it: setTrainable(gan, true) unfreezes it', async () => {
+  const tiny = await import('../fixtures/training/ganTiny.js');
+  const loaded = await tiny.loadGan(await saved(tiny.buildGan()));
+  const generatorWeights = tiny.buildGenerator().trainableWeights.map((w) => w.originalName);
+  expect(loaded.trainableWeights.map((w) => w.originalName)).toEqual(generatorWeights);
+  setTrainable(loaded, true);
+  expect(loaded.trainableWeights.map((w) => w.originalName)).toEqual([...generatorWeights, ...tiny.buildDiscriminator().trainableWeights.map((w) => w.originalName)]);
+});
+
 // tfjs cannot load a composite whose parts have layers of the same name (both have `batchNormalization_1`:
 // "Duplicate weight name"); docs/semantics.md says to save the parts and compose the loaded ones.
 test('the parts saved and loaded separately compose into the same GAN', async () => {
