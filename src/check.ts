@@ -6,6 +6,8 @@
 import { diagnostic, hasErrors, sortDiagnostics, uniqueDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { withLayerOrigins } from './diagnostics/layer-origin.js';
 import { unsupportedOption } from './emit/layer-call.js';
+import { fixParts, withNotes } from './fix/alternatives.js';
+import { optionFix } from './fix/option-edits.js';
 import { inferShapes } from './infer/infer-shapes.js';
 import { lintSpec } from './lint/lint-spec.js';
 import { liveIds } from './infer/live.js';
@@ -41,7 +43,11 @@ function unsupported(spec: SpecIR, inferred: readonly LayerShapes[]): Diagnostic
     const live = liveIds(model);
     return model.layers.flatMap((layer) => {
       const found = live.has(layer.id) ? unsupportedOption(layer, weights.get(layer)) : undefined;
-      return found ? [diagnostic('NS4010', layer.argSpans[found.option] ?? layer.idSpan, `layer '${layer.id}': ${found.message}`, found.fix ? { fix: found.fix } : {})] : [];
+      if (!found) return [];
+      // An unsupported option's fix is to leave it out.
+      const removal = found.fix ? optionFix(layer, `remove ${found.option}`, [{ option: found.option, value: undefined }]) : undefined;
+      const extras = found.fix ? withNotes(fixParts([{ text: found.fix, edits: removal }])) : {};
+      return [diagnostic('NS4010', layer.argSpans[found.option] ?? layer.idSpan, `layer '${layer.id}': ${found.message}`, extras)];
     });
   });
 }

@@ -58,6 +58,11 @@ export interface SymbolIR {
   readonly min: number;
   /** Where the symbol is declared. */
   readonly span: Span;
+  /**
+   * How its options are written, for fixes as edits: their mapping, the span of an empty declaration
+   * (`H: {}`), or the `symbols:` list it is a name in (`[H, W]`, which has no room for options) and its names.
+   */
+  readonly layout?: { readonly mapping?: MappingLayout; readonly emptySpan?: Span; readonly list?: { readonly span: Span; readonly names: readonly string[] } };
 }
 
 export interface InputIR {
@@ -67,6 +72,10 @@ export interface InputIR {
   readonly batchSize: number | null;
   readonly dtype: 'float32' | 'int32';
   readonly span: Span;
+  /** The written shape (`[64, 80]`, or the long form's `shape:` value), for fixes as edits. */
+  readonly shapeSpan?: Span;
+  /** The text removing the input's entry from `inputs:` deletes; absent for the only input. */
+  readonly removal?: Span;
 }
 
 /** Initial values of one weight, read from a file named by the spec's `weights:` option. */
@@ -104,6 +113,18 @@ export interface MappingLayout {
   readonly entries: readonly { readonly key: string; readonly keySpan: Span; readonly valueSpan?: Span; readonly removal?: Span }[];
 }
 
+/** How a layer is written as an item of its `layers:` list, so that a fix can remove it or insert a layer before it. */
+export interface ItemLayout {
+  /** `[{...}, {...}]` or one `- ` item per line. */
+  readonly flow: boolean;
+  /** Where a new item goes to come before this one: the start of its line (block), or of the item (flow). */
+  readonly insertAt: number;
+  /** Block style: the column of the item's `-`. */
+  readonly indent: number;
+  /** The text removing the item deletes: its lines with their line break (block), or the item and one comma (flow); absent for the only item. */
+  readonly removal?: Span;
+}
+
 export interface LayerIR {
   readonly id: string;
   /** True when the spec named the layer; false when netspec generated the id. */
@@ -121,6 +142,8 @@ export interface LayerIR {
   readonly argSpans: { readonly [option: string]: Span };
   /** How the layer's mapping is written, for fixes as edits; absent when it is not one mapping (a `<<` merge, an alias). */
   readonly mapping?: MappingLayout;
+  /** How the layer is written in its `layers:` list; absent for a layer a `repeat` made (its template stands for every copy). */
+  readonly item?: ItemLayout;
   /** Values from the `weights:` files; checked against the weight shapes by infer. */
   readonly initialWeights?: readonly InitialWeight[];
   /** The layer's own `lint:` settings, by code. */
@@ -157,6 +180,8 @@ export interface ModelIR {
   readonly incomplete: boolean;
   /** The spec's symbols, which the model's shapes may use. */
   readonly symbols?: readonly SymbolIR[];
+  /** How its `outputs:` mapping is written; absent when it has none (the last layer is the output) or it is not one plain mapping. */
+  readonly outputsMapping?: MappingLayout;
 }
 
 export interface SpecIR {
@@ -167,8 +192,8 @@ export interface SpecIR {
   readonly nameSpan: Span;
   /** sha256 of the spec text, hex; written into the generated header. */
   readonly sourceHash: string;
-  /** The params, whether any expression used them, and their values (absent for a param with an error). */
-  readonly params: readonly { readonly name: string; readonly span: Span; readonly used: boolean; readonly value?: number }[];
+  /** The params, whether any expression used them, their values (absent for a param with an error), and where to remove each. */
+  readonly params: readonly { readonly name: string; readonly span: Span; readonly used: boolean; readonly value?: number; readonly removal?: Span }[];
   /** The spec's `lint:` settings, by code. */
   readonly lint: LintSettings;
   readonly models: readonly ModelIR[];

@@ -297,6 +297,7 @@ export function hasConstraints(layers: readonly LayerShapes[]): boolean {
 /**
  * Configurations netspec cannot build yet, as located NS4010 errors rather
  * than generated code that throws or silently computes something else.
+ * `fix`, when there is one, is removing `option` (and what that means): check.ts writes it as that edit.
  */
 export function unsupportedOption(layer: LayerIR, weights: readonly WeightInfo[] | undefined): { option: string; message: string; fix?: string } | undefined {
   if (layer.type === 'embedding' && layer.args['maskZero'] === true) {

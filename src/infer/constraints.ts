@@ -1,7 +1,9 @@
-import { diagnostic, type Diagnostic, type Note } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic, type FixEdits, type Note, type TextEdit } from '../diagnostics/diagnostic.js';
+import { fixParts, withNotes } from '../fix/alternatives.js';
+import { symbolFix } from '../fix/spec-edits.js';
 import { showShape } from '../diagnostics/describe.js';
 import { spanWithin } from '../diagnostics/location.js';
-import type { Affine, ModelIR, Shape, Span, SymbolIR } from '../ir.js';
+import type { Affine, Dim, InputIR, ModelIR, Shape, Span, SymbolIR } from '../ir.js';
 import { maxTensorElements, tooMany } from './limits.js';
 import { constantPart, evaluateAffine, factorNeeded, gcd, isAffine, lcm, multiply, showDim, substitute, subtract, symbolsOf, type Sized } from './affine.js';
 import type { Bound, Requirement } from './rule.js';
@@ -50,6 +52,19 @@ function declaration(table: Table, name: string, change: { multipleOf?: number; 
   const min = change.min ?? table.get(name)?.min ?? 1;
   const fields = [...(m > 1 ? [`multipleOf: ${m}`] : []), ...(min > 1 ? [`min: ${min}`] : [])];
   return `\`${name}: { ${fields.join(', ')} }\``;
+}
+
+/** The edits that declare each symbol with its change (one fix for all of them), or undefined when one cannot be written. */
+function declareEdits(table: Table, changes: readonly { name: string; change: { multipleOf?: number; min?: number } }[], description: string): FixEdits | undefined {
+  const edits = changes.map(({ name, change }) => {
+    const symbol = table.get(name);
+    const options = Object.entries(change).map(([option, value]) => ({ option, value }));
+    return symbol ? symbolFix(symbol, description, options) : undefined;
+  });
+  if (!edits.every((e) => e !== undefined)) return undefined;
+  // Two symbols of one `[H, W]` list would each rewrite the whole list.
+  const all = edits.flatMap((e) => e!.edits);
+  return all.some((a, i) => all.some((b, j) => i < j && a.span.start < b.span.end && b.span.start < a.span.end)) ? undefined : { description, edits: all };
 }
 
 function declaredAt(table: Table, name: string): Note[] {
@@ -121,9 +136,9 @@ function checkMultiple(table: Table, name: string, requirements: readonly Locate
     others.push({ message: `${name} must also be a multiple of ${n.factor} for ${n.r.reason}`, span: n.r.span });
   }
   const why = explain?.(want);
+  const text = `declare ${declaration(table, name, { multipleOf: want })} under \`symbols:\``;
   return diagnostic('NS4013', primary.r.span, `${name} must be a multiple of ${want} for ${primary.r.reason}${why?.text ?? ''}`, {
-    notes: [...others, ...(why ? [why.note] : []), ...declaredAt(table, name)],
-    fix: `declare ${declaration(table, name, { multipleOf: want })} under \`symbols:\``,
+    ...withNotes(fixParts([{ text, edits: declareEdits(table, [{ name, change: { multipleOf: want } }], text) }]), [...others, ...(why ? [why.note] : []), ...declaredAt(table, name)]),
   });
 }
 
@@ -154,17 +169,32 @@ function rewrite(whole: Affine): string | undefined {
   return undefined;
 }
 
+/**
+ * The input shapes with `form` written in place of the symbol `name`, one fix for every input that
+ * uses it; only where each such shape holds nothing but sizes and bare symbols (it is written back whole).
+ */
+function rewriteInputs(inputs: readonly InputIR[], name: string, form: string, description: string): FixEdits | undefined {
+  const bare = (d: Dim): string | undefined => (isAffine(d) && d.denominator === 1 && d.constant === 0 && d.terms.length === 1 && d.terms[0]!.coefficient === 1 ? d.terms[0]!.symbol : undefined);
+  const using = inputs.filter((i) => i.shape.some((d) => bare(d) === name));
+  const written = using.map((i) => {
+    const dims = i.shape.map((d) => (d === null || typeof d === 'number' ? String(d) : bare(d) === name ? form : bare(d)));
+    return i.shapeSpan && dims.every((d) => d !== undefined) ? { span: i.shapeSpan, newText: `[${dims.join(', ')}]` } : undefined;
+  });
+  return using.length > 0 && written.every((e) => e !== undefined) ? { description, edits: written as TextEdit[] } : undefined;
+}
+
 /** NS4014: a constant no multipleOf can make whole: the exact condition instead. */
-function checkOffset(table: Table, r: LocatedRequirement): Diagnostic | undefined {
+function checkOffset(table: Table, r: LocatedRequirement, inputs: readonly InputIR[]): Diagnostic | undefined {
   if (Number.isInteger(constantPart(r.whole))) return undefined;
   const numerator = multiply(r.whole, r.whole.denominator);
   const shown = showDim(numerator);
   const [first] = symbolsOf(r.whole);
   const form = rewrite(r.whole);
   const removeOffset = 'remove the offset before the division (e.g. padding: same instead of valid)';
+  const text = `write \`${form}\` in place of \`${first}\` in the input shape, so that it always divides`;
+  const alternatives = form ? [{ text, edits: rewriteInputs(inputs, first!, form, `write \`${form}\` in place of \`${first}\` in the input shape`) }] : [];
   return diagnostic('NS4014', r.span, `${shown} must be a multiple of ${r.whole.denominator} for ${r.reason}, ${examples(table, r.whole)}; no multipleOf can express that`, {
-    notes: symbolsOf(r.whole).flatMap((s) => declaredAt(table, s)),
-    fix: form ? `${removeOffset}, or write \`${form}\` in place of \`${first}\` in the input shape, so that it always divides` : removeOffset,
+    ...withNotes(fixParts(alternatives, [removeOffset]), symbolsOf(r.whole).flatMap((s) => declaredAt(table, s))),
   });
 }
 
@@ -191,14 +221,16 @@ function checkPositive(table: Table, shapes: readonly SizedShape[]): Diagnostic 
   const symbolsIn = (dims: readonly unknown[]) => [...new Set(dims.flatMap((d) => (isAffine(d) ? symbolsOf(d) : [])))].sort();
   const values = first.shape.map((d) => (isAffine(d) ? evaluateAffine(d, at) : d));
   const failing = shapes.flatMap((s) => s.shape.filter(empty));
-  const fixes = symbolsIn(failing).map((name) => {
-    const mins = failing.filter((d) => symbolsOf(d).includes(name)).map((d) => minimumFor(table, name, d));
-    return mins.every((v) => v !== undefined) ? declaration(table, name, { min: Math.max(...mins) }) : undefined;
+  const mins = symbolsIn(failing).map((name) => {
+    const least = failing.filter((d) => symbolsOf(d).includes(name)).map((d) => minimumFor(table, name, d));
+    return least.every((v) => v !== undefined) ? Math.max(...(least as number[])) : undefined;
   });
-  const fix = fixes.every((f) => f !== undefined) ? `declare ${fixes.join(' and ')} under \`symbols:\`, or use padding: same` : 'use padding: same, or smaller kernels, so that no size shrinks below 1';
+  const fixes = symbolsIn(failing).map((name, n) => (mins[n] === undefined ? undefined : declaration(table, name, { min: mins[n] })));
+  const text = `declare ${fixes.join(' and ')} under \`symbols:\``;
+  const raised = symbolsIn(failing).map((name, n) => ({ name, change: { min: mins[n]! } }));
+  const parts = fixes.every((f) => f !== undefined) ? fixParts([{ text, edits: declareEdits(table, raised, text) }], ['use padding: same']) : fixParts([], ['use padding: same, or smaller kernels, so that no size shrinks below 1']);
   return diagnostic('NS4004', first.span, `${first.what} would be empty at the smallest sizes the symbols allow: ${showShape(first.shape)} is ${showShape(values)} at ${symbolsIn(first.shape).map((s) => `${s} = ${at(s)}`).join(', ')}`, {
-    notes: symbolsIn(first.shape.filter(empty)).flatMap((s) => declaredAt(table, s)),
-    fix,
+    ...withNotes(parts, symbolsIn(first.shape.filter(empty)).flatMap((s) => declaredAt(table, s))),
   });
 }
 
@@ -221,11 +253,12 @@ function checkBounds(table: Table, bounds: readonly LocatedBound[]): Diagnostic[
     const names = symbolsOf(b.size);
     const margin = subtract(b.size, b.least - 1) as Affine;
     const mins = names.map((name) => (names.length === 1 ? minimumFor(table, name, margin) : undefined));
-    const fix = mins.every((v) => v !== undefined) ? `declare ${names.map((name, n) => declaration(table, name, { min: mins[n]! })).join(' and ')} under \`symbols:\`, or pad less` : `pad less, or declare the symbols with a larger \`min\``;
+    const text = `declare ${names.map((name, n) => declaration(table, name, { min: mins[n]! })).join(' and ')} under \`symbols:\``;
+    const raised = names.map((name, n) => ({ name, change: { min: mins[n]! } }));
+    const parts = mins.every((v) => v !== undefined) ? fixParts([{ text, edits: declareEdits(table, raised, text) }], ['pad less']) : fixParts([], ['pad less, or declare the symbols with a larger `min`']);
     diagnostics.push(
       diagnostic('NS4009', b.span, `${showDim(b.size)} must be at least ${b.least} for ${b.reason}, but the symbols allow ${value} (at ${names.map((s) => `${s} = ${at(s)}`).join(', ')})`, {
-        notes: names.flatMap((s) => declaredAt(table, s)),
-        fix,
+        ...withNotes(parts, names.flatMap((s) => declaredAt(table, s))),
       }),
     );
   }
@@ -233,7 +266,14 @@ function checkBounds(table: Table, bounds: readonly LocatedBound[]): Diagnostic[
 }
 
 /** Every constraint of one model on the symbols, reported once per symbol and kind. */
-export function checkSymbols(symbols: readonly SymbolIR[], requirements: readonly LocatedRequirement[], shapes: readonly SizedShape[], reinfer?: Reinfer, bounds: readonly LocatedBound[] = []): Diagnostic[] {
+export function checkSymbols(
+  symbols: readonly SymbolIR[],
+  requirements: readonly LocatedRequirement[],
+  shapes: readonly SizedShape[],
+  reinfer?: Reinfer,
+  bounds: readonly LocatedBound[] = [],
+  inputs: readonly InputIR[] = [],
+): Diagnostic[] {
   const table: Table = new Map(symbols.map((s) => [s.name, s]));
   const diagnostics: Diagnostic[] = [];
   const names = [...new Set([...requirements.flatMap((r) => symbolsOf(r.whole)), ...shapes.flatMap((s) => s.shape.flatMap((d) => (isAffine(d) ? symbolsOf(d) : [])))])];
@@ -250,7 +290,7 @@ export function checkSymbols(symbols: readonly SymbolIR[], requirements: readonl
     }
   }
   for (const r of requirements) {
-    const found = checkOffset(table, r);
+    const found = checkOffset(table, r, inputs);
     if (found) diagnostics.push(found);
   }
   // Positivity is judged at the legal sizes, which a symbol with a wrong multipleOf does not have yet.

@@ -1,7 +1,11 @@
 import { convTransposeOutputFormula, convTransposeOutputLength, convTransposeOutputRange, effectiveKernel, product, type PadPair } from './formulas.js';
 import type { LayerIR, Shape } from '../ir.js';
 import { isAffine, showDim } from './affine.js';
-import { arg, cameFrom, join, split, written, knownChannels, perAxis, positiveLengths, type ArgumentCheck, type Rule, spatialInput, weight } from './rule.js';
+import { axisFix, unitAlternatives } from '../fix/axis-edits.js';
+import { choiceParts, fixParts, withNotes, type Alternative } from '../fix/alternatives.js';
+import { optionFix } from '../fix/option-edits.js';
+import { withOptions } from './changed-model.js';
+import { verified, arg, cameFrom, join, split, written, knownChannels, perAxis, positiveLengths, type ArgumentCheck, type Rule, spatialInput, weight } from './rule.js';
 
 export type TransposePadding = 'valid' | 'same' | PadPair;
 
@@ -22,6 +26,22 @@ function at(layer: LayerIR, option: string, a: number): string {
   return `${option}[${a + (layer.axisOffsets?.[option] ?? 0)}]`;
 }
 
+/**
+ * The outputShapes within reach, nearest to `requested` first: each axis outside its range takes
+ * the sizes of its range from the nearest end on (axes inside keep theirs); none when an axis has no known range.
+ */
+function reachableShapes(requested: readonly number[], ranges: readonly (readonly [number, number] | undefined)[]): number[][] {
+  if (ranges.some((r) => r === undefined)) return [];
+  const choices = requested.map((size, a) => {
+    const [low, high] = ranges[a]!;
+    if (size >= low && size <= high) return [size];
+    const sizes = Array.from({ length: high - low + 1 }, (_, k) => low + k);
+    return size > high ? sizes.reverse() : sizes;
+  });
+  const count = Math.max(...choices.map((c) => c.length));
+  return Array.from({ length: count }, (_, k) => choices.map((c) => c[Math.min(k, c.length - 1)]!));
+}
+
 /** The invalid combinations of docs/semantics.md, which need no input shape; reports the first. */
 export function transposeArguments(rank: 1 | 2 | 3): ArgumentCheck {
   return (ctx) => {
@@ -32,7 +52,7 @@ export function transposeArguments(rank: 1 | 2 | 3): ArgumentCheck {
     if (strides.some((s) => s > 1) && dilation.some((d) => d > 1)) {
       ctx.error('NS4008', `strides ${written(strides)} > 1 cannot be combined with dilationRate ${written(dilation)} > 1 (Keras rejects it too)`, {
         option: 'dilationRate',
-        fix: 'set dilationRate to 1, or strides to 1',
+        ...withNotes(unitAlternatives(layer, rank, ['dilationRate', 'strides'], (edits, changes) => verified(ctx, 'NS4008', edits, (m) => withOptions(m, layer, changes)))),
       });
       return false;
     }
@@ -42,14 +62,20 @@ export function transposeArguments(rank: 1 | 2 | 3): ArgumentCheck {
         const s = strides[axis]!;
         const fixed = outputPadding.map((op, a) => Math.min(op, strides[a]! - 1));
         const remove = fixed.every((op) => op === 0);
+        // The nearest legal value: each axis's padding clamped below its stride. All 0 means none is needed.
+        const text = remove ? 'remove outputPadding' : `keep ${at(layer, 'outputPadding', axis)} in 0..${s - 1}: set \`outputPadding: ${written(fixed)}\``;
+        const edits = verified(ctx, 'NS4008', axisFix(layer, remove ? 'remove outputPadding' : `set \`outputPadding: ${written(fixed)}\``, [{ option: 'outputPadding', values: remove ? undefined : fixed }]), (m) =>
+          withOptions(m, layer, { outputPadding: remove ? undefined : fixed }),
+        );
         ctx.error('NS4008', `${at(layer, 'outputPadding', axis)} = ${outputPadding[axis]} must be < ${at(layer, 'strides', axis)} = ${s}`, {
           option: 'outputPadding',
-          fix: remove ? `remove outputPadding${s === 1 ? '' : ` or keep ${at(layer, 'outputPadding', axis)} in 0..${s - 1}`}` : `keep ${at(layer, 'outputPadding', axis)} in 0..${s - 1}, e.g. outputPadding: ${written(fixed)}`,
+          ...withNotes(fixParts([{ text, edits }])),
         });
         return false;
       }
       if (layer.args['outputShape'] !== undefined) {
-        ctx.error('NS4008', 'outputShape and outputPadding both fix the output size; set only one', { option: 'outputPadding', fix: 'remove outputPadding, or outputShape' });
+        const removing = (option: string): Alternative => ({ text: `remove ${option}`, edits: verified(ctx, 'NS4008', optionFix(layer, `remove ${option}`, [{ option, value: undefined }]), (m) => withOptions(m, layer, { [option]: undefined })) });
+        ctx.error('NS4008', 'outputShape and outputPadding both fix the output size; set only one', { option: 'outputPadding', ...withNotes(fixParts([removing('outputPadding'), removing('outputShape')])) });
         return false;
       }
     }
@@ -89,10 +115,15 @@ export function convTranspose(rank: 1 | 2 | 3): Rule {
         }
         const [low, high] = convTransposeOutputRange(i, kernel[a]!, strides[a]!, dilation[a]!, axisPadding(padding, a));
         if (requested[a]! < low || requested[a]! > high) {
+          const ranges = parts.spatial.map((l, b) => (typeof l === 'number' ? convTransposeOutputRange(l, kernel[b]!, strides[b]!, dilation[b]!, axisPadding(padding, b)) : undefined));
+          const alternatives = reachableShapes(requested, ranges).map((shape): Alternative => {
+            const text = `set \`outputShape: [${shape.join(', ')}]\``;
+            return { text, edits: verified(ctx, 'NS4008', axisFix(layer, text, [{ option: 'outputShape', values: shape }]), (m) => withOptions(m, layer, { outputShape: shape })) };
+          });
+          const fix = choiceParts(alternatives, [`use an ${at(layer, 'outputShape', a)} in ${low}..${high}`]);
           return ctx.error('NS4008', `${at(layer, 'outputShape', a)} = ${requested[a]} is not reachable: legal sizes are ${low}..${high}`, {
             option: 'outputShape',
-            notes: [{ message: `input length ${i}, kernel ${kernel[a]}, stride ${strides[a]}, padding ${describePadding(axisPadding(padding, a))}`, span: input.span }],
-            fix: `use an ${at(layer, 'outputShape', a)} in ${low}..${high}`,
+            ...withNotes(fix, [{ message: `input length ${i}, kernel ${kernel[a]}, stride ${strides[a]}, padding ${describePadding(axisPadding(padding, a))}`, span: input.span }]),
           });
         }
       }

@@ -2,7 +2,10 @@ import type { Dim } from '../ir.js';
 import { convOutputLength, effectiveKernel, product } from './formulas.js';
 import { showDim } from './affine.js';
 import { axisPadding, describePadding, reflectionBounds, windowPads, type WindowPadding } from './padding.js';
-import { arg, join, knownChannels, needing, perAxis, written, positiveLengths, type Bound, type Received, type Requirement, type ArgumentCheck, type Rule, type RuleContext, type Split, type DataFormat, spatialInput, weight } from './rule.js';
+import { withNotes } from '../fix/alternatives.js';
+import { unitAlternatives } from '../fix/axis-edits.js';
+import { withOptions } from './changed-model.js';
+import { verified, arg, join, knownChannels, needing, perAxis, written, positiveLengths, type Bound, type Received, type Requirement, type ArgumentCheck, type Rule, type RuleContext, type Split, type DataFormat, spatialInput, weight } from './rule.js';
 
 /** What every convolution window computes from its input and options, before its own weights. */
 export interface ConvWindow {
@@ -25,7 +28,7 @@ export function windowArguments(rank: 1 | 2 | 3): ArgumentCheck {
     const strides = perAxis(ctx.layer.args['strides'], rank, 1);
     const dilation = perAxis(ctx.layer.args['dilationRate'], rank, 1);
     if (!strides.some((s) => s > 1) || !dilation.some((d) => d > 1)) return true;
-    ctx.error('NS4009', `strides ${written(strides)} > 1 cannot be combined with dilationRate ${written(dilation)} > 1`, { option: 'dilationRate', fix: 'set dilationRate to 1, or strides to 1' });
+    ctx.error('NS4009', `strides ${written(strides)} > 1 cannot be combined with dilationRate ${written(dilation)} > 1`, { option: 'dilationRate', ...withNotes(unitAlternatives(ctx.layer, rank, ['dilationRate', 'strides'], (edits, changes) => verified(ctx, 'NS4009', edits, (m) => withOptions(m, ctx.layer, changes)))) });
     return false;
   };
 }

@@ -1,7 +1,10 @@
+import type { Code } from '../diagnostics/codes.js';
 import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import { showShape } from '../diagnostics/describe.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Dim, InputIR, LayerIR, LayerShapes, ModelIR, ModelShapes, NamedShape, Shape, SpecIR, WeightInfo } from '../ir.js';
+import { fixParts, withNotes } from '../fix/alternatives.js';
+import { removeInputFix } from '../fix/spec-edits.js';
 import { checkContracts } from './contracts.js';
 import { layoutOf } from './layout.js';
 import { liveIds } from './live.js';
@@ -56,13 +59,14 @@ function withInitialValues(layer: LayerIR, weights: readonly WeightInfo[], diagn
       const has = weights.length === 0 ? 'has no weights' : `has ${weights.length} weight${weights.length === 1 ? '' : 's'}: ${names.join(', ')}`;
       const what = given.name !== undefined ? `no weight '${given.name}'` : `no weight #${given.index + 1}`;
       const hint = given.name !== undefined ? didYouMean(given.name, names) : undefined;
-      diagnostics.push(diagnostic('NS4011', given.span, `layer '${layer.id}' has ${what} for '${given.file}'; it ${has}`, hint ? { fix: hint } : {}));
+      // The name is written in the weights file, which a fix of this spec cannot edit: the hint is a note.
+      diagnostics.push(diagnostic('NS4011', given.span, `layer '${layer.id}' has ${what} for '${given.file}'; it ${has}`, hint ? { notes: [{ message: `in '${given.file}': ${hint}` }] } : {}));
       continue;
     }
     if (given.shape.length !== target.shape.length || given.shape.some((d, a) => d !== target.shape[a])) {
       diagnostics.push(
         diagnostic('NS4011', given.span, `'${given.file}' gives ${target.name} of layer '${layer.id}' the shape [${given.shape.join(', ')}]; the layer's ${target.name} is [${target.shape.join(', ')}]`, {
-          ...(target.name === 'kernel' && layer.type.endsWith('Transpose') ? { fix: 'transposed-convolution kernels are laid out [k..., filters, inChannels] (Keras/tfjs)' } : {}),
+          ...(target.name === 'kernel' && layer.type.endsWith('Transpose') ? { notes: [{ message: 'transposed-convolution kernels are laid out [k..., filters, inChannels] (Keras/tfjs)' }] } : {}),
         }),
       );
       continue;
@@ -97,6 +101,23 @@ function symbolicSizes(model: ModelIR) {
   };
 }
 
+/** A diagnostic as the fix check compares them: where and what, not its fixes. */
+const diagnosticKey = (d: Diagnostic) => `${d.code} ${d.span?.file} ${d.span?.start} ${d.message}`;
+
+/**
+ * `RuleContext.verify` for one model: infers the changed model (without fixes of its own) and compares
+ * with the model as it is, inferred the same way once, when the first fix is checked.
+ */
+function fixVerifier(model: ModelIR, composition: Composition | undefined): (changed: ModelIR, code: Code, layer: LayerIR) => boolean {
+  let now: Set<string> | undefined;
+  return (changed, code, layer) => {
+    now ??= new Set(inferGraph(model, composition, false).diagnostics.map(diagnosticKey));
+    const after = inferGraph(changed, composition, false).diagnostics;
+    const here = (d: Diagnostic) => d.code === code && d.message.startsWith(`layer '${layer.id}': `);
+    return after.every((d) => now!.has(diagnosticKey(d)) && !here(d));
+  };
+}
+
 /** What one pass over a model's graph found, errors or not: the solver re-runs it on changed models. */
 export interface GraphPass {
   readonly diagnostics: readonly Diagnostic[];
@@ -108,14 +129,15 @@ export interface GraphPass {
  * Infers every shape it can; layers after an error that depend on it are skipped, not reported again.
  * `explainSymbols`: whether a symbol error gets its consequence at a legal size (false inside that search).
  */
-export function inferGraph(model: ModelIR, composition?: Composition, explainSymbols = true): GraphPass {
+export function inferGraph(model: ModelIR, composition?: Composition, explainSymbols = true, verifyFixes = false): GraphPass {
   const diagnostics: Diagnostic[] = [];
+  const verify = verifyFixes ? fixVerifier(model, composition) : undefined;
   const known = new Map<string, Received>();
   for (const input of model.inputs) {
     const shape = [input.batchSize, ...input.shape];
     const tooLarge = shapeProblem(shape, `input '${input.id}'`);
-    if (tooLarge) diagnostics.push(diagnostic('NS4018', input.span, tooLarge, { fix: 'give the input smaller sizes' }));
-    else known.set(input.id, { shape, id: input.id, span: input.span, declared: true });
+    if (tooLarge) diagnostics.push(diagnostic('NS4018', input.span, tooLarge, { notes: [{ message: 'give the input smaller sizes' }] }));
+    else known.set(input.id, { shape, id: input.id, span: input.span, declared: true, input });
   }
   const symbolic = symbolicSizes(model);
   const layers: LayerShapes[] = [];
@@ -126,11 +148,12 @@ export function inferGraph(model: ModelIR, composition?: Composition, explainSym
       return undefined;
     };
     // The layer's own options are checked even when an earlier error leaves its input unknown.
-    const ownOptionsFit = argumentChecks[layer.type]?.({ layer, error }) ?? true;
+    const checks = { layer, error, model, ...(verify ? { verify: (changed: ModelIR, code: Code) => verify(changed, code, layer) } : {}) };
+    const ownOptionsFit = argumentChecks[layer.type]?.(checks) ?? true;
     const inputs = layer.from.map((ref) => known.get(ref.id));
     if (inputs.some((i) => i === undefined)) continue; // an earlier error already explains this
     if (!ownOptionsFit) continue;
-    const ctx: RuleContext = { layer, inputs: inputs as Received[], error };
+    const ctx: RuleContext = { ...checks, inputs: inputs as Received[] };
     const rule = layer.type === 'model' && composition ? subModelRule(composition) : rules[layer.type];
     if (!rule) {
       diagnostics.push(diagnostic('NS4010', layer.idSpan, `layer type '${layer.type}' has no shape rule yet`));
@@ -141,7 +164,7 @@ export function inferGraph(model: ModelIR, composition?: Composition, explainSym
     // A size beyond what tfjs can allocate or netspec can count exactly stops here, at the layer that makes it.
     const tooLarge = layerSizeProblem(out.outputShape, out.weights, out.macs);
     if (tooLarge) {
-      ctx.error('NS4018', tooLarge, { notes: ctx.inputs.map(cameFrom), fix: 'check the sizes of this layer\'s options and of what it receives' });
+      ctx.error('NS4018', tooLarge, { notes: [...ctx.inputs.map(cameFrom), { message: "check the sizes of this layer's options and of what it receives" }] });
       continue;
     }
     symbolic.add(layer, out);
@@ -172,7 +195,7 @@ export function inferGraph(model: ModelIR, composition?: Composition, explainSym
   // A symbol error is explained by inferring the model at one size it allows; that inference explains nothing
   // itself (a sub-model may still hand back symbolic sizes), so the search is one level deep.
   const reinfer = explainSymbols ? { model, infer: (m: ModelIR) => inferGraph(m, composition, false).diagnostics } : undefined;
-  diagnostics.push(...checkSymbols(model.symbols ?? [], symbolic.requirements, symbolic.shapes, reinfer, symbolic.bounds));
+  diagnostics.push(...checkSymbols(model.symbols ?? [], symbolic.requirements, symbolic.shapes, reinfer, symbolic.bounds, model.inputs));
   return { diagnostics, layers, outputs };
 }
 
@@ -183,8 +206,9 @@ export function inferGraph(model: ModelIR, composition?: Composition, explainSym
  */
 function unreachedInput(model: ModelIR, input: InputIR): Diagnostic {
   const count = model.inputs.length;
+  const text = `remove input '${input.id}'`;
   return diagnostic('NS4019', input.span, `input '${input.id}' of model '${model.name}' reaches no output: tfjs drops it when the model is saved, so the loaded model would take ${count - 1} input${count === 2 ? '' : 's'} instead of ${count}`, {
-    fix: `read it with \`from: ${input.id}\` on the way to an output, or remove it`,
+    ...withNotes(fixParts([{ text, edits: removeInputFix(model, input, text) }], [`read it with \`from: ${input.id}\` in a layer on the way to an output`])),
   });
 }
 
@@ -196,7 +220,7 @@ export interface ModelInference extends Result<ModelShapes> {
 /** Infers every shape of one model, with verified fixes for size errors that a transposed convolution can remedy. */
 export function inferModel(file: string, model: ModelIR, subModels: SubModels = new Map()): ModelInference {
   const composition: Composition = { subModels, infer: (m, s) => inferModel(file, m, s) };
-  const pass = inferGraph(model, composition);
+  const pass = inferGraph(model, composition, true, true);
   const { layers, outputs } = pass;
   if (pass.diagnostics.length > 0 || model.incomplete || layers.length !== model.layers.length) return { diagnostics: withTransposeFixes(model, pass, (m) => inferGraph(m, composition)), layers };
   // What tf.model builds: the layers an output depends on. The others were checked, and NS5004 names them.
@@ -208,7 +232,7 @@ export function inferModel(file: string, model: ModelIR, subModels: SubModels = 
   const macs = built.some((l) => l.macs === null) ? null : built.reduce((sum, l) => sum + l.macs!, 0);
   const params = { trainable: count(all, true), nonTrainable: count(all, false) };
   const tooMuch = totalsProblem(params, macs);
-  if (tooMuch) return { diagnostics: [diagnostic('NS4018', model.nameSpan, `model '${model.name}': ${tooMuch}`, { fix: 'split the model, or use smaller layers' })], layers };
+  if (tooMuch) return { diagnostics: [diagnostic('NS4018', model.nameSpan, `model '${model.name}': ${tooMuch}`, { notes: [{ message: 'split the model, or use smaller layers' }] })], layers };
   return {
     value: {
       file,

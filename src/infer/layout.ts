@@ -1,4 +1,6 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { fixParts, withNotes } from '../fix/alternatives.js';
+import { optionFix } from '../fix/option-edits.js';
 import type { LayerIR } from '../ir.js';
 import type { DataFormat, Layout, Received } from './rule.js';
 
@@ -52,8 +54,12 @@ export function layoutOf(layer: LayerIR, inputs: readonly Received[], diagnostic
     if (other) {
       diagnostics.push(
         diagnostic('NS4012', layer.argSpans['dataFormat'] ?? layer.idSpan, `layer '${layer.id}' reads ${reads} but '${other.id}' writes ${other.format}: channels and spatial axes would be mixed up`, {
-          notes: [{ message: `'${other.id}' writes ${other.format}`, span: other.span }],
-          fix: `set \`dataFormat: ${other.format}\` on '${layer.id}', or the same data format on both (e.g. under \`defaults:\`)`,
+          ...withNotes(
+            fixParts([{ text: `set \`dataFormat: ${other.format}\` on '${layer.id}'`, edits: optionFix(layer, `set \`dataFormat: ${other.format}\` on '${layer.id}'`, [{ option: 'dataFormat', value: other.format }]) }], [
+              'use the same data format on both (e.g. under `defaults:`)',
+            ]),
+            [{ message: `'${other.id}' writes ${other.format}`, span: other.span }],
+          ),
         }),
       );
     }
@@ -69,8 +75,8 @@ export function layoutOf(layer: LayerIR, inputs: readonly Received[], diagnostic
         notes: [
           { message: `'${first.id}' writes ${first.format}`, span: first.span },
           { message: `'${other.id}' writes ${other.format}`, span: other.span },
+          { message: 'give the layers that produce them the same data format' },
         ],
-        fix: 'give the layers that produce them the same data format',
       }),
     );
   }

@@ -1,7 +1,10 @@
 import { showShape } from '../diagnostics/describe.js';
+import { choiceParts, withNotes, type Alternative } from '../fix/alternatives.js';
+import { optionFix } from '../fix/option-edits.js';
 import type { Dim, Span } from '../ir.js';
 import { add, sameDim, showDim, type Sized } from './affine.js';
-import { cameFrom, type Received, type Rule, type RuleContext } from './rule.js';
+import { withOptions } from './changed-model.js';
+import { verified, cameFrom, type Received, type Rule, type RuleContext } from './rule.js';
 
 /** Where the layer's `from` names an input: the mismatch is underlined there. */
 function refSpan(ctx: RuleContext, input: Received): Span | undefined {
@@ -53,9 +56,19 @@ export const concatenate: Rule = (ctx) => {
   const axisArg = (ctx.layer.args['axis'] as number | undefined) ?? -1;
   const axis = axisArg < 0 ? rank + axisArg : axisArg;
   if (axis < 1 || axis >= rank) {
+    // Each axis the inputs can be joined along (their other sizes agree) is one alternative; the last one written -1.
+    const joinable = Array.from({ length: rank - 1 }, (_, k) => k + 1).filter((a) =>
+      ctx.inputs.every((r) => r.shape.every((d, b) => b === 0 || b === a || (d !== null && sameDim(d, first.shape[b])))),
+    );
+    const alternatives = joinable.reverse().map((a): Alternative => {
+      const value = a === rank - 1 ? -1 : a;
+      const text = `set \`axis: ${value}\``;
+      return { text, edits: verified(ctx, 'NS4009', optionFix(ctx.layer, text, [{ option: 'axis', value }]), (m) => withOptions(m, ctx.layer, { axis: value })) };
+    });
+    const parts = choiceParts(alternatives, [`use an axis in 1..${rank - 1} (or -1 for the last, the channels in channelsLast)`]);
     return ctx.error('NS4009', `axis ${axisArg} is ${axis === 0 ? 'the batch axis' : 'out of range'} for inputs of rank ${rank}`, {
       option: 'axis',
-      fix: `use an axis in 1..${rank - 1} (or -1 for the last, the channels in channelsLast)`,
+      ...withNotes(parts),
     });
   }
   const others = (shape: readonly Dim[]) => shape.filter((_, a) => a !== axis && a !== 0);

@@ -1,6 +1,9 @@
 import { showShape } from '../diagnostics/describe.js';
 import { appendedChannels, minibatchGroupSize } from './formulas.js';
-import { arg, cameFrom, expectInputs, join, split, type DataFormat, type Rule } from './rule.js';
+import { fixParts, withNotes, type FixParts } from '../fix/alternatives.js';
+import { optionFix } from '../fix/option-edits.js';
+import { withOptions } from './changed-model.js';
+import { verified, arg, cameFrom, expectInputs, join, split, type DataFormat, type Rule, type RuleContext } from './rule.js';
 
 /** Divisors of `n` below `limit`, largest first: the group sizes a fix can propose. */
 function divisorsBelow(n: number, limit: number): number[] {
@@ -17,6 +20,15 @@ function divisorsBelow(n: number, limit: number): number[] {
  * groups (NS4024); one known only at run time is the runtime's check.
  * Source: ProGAN official `networks_progan.py` `minibatch_stddev_layer`.
  */
+/** Each group size that splits the batch, one alternative each; the batch itself is the user's to change. */
+function groupSizeFix(ctx: RuleContext, sizes: readonly number[], batch: string): FixParts {
+  const alternatives = sizes.map((size) => {
+    const text = `set \`groupSize: ${size}\``;
+    return { text, edits: verified(ctx, 'NS4024', optionFix(ctx.layer, text, [{ option: 'groupSize', value: size }]), (m) => withOptions(m, ctx.layer, { groupSize: size })) };
+  });
+  return fixParts(alternatives, [batch]);
+}
+
 export const minibatchStdDev: Rule = (ctx) => {
   if (!expectInputs(ctx, 1)) return undefined;
   const input = ctx.inputs[0]!;
@@ -35,8 +47,7 @@ export const minibatchStdDev: Rule = (ctx) => {
       const others = divisorsBelow(parts.batch, groupSize);
       return ctx.error('NS4024', `minibatchStdDev with groupSize ${groupSize} needs a batch that is a multiple of ${groupSize} (or at most ${groupSize}); received a batch fixed at ${parts.batch} from '${input.id}'`, {
         option: 'groupSize',
-        notes: [cameFrom(input)],
-        fix: `use a batch that is a multiple of ${groupSize}${others.length > 0 ? `, or a groupSize that divides ${parts.batch} (${others.join(' or ')})` : `, or groupSize: ${parts.batch}`}`,
+        ...withNotes(groupSizeFix(ctx, others.length > 0 ? others : [parts.batch], `use a batch that is a multiple of ${groupSize}`), [cameFrom(input)]),
       });
     }
   }

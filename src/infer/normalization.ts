@@ -2,7 +2,11 @@ import { showShape } from '../diagnostics/describe.js';
 import type { Dim, WeightInfo } from '../ir.js';
 import { isAffine, showDim } from './affine.js';
 import { channelGroups, product } from './formulas.js';
-import { arg, cameFrom, expectInputs, knownChannels, weight, type Received, type Rule, type RuleContext } from './rule.js';
+import { choiceParts, fixParts, withNotes, type Alternative, type FixParts } from '../fix/alternatives.js';
+import { removeLayerFix } from '../fix/layer-edits.js';
+import { optionFix } from '../fix/option-edits.js';
+import { withOptions } from './changed-model.js';
+import { verified, arg, cameFrom, expectInputs, knownChannels, weight, type Received, type Rule, type RuleContext } from './rule.js';
 
 /** A possibly negative axis as an index into a shape of `rank`, or undefined if out of range or the batch axis. */
 export function normalizeAxis(ctx: RuleContext, axis: number, rank: number, option = 'axis'): number | undefined {
@@ -94,13 +98,24 @@ function divisors(n: number): number[] {
   return [...new Set(found)].sort((a, b) => a - b);
 }
 
-/** "groups: 16 or 32 (divisors of 48 near 40)". */
-function groupsFix(channels: number, groups: number): string {
+/**
+ * The divisors of the channel count nearest `groups`, one alternative each ("groups: 16 or 32 (divisors of 48 near 40)"),
+ * but none that would leave one value per group (NS4021); changing the channel count is for the user to weigh.
+ */
+function groupsFix(ctx: RuleContext, channels: number, groups: number, others: readonly Dim[]): FixParts {
   const all = divisors(channels);
   const below = all.filter((d) => d < groups).at(-1);
   const above = all.find((d) => d > groups);
-  const near = [below, above].filter((d): d is number => d !== undefined).map((d) => `\`groups: ${d}\``);
-  return `use ${near.join(' or ')} (the divisors of ${channels} are ${all.join(', ')}), or change the channel count to a multiple of ${groups}`;
+  const near = [below, above].filter((d): d is number => d !== undefined);
+  const alternatives = near
+    .filter((d) => product([channels / d, ...others]) !== 1)
+    .map((d): Alternative => {
+      const text = `set \`groups: ${d}\``;
+      return { text, edits: verified(ctx, 'NS4020', optionFix(ctx.layer, text, [{ option: 'groups', value: d }]), (m) => withOptions(m, ctx.layer, { groups: d })) };
+    });
+  const listed = `use ${near.map((d) => `\`groups: ${d}\``).join(' or ')} (the divisors of ${channels} are ${all.join(', ')})`;
+  const changeChannels = `change the channel count to a multiple of ${groups}`;
+  return choiceParts(alternatives, [listed, changeChannels], [changeChannels]);
 }
 
 /**
@@ -108,11 +123,10 @@ function groupsFix(channels: number, groups: number): string {
  * output is beta (or 0) whatever the input and no gradient reaches the input.
  * Only fixed sizes are judged; a symbolic size may be larger.
  */
-function singleValues(ctx: RuleContext, input: Received, counted: readonly Dim[], what: string, fix: string): boolean {
+function singleValues(ctx: RuleContext, input: Received, counted: readonly Dim[], what: string, fix: () => FixParts): boolean {
   if (product(counted) !== 1) return false;
   ctx.error('NS4021', `${ctx.layer.type} would normalize single values: ${what} of ${showShape(input.shape)} from '${input.id}' holds 1 value per sample, so every output is ${hasPerChannelWeights(ctx) && arg(ctx.layer, 'center', true) ? 'beta' : '0'} whatever the input`, {
-    notes: [cameFrom(input)],
-    fix,
+    ...withNotes(fix(), [cameFrom(input)]),
   });
   return true;
 }
@@ -140,6 +154,7 @@ export const groupNormalization: Rule = (ctx) => {
   }
   const groups = arg<number>(ctx.layer, 'groups', 32);
   const split = channelGroups(channels, groups);
+  const others = input.shape.slice(1).filter((_, k) => k + 1 !== axis);
   if (!split) {
     const received = `${showShape(input.shape)} from '${input.id}'`;
     const problem =
@@ -150,12 +165,14 @@ export const groupNormalization: Rule = (ctx) => {
           : `the ${channels} channels of ${received} do not split into ${groups} equal groups`;
     return ctx.error('NS4020', `groupNormalization: ${problem}${ctx.layer.args['groups'] === undefined ? ' (groups defaults to 32, as in Keras)' : ''}`, {
       ...(ctx.layer.args['groups'] === undefined ? {} : { option: 'groups' }),
-      notes: [cameFrom(input)],
-      fix: groups === 0 || groups < -1 ? `use a divisor of ${channels} (${divisors(channels).join(', ')}), or -1 for one group per channel` : groupsFix(channels, groups),
+      ...withNotes(groups === 0 || groups < -1 ? fixParts([], [`use a divisor of ${channels} (${divisors(channels).join(', ')}), or -1 for one group per channel`]) : groupsFix(ctx, channels, groups, others), [cameFrom(input)]),
     });
   }
-  const others = input.shape.slice(1).filter((_, k) => k + 1 !== axis);
-  if (singleValues(ctx, input, [split.size, ...others], `each of the ${split.groups} groups`, `use fewer groups (\`groups: 1\` normalizes all ${channels} channels together), or normalize where the spatial size is larger`)) return undefined;
+  const fewer = () => {
+    const text = `use fewer groups (\`groups: 1\` normalizes all ${channels} channels together)`;
+    return fixParts([{ text, edits: channels > 1 ? verified(ctx, 'NS4021', optionFix(ctx.layer, 'set `groups: 1`', [{ option: 'groups', value: 1 }]), (m) => withOptions(m, ctx.layer, { groups: 1 })) : undefined }], ['normalize where the spatial size is larger']);
+  };
+  if (singleValues(ctx, input, [split.size, ...others], `each of the ${split.groups} groups`, fewer)) return undefined;
   return { outputShape: input.shape, weights: perChannelWeights(ctx, channels), macs: 0 };
 };
 
@@ -173,7 +190,11 @@ export const instanceNormalization: Rule = (ctx) => {
   if (axis === undefined) return undefined;
   const channels = input.shape[axis]!;
   const spatial = input.shape.slice(1).filter((_, k) => k + 1 !== axis);
-  if (singleValues(ctx, input, spatial, 'each channel', 'remove it (a 1x1 output such as a score is usually left unnormalized), or normalize before the spatial size shrinks to 1')) return undefined;
+  const removal = () => {
+    const text = 'remove it (a 1x1 output such as a score is usually left unnormalized)';
+    return fixParts([{ text, edits: ctx.model && removeLayerFix(ctx.model, ctx.layer, `remove '${ctx.layer.id}'`) }], ['normalize before the spatial size shrinks to 1']);
+  };
+  if (singleValues(ctx, input, spatial, 'each channel', removal)) return undefined;
   if (!hasPerChannelWeights(ctx)) return { outputShape: input.shape, weights: [], macs: 0 };
   if (!knownChannels(ctx, input, channels)) return undefined;
   return { outputShape: input.shape, weights: perChannelWeights(ctx, channels), macs: 0 };
@@ -192,8 +213,7 @@ export const pixelNormalization: Rule = (ctx) => {
   if (product([channels]) === 1) {
     return ctx.error('NS4021', `pixelNormalization would normalize single values: ${showShape(input.shape)} from '${input.id}' has 1 channel, so every output is the sign of its input`, {
       ...(ctx.layer.args['axis'] === undefined ? {} : { option: 'axis' }),
-      notes: [cameFrom(input)],
-      fix: 'normalize a tensor with more than one channel, or set axis to its channel axis',
+      notes: [cameFrom(input), { message: 'normalize a tensor with more than one channel, or set axis to its channel axis' }],
     });
   }
   return { outputShape: input.shape, weights: [], macs: 0 };

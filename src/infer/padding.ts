@@ -1,7 +1,11 @@
+import { fixParts, withNotes, type Alternative, type FixParts } from '../fix/alternatives.js';
+import { flowYaml, optionFix } from '../fix/option-edits.js';
 import type { Dim } from '../ir.js';
+import { layerTypes } from '../validate/schema.js';
 import { constantPart, isAffine } from './affine.js';
 import { causalPadding, paddedLength, samePadding, type PaddingMode, type PadPair } from './formulas.js';
-import { cameFrom, join, pairsPerAxis, type Bound, type Rule, type RuleContext, spatialInput } from './rule.js';
+import { withOptions } from './changed-model.js';
+import { verified, cameFrom, join, pairsPerAxis, type Bound, type Rule, type RuleContext, spatialInput } from './rule.js';
 
 /** A window layer's `padding`: a mode, or one explicit `[begin, end]` pair per spatial axis. */
 export type WindowPadding = PaddingMode | readonly PadPair[];
@@ -33,6 +37,29 @@ export function windowPads(padding: PaddingMode | PadPair, i: Dim, k: number, s:
 }
 
 /**
+ * Less padding (each axis's pad clamped below its length, where the layer writes one number
+ * for all), or zero padding: the layer of the same rank, or a convolution's default paddingMode.
+ */
+function reflectionFix(ctx: RuleContext, spatial: readonly Dim[], i: number, option: string): FixParts {
+  const layer = ctx.layer;
+  const written = layer.args[option];
+  const lengths = spatial.filter((d): d is number => typeof d === 'number');
+  const less = typeof written === 'number' && lengths.length === spatial.length && layer.type.startsWith('reflectionPadding') ? lengths.map((l) => Math.min(written, l - 1)) : undefined;
+  const clamped = less && less.every((p) => p === less[0]) ? (less[0]! > 0 ? less[0]! : undefined) : less?.map((p) => [p, p]);
+  const zeroType = layer.type.replace('reflectionPadding', 'zeroPadding');
+  const zero =
+    layer.type.startsWith('reflectionPadding') && layerTypes.includes(zeroType)
+      ? verified(ctx, 'NS4009', optionFix(layer, `use ${zeroType}`, [{ option: 'type', value: zeroType }]), (m) => withOptions(m, layer, {}, zeroType))
+      : layer.args['paddingMode'] === 'reflect'
+        ? verified(ctx, 'NS4009', optionFix(layer, 'pad with zeros: remove `paddingMode: reflect`', [{ option: 'paddingMode', value: undefined }]), (m) => withOptions(m, layer, { paddingMode: undefined }))
+        : undefined;
+  const alternatives: Alternative[] = [];
+  if (i > 1) alternatives.push({ text: `pad at most ${i - 1} per side on that axis`, edits: clamped === undefined ? undefined : verified(ctx, 'NS4009', optionFix(layer, `set \`${option}: ${flowYaml(clamped)}\``, [{ option, value: clamped }]), (m) => withOptions(m, layer, { [option]: clamped })) });
+  alternatives.push({ text: i > 1 ? 'use zero padding' : 'an axis of length 1 has nothing to reflect: use zero padding', edits: zero });
+  return fixParts(alternatives);
+}
+
+/**
  * Reflection needs every pad shorter than the axis it reflects (PyTorch
  * `ReflectionPad1d/2d/3d`: "Padding size should be less than the
  * corresponding input dimension"; tf.mirrorPad 'reflect' asserts the same):
@@ -56,8 +83,7 @@ export function reflectionBounds(ctx: RuleContext, spatial: readonly Dim[], pads
     if (most < i) continue;
     ctx.error('NS4009', `reflection padding [${pad[0]}, ${pad[1]}] on spatial axis ${a} must be shorter than the axis, which has length ${i} (PyTorch's ReflectionPad and tf.mirrorPad require padding < input size)`, {
       option,
-      notes: ctx.inputs.map(cameFrom),
-      fix: i > 1 ? `pad at most ${i - 1} per side on that axis, or use zero padding` : 'an axis of length 1 has nothing to reflect: use zero padding',
+      ...withNotes(reflectionFix(ctx, spatial, i, option), ctx.inputs.map(cameFrom)),
     });
     return undefined;
   }

@@ -1,5 +1,9 @@
+import type { Code } from '../diagnostics/codes.js';
 import type { LayerIR, Span, Value, WeightInfo } from '../ir.js';
-import { weight, type ArgumentCheck, type Rule } from './rule.js';
+import { fixParts, withNotes, type Alternative } from '../fix/alternatives.js';
+import { optionFix } from '../fix/option-edits.js';
+import { withOptions } from './changed-model.js';
+import { verified, weight, type ArgumentCheck, type Rule } from './rule.js';
 
 /** The weight reparametrizations of dense, conv* and conv*Transpose (docs/spec-format.md, "Weight reparametrizations"). */
 export const reparametrizations = ['spectralNormalization', 'weightNormalization', 'equalizedLearningRate'] as const;
@@ -52,6 +56,11 @@ function within(inner: Span | undefined, outer: Span): boolean {
   return inner !== undefined && inner.file === outer.file && inner.start >= outer.start && inner.end <= outer.end;
 }
 
+/** Removing one option of the layer, as one alternative. */
+function removing(ctx: Parameters<ArgumentCheck>[0], code: Code, option: string): Alternative {
+  return { text: `remove ${option}`, edits: verified(ctx, code, optionFix(ctx.layer, `remove ${option}`, [{ option, value: undefined }]), (m) => withOptions(m, ctx.layer, { [option]: undefined })) };
+}
+
 /** At most one reparametrization (NS4022), none together with an option it decides itself (NS4023). */
 export const reparametrizationArguments: ArgumentCheck = (ctx) => {
   const { layer } = ctx;
@@ -64,8 +73,17 @@ export const reparametrizationArguments: ArgumentCheck = (ctx) => {
     const other = written === first ? second : first;
     ctx.error('NS4022', `${first} and ${second} both rescale the kernel; a layer can use only one weight reparametrization`, {
       option: written,
-      notes: [{ message: `${other} is turned on ${inherited === other ? 'by a default ' : ''}here`, ...(layer.argSpans[other] ? { span: layer.argSpans[other] } : {}) }],
-      fix: inherited ? `set \`${inherited}: false\` on this layer, or remove ${written}` : `remove ${first} or ${second}`,
+      ...withNotes(
+        fixParts(
+          inherited
+            ? [
+                { text: `set \`${inherited}: false\` on this layer`, edits: verified(ctx, 'NS4022', optionFix(layer, `set \`${inherited}: false\``, [{ option: inherited, value: false }]), (m) => withOptions(m, layer, { [inherited]: false })) },
+                removing(ctx, 'NS4022', written),
+              ]
+            : [removing(ctx, 'NS4022', first), removing(ctx, 'NS4022', second)],
+        ),
+        [{ message: `${other} is turned on ${inherited === other ? 'by a default ' : ''}here`, ...(layer.argSpans[other] ? { span: layer.argSpans[other] } : {}) }],
+      ),
     });
     return false;
   }
@@ -76,8 +94,7 @@ export const reparametrizationArguments: ArgumentCheck = (ctx) => {
       const [option, why] = conflict;
       ctx.error('NS4023', `${option} cannot be combined with ${one}: ${why}`, {
         option,
-        notes: [{ message: `${one} is turned on here`, ...(layer.argSpans[one] ? { span: layer.argSpans[one] } : {}) }],
-        fix: `remove ${option}, or ${one}`,
+        ...withNotes(fixParts([removing(ctx, 'NS4023', option), removing(ctx, 'NS4023', one)]), [{ message: `${one} is turned on here`, ...(layer.argSpans[one] ? { span: layer.argSpans[one] } : {}) }]),
       });
       return false;
     }

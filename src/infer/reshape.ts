@@ -1,16 +1,26 @@
 import { showShape } from '../diagnostics/describe.js';
 import { product } from './formulas.js';
 import { divide, isAffine, multiply, showDim, type Sized } from './affine.js';
-import { cameFrom, expectInputs, type Received, type ArgumentCheck, type Requirement, type Rule, type RuleContext, type RuleOutput } from './rule.js';
+import { fixParts, withNotes, type Alternative, type FixParts } from '../fix/alternatives.js';
+import { optionFix } from '../fix/option-edits.js';
+import { layerTypes } from '../validate/schema.js';
+import { withOptions } from './changed-model.js';
+import { verified, cameFrom, expectInputs, type Received, type ArgumentCheck, type Requirement, type Rule, type RuleContext, type RuleOutput } from './rule.js';
 
-/** The target with its last entry fitted to `size` elements, when one fits; else what the target must hold. */
-function reshapeFix(target: readonly number[], size: number): string {
+/** The target with its last entry fitted to `size` elements, or left to netspec (-1), when one fits; else what the target must hold. */
+function reshapeFix(ctx: RuleContext, target: readonly number[], size: number): FixParts {
+  const layer = ctx.layer;
   const leading = target.slice(0, -1).filter((d) => d !== -1).reduce((a, b) => a * b, 1);
   if (target.length > 0 && !target.slice(0, -1).includes(-1) && size % leading === 0) {
     const fitted = [...target.slice(0, -1), size / leading];
-    return `use targetShape ${showShape(fitted)}, or let netspec infer the last entry: ${showShape([...target.slice(0, -1), -1])}`;
+    const inferred = [...target.slice(0, -1), -1];
+    const set = (shape: number[], text: string): Alternative => {
+      const edits = optionFix(layer, `set \`targetShape: ${showShape(shape)}\``, [{ option: 'targetShape', value: shape }]);
+      return { text, edits: verified(ctx, 'NS4005', edits, (m) => withOptions(m, layer, { targetShape: shape })) };
+    };
+    return fixParts([set(fitted, `use targetShape ${showShape(fitted)}`), set(inferred, `let netspec infer the last entry: ${showShape(inferred)}`)]);
   }
-  return `the target must hold ${size} elements, the product of the input's non-batch dims`;
+  return fixParts([], [`the target must hold ${size} elements, the product of the input's non-batch dims`]);
 }
 
 /** At most one target dim may be -1 (tfjs-layers `Reshape.fixUnknownDimension`). */
@@ -38,8 +48,7 @@ export const reshape: Rule = (ctx) => {
   if (unknowns === 1 ? size % known !== 0 : size !== known) {
     return ctx.error('NS4005', `cannot reshape ${showShape(input.shape)} (${size} elements per sample) into ${showShape(target)} (${unknowns ? `a multiple of ${known}` : known} elements)`, {
       option: 'targetShape',
-      notes: [cameFrom(input)],
-      fix: reshapeFix(target, size),
+      ...withNotes(reshapeFix(ctx, target, size), [cameFrom(input)]),
     });
   }
   return { outputShape: [input.shape[0]!, ...target.map((d) => (d === -1 ? size / known : d))], weights: [], macs: 0 };
@@ -85,9 +94,13 @@ export const flatten: Rule = (ctx) => {
   }
   const symbolic = input.shape.slice(1).find(isAffine);
   if (symbolic && !input.shape.slice(1).includes(null)) {
+    // Global pooling keeps the channels whatever the spatial sizes; the one for this rank, if there is one.
+    const pooling = `globalAveragePooling${input.shape.length - 2}d`;
+    const text = 'use globalAveragePooling (its size does not depend on the input size)';
+    const swapped = layerTypes.includes(pooling) && Object.keys(ctx.layer.args).every((o) => o === 'dataFormat') ? optionFix(ctx.layer, `use ${pooling}`, [{ option: 'type', value: pooling }]) : undefined;
+    const edits = verified(ctx, 'NS4015', swapped, (m) => withOptions(m, ctx.layer, {}, pooling));
     return ctx.error('NS4015', `flatten needs every non-batch dimension known, as tfjs does; received ${showShape(input.shape)} from '${input.id}', where ${showDim(symbolic)} depends on a symbol`, {
-      notes: [cameFrom(input)],
-      fix: 'use globalAveragePooling (its size does not depend on the input size), or give the input a fixed size',
+      ...withNotes(fixParts([{ text, edits }], ['give the input a fixed size']), [cameFrom(input)]),
     });
   }
   const size = product(input.shape.slice(1));

@@ -1,7 +1,12 @@
 import type { Code } from '../diagnostics/codes.js';
 import { showShape } from '../diagnostics/describe.js';
-import type { DiagnosticExtras, Note } from '../diagnostics/diagnostic.js';
-import type { Affine, Dim, LayerIR, Shape, Span, Value, WeightInfo } from '../ir.js';
+import type { DiagnosticExtras, FixEdits, Note } from '../diagnostics/diagnostic.js';
+import { choiceParts, fixParts, withNotes, type Alternative, type FixParts } from '../fix/alternatives.js';
+import { insertLayerBeforeFix } from '../fix/layer-edits.js';
+import { optionFix } from '../fix/option-edits.js';
+import { inputShapeFix } from '../fix/spec-edits.js';
+import { withFrom, withInputShape, withLayerBefore, withOptions } from './changed-model.js';
+import type { Affine, Dim, InputIR, LayerIR, ModelIR, Shape, Span, Value, WeightInfo } from '../ir.js';
 import { layerTypes } from '../validate/schema.js';
 import { isAffine, showDim } from './affine.js';
 import type { Need } from './formulas.js';
@@ -17,6 +22,8 @@ export interface Received {
   readonly layout?: Layout;
   /** True when it is a model input, whose declared shape a fix may change. */
   readonly declared?: boolean;
+  /** That input, when it is one. */
+  readonly input?: InputIR;
 }
 
 /** A channel layout and the layer that laid it out. */
@@ -30,6 +37,14 @@ export interface Layout {
 export interface RuleContext {
   readonly layer: LayerIR;
   readonly inputs: readonly Received[];
+  /** The model the layer is in, for fixes as edits that change more than the layer (remove it, insert one before it). */
+  readonly model?: ModelIR;
+  /**
+   * Whether `changed` (the model as a fix would leave it, src/infer/changed-model.ts) infers without
+   * a `code` error at this layer and without any error the model does not have now. Absent while a
+   * model is inferred to check a fix (whose fixes are never shown), and in unit tests of one rule: fixes are then not checked.
+   */
+  readonly verify?: (changed: ModelIR, code: Code) => boolean;
   /** Reports at `at`, else at the value of `option`, else at the layer's id. */
   error(code: Code, message: string, extras?: DiagnosticExtras & { readonly option?: string; readonly at?: Span | undefined }): undefined;
 }
@@ -80,7 +95,16 @@ export type Rule = (ctx: RuleContext) => RuleOutput | undefined;
  * shape rule on every layer, also on one whose input an earlier error left
  * unknown, so that one run reports it. Returns false after reporting.
  */
-export type ArgumentCheck = (ctx: Pick<RuleContext, 'layer' | 'error'>) => boolean;
+export type ArgumentCheck = (ctx: Pick<RuleContext, 'layer' | 'error' | 'model' | 'verify'>) => boolean;
+
+/**
+ * `edits`, when the model as `change` leaves it infers without this `code` error at the layer and
+ * without new errors (or when fixes are not checked); else undefined, and the fix stays words.
+ */
+export function verified(ctx: Pick<RuleContext, 'model' | 'verify'>, code: Code, edits: FixEdits | undefined, change: (model: ModelIR) => ModelIR): FixEdits | undefined {
+  if (!edits || !ctx.model || !ctx.verify) return edits;
+  return ctx.verify(change(ctx.model), code) ? edits : undefined;
+}
 
 /** "shape [null, 8, 8] comes from layer 'up1'", pointing at that layer. */
 export function cameFrom(input: Received): Note {
@@ -143,11 +167,32 @@ export function layoutOf(spatialRank: number, format: DataFormat): string {
 /** Checks that the layer received exactly `count` tensors. */
 export function expectInputs(ctx: RuleContext, count: number): boolean {
   if (ctx.inputs.length === count) return true;
+  // Too many: each way to keep `count` of them, in order, is one alternative.
+  const kept = ctx.inputs.length > count ? subsets(ctx.inputs.map((i) => i.id), count) : [];
+  const alternatives = kept.map((ids): Alternative => {
+    const value = ids.length === 1 ? ids[0]! : ids;
+    const text = `set \`from: ${ids.length === 1 ? ids[0] : `[${ids.join(', ')}]`}\``;
+    return { text, edits: verified(ctx, 'NS4002', optionFix(ctx.layer, text, [{ option: 'from', value }]), (m) => withFrom(m, ctx.layer, ids)) };
+  });
+  const listed = `list ${count === 1 ? 'one id' : `${count} ids`} in \`from\``;
+  const parts = choiceParts(alternatives, [listed]);
   ctx.error('NS4002', `${ctx.layer.type} takes ${count} input${count === 1 ? '' : 's'}, received ${ctx.inputs.length} (${ctx.inputs.map((i) => `'${i.id}'`).join(', ')})`, {
     option: 'from',
-    fix: `list ${count === 1 ? 'one id' : `${count} ids`} in \`from\``,
+    ...withNotes(parts),
   });
   return false;
+}
+
+/** The ways to pick `count` of `ids` in order; none past a handful, where listing them would not help. */
+function subsets(ids: readonly string[], count: number): string[][] {
+  const pick = (from: readonly string[], n: number): string[][] => {
+    if (n === 0) return [[]];
+    if (from.length < n) return [];
+    const [first, ...rest] = from;
+    return [...pick(rest, n - 1).map((s) => [first!, ...s]), ...pick(rest, n)];
+  };
+  const found = pick(ids, count);
+  return found.length <= 6 ? found : [];
 }
 
 /** Checks the rank (batch included) of the single input. */
@@ -156,8 +201,7 @@ export function expectRank(ctx: RuleContext, rank: number, layout?: string): Rec
   const input = ctx.inputs[0]!;
   if (input.shape.length === rank) return input;
   ctx.error('NS4001', `${ctx.layer.type} expects rank ${rank} input${layout ? ` ${layout}` : ''}, received rank ${input.shape.length} ${showShape(input.shape)} from '${input.id}'`, {
-    notes: [cameFrom(input)],
-    fix: rankFix(ctx.layer.type, rank, input),
+    ...withNotes(rankFix(ctx, rank, input), [cameFrom(input)]),
   });
   return undefined;
 }
@@ -183,20 +227,67 @@ function atRank(shape: Shape, rank: number): number[] | undefined {
   return [merged, ...dims.slice(dims.length - want + 1)];
 }
 
+/** Whether an option is a list (sizes per axis, pairs): a layer of another rank would not fit it. */
+const listPerAxis = (value: Value | undefined) => Array.isArray(value);
+
+/**
+ * The targets a reshape to `rank` (batch included) could have: equal spatial sizes and the rest in
+ * the last axis, `[1, 1, 8192]`, `[2, 2, 2048]`, ... (`[steps, features]` for rank 3), first the
+ * one `atRank` gives; none when a size is not fixed.
+ */
+function reshapeTargets(shape: Shape, rank: number): number[][] {
+  const dims = shape.slice(1);
+  if (rank < 3 || !dims.every((d): d is number => typeof d === 'number')) return [];
+  const elements = dims.reduce((a, b) => a * b, 1);
+  const axes = rank - 2;
+  const targets: number[][] = [];
+  for (let side = 1; side ** axes <= elements && targets.length < 32; side++) {
+    if (elements % side ** axes === 0) targets.push([...new Array<number>(axes).fill(side), elements / side ** axes]);
+  }
+  const first = atRank(shape, rank);
+  const key = (t: readonly number[]) => t.join(',');
+  return first ? [first, ...targets.filter((t) => key(t) !== key(first))] : targets;
+}
+
 /**
  * The fixes that fit a rank mismatch, nearest first: the same layer for the rank it
  * receives, the model input declared at the rank wanted, or a reshape (a flatten, to rank 2).
+ * Each is an edit where it changes nothing else: the other layer only when no option lists sizes
+ * per axis (they would be one short or one too many), the input only when no other layer reads it.
  */
-function rankFix(type: string, rank: number, input: Received): string {
-  const fixes: string[] = [];
-  const other = sameLayerForRank(type, input.shape.length);
-  if (other) fixes.push(`use ${other}, the layer for rank ${input.shape.length} input`);
+function rankFix(ctx: RuleContext, rank: number, input: Received): FixParts {
+  const { layer, model } = ctx;
+  const alternatives: Alternative[] = [];
+  const other = sameLayerForRank(layer.type, input.shape.length);
+  if (other) {
+    const text = `use ${other}, the layer for rank ${input.shape.length} input`;
+    const fits = !Object.values(layer.args).some(listPerAxis);
+    alternatives.push({ text, edits: fits ? verified(ctx, 'NS4001', optionFix(layer, `use ${other}`, [{ option: 'type', value: other }]), (m) => withOptions(m, layer, {}, other)) : undefined });
+  }
   const target = atRank(input.shape, rank);
   const example = target ? `, e.g. ${showShape(target)}` : '';
-  if (input.declared) fixes.push(`declare input '${input.id}' with ${rank - 1} sizes${example}`);
-  if (rank === 2 && input.shape.length > 2) fixes.push('add a flatten before this layer');
-  else fixes.push(`add a reshape before this layer${target ? `: \`{ type: reshape, targetShape: ${showShape(target)} }\`` : ''}`);
-  return fixes.join('; or ');
+  if (input.declared) {
+    const text = `declare input '${input.id}' with ${rank - 1} sizes${example}`;
+    const alone = model !== undefined && model.layers.filter((l) => l.from.some((r) => r.id === input.id)).length === 1;
+    const edits = target && input.input && alone ? inputShapeFix(input.input, target, `declare input '${input.id}' as ${showShape(target)}`) : undefined;
+    alternatives.push({ text, edits: target ? verified(ctx, 'NS4001', edits, (m) => withInputShape(m, input.id, target)) : undefined });
+  }
+  if (rank === 2 && input.shape.length > 2) {
+    const edits = model ? insertLayerBeforeFix(model, layer, { type: 'flatten' }, 'add a flatten before this layer') : undefined;
+    alternatives.push({ text: 'add a flatten before this layer', edits: verified(ctx, 'NS4001', edits, (m) => withLayerBefore(m, layer, 'flatten', {})) });
+    return fixParts(alternatives);
+  }
+  // The target is a guess: of the shapes `reshapeTargets` lists, the first three with which the model infers.
+  const reshapes: { shape: number[]; edits: FixEdits }[] = [];
+  for (const shape of model ? reshapeTargets(input.shape, rank) : []) {
+    const edits = insertLayerBeforeFix(model!, layer, { type: 'reshape', targetShape: shape }, `add a reshape to ${showShape(shape)} before this layer`);
+    const checked = verified(ctx, 'NS4001', edits, (m) => withLayerBefore(m, layer, 'reshape', { targetShape: shape }));
+    if (checked) reshapes.push({ shape, edits: checked });
+    if (reshapes.length === 3 || !edits) break;
+  }
+  if (reshapes.length === 0) alternatives.push({ text: `add a reshape before this layer${target ? `: \`{ type: reshape, targetShape: ${showShape(target)} }\`` : ''}` });
+  for (const { shape, edits } of reshapes) alternatives.push({ text: `add a reshape before this layer: \`{ type: reshape, targetShape: ${showShape(shape)} }\``, edits });
+  return fixParts(alternatives);
 }
 
 /** The single input of a layer with `rank` spatial axes, checked for rank and split by the layer's data format. */

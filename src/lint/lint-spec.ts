@@ -12,7 +12,8 @@ export function lintSpec(spec: SpecIR, models: readonly ModelShapes[], resolvedC
   const shapesOf = new Map<string, LayerShapes>();
   for (const m of models) for (const l of m.layers) shapesOf.set(`${m.model.name}/${l.layer.id}`, l);
   // A model with errors has no shapes to report, but the layers before its errors do; the lints read those.
-  const inferred = new Set(models.map((m) => m.model.name));
+  // One without errors reports only the layers an output depends on; the unused-layer lint reads the others.
+  const inferred = new Set(models.filter((m) => m.layers.length === m.model.layers.length).map((m) => m.model.name));
   for (const model of spec.models.filter((m) => !inferred.has(m.name))) {
     for (const l of inferGraph(model).layers) shapesOf.set(`${model.name}/${l.layer.id}`, l);
   }
@@ -24,7 +25,7 @@ export function lintSpec(spec: SpecIR, models: readonly ModelShapes[], resolvedC
       findings.push(...found.filter((f): f is Finding => f !== undefined));
     }
     // A model with errors lacks the layers in error: what they would read is not unused.
-    if (!model.incomplete) findings.push(...unusedLayers(model));
+    if (!model.incomplete) findings.push(...unusedLayers(model, (l) => shapesOf.get(`${model.name}/${l.id}`)));
     findings.push(...doubleActivation(model));
   }
   return findings.flatMap((f) => {

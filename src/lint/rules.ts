@@ -1,6 +1,9 @@
 import { showShape } from '../diagnostics/describe.js';
 import type { FixEdits, Note } from '../diagnostics/diagnostic.js';
+import { fixParts } from '../fix/alternatives.js';
+import { removeLayerFix } from '../fix/layer-edits.js';
 import { optionFix } from '../fix/option-edits.js';
+import { addOutputFix, removeParamFix } from '../fix/spec-edits.js';
 import { transposeRank } from '../infer/conv-transpose.js';
 import { convTransposeOutputRange, effectiveKernel } from '../infer/formulas.js';
 import { liveIds } from '../infer/live.js';
@@ -89,15 +92,31 @@ export function ambiguousSize(layer: LayerIR, shapes: LayerShapes | undefined): 
 
 /** NS5003: params no expression uses. */
 export function unusedParams(spec: SpecIR): Finding[] {
-  return spec.params.filter((p) => !p.used).map((p) => ({ code: 'NS5003', span: p.span, message: `param '${p.name}' is never used`, fix: `remove '${p.name}' from params, or use it` }));
+  return spec.params
+    .filter((p) => !p.used)
+    .map((p) => {
+      const text = `remove '${p.name}' from params`;
+      return { code: 'NS5003', span: p.span, message: `param '${p.name}' is never used`, ...fixParts([{ text, edits: removeParamFix(p, text) }], ['use it in an expression']) };
+    });
 }
 
 /** NS5004: layers no output depends on (nothing reads them, or only such layers do): tf.model leaves them out. Inputs: NS4019. */
-export function unusedLayers(model: ModelIR): Finding[] {
+export function unusedLayers(model: ModelIR, shapeOf: (layer: LayerIR) => LayerShapes | undefined = () => undefined): Finding[] {
   const live = liveIds(model);
   return model.layers
     .filter((l) => !live.has(l.id))
-    .map((l): Finding => ({ code: 'NS5004', span: l.idSpan, message: `layer '${l.id}' of model '${model.name}' is computed but never used`, fix: `read it with \`from\`, list it under \`outputs\`, or remove it`, layer: l }));
+    .map((l): Finding => {
+      const listed = `list '${l.id}' under \`outputs\``;
+      const removed = `remove '${l.id}'`;
+      const parts = fixParts(
+        [
+          { text: listed, edits: addOutputFix(model, l.id, shapeOf(l)?.outputShape, listed) },
+          { text: removed, edits: removeLayerFix(model, l, removed) },
+        ],
+        ['read it with `from` in a layer on the way to an output'],
+      );
+      return { code: 'NS5004', span: l.idSpan, message: `layer '${l.id}' of model '${model.name}' is computed but never used`, ...parts, layer: l };
+    });
 }
 
 const activationLayers = new Set(['activation', 'leakyReLU', 'reLU', 'elu', 'softmax']);
@@ -117,13 +136,22 @@ export function doubleActivation(model: ModelIR): Finding[] {
     const source = layer.from.length === 1 ? byId.get(layer.from[0]!.id) : undefined;
     const before = source ? appliedActivation(source) : undefined;
     if (!applies || !source || !before) return [];
+    const removed = `remove '${layer.id}'`;
+    // The source's activation is the layer itself (a reLU or activation layer), or its `activation:` option.
+    const whole = activationLayers.has(source.type);
+    const sourceActivation = whole ? `remove '${source.id}'` : `remove the activation of '${source.id}'`;
+    const sourceEdits = whole ? removeLayerFix(model, source, sourceActivation) : optionFix(source, sourceActivation, [{ option: 'activation', value: undefined }]);
+    const parts = fixParts([
+      { text: removed, edits: removeLayerFix(model, layer, removed) },
+      { text: sourceActivation, edits: sourceEdits },
+    ]);
     return [
       {
         code: 'NS5005',
         span: layer.argSpans['activation'] ?? layer.idSpan,
         message: `layer '${layer.id}' applies ${applies} to '${source.id}', which already applies ${before}`,
-        fix: `remove '${layer.id}', or the activation of '${source.id}'`,
-        notes: [{ message: `'${source.id}' applies ${before}`, span: source.argSpans['activation'] ?? source.idSpan }],
+        ...parts,
+        notes: [{ message: `'${source.id}' applies ${before}`, span: source.argSpans['activation'] ?? source.idSpan }, ...parts.notes],
         layer,
       },
     ];

@@ -169,8 +169,7 @@ function checkReachedOnce(ctx: ResolveContext, models: readonly ModelIR[], dropp
       const how = (u: Use) => (u.target === twice ? `layer '${u.layer.id}'` : `layer '${u.layer.id}' (inside model '${u.target}')`);
       ctx.diagnostics.push(
         diagnostic('NS4010', use.span, `model '${twice}' is used twice in model '${model.name}', by ${how(earlier)} and by ${how(use)}; using a model more than once in one model is not supported yet`, {
-          notes: [{ message: `'${twice}' is first used here`, span: earlier.span }],
-          fix: `define a second model with the same layers under another name`,
+          notes: [{ message: `'${twice}' is first used here`, span: earlier.span }, { message: 'define a second model with the same layers under another name' }],
         }),
       );
       drop(dropped, use);

@@ -4,12 +4,12 @@ import { nodeAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.j
 import { isMergeKey } from '../parse/yaml-nodes.js';
 
 /** The offset of the start of the line `offset` is on. */
-function lineStart(text: string, offset: number): number {
+export function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
 /** The offset of the line break ending the line a text ending at `end` is on (a collection's range may end past it). */
-function lineEnd(text: string, end: number): number {
+export function lineEnd(text: string, end: number): number {
   if (end > 0 && text[end - 1] === '\n') end--;
   const at = text.indexOf('\n', end);
   const stop = at < 0 ? text.length : at;

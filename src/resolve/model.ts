@@ -7,6 +7,7 @@ import { checkIdentifier, idBase, idGenerator } from './ids.js';
 import { readInitialWeights } from './initial-weights.js';
 import { interpolateAt } from './interpolate.js';
 import { lintSettings } from './lint-settings.js';
+import { itemLayout } from './item-layout.js';
 import { mappingLayout } from './mapping-layout.js';
 import { resolveShapeDims } from './dims.js';
 import { canonicalTransposeArgs, spatialOffsets } from './tf-nn-forms.js';
@@ -43,7 +44,7 @@ interface PendingLayer {
   readonly axisOffsets?: Readonly<Record<string, number>>;
 }
 
-function resolveInput(ctx: ResolveContext, id: string, raw: unknown, path: readonly PathSegment[], scope: Scope): InputIR | undefined {
+function resolveInput(ctx: ResolveContext, id: string, raw: unknown, path: readonly PathSegment[], scope: Scope, inputsLayout: MappingLayout | undefined): InputIR | undefined {
   const span = spanAt(ctx.spec, path, 'key');
   checkIdentifier(ctx, id, span, 'input id', 'tfjs');
   if (rejected(ctx, pointerOf(path))) return undefined;
@@ -51,7 +52,9 @@ function resolveInput(ctx: ResolveContext, id: string, raw: unknown, path: reado
   const shape = resolveShapeDims(ctx, long ? long['shape'] : raw, long ? [...path, 'shape'] : path, scope);
   const batchSize = long?.['batchSize'] === undefined ? null : resolveValue(ctx, long['batchSize'], [...path, 'batchSize'], scope);
   if (shape === undefined || batchSize === undefined) return undefined;
-  return { id, shape, batchSize: batchSize as number | null, dtype: (long?.['dtype'] as InputIR['dtype'] | undefined) ?? 'float32', span };
+  const shapeSpan = spanAt(ctx.spec, long ? [...path, 'shape'] : path);
+  const removal = inputsLayout?.entries.find((e) => e.key === id)?.removal;
+  return { id, shape, batchSize: batchSize as number | null, dtype: (long?.['dtype'] as InputIR['dtype'] | undefined) ?? 'float32', span, shapeSpan, ...(removal ? { removal } : {}) };
 }
 
 /** The ids `from` names, each with its `{expr}` parts evaluated; undefined after an error. */
@@ -181,8 +184,9 @@ export function resolveModel(
   if (!isMapping(raw['inputs']) || !Array.isArray(raw['layers'])) return undefined;
 
   const inputs: InputIR[] = [];
+  const inputsLayout = mappingLayout(ctx.spec, [...path, 'inputs']);
   for (const [id, rawInput] of Object.entries(raw['inputs'] as Data)) {
-    const input = resolveInput(ctx, id, rawInput, [...path, 'inputs', id], scope);
+    const input = resolveInput(ctx, id, rawInput, [...path, 'inputs', id], scope, inputsLayout);
     if (input) inputs.push(input);
   }
 
@@ -307,6 +311,8 @@ export function resolveModel(
     if (ok) {
       const { type, args, span, argSpans, initialWeights, lint, axisOffsets, mapping } = p;
       const origin = iterationNotes(chainOf(i));
+      // A layer of a repeat shares its template's item with every other copy: it cannot be removed alone.
+      const item = origin.length === 0 ? itemLayout(ctx.spec, items[i]!.path) : undefined;
       layers.push({
         id: layerIds[i]!,
         explicitId: p.id !== undefined,
@@ -318,6 +324,7 @@ export function resolveModel(
         idSpan: p.id?.span ?? p.typeSpan,
         argSpans,
         ...(mapping ? { mapping } : {}),
+        ...(item ? { item } : {}),
         ...(initialWeights ? { initialWeights } : {}),
         ...(lint ? { lint } : {}),
         ...(axisOffsets ? { axisOffsets } : {}),
@@ -354,6 +361,7 @@ export function resolveModel(
   const incomplete = ctx.diagnostics.length > errorsBefore || rejected(ctx, pointerOf(path)) || layers.length !== items.length;
   const declared = [...(ctx.symbols?.values() ?? [])].filter((s) => s !== undefined);
   const symbols = declared.length > 0 ? { symbols: declared } : {};
-  return { name, span: spanAt(ctx.spec, path), nameSpan, inputs, layers, outputs, incomplete, ...symbols };
+  const outputsMapping = rawOutputs ? mappingLayout(ctx.spec, [...path, 'outputs']) : undefined;
+  return { name, span: spanAt(ctx.spec, path), nameSpan, inputs, layers, outputs, incomplete, ...symbols, ...(outputsMapping ? { outputsMapping } : {}) };
 }
 

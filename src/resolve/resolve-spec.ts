@@ -7,6 +7,7 @@ import { checkIdentifier } from './ids.js';
 import { composeModels } from './compose.js';
 import { resolveContracts } from './contracts.js';
 import { lintSettings } from './lint-settings.js';
+import { mappingLayout } from './mapping-layout.js';
 import { resolveModel } from './model.js';
 import { resolveSymbols } from './symbols.js';
 import { emptyScope, evaluateAt, rejected, scopeOf, type ReadFile, type ResolveContext, type Scope } from './values.js';
@@ -108,9 +109,13 @@ export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () =>
   const contracts = resolveContracts(ctx, data['contracts'], data['models'] as Data, composed);
   const { name, nameSpan } = moduleName(ctx, data);
   const sourceHash = createHash('sha256').update(spec.source.text).digest('hex');
+  const paramsLayout = mappingLayout(spec, ['params']);
+  // The only param goes with its `params:` key.
+  const onlyParam = paramsLayout?.entries.length === 1 ? mappingLayout(spec, [])?.entries.find((e) => e.key === 'params')?.removal : undefined;
   const params = [...paramSpans].map(([param, span]) => {
     const value = paramValues.lookup(param);
-    return { name: param, span, used: used.has(param), ...(value !== undefined ? { value } : {}) };
+    const removal = onlyParam ?? paramsLayout?.entries.find((e) => e.key === param)?.removal;
+    return { name: param, span, used: used.has(param), ...(value !== undefined ? { value } : {}), ...(removal ? { removal } : {}) };
   });
   return { value: { file: spec.source.path, name, nameSpan, sourceHash, params, lint: lintSettings(data['lint']), models: composed, ...(contracts.length > 0 ? { contracts } : {}) }, diagnostics: unique(ctx.diagnostics) };
 }

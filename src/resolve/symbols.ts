@@ -2,6 +2,7 @@ import { diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span, SymbolIR } from '../ir.js';
 import { pointerOf, spanAt, type Data } from '../parse/parse-spec.js';
 import { checkIdentifier } from './ids.js';
+import { mappingLayout } from './mapping-layout.js';
 import { rejected, resolveValue, type ResolveContext, type Scope } from './values.js';
 
 /**
@@ -42,7 +43,15 @@ export function resolveSymbols(ctx: ResolveContext, raw: unknown, scope: Scope, 
     };
     const multipleOf = number('multipleOf');
     const min = number('min');
-    symbols.set(name, multipleOf === null || min === null ? undefined : { name, multipleOf: multipleOf ?? 1, min: min ?? 1, span });
+    if (multipleOf === null || min === null) {
+      symbols.set(name, undefined);
+      continue;
+    }
+    const mapping = Array.isArray(raw) ? undefined : mappingLayout(ctx.spec, path);
+    const empty = !Array.isArray(raw) && value !== null && typeof value === 'object' && Object.keys(value).length === 0;
+    const names = Array.isArray(raw) && raw.every((n) => typeof n === 'string') ? (raw as string[]) : undefined;
+    const layout = mapping ? { mapping } : empty ? { emptySpan: spanAt(ctx.spec, path) } : names ? { list: { span: spanAt(ctx.spec, ['symbols']), names } } : undefined;
+    symbols.set(name, { name, multipleOf: multipleOf ?? 1, min: min ?? 1, span, ...(layout ? { layout } : {}) });
   }
   return symbols;
 }

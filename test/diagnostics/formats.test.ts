@@ -210,7 +210,7 @@ describe('check --format sarif', () => {
   test('the fix is part of the message', async () => {
     spec('net.yaml', mixed);
     const { log } = await sarif();
-    expect(log.runs[0]!.results[0]!.message.text).toBe("param 'spare' is never used. Fix: remove 'spare' from params, or use it");
+    expect(log.runs[0]!.results[0]!.message.text).toBe("param 'spare' is never used. Fix: remove 'spare' from params Note: another fix, to make by hand: use it in an expression.");
   });
 
   test('a lint escalated with `error` is an error result of a warning rule', async () => {
@@ -304,7 +304,7 @@ describe('check --format github', () => {
     });
     // Notes and the fix follow the message on lines of their own, escaped.
     expect(lines[1]).toMatch(/^::error .*title=NS4003::.*%0Anote: specs\/net\.yaml:6: shape \[null, 8, 8, 4\] comes from 'a'%0Anote: specs\/net\.yaml:6: /);
-    expect(lines[2]).toMatch(/^::warning .*title=NS5005::layer 'act' applies relu to 'd', which already applies relu%0Anote: specs\/net\.yaml:12: 'd' applies relu%0Afix: remove 'act', or the activation of 'd'$/);
+    expect(lines[2]).toMatch(/^::warning .*title=NS5005::layer 'act' applies relu to 'd', which already applies relu%0Anote: specs\/net\.yaml:12: 'd' applies relu%0Anote: another fix, to make by hand: remove 'act'%0Afix: remove the activation of 'd'$/);
   });
 
   test('a clean spec prints nothing', async () => {

@@ -152,7 +152,7 @@ describe('errors, with their exact messages and locations', () => {
       {
         given: spec('{ L: { min: 2 } }', '{ x: [L, 1] }', ['{ type: conv1d, filters: 4, kernelSize: 2 }', '{ type: reshape, targetShape: [-1, 8] }']),
         want: [
-          "10:39 NS4014 L - 1 must be a multiple of 2 for 'reshape_1' to reshape 4*L - 4 elements into [-1, 8], which holds only for some sizes (L = 3, 5, 7, ...); no multipleOf can express that | fix: remove the offset before the division (e.g. padding: same instead of valid), or write `2*L + 1` in place of `L` in the input shape, so that it always divides",
+          "10:39 NS4014 L - 1 must be a multiple of 2 for 'reshape_1' to reshape 4*L - 4 elements into [-1, 8], which holds only for some sizes (L = 3, 5, 7, ...); no multipleOf can express that | fix: write `2*L + 1` in place of `L` in the input shape, so that it always divides",
         ],
       },
     ],
@@ -168,7 +168,7 @@ describe('errors, with their exact messages and locations', () => {
       {
         given: spec('{ H: { multipleOf: 4 }, W: { multipleOf: 4 } }', image, ['{ type: conv2d, filters: 2, kernelSize: 5 }', '{ type: conv2d, filters: 2, kernelSize: 5 }']),
         want: [
-          "9:17 NS4004 layer 'conv2d_1' would be empty at the smallest sizes the symbols allow: [null, H - 4, W - 4, 2] is [null, 0, 0, 2] at H = 4, W = 4 | fix: declare `H: { multipleOf: 4, min: 12 }` and `W: { multipleOf: 4, min: 12 }` under `symbols:`, or use padding: same",
+          "9:17 NS4004 layer 'conv2d_1' would be empty at the smallest sizes the symbols allow: [null, H - 4, W - 4, 2] is [null, 0, 0, 2] at H = 4, W = 4 | fix: declare `H: { multipleOf: 4, min: 12 }` and `W: { multipleOf: 4, min: 12 }` under `symbols:`",
         ],
       },
     ],
@@ -177,7 +177,7 @@ describe('errors, with their exact messages and locations', () => {
       {
         given: spec(HW, image, ['{ type: conv2d, filters: 2, kernelSize: 16, strides: 16 }', '{ type: flatten }']),
         want: [
-          "10:17 NS4015 layer 'flatten_1': flatten needs every non-batch dimension known, as tfjs does; received [null, H/16, W/16, 2] from 'conv2d_1', where H/16 depends on a symbol | fix: use globalAveragePooling (its size does not depend on the input size), or give the input a fixed size",
+          "10:17 NS4015 layer 'flatten_1': flatten needs every non-batch dimension known, as tfjs does; received [null, H/16, W/16, 2] from 'conv2d_1', where H/16 depends on a symbol | fix: use globalAveragePooling (its size does not depend on the input size)",
         ],
       },
     ],

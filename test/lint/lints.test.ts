@@ -309,8 +309,12 @@ models:
     const found = diagnose(text);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ code: 'NS5005', severity: 'warning', line: lineOf(text, 'id: act'), message });
-    expect(found[0]!.notes).toEqual([{ message: note, line: lineOf(text, 'id: d') }]);
-    expect(found[0]!.fix).toBe("remove 'act', or the activation of 'd'");
+    // 'act' is the model's output: removing it would rename the output to 'd', so that is left to the user.
+    expect(found[0]!.notes).toEqual([
+      { message: note, line: lineOf(text, 'id: d') },
+      { message: "another fix, to make by hand: remove 'act'", line: undefined },
+    ]);
+    expect(found[0]!.fix).toBe("remove the activation of 'd'");
   });
 
   test('the note points at the first layer on its own line, away from the warning', () => {
@@ -328,8 +332,8 @@ models:
 `;
     const found = diagnose(text);
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ code: 'NS5005', severity: 'warning', line: 11 });
-    expect(found[0]!.notes.map((n) => n.line)).toEqual([9]);
+    expect(found[0]).toMatchObject({ code: 'NS5005', severity: 'warning', line: 11, fix: "remove the activation of 'd'" });
+    expect(found[0]!.notes.map((n) => n.line)).toEqual([9, undefined]);
   });
 
   test('an activation layer after an activation layer warns', () => {
@@ -341,7 +345,10 @@ models:
       - { type: leakyReLU, id: d }
       - { type: activation, id: act, activation: tanh }
 `;
-    expect(diagnose(text)).toMatchObject([{ code: 'NS5005', line: 7, message: "layer 'act' applies tanh to 'd', which already applies leakyReLU", notes: [{ line: 6 }] }]);
+    // The first activation is a layer of its own: removing it is the fix, since 'act' is the output.
+    expect(diagnose(text)).toMatchObject([
+      { code: 'NS5005', line: 7, message: "layer 'act' applies tanh to 'd', which already applies leakyReLU", notes: [{ line: 6 }, { message: "another fix, to make by hand: remove 'act'" }], fix: "remove 'd'" },
+    ]);
   });
 
   const silent: [string, { first: string; second: string }][] = [
