@@ -163,7 +163,7 @@ describe('netspec lsp --stdio', () => {
     client.open(uri, text, 1);
     // NS4011 names a weight the file holds: the file was read.
     expect((await client.diagnostics(uri, 1)).diagnostics.map((d) => [d.code, d.range, d.message])).toEqual([
-      ['NS4011', range(8, 125, 8, 173), "layer 'toRgb' has no weight 'kernal' for 'NS4011-weights-file-misspelled-name.weights.json'; it has 2 weights: kernel, bias\nfix: did you mean 'kernel'?"],
+      ['NS4011', range(8, 125, 8, 173), "layer 'toRgb' has no weight 'kernal' for 'NS4011-weights-file-misspelled-name.weights.json'; it has 2 weights: kernel, bias\nnote: in 'NS4011-weights-file-misspelled-name.weights.json': did you mean 'kernel'?"],
     ]);
   });
 
