@@ -1,6 +1,7 @@
 import { diagnostic, type FixEdits } from '../diagnostics/diagnostic.js';
 import { closest, didYouMean } from '../diagnostics/suggest.js';
 import { flowYaml, optionFix, replaceFix } from '../fix/option-edits.js';
+import { idRole, modelRole } from '../fix/rename-edits.js';
 import type { Args, InitialWeight, InputIR, LayerIR, MappingLayout, LintSettings, ModelIR, OutputIR, Ref, Span, Value } from '../ir.js';
 import { isMapping, pointerOf, spanAt, type Data, type PathSegment } from '../parse/parse-spec.js';
 import { checkIdentifier, idBase, idGenerator } from './ids.js';
@@ -45,7 +46,7 @@ interface PendingLayer {
 
 function resolveInput(ctx: ResolveContext, id: string, raw: unknown, path: readonly PathSegment[], scope: Scope): InputIR | undefined {
   const span = spanAt(ctx.spec, path, 'key');
-  checkIdentifier(ctx, id, span, 'input id', 'tfjs');
+  checkIdentifier(ctx, id, span, 'input id', 'tfjs', { role: idRole(String(path[1])) });
   if (rejected(ctx, pointerOf(path))) return undefined;
   const long = !Array.isArray(raw) ? (raw as Data) : undefined;
   const shape = resolveShapeDims(ctx, long ? long['shape'] : raw, long ? [...path, 'shape'] : path, scope);
@@ -134,7 +135,7 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   } else if (explicitId !== undefined || name !== undefined) {
     const key = explicitId !== undefined ? 'id' : 'name';
     id = { id: (explicitId ?? name)!, span: spanAt(ctx.spec, [...path, key]) };
-    if (!checkIdentifier(ctx, id.id, id.span, 'layer id', 'tfjs')) ok = false;
+    if (!checkIdentifier(ctx, id.id, id.span, 'layer id', 'tfjs', { role: idRole(String(path[1])) })) ok = false;
   }
   const from = raw['from'] === undefined ? undefined : refsOf(ctx, raw['from'], [...path, 'from'], scope);
   if (raw['from'] !== undefined && !from) ok = false;
@@ -176,7 +177,7 @@ export function resolveModel(
   const errorsBefore = ctx.diagnostics.length;
   const nameSpan = spanAt(ctx.spec, path, 'key');
   // A model used as a layer names that layer: its name is a tfjs name too.
-  checkIdentifier(ctx, name, nameSpan, 'model name', 'tfjs');
+  checkIdentifier(ctx, name, nameSpan, 'model name', 'tfjs', { role: modelRole });
   // Without its inputs and layers in shape there is nothing to check; validation said why.
   if (!isMapping(raw['inputs']) || !Array.isArray(raw['layers'])) return undefined;
 

@@ -3,6 +3,7 @@ import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnos
 import type { ModelIR, Span, SpecIR, SymbolIR } from '../ir.js';
 import { isMapping, pointerOf, spanAt, type Data } from '../parse/parse-spec.js';
 import type { ValidatedSpec } from '../validate/validate-spec.js';
+import { freeName, modelRole, moduleNameFix, namesIn, renameFix } from '../fix/rename-edits.js';
 import { checkIdentifier } from './ids.js';
 import { composeModels } from './compose.js';
 import { resolveContracts } from './contracts.js';
@@ -32,7 +33,10 @@ function moduleName(ctx: ResolveContext, data: Data): { name: string; nameSpan: 
     return { name: written, nameSpan };
   }
   const nameSpan = { file: ctx.spec.source.path, start: 0, end: 1 };
-  checkIdentifier(ctx, name, nameSpan, 'module name (from the file name)', 'other', (suggested) => `set \`name: ${suggested}\` in the spec, or rename the file`);
+  checkIdentifier(ctx, name, nameSpan, 'module name (from the file name)', 'other', {
+    fix: (suggested) => `set \`name: ${suggested}\` in the spec, or rename the file`,
+    edit: (suggested) => moduleNameFix(ctx.spec, suggested),
+  });
   return { name, nameSpan };
 }
 
@@ -91,10 +95,13 @@ export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () =>
     const pascal = name.charAt(0).toUpperCase() + name.slice(1);
     const clash = exported.get(pascal);
     if (clash !== undefined) {
+      const to = freeName(`${name}2`, namesIn(spec, modelRole));
+      const rename = renameFix(spec, modelRole, name, to);
       ctx.diagnostics.push(
         diagnostic('NS3013', spanAt(spec, ['models', name], 'key'), `models '${clash}' and '${name}' would both generate build${pascal}()`, {
           notes: [{ message: `'${clash}' is defined here`, span: spanAt(spec, ['models', clash], 'key') }],
-          fix: `rename '${name}'`,
+          fix: `rename '${name}', e.g. to '${to}'`,
+          ...(rename ? { fixes: [rename] } : {}),
         }),
       );
     }
