@@ -2,7 +2,8 @@ import type { ErrorObject } from 'ajv';
 import { diagnostic, type Diagnostic, type FixEdits } from '../diagnostics/diagnostic.js';
 import { oneOf, show } from '../diagnostics/describe.js';
 import { closest, didYouMean } from '../diagnostics/suggest.js';
-import { foreignActivation, foreignActivationFix, foreignName, foreignNameFix } from '../diagnostics/foreign-names.js';
+import { foreignActivation, foreignActivationFix, foreignActivationLayers, foreignName, foreignNameFix, isUnavailableActivation } from '../diagnostics/foreign-names.js';
+import { activationLayerFix, missingChannelsFix, wouldRewire } from '../fix/layer-edits.js';
 import { pointerToPath, spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
 import { idBase, idGenerator } from '../resolve/ids.js';
 import { itemKind } from './layer-items.js';
@@ -46,6 +47,14 @@ function generatedId(data: unknown, path: readonly PathSegment[]): string | unde
     id = written(layer) === undefined ? next(layer['type'] as string, idBase(layer['type'], layer)) : undefined;
   }
   return id;
+}
+
+/** The id of the layer at `path`: the one it writes, else the one resolve will generate; undefined when not known yet. */
+function layerId(data: unknown, path: readonly PathSegment[]): string | undefined {
+  const layer = dataAt(data, path);
+  const written = isRecord(layer) ? (layer['id'] ?? layer['name']) : undefined;
+  if (written !== undefined) return typeof written === 'string' && !written.includes('{') ? written : undefined;
+  return generatedId(data, path);
 }
 
 function layerName(data: unknown, path: readonly PathSegment[]): string {
@@ -196,6 +205,26 @@ function spatialEntries(errors: readonly ErrorObject[], value: unknown): string 
   return `[${value.slice(1, -1).join(', ')}]`;
 }
 
+/** A renamed value (`silu` -> `swish`), or an activation moved into a layer of its own after this one (alternatives when it has options to choose). */
+function foreignFixes(spec: ParsedSpec, path: readonly PathSegment[], value: string): FixEdits[] {
+  const renamed = foreignActivation(value);
+  if (renamed !== undefined) return replaceAt(spec, path, 'value', renamed, `change ${show(value)} to '${renamed}'`);
+  const layers = foreignActivationLayers(value) ?? [];
+  const layer = layerPath(path);
+  if (!layer || layer.length !== path.length - 1) return [];
+  const fixes = layers.flatMap((l) => {
+    const type = /type: (\w+)/.exec(l.layer)![1]!;
+    return activationLayerFix(spec, layer, l.layer, l.description, wouldRewire(spec, layer, layerId(spec.data, layer), type)) ?? [];
+  });
+  return fixes.length === layers.length ? fixes : [];
+}
+
+/** The did-you-mean value, or the spatial entries of a tf.nn form. */
+function valueFix(spec: ParsedSpec, path: readonly PathSegment[], errors: readonly ErrorObject[], value: unknown, hint: string | undefined): FixEdits[] {
+  const replacement = hint ?? spatialEntries(errors, value);
+  return replacement !== undefined ? replaceAt(spec, path, 'value', replacement, `change ${show(value)} to ${replacement.startsWith('[') ? replacement : `'${replacement}'`}`) : [];
+}
+
 const structural = new Set(['if', 'then', 'else', 'anyOf', 'oneOf', 'allOf', 'not']);
 
 /**
@@ -250,7 +279,10 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
         // `kernel_size` given, `kernelSize` missing: one mistake, reported once as the misspelling.
         const misspelled = list.some((u) => (u.keyword === 'unevaluatedProperties' || u.keyword === 'additionalProperties') && closest(String(u.params['unevaluatedProperty'] ?? u.params['additionalProperty']), [key]) === key);
         if (misspelled) continue;
-        diagnostics.push(diagnostic('NS2004', spanAt(spec, path), `${subject(data, path)} is missing required option '${key}'`, { fix: `add \`${key}:\`` }));
+        // A value the spec itself says (the channels of a declared output) is a fix; without one, what to add is advice.
+        const filled = layerPath(path)?.length === path.length ? missingChannelsFix(spec, path, key, layerId(data, path)) : undefined;
+        const add = filled ? { fix: filled.description, fixes: [filled] } : { notes: [{ message: `add \`${key}:\`` }] };
+        diagnostics.push(diagnostic('NS2004', spanAt(spec, path), `${subject(data, path)} is missing required option '${key}'`, add));
       } else if (e.keyword === 'discriminator') {
         const tag = String(e.params['tag']);
         const given = dataAt(value, [tag]);
@@ -298,11 +330,16 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
     const foreign = typeof value === 'string' && path[path.length - 1] === 'activation' ? foreignActivationFix(value) : undefined;
     // Keras defines `causal` for forward convolutions only; a transposed convolution borrowing it gets why, not a lookalike.
     const causal = value === 'causal' && enums.length > 0 ? `causal padding exists only for forward convolutions (Keras Conv1D); use ${oneOf(enums)}` : undefined;
+    const message = `${subject(data, path)} must be ${oneOf(expectations(shallow), false)}; received ${show(value)}`;
+    if (foreign !== undefined && isUnavailableActivation(value as string)) {
+      // News, not a fix: there is nothing to write instead.
+      diagnostics.push(diagnostic(code, spanAt(spec, path), message, { notes: [{ message: foreign }] }));
+      continue;
+    }
     const fix = foreign ?? causal ?? (hint ? `did you mean '${hint}'?` : withoutBatchAndChannels(shallow, value));
-    // Only a renamed value is an edit; a leak moved into a layer of its own stays advice (it would insert a layer).
-    const replacement = causal !== undefined ? undefined : foreign !== undefined ? foreignActivation(value as string) : (hint ?? spatialEntries(shallow, value));
-    const fixes = replacement !== undefined ? replaceAt(spec, path, 'value', replacement, `change ${show(value)} to ${replacement.startsWith('[') ? replacement : `'${replacement}'`}`) : undefined;
-    diagnostics.push(diagnostic(code, spanAt(spec, path), `${subject(data, path)} must be ${oneOf(expectations(shallow), false)}; received ${show(value)}`, fix ? { fix, ...(fixes ? { fixes } : {}) } : {}));
+    const fixes = foreign !== undefined ? foreignFixes(spec, path, value as string) : causal !== undefined ? enums.flatMap((v) => replaceAt(spec, path, 'value', v, `change 'causal' to '${v}'`)) : valueFix(spec, path, shallow, value, hint);
+    // A fix is only what its edits do; where they cannot be written here, the same words are advice.
+    diagnostics.push(diagnostic(code, spanAt(spec, path), message, fix ? (fixes.length > 0 ? { fix, fixes } : { notes: [{ message: fix }] }) : {}));
   }
   return diagnostics;
 }

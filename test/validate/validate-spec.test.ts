@@ -23,6 +23,7 @@ interface Found {
   readonly at: string;
   readonly message: string;
   readonly fix?: string;
+  readonly notes: readonly string[];
 }
 
 function validate(text: string): { value?: ValidatedSpec; found: Found[] } {
@@ -35,7 +36,7 @@ function validate(text: string): { value?: ValidatedSpec; found: Found[] } {
     expect(d.span!.file).toBe(file);
     expect(d.severity).toBe('error');
     const loc = locator.locate(d.span!);
-    return { code: d.code, at: `${loc.line}:${loc.column}`, message: d.message, ...(d.fix ? { fix: d.fix } : {}) };
+    return { code: d.code, at: `${loc.line}:${loc.column}`, message: d.message, ...(d.fix ? { fix: d.fix } : {}), notes: d.notes.map((n) => n.message) };
   });
   return { ...(result.value ? { value: result.value } : {}), found };
 }
@@ -46,6 +47,8 @@ interface Want {
   readonly at: string;
   readonly message: string;
   readonly fix?: string;
+  /** Advice: a note, and then no fix. */
+  readonly note?: string;
 }
 
 function expectDiagnostics(text: string, want: readonly Want[]): void {
@@ -57,6 +60,7 @@ function expectDiagnostics(text: string, want: readonly Want[]): void {
   want.forEach((w, i) => {
     expect(found[i]!.message).toContain(w.message);
     if (w.fix !== undefined) expect(found[i]!.fix ?? '').toContain(w.fix);
+    if (w.note !== undefined) expect([found[i]!.fix, found[i]!.notes]).toEqual([undefined, [w.note]]);
   });
 }
 
@@ -144,8 +148,8 @@ describe('validateSpec: unknown layer types (NS2003)', () => {
 
 describe('validateSpec: missing required options (NS2004) at the mapping that lacks them', () => {
   const cases: [string, { given: string; want: Want[] }][] = [
-    ['conv2d without filters', { given: spec(['{ type: conv2d, kernelSize: 3 }']), want: [{ code: 'NS2004', at: '6:9', message: "layer 'conv2d_1' (conv2d) is missing required option 'filters'", fix: 'add `filters:`' }] }],
-    ['with an id', { given: spec(['{ type: dense, id: fc }']), want: [{ code: 'NS2004', at: '6:9', message: "layer 'fc' (dense) is missing required option 'units'", fix: 'add `units:`' }] }],
+    ['conv2d without filters', { given: spec(['{ type: conv2d, kernelSize: 3 }']), want: [{ code: 'NS2004', at: '6:9', message: "layer 'conv2d_1' (conv2d) is missing required option 'filters'", note: 'add `filters:`' }] }],
+    ['with an id', { given: spec(['{ type: dense, id: fc }']), want: [{ code: 'NS2004', at: '6:9', message: "layer 'fc' (dense) is missing required option 'units'", note: 'add `units:`' }] }],
     ['two missing options, one diagnostic each', { given: spec(['{ type: conv2dTranspose }']), want: [
       { code: 'NS2004', at: '6:9', message: "missing required option 'filters'" },
       { code: 'NS2004', at: '6:9', message: "missing required option 'kernelSize'" },
@@ -153,7 +157,10 @@ describe('validateSpec: missing required options (NS2004) at the mapping that la
     ['a layer without type: once, not also as an unknown type', { given: spec(['{ units: 4 }']), want: [{ code: 'NS2004', at: '6:9', message: "layer (#1) is missing required option 'type'" }] }],
     ['an initializer object without type: once', { given: spec(['{ type: dense, units: 2, kernelInitializer: { stddev: 1 } }']), want: [{ code: 'NS2004', at: '6:53', message: "'kernelInitializer' of layer 'dense_1' (dense) is missing required option 'type'" }] }],
     ['a model without layers', { given: 'netspec: 1\nmodels:\n  g:\n    inputs: { x: [2] }\n', want: [{ code: 'NS2004', at: '4:5', message: "model 'g' is missing required option 'layers'" }] }],
-    ['a spec without models', { given: 'netspec: 1\nname: a\n', want: [{ code: 'NS2004', at: '1:1', message: "the spec is missing required option 'models'", fix: 'add `models:`' }] }],
+    ['a spec without models', { given: 'netspec: 1\nname: a\n', want: [{ code: 'NS2004', at: '1:1', message: "the spec is missing required option 'models'", note: 'add `models:`' }] }],
+    ['an output without filters: the channels its declared shape has', { given: `${spec(['{ type: conv2d, id: out, kernelSize: 3, padding: same }'])}    outputs: { out: [8, 8, 5] }\n`, want: [{ code: 'NS2004', at: '6:9', message: "missing required option 'filters'", fix: "add `filters: 5`, the channels output 'out' declares" }] }],
+    ['channelsFirst: the first entry', { given: `${spec(['{ type: conv2d, id: out, kernelSize: 3, padding: same, dataFormat: channelsFirst }'])}    outputs: { out: [5, 8, 8] }\n`, want: [{ code: 'NS2004', at: '6:9', message: "missing required option 'filters'", fix: 'add `filters: 5`' }] }],
+    ['an output sized by a param', { given: `${spec(['{ type: dense, id: out }'], 'params: { n: 4 }\n')}    outputs: { out: [n] }\n`, want: [{ code: 'NS2004', at: '7:9', message: "missing required option 'units'", fix: 'add `units: n`' }] }],
     ['the long form of an input without shape', { given: 'netspec: 1\nmodels:\n  g:\n    inputs: { z: { batchSize: 2 } }\n    layers: [{ type: flatten }]\n', want: [{ code: 'NS2004', at: '4:18', message: "missing required option 'shape'" }] }],
   ];
   test.each(cases)('%s', (_name, { given, want }) => expectDiagnostics(given, want));
@@ -207,7 +214,7 @@ describe('validateSpec: wrong values (NS2001) at the value, one per node', () =>
   test('alternatives at one node are listed in one message', () => {
     const { found } = validate(spec(['{ type: conv2dTranspose, filters: 4, kernelSize: 3, padding: 2 }']));
     expect(found).toEqual([
-      { code: 'NS2001', at: '6:70', message: "'padding' of layer 'conv2dTranspose_1' (conv2dTranspose) must be one of 'valid' or 'same' or a list; received 2" },
+      { code: 'NS2001', at: '6:70', message: "'padding' of layer 'conv2dTranspose_1' (conv2dTranspose) must be one of 'valid' or 'same' or a list; received 2", notes: [] },
     ]);
   });
 });
