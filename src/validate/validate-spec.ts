@@ -1,5 +1,6 @@
 import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import { closest } from '../diagnostics/suggest.js';
+import { fixOrNote, wordFix } from '../fix/fix-or-note.js';
 import type { Span } from '../ir.js';
 import { isMapping, spanAt, type Data, type ParsedSpec } from '../parse/parse-spec.js';
 import { schemaDiagnostics } from './errors.js';
@@ -29,9 +30,9 @@ export interface ValidatedSpec {
 type Defaults = Record<string, unknown>;
 
 /** Layer options that make no sense for every layer of a type, with why and what to write instead. */
-const perLayerOnly: Readonly<Record<string, { readonly reason: string; readonly fix: string }>> = {
-  weights: { reason: 'initial weights belong to one layer, whose weight shapes they must match', fix: 'set `weights:` on each layer that loads values' },
-  lint: { reason: 'lint settings for every layer are the spec\'s own `lint:`', fix: 'move it to the top level of the spec: `lint: { ... }`' },
+const perLayerOnly: Readonly<Record<string, { readonly reason: string; readonly advice: string }>> = {
+  weights: { reason: 'initial weights belong to one layer, whose weight shapes they must match', advice: 'set `weights:` on each layer that loads values' },
+  lint: { reason: 'lint settings for every layer are the spec\'s own `lint:`', advice: 'move it to the top level of the spec: `lint: { ... }`' },
 };
 
 /** The layer types that accept an option, e.g. `dataFormat` -> every conv, pooling, padding... */
@@ -68,7 +69,8 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<
   // Options that belong to one layer: a default for them would be ignored, so it is an error.
   const perLayer = (option: string, span: Span): boolean => {
     const why = perLayerOnly[option];
-    if (why) diagnostics.push(diagnostic('NS3011', span, `'${option}' cannot be a default: ${why.reason}`, { fix: why.fix }));
+    // Where the option belongs instead is advice: moving it is the user's edit.
+    if (why) diagnostics.push(diagnostic('NS3011', span, `'${option}' cannot be a default: ${why.reason}`, { notes: [{ message: why.advice }] }));
     return why !== undefined;
   };
   for (const [key, value] of entries) {
@@ -82,7 +84,8 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<
         if (perLayer(option, spanAt(spec, ['defaults', key, option], 'key'))) continue;
         if (option === 'type' || !optionsOf(key).includes(option)) {
           const meant = closest(option, optionsOf(key));
-          diagnostics.push(diagnostic('NS3011', spanAt(spec, ['defaults', key, option], 'key'), `'${option}' is not an option of ${key}`, meant ? { fix: `did you mean '${meant}'?` } : {}));
+          const span = spanAt(spec, ['defaults', key, option], 'key');
+          diagnostics.push(diagnostic('NS3011', span, `'${option}' is not an option of ${key}`, meant ? fixOrNote(`did you mean '${meant}'?`, wordFix(spec.source.text, span, option, meant)) : {}));
           if (meant) reject([key], meant);
           continue;
         }
@@ -96,7 +99,8 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<
     if (perLayer(key, spanAt(spec, ['defaults', key], 'key'))) continue;
     if (key === 'type' || key === 'id' || key === 'name' || key === 'from' || !allOptions.has(key)) {
       const meant = closest(key, [...allOptions, ...layerTypes].filter((k) => !['type', 'id', 'name', 'from'].includes(k)));
-      diagnostics.push(diagnostic('NS3011', spanAt(spec, ['defaults', key], 'key'), `'${key}' is neither an option of any layer type nor a layer type`, meant ? { fix: `did you mean '${meant}'?` } : {}));
+      const span = spanAt(spec, ['defaults', key], 'key');
+      diagnostics.push(diagnostic('NS3011', span, `'${key}' is neither an option of any layer type nor a layer type`, meant ? fixOrNote(`did you mean '${meant}'?`, wordFix(spec.source.text, span, key, meant)) : {}));
       // What the misspelled default was meant to give is missing; the layers that rely on it are not checked further.
       if (meant && layerTypes.includes(meant)) reject([meant], ...Object.keys(isMapping(value) ? value : {}));
       else if (meant) reject(typesWithOption(meant), meant);
@@ -110,7 +114,7 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<
     const accepted = types.filter((_, i) => perType[i]!.length === 0);
     const literally = accepted.filter(literal);
     // Taken only as an expression but one edit away from a literal elsewhere (`padding: sme`): a typo, not an expression.
-    const typo = literally.length === 0 ? perType.find((d) => d[0]?.code === 'NS2005' && d[0].fix) : undefined;
+    const typo = literally.length === 0 ? perType.find((d) => d[0]?.code === 'NS2005' && (d[0].fix !== undefined || d[0].notes.length > 0)) : undefined;
     if (typo || accepted.length === 0) {
       diagnostics.push(...(typo ?? perType[0]!));
       reject(types, key);
