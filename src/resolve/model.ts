@@ -80,25 +80,29 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   const at = pointerOf(path);
   // A layer validation rejected is left out (its errors are reported); its other options are still resolved.
   let ok = !ctx.invalid.has(at);
-  for (const [option, rawValue] of Object.entries(raw)) {
-    const optionAt = at + pointerOf([option]);
+  // The options the layer writes, by the name they mean: `kernel_size` (reported as NS2002) is read as `kernelSize`.
+  const given = new Set<string>();
+  for (const [key, rawValue] of Object.entries(raw)) {
+    const optionAt = at + pointerOf([key]);
+    const option = ctx.renamed?.get(optionAt) ?? key;
+    given.add(option);
     if (rejected(ctx, optionAt)) {
       if (!shapeNeutral(option)) ok = false;
       continue;
     }
     if (wiring.has(option)) continue;
-    const value = resolveValue(ctx, rawValue, [...path, option], scope, optionAt);
+    const value = resolveValue(ctx, rawValue, [...path, key], scope, optionAt);
     if (value === undefined) ok = false;
     else {
       args[option] = value;
-      argSpans[option] = spanAt(ctx.spec, [...path, option]);
+      argSpans[option] = spanAt(ctx.spec, [...path, key]);
     }
   }
   // Defaults fill only the options the layer leaves out; they are located at the default,
   // but their expression slots are the layer's (validate filled them in there).
-  for (const option of ctx.rejectedDefaults.get(type) ?? []) if (!(option in raw) && !shapeNeutral(option)) ok = false;
+  for (const option of ctx.rejectedDefaults.get(type) ?? []) if (!given.has(option) && !shapeNeutral(option)) ok = false;
   for (const [option, pointer] of defaults.get(type) ?? []) {
-    if (option in raw) continue;
+    if (given.has(option)) continue;
     const defaultPath = pointer.slice(1).split('/');
     const value = resolveValue(ctx, defaultsData(ctx, defaultPath), defaultPath, scope, at + pointerOf([option]));
     if (value === undefined) ok = false;

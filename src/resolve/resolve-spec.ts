@@ -80,7 +80,7 @@ function unique(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () => undefined): Result<SpecIR> {
   const spec = validated.parsed;
   const symbols = new Map<string, SymbolIR | undefined>();
-  const ctx: ResolveContext = { spec, slots: validated.exprSlots, diagnostics: [], readFile, invalid: validated.invalid, rejectedDefaults: validated.rejectedDefaults, symbols, expansion: { spent: 0 } };
+  const ctx: ResolveContext = { spec, slots: validated.exprSlots, diagnostics: [], readFile, invalid: validated.invalid, rejectedDefaults: validated.rejectedDefaults, renamed: validated.renamed, symbols, expansion: { spent: 0 } };
   const data = spec.data as Data;
   const rawParams = isMapping(data['params']) ? data['params'] : {};
   const used = new Set<string>();

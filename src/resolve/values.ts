@@ -41,6 +41,8 @@ export interface ResolveContext {
   readonly invalid: ReadonlySet<string>;
   /** Per layer type, options whose default validation rejected. */
   readonly rejectedDefaults: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Misspelled option keys (pointer as written) read as the option they mean (ValidatedSpec.renamed). */
+  readonly renamed?: ReadonlyMap<string, string>;
   /** The spec's symbols: they stand only in input and output shapes (see dims.ts). Undefined for a declaration with an error. */
   readonly symbols?: ReadonlyMap<string, SymbolIR | undefined>;
   /** How much `repeat` expansion the spec has cost so far, in iterations and layers made (see repeat.ts `maxExpansion`). */

@@ -4,10 +4,10 @@ import { oneOf, show } from '../diagnostics/describe.js';
 import { closest, didYouMean } from '../diagnostics/suggest.js';
 import { foreignActivation, foreignActivationFix, foreignActivationLayers, foreignName, foreignNameFix, isUnavailableActivation } from '../diagnostics/foreign-names.js';
 import { activationLayerFix, missingChannelsFix, wouldRewire } from '../fix/layer-edits.js';
-import { pointerToPath, spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
+import { pointerOf, pointerToPath, spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
 import { idBase, idGenerator } from '../resolve/ids.js';
 import { itemKind } from './layer-items.js';
-import { discriminatorValues, layerSchemaPointer, layerTypes, optionsOf, propertiesOf, validatorFor, type SchemaObject } from './schema.js';
+import { discriminatorValues, layerSchemaPointer, layerTypes, optionsOf, propertiesOf, validateCollecting, validatorFor, type ExprSlot, type SchemaObject } from './schema.js';
 
 /** The data at a path. */
 function dataAt(data: unknown, path: readonly PathSegment[]): unknown {
@@ -168,6 +168,27 @@ function valueErrors(spec: ParsedSpec, type: string, option: string, value: unkn
   return schemaDiagnostics(spec, own.map((e) => ({ ...e, instancePath: `/${written}${e.instancePath.slice(option.length + 1)}` })), path.slice(0, -1));
 }
 
+/**
+ * A misspelled key read as the option it means (`kernel_size` as `kernelSize`), so that later stages
+ * check its value in the same run: evaluate its expression, compare it with the other options.
+ * `slots` are the option's expression slots, at the written key's pointer.
+ */
+export interface RenamedOption {
+  readonly option: string;
+  readonly slots: ReadonlyMap<string, ExprSlot>;
+}
+
+/** The slots of `value` as option `option` of a `type` layer, moved to `pointer`; undefined when it is not valid there. */
+function renamedSlots(type: string, option: string, value: unknown, pointer: string): ReadonlyMap<string, ExprSlot> | undefined {
+  const validate = validatorFor(layerSchemaPointer(type));
+  const { valid, slots } = validateCollecting(validate, { type, [option]: value });
+  const prefix = `/${option}`;
+  // The layer's other required options are missing from this one-option layer: only the option's own errors count.
+  const own = (e: ErrorObject) => e.instancePath === prefix || e.instancePath.startsWith(`${prefix}/`) || e.params['unevaluatedProperty'] === option || e.params['additionalProperty'] === option;
+  if (!valid && (validate.errors ?? []).some(own)) return undefined;
+  return new Map([...slots].filter(([p]) => p === prefix || p.startsWith(`${prefix}/`)).map(([p, slot]) => [pointer + p.slice(prefix.length), slot]));
+}
+
 /** The option values of a layer of unknown type, checked as the type its fix suggests would check them. */
 function optionErrorsAs(spec: ParsedSpec, layer: unknown, type: string, path: readonly PathSegment[]): Diagnostic[] {
   if (!isRecord(layer) || !layerTypes.includes(type)) return [];
@@ -232,7 +253,7 @@ const structural = new Set(['if', 'then', 'else', 'anyOf', 'oneOf', 'allOf', 'no
  * unknown options and types get "did you mean", combinator noise is dropped,
  * and alternative expectations at one node merge into one message.
  */
-export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject[], base: readonly PathSegment[] = []): Diagnostic[] {
+export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject[], base: readonly PathSegment[] = [], renamed?: Map<string, RenamedOption>): Diagnostic[] {
   const data = spec.data;
   const diagnostics: Diagnostic[] = [];
   const byPath = new Map<string, ErrorObject[]>();
@@ -272,7 +293,11 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
         );
         const layerType = isRecord(value) ? value['type'] : undefined;
         if (match && typeof layerType === 'string' && layerTypes.includes(layerType) && layerPath(path)?.length === path.length) {
-          diagnostics.push(...valueErrors(spec, layerType, match, (value as Record<string, unknown>)[key], [...path, key]));
+          const given = (value as Record<string, unknown>)[key];
+          const found = valueErrors(spec, layerType, match, given, [...path, key]);
+          diagnostics.push(...found);
+          const slots = found.length === 0 && !Object.hasOwn(value as object, match) ? renamedSlots(layerType, match, given, pointerOf([...path, key])) : undefined;
+          if (slots) renamed?.set(pointerOf([...path, key]), { option: match, slots });
         }
       } else if (e.keyword === 'required') {
         const key = String(e.params['missingProperty']);

@@ -53,9 +53,10 @@ interface Want {
 
 function expectDiagnostics(text: string, want: readonly Want[]): void {
   const { value, found } = validate(text);
-  // Either nothing is usable, or the spec comes back with the rejected places listed for later stages to skip
+  // Either nothing is usable, or the spec comes back with the rejected places listed for later stages to skip,
+  // or the misspelled keys they read as the options meant
   // (an unknown default key affects nothing when nothing close is an option, nor does a per-layer option given as a default).
-  if (value && !found.every((f) => f.code === 'NS3011' && (!f.fix || f.message.includes('cannot be a default')))) expect(value.invalid.size + [...value.rejectedDefaults.values()].reduce((n, s) => n + s.size, 0)).toBeGreaterThan(0);
+  if (value && !found.every((f) => f.code === 'NS3011' && (!f.fix || f.message.includes('cannot be a default')))) expect(value.invalid.size + value.renamed.size + [...value.rejectedDefaults.values()].reduce((n, s) => n + s.size, 0)).toBeGreaterThan(0);
   expect(found.map((f) => `${f.code} ${f.at}`)).toEqual(want.map((w) => `${w.code} ${w.at}`));
   want.forEach((w, i) => {
     expect(found[i]!.message).toContain(w.message);
@@ -265,6 +266,14 @@ describe('validateSpec: defaults (NS3011 and option errors at the default)', () 
     ['nor per layer type', { given: spec(layers, 'defaults: { dense: { weights: k.json } }\n'), want: [{ code: 'NS3011', at: '2:22', message: "'weights' cannot be a default" }] }],
     ['lint settings as a default belong to the spec', { given: spec(layers, 'defaults: { lint: { checkerboard: off } }\n'), want: [{ code: 'NS3011', at: '2:13', message: "'lint' cannot be a default", note: 'move it to the top level of the spec: `lint: { ... }`' }] }],
     ['a layer type with a scalar', { given: spec(layers, 'defaults: { conv2d: 3 }\n'), want: [{ code: 'NS3011', at: '2:21', message: "defaults for layer type 'conv2d' must be a mapping of its options" }] }],
+    ['a snake_case default: its value is checked as the option meant', { given: spec(layers, 'defaults: { kernel_size: 0 }\n'), want: [
+      { code: 'NS3011', at: '2:13', message: "'kernel_size' is neither an option of any layer type nor a layer type", fix: "did you mean 'kernelSize'?" },
+      { code: 'NS2001', at: '2:26', message: "'defaults.kernel_size' must be a value >= 1; received 0" },
+    ] }],
+    ['a snake_case per-type default too', { given: spec(layers, 'defaults: { conv2d: { kernel_size: 0 } }\n'), want: [
+      { code: 'NS3011', at: '2:23', message: "'kernel_size' is not an option of conv2d", fix: "did you mean 'kernelSize'?" },
+      { code: 'NS2001', at: '2:36', message: "'defaults.conv2d.kernel_size' must be a value >= 1; received 0" },
+    ] }],
     ['a per-type option the type lacks', { given: spec(layers, 'defaults: { conv2d: { filtres: 3 } }\n'), want: [{ code: 'NS3011', at: '2:23', message: "'filtres' is not an option of conv2d", fix: "did you mean 'filters'?" }] }],
     ['a per-type type', { given: spec(layers, 'defaults: { dense: { type: conv2d } }\n'), want: [{ code: 'NS3011', at: '2:22', message: "'type' is not an option of dense" }] }],
     ['a bad per-type value: NS2005 at the default', { given: spec(layers, 'defaults: { conv2d: { padding: sme } }\n'), want: [{ code: 'NS2005', at: '2:32', message: "'defaults.conv2d.padding' must be one of 'valid' or 'same' or a list; received 'sme'", fix: "did you mean 'same'?" }] }],
