@@ -3,6 +3,9 @@ import { diagnostic, type Diagnostic, type FixEdits } from '../diagnostics/diagn
 import { oneOf, show } from '../diagnostics/describe.js';
 import { closest, didYouMean } from '../diagnostics/suggest.js';
 import { foreignActivation, foreignActivationFix, foreignActivationLayers, foreignName, foreignNameFix, isUnavailableActivation } from '../diagnostics/foreign-names.js';
+import { fixOrNote } from '../fix/fix-or-note.js';
+import { optionEdits } from '../fix/option-edits.js';
+import { mappingLayout } from '../resolve/mapping-layout.js';
 import { activationLayerFix, missingChannelsFix, wouldRewire } from '../fix/layer-edits.js';
 import { pointerOf, pointerToPath, spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
 import { idBase, idGenerator } from '../resolve/ids.js';
@@ -196,6 +199,17 @@ function optionErrorsAs(spec: ParsedSpec, layer: unknown, type: string, path: re
   return Object.entries(layer).flatMap(([key, value]) => (key !== 'type' && options.has(key) ? valueErrors(spec, type, key, value, [...path, key]) : []));
 }
 
+/** PyTorch's `Tanh` layer as netspec's `{ type: activation, activation: tanh }`: the type and the option it needs, in one fix. */
+function activationTypeFix(spec: ParsedSpec, path: readonly PathSegment[], given: string): FixEdits[] | undefined {
+  const found = foreignName(given);
+  const activation = found?.type === 'activation' ? /`activation: (\w+)`/.exec(found.also ?? '')?.[1] : undefined;
+  const mapping = mappingLayout(spec, path);
+  if (activation === undefined || !mapping || mapping.entries.some((e) => e.key === 'activation')) return undefined;
+  const option = optionEdits({ mapping, span: spanAt(spec, path), args: {} }, [{ option: 'activation', value: activation }]);
+  if (!option) return undefined;
+  return [{ description: `change the type '${given}' to \`activation\` with \`activation: ${activation}\``, edits: [{ span: spanAt(spec, [...path, 'type']), newText: 'activation' }, ...option] }];
+}
+
 /** `tf.nn.conv_transpose` names for the data formats. */
 const tfNames: Readonly<Record<string, string>> = {
   NWC: 'channelsLast',
@@ -286,10 +300,8 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
         const match = splitExpression ? undefined : closest(key, allowed);
         const hint = splitExpression ? 'an expression with a comma inside `{ }` must be quoted, e.g. `units: "max(1, n)"`' : match && `did you mean '${match}'?`;
         diagnostics.push(
-          diagnostic('NS2002', spanAt(spec, [...path, key], 'key'), `unknown option '${key}' for ${subject(data, path)}`, {
-            ...(hint ? { fix: hint } : { fix: `allowed: ${allowed.join(', ')}` }),
-            ...(match ? { fixes: replaceAt(spec, [...path, key], 'key', match, `rename '${key}' to '${match}'`) } : {}),
-          }),
+          // The rename is the fix; the list of options, or how to quote a split expression, is advice.
+          diagnostic('NS2002', spanAt(spec, [...path, key], 'key'), `unknown option '${key}' for ${subject(data, path)}`, fixOrNote(hint ?? `allowed: ${allowed.join(', ')}`, match ? replaceAt(spec, [...path, key], 'key', match, `rename '${key}' to '${match}'`) : undefined)),
         );
         const layerType = isRecord(value) ? value['type'] : undefined;
         if (match && typeof layerType === 'string' && layerTypes.includes(layerType) && layerPath(path)?.length === path.length) {
@@ -319,10 +331,8 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
           const hint = typeof given === 'string' ? (foreign ?? didYouMean(given, allowed)) : undefined;
           const type = typeof given === 'string' ? suggestedType(given, allowed, foreign !== undefined) : undefined;
           diagnostics.push(
-            diagnostic('NS2003', spanAt(spec, [...path, tag]), `unknown layer type ${show(given)}`, {
-              fix: hint ?? `use one of: ${allowed.join(', ')}`,
-              ...(type ? { fixes: replaceAt(spec, [...path, tag], 'value', type, `change the type '${String(given)}' to '${type}'`) } : {}),
-            }),
+            // A type to write instead is the fix; a list of types, or a foreign name netspec has no layer for, is advice.
+            diagnostic('NS2003', spanAt(spec, [...path, tag]), `unknown layer type ${show(given)}`, fixOrNote(hint ?? `use one of: ${allowed.join(', ')}`, type ? replaceAt(spec, [...path, tag], 'value', type, `change the type '${String(given)}' to '${type}'`) : typeof given === 'string' ? activationTypeFix(spec, path, given) : undefined)),
           );
           if (type) diagnostics.push(...optionErrorsAs(spec, value, type, path));
         } else {

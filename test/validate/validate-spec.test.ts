@@ -49,6 +49,8 @@ interface Want {
   readonly fix?: string;
   /** Advice: a note, and then no fix. */
   readonly note?: string;
+  /** Advice too, by its start. */
+  readonly noteStarts?: string;
 }
 
 function expectDiagnostics(text: string, want: readonly Want[]): void {
@@ -62,6 +64,7 @@ function expectDiagnostics(text: string, want: readonly Want[]): void {
     expect(found[i]!.message).toContain(w.message);
     if (w.fix !== undefined) expect(found[i]!.fix ?? '').toContain(w.fix);
     if (w.note !== undefined) expect([found[i]!.fix, found[i]!.notes]).toEqual([undefined, [w.note]]);
+    if (w.noteStarts !== undefined) expect([found[i]!.fix, found[i]!.notes]).toEqual([undefined, [expect.stringMatching(new RegExp(`^${w.noteStarts.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))]]);
   });
 }
 
@@ -104,7 +107,7 @@ describe('validateSpec: unknown options (NS2002) with "did you mean"', () => {
     }],
     ['nothing close: the fix lists the allowed options', {
       given: spec(['{ type: dense, units: 4, colour: red }']),
-      want: [{ code: 'NS2002', at: '6:34', message: "unknown option 'colour' for layer 'dense_1' (dense)", fix: 'allowed: ' }],
+      want: [{ code: 'NS2002', at: '6:34', message: "unknown option 'colour' for layer 'dense_1' (dense)", noteStarts: 'allowed: ' }],
     }],
     ['an option of another layer type', {
       given: spec(['{ type: dense, units: 4, kernelSize: 3 }']),
@@ -139,7 +142,7 @@ describe('validateSpec: unknown layer types (NS2003)', () => {
     ['a near miss', { given: spec(['{ type: conv2dTransposed, filters: 4, kernelSize: 3 }']), want: [{ code: 'NS2003', at: '6:17', message: "unknown layer type 'conv2dTransposed'", fix: "did you mean 'conv2dTranspose'?" }] }],
     ['a Keras class name', { given: spec(['{ type: Dense, units: 2 }']), want: [{ code: 'NS2003', at: '6:17', message: "unknown layer type 'Dense'", fix: "did you mean 'dense'?" }] }],
     ['snake_case', { given: spec(['{ type: batch_normalization }']), want: [{ code: 'NS2003', at: '6:17', message: "unknown layer type 'batch_normalization'", fix: "did you mean 'batchNormalization'?" }] }],
-    ['nothing close: the fix lists the types', { given: spec(['{ type: lstm, units: 2 }']), want: [{ code: 'NS2003', at: '6:17', message: "unknown layer type 'lstm'", fix: 'use one of: dense, depthToSpace, embedding, pixelShuffle, prelu, reshape, flatten' }] }],
+    ['nothing close: the fix lists the types', { given: spec(['{ type: lstm, units: 2 }']), want: [{ code: 'NS2003', at: '6:17', message: "unknown layer type 'lstm'", noteStarts: 'use one of: dense, depthToSpace, embedding, pixelShuffle, prelu, reshape, flatten' }] }],
     ['not a string', { given: spec(['{ type: 3 }']), want: [{ code: 'NS2003', at: '6:17', message: 'unknown layer type 3' }] }],
     ['in a block-style layer, at the type value', { given: spec(['type: conv2dTransposed\n        filters: 4']), want: [{ code: 'NS2003', at: '6:15', message: "unknown layer type 'conv2dTransposed'" }] }],
     ['only the bad layer among good ones', { given: spec(['{ type: flatten }', '{ type: dens, units: 2 }', '{ type: flatten }']), want: [{ code: 'NS2003', at: '7:17', message: "unknown layer type 'dens'", fix: "did you mean 'dense'?" }] }],
