@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLError, type YAMLMap } from 'yaml';
 import { shorten } from '../diagnostics/describe.js';
 import { diagnostic, sortDiagnostics, uniqueDiagnostics, type Diagnostic, type FixEdits, type Result } from '../diagnostics/diagnostic.js';
+import { fixOrNote } from '../fix/fix-or-note.js';
 import { closeBracketFix, duplicateKeyFixes, emptySpecFix } from '../fix/parse-edits.js';
 import { lineEnd, lineStart } from '../fix/map-layout.js';
 import type { SourceFile, Span } from '../ir.js';
@@ -102,9 +103,7 @@ function duplicateKeys(document: Document.Parsed): Duplicate[] {
 function duplicateKey(source: SourceFile, found: Duplicate): Diagnostic {
   const name = `'${shorten(String(found.key))}'`;
   return diagnostic('NS1002', nodeSpan(source, found.second), `duplicate key ${name}: the keys of a mapping must be unique`, {
-    notes: [{ message: `${name} is first set here`, span: nodeSpan(source, found.first) }],
-    fix: `remove one of the two ${name} keys`,
-    fixes: duplicateKeyFixes(source, found.map, found.first, found.second),
+    ...fixOrNote(`remove one of the two ${name} keys`, duplicateKeyFixes(source, found.map, found.first, found.second), [{ message: `${name} is first set here`, span: nodeSpan(source, found.first) }]),
   });
 }
 

@@ -1,5 +1,6 @@
 import { shorten } from '../diagnostics/describe.js';
 import { diagnostic, type FixEdits } from '../diagnostics/diagnostic.js';
+import { fixOrNote } from '../fix/fix-or-note.js';
 import { freeName, namesIn, renameFix, type NameRole } from '../fix/rename-edits.js';
 import type { Span } from '../ir.js';
 import type { ResolveContext } from './values.js';
@@ -59,7 +60,8 @@ export function checkIdentifier(ctx: ResolveContext, name: string, span: Span, w
   const suggested = how && 'role' in how ? freeName(suggestion(name, kind), namesIn(ctx.spec, how.role)) : suggestion(name, kind);
   const fix = how && 'fix' in how ? how.fix(suggested) : isIdentifier(name) ? `rename it, e.g. '${suggested}'` : `use letters, digits and _, e.g. '${suggested}'`;
   const edit = how && ('role' in how ? renameFix(ctx.spec, how.role, name, suggested) : how.edit(suggested));
-  ctx.diagnostics.push(diagnostic('NS3012', span, `${what} '${shorten(name)}' ${problem}`, { fix, ...(edit ? { fixes: [edit] } : {}) }));
+  // A param, symbol or loop variable is also named inside expressions: renaming it there is the user's edit, advice.
+  ctx.diagnostics.push(diagnostic('NS3012', span, `${what} '${shorten(name)}' ${problem}`, fixOrNote(fix, edit ? [edit] : undefined)));
   return false;
 }
 

@@ -136,7 +136,7 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   const name = written('name');
   if (explicitId !== undefined && name !== undefined && explicitId !== name) {
     const removal = optionFix({ mapping: mappingLayout(ctx.spec, path), span: spanAt(ctx.spec, path), args: {} }, 'remove `name:`', [{ option: 'name', value: undefined }]);
-    ctx.diagnostics.push(diagnostic('NS3009', spanAt(ctx.spec, [...path, 'name']), `layer has id '${explicitId}' and name '${name}'; tfjs names the layer after its id`, { fix: 'remove `name:`', ...(removal ? { fixes: [removal] } : {}) }));
+    ctx.diagnostics.push(diagnostic('NS3009', spanAt(ctx.spec, [...path, 'name']), `layer has id '${explicitId}' and name '${name}'; tfjs names the layer after its id`, fixOrNote('remove `name:`', removal ? [removal] : undefined)));
     ok = false;
   } else if (explicitId !== undefined || name !== undefined) {
     const key = explicitId !== undefined ? 'id' : 'name';
@@ -304,7 +304,7 @@ export function resolveModel(
         // One input to read is a choice among them (alternatives); an order-free merge reads them all, the one fix.
         const choices: Value[] = merges ? (orderFree.has(p.type) ? [inputIds] : []) : inputIds;
         const fixes = choices.flatMap((from) => optionFix(p, `add \`from: ${flowYaml(from)}\``, [{ option: 'from', value: from }]) ?? []);
-        ctx.diagnostics.push(diagnostic('NS3008', p.typeSpan, `the first layer of model '${name}' must say which input it reads: the model has ${inputIds.length} inputs`, { fix, fixes }));
+        ctx.diagnostics.push(diagnostic('NS3008', p.typeSpan, `the first layer of model '${name}' must say which input it reads: the model has ${inputIds.length} inputs`, fixOrNote(fix, fixes)));
         return;
       }
     }

@@ -3,6 +3,7 @@ import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnos
 import type { ModelIR, Span, SpecIR, SymbolIR } from '../ir.js';
 import { isMapping, pointerOf, spanAt, type Data } from '../parse/parse-spec.js';
 import type { ValidatedSpec } from '../validate/validate-spec.js';
+import { fixOrNote } from '../fix/fix-or-note.js';
 import { freeName, modelRole, moduleNameFix, namesIn, renameFix } from '../fix/rename-edits.js';
 import { checkIdentifier } from './ids.js';
 import { composeModels } from './compose.js';
@@ -99,9 +100,7 @@ export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () =>
       const rename = renameFix(spec, modelRole, name, to);
       ctx.diagnostics.push(
         diagnostic('NS3013', spanAt(spec, ['models', name], 'key'), `models '${clash}' and '${name}' would both generate build${pascal}()`, {
-          notes: [{ message: `'${clash}' is defined here`, span: spanAt(spec, ['models', clash], 'key') }],
-          fix: `rename '${name}', e.g. to '${to}'`,
-          ...(rename ? { fixes: [rename] } : {}),
+          ...fixOrNote(`rename '${name}', e.g. to '${to}'`, rename ? [rename] : undefined, [{ message: `'${clash}' is defined here`, span: spanAt(spec, ['models', clash], 'key') }]),
         }),
       );
     }

@@ -268,7 +268,7 @@ describe('repeat: errors point at the exact item and name the iteration', () => 
     }],
     ['NS3012 an interpolated id that is no identifier', {
       given: spec(['- repeat: 2', '  layers:', '    - { type: dense, id: "up{i - 1}", units: 2 }']),
-      want: [{ code: 'NS3012', at: '8:32', message: "layer id 'up-1' is not an identifier", notes: ['6:9 in repeat iteration i = 0'] }],
+      want: [{ code: 'NS3012', at: '8:32', message: "layer id 'up-1' is not an identifier", notes: ["use letters, digits and _, e.g. 'up_1'", '6:9 in repeat iteration i = 0'] }],
     }],
     ['nested: notes give every enclosing iteration, outermost first', {
       given: spec(['- repeat: 2', '  layers:', '    - repeat: 2', '      as: j', '      layers:', '        - { type: dense, units: "2 - i - j" }']),
