@@ -31,8 +31,8 @@ the code, never on the message. \`netspec check\` prints them as
 \`\`\`text
 file:line:col: severity CODE: message
   the source line, with the range underlined
-  note: file:line:col: related places (where a shape comes from, verified fixes)
-  fix: a concrete change
+  note: file:line:col: related places (where a shape comes from, verified fixes), or advice
+  fix: a concrete change, which comes with its edits (docs/cli.md)
 \`\`\`
 
 and a last line counting errors and warnings. Colour is used only on a TTY

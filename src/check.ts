@@ -92,8 +92,8 @@ function duplicateModules(specs: readonly SpecIR[]): Diagnostic[] {
       const also = other.name === spec.name ? `is also used by ${other.file}; both would write ${spec.name}.ts` : `differs only in case from '${other.name}' of ${other.file}; both would write ${other.name}.ts where case is ignored (macOS, Windows)`;
       diagnostics.push(
         diagnostic('NS3010', spec.nameSpan, `module name '${spec.name}' ${also}`, {
-          notes: [{ message: `'${spec.name}' is first used here`, span: other.nameSpan }],
-          fix: 'set a distinct `name:` in one of the specs',
+          // Which spec to rename, and to what, is the user's to say: advice.
+          notes: [{ message: `'${spec.name}' is first used here`, span: other.nameSpan }, { message: 'set a distinct `name:` in one of the specs' }],
         }),
       );
     }

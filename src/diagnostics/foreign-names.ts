@@ -101,6 +101,35 @@ const activations: ReadonlyMap<string, string> = new Map([
   ['logsoftmax', "netspec has no log-softmax activation yet"],
 ]);
 
+/** Foreign activations netspec has no equivalent of: what `activations` says about them is news, not a fix. */
+const unavailable: ReadonlySet<string> = new Set(['hardswish', 'hardtanh', 'logsoftmax']);
+
+export function isUnavailableActivation(given: string): boolean {
+  return unavailable.has(fold(given));
+}
+
+/** A layer to add after the one whose activation it replaces: the layer as flow YAML, and what the fix says. */
+export interface ActivationLayer {
+  readonly layer: string;
+  readonly description: string;
+}
+
+const leak: readonly ActivationLayer[] = [
+  { layer: '{ type: leakyReLU }', description: "move the leak into a `leakyReLU` layer after this one (alpha 0.3, Keras' default)" },
+  { layer: '{ type: leakyReLU, alpha: 0.01 }', description: "move the leak into a `leakyReLU` layer after this one (alpha: 0.01, PyTorch's negative_slope default)" },
+];
+
+/** Foreign activations that are layers in netspec: each entry is one way to write it (alternatives when several). */
+const activationLayers: ReadonlyMap<string, readonly ActivationLayer[]> = new Map([
+  ['leakyrelu', leak],
+  ['lrelu', leak],
+  ['prelu', [{ layer: '{ type: prelu }', description: 'move the learned leak into a `prelu` layer after this one' }]],
+]);
+
+export function foreignActivationLayers(given: string): readonly ActivationLayer[] | undefined {
+  return activationLayers.get(fold(given));
+}
+
 /** The fix for an activation name from another framework; undefined when it is not one (then edit distance decides). */
 export function foreignActivationFix(given: string): string | undefined {
   return activations.get(fold(given));

@@ -75,20 +75,20 @@ function hexByte(byte: number): string {
 export function utf16Diagnostic(source: SourceFile, order: ByteOrder): Diagnostic {
   const iconvName = order === 'little-endian' ? 'UTF-16LE' : 'UTF-16BE';
   return diagnostic('NS1004', { file: source.path, start: 0, end: 1 }, `the file is UTF-16 (${order}) text, not UTF-8; save it as UTF-8`, {
-    fix: `save it with the encoding UTF-8 (PowerShell: \`Set-Content -Encoding utf8\`), or convert it: \`iconv -f ${iconvName} -t UTF-8\``,
+    notes: [{ message: `save it with the encoding UTF-8 (PowerShell: \`Set-Content -Encoding utf8\`), or convert it: \`iconv -f ${iconvName} -t UTF-8\`` }],
   });
 }
 
 /** NS1004 for a NUL character: text has none, so the file is binary data. */
 export function binaryDiagnostic(source: SourceFile, at: number): Diagnostic {
   return diagnostic('NS1004', { file: source.path, start: at, end: at + 1 }, 'file is not UTF-8 text: it contains a NUL byte, so it is probably binary data', {
-    fix: 'check that the path names the YAML spec you meant',
+    notes: [{ message: 'check that the path names the YAML spec you meant' }],
   });
 }
 
 /** NS1004 for a byte that is not UTF-8, at `at` in the text decoded with U+FFFD replacements. */
 export function invalidUtf8Diagnostic(source: SourceFile, at: number, byte: number): Diagnostic {
   return diagnostic('NS1004', { file: source.path, start: at, end: at + 1 }, `file is not UTF-8 text: byte ${hexByte(byte)} is not valid UTF-8 here; the file may be Windows-1252 or Latin-1`, {
-    fix: 'save the file as UTF-8 (or convert it, e.g. `iconv -f WINDOWS-1252 -t UTF-8`)',
+    notes: [{ message: 'save the file as UTF-8 (or convert it, e.g. `iconv -f WINDOWS-1252 -t UTF-8`)' }],
   });
 }

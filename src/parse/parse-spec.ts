@@ -1,11 +1,14 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLError, type YAMLMap } from 'yaml';
 import { shorten } from '../diagnostics/describe.js';
-import { diagnostic, sortDiagnostics, uniqueDiagnostics, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import { diagnostic, sortDiagnostics, uniqueDiagnostics, type Diagnostic, type FixEdits, type Result } from '../diagnostics/diagnostic.js';
+import { fixOrNote } from '../fix/fix-or-note.js';
+import { closeBracketFix, duplicateKeyFixes, emptySpecFix } from '../fix/parse-edits.js';
+import { lineEnd, lineStart } from '../fix/map-layout.js';
 import type { SourceFile, Span } from '../ir.js';
 import { binaryDiagnostic, leadingCodes, utf16ByteOrder, utf16Diagnostic } from './encoding.js';
 import { maxNestingDepth, readYaml } from './read-yaml.js';
 import { tagDiagnostics, tagWarningCodes } from './tags.js';
-import { toData } from './to-data.js';
+import { depthAdvice, toData } from './to-data.js';
 import { aliasTarget, childNodes, isMergeKey, rangeSpan } from './yaml-nodes.js';
 
 /** A spec parsed into a YAML document that keeps every node's source range. */
@@ -54,6 +57,7 @@ function isEmpty(document: Document.Parsed): boolean {
 }
 
 interface Duplicate {
+  readonly map: YAMLMap;
   readonly key: unknown;
   readonly first: Node;
   readonly second: Node;
@@ -84,7 +88,7 @@ function duplicateKeys(document: Document.Parsed): Duplicate[] {
         if (!isScalar(pair.key) || isMergeKey(pair.key)) continue;
         const name = keyName(pair.key.value);
         const first = seen.get(name);
-        if (first) duplicates.push({ key: pair.key.value, first, second: pair.key });
+        if (first) duplicates.push({ map: node, key: pair.key.value, first, second: pair.key });
         else seen.set(name, pair.key);
       }
     }
@@ -99,25 +103,34 @@ function duplicateKeys(document: Document.Parsed): Duplicate[] {
 function duplicateKey(source: SourceFile, found: Duplicate): Diagnostic {
   const name = `'${shorten(String(found.key))}'`;
   return diagnostic('NS1002', nodeSpan(source, found.second), `duplicate key ${name}: the keys of a mapping must be unique`, {
-    notes: [{ message: `${name} is first set here`, span: nodeSpan(source, found.first) }],
-    fix: `remove one of the two ${name} keys`,
+    ...fixOrNote(`remove one of the two ${name} keys`, duplicateKeyFixes(source, found.map, found.first, found.second), [{ message: `${name} is first set here`, span: nodeSpan(source, found.first) }]),
   });
 }
 
-type Fixes = Partial<Record<YAMLError['code'], string>>;
+type Advice = Partial<Record<YAMLError['code'], string>>;
 
-/** Fixes for the yaml errors whose message does not already say what to write. */
-const syntaxFixes: Fixes = {
+/**
+ * Advice, as a note, for the yaml errors whose message does not already say what to write:
+ * what to change depends on what was meant (how deep a tab indents, which document is the spec).
+ */
+const syntaxAdvice: Advice = {
   TAB_AS_INDENT: 'indent with spaces; YAML does not allow tabs in indentation',
   MULTIPLE_DOCS: 'keep one document per spec: remove the `---` line and what follows it, or move that part to a file of its own',
 };
 
 /** The same for yaml's warnings, whose codes errors share with other meanings. */
-const warningFixes: Fixes = {
+const warningAdvice: Advice = {
   BAD_ALIAS: 'put a space before the `:`, or end the anchor or alias name with a letter or digit',
-  BAD_DIRECTIVE: 'remove the directive line: a spec needs no `%` directives',
   BAD_INDENT: 'indent the closing bracket further than the key the flow collection belongs to',
 };
+
+/** A `%` directive line, which a spec never needs: removing it is the fix. */
+function directiveFix(source: SourceFile, at: number): { fix: string; fixes: FixEdits[] } {
+  const start = lineStart(source.text, at);
+  const stop = lineEnd(source.text, at);
+  const end = source.text[stop] === '\r' ? stop + 2 : stop + 1;
+  return { fix: 'remove the directive line: a spec needs no `%` directives', fixes: [{ description: 'remove the directive line', edits: [{ span: { file: source.path, start, end: Math.min(end, source.text.length) }, newText: '' }] }] };
+}
 
 /**
  * The offset of the last `open` bracket before `end` that no bracket closes,
@@ -140,19 +153,23 @@ function unclosedBracket(text: string, end: number, open: '{' | '['): number | u
   return undefined;
 }
 
-function yamlDiagnostic(source: SourceFile, error: YAMLError, fixes: Fixes = syntaxFixes): Diagnostic {
-  const fix = fixes[error.code];
+function yamlDiagnostic(source: SourceFile, error: YAMLError, advice: Advice = syntaxAdvice): Diagnostic {
+  const note = advice[error.code];
   const message = error.message.replace(/\s+/g, ' ').trim();
   const unclosed = /^Flow (map|sequence) in block collection must be sufficiently indented and end with a ([}\]])/.exec(message);
   const opener = unclosed ? unclosedBracket(source.text, error.pos[0], unclosed[2] === '}' ? '{' : '[') : undefined;
   if (unclosed && opener !== undefined) {
-    const [open, close] = unclosed[2] === '}' ? ['{', '}'] : ['[', ']'];
+    const [open, close] = unclosed[2] === '}' ? (['{', '}'] as const) : (['[', ']'] as const);
+    const edit = closeBracketFix(source, opener, error.pos[0], close);
+    const next = { message: 'the next entry starts here', span: spanOf(source, error.pos[0], error.pos[1]) };
+    const where = `add \`${close}\` at the end of the ${unclosed[1]}`;
     return diagnostic('NS1001', spanOf(source, opener, opener + 1), `this \`${open}\` is never closed: a flow ${unclosed[1]} must end with \`${close}\` before the next entry`, {
-      notes: [{ message: 'the next entry starts here', span: spanOf(source, error.pos[0], error.pos[1]) }],
-      fix: `add \`${close}\` at the end of the ${unclosed[1]}`,
+      // With a bracket inside left open too, where each one ends is for the user to say.
+      ...(edit ? { notes: [next], fix: where, fixes: [edit] } : { notes: [next, { message: where }] }),
     });
   }
-  return diagnostic('NS1001', spanOf(source, error.pos[0], error.pos[1]), message, fix ? { fix } : {});
+  if (advice === warningAdvice && error.code === 'BAD_DIRECTIVE') return diagnostic('NS1001', spanOf(source, error.pos[0], error.pos[1]), message, directiveFix(source, error.pos[0]));
+  return diagnostic('NS1001', spanOf(source, error.pos[0], error.pos[1]), message, note ? { notes: [{ message: note }] } : {});
 }
 
 /**
@@ -174,14 +191,14 @@ function firstSyntaxError(source: SourceFile, errors: readonly YAMLError[]): Dia
  */
 function yamlErrors(source: SourceFile, document: Document.Parsed): Diagnostic[] {
   const duplicates = duplicateKeys(document).map((d) => duplicateKey(source, d));
-  const warnings = document.warnings.filter((w) => !tagWarningCodes.has(w.code)).map((w) => yamlDiagnostic(source, w, warningFixes));
+  const warnings = document.warnings.filter((w) => !tagWarningCodes.has(w.code)).map((w) => yamlDiagnostic(source, w, warningAdvice));
   return uniqueDiagnostics(sortDiagnostics([...firstSyntaxError(source, document.errors), ...duplicates, ...warnings]));
 }
 
 /** NS1008 where readYaml stopped: yaml's composer recurses once per level, so a deeper document is never composed. */
 function tooDeep(source: SourceFile, at: { offset: number; kind: 'list' | 'mapping' }): Diagnostic {
   return diagnostic('NS1008', spanOf(source, at.offset, at.offset + 1), `this ${at.kind} is nested more than ${maxNestingDepth} levels deep; the limit is ${maxNestingDepth}`, {
-    fix: 'flatten the structure: a spec needs about ten levels (models, a model, layers, a layer, an option, a list)',
+    notes: [{ message: depthAdvice }],
   });
 }
 
@@ -204,7 +221,7 @@ export function parseSpec(source: SourceFile): Result<ParsedSpec> {
   if (diagnostics.length > 0) return { diagnostics };
 
   if (isEmpty(document)) {
-    return { diagnostics: [diagnostic('NS1003', spanOf(source, 0, source.text.length), 'spec is empty', { fix: 'start with `netspec: 1` and a `models:` mapping' })] };
+    return { diagnostics: [diagnostic('NS1003', spanOf(source, 0, source.text.length), 'spec is empty', { fix: 'start with `netspec: 1` and a `models:` mapping', fixes: [emptySpecFix(source)] })] };
   }
   const data = toData(source, document);
   const problems = [...tagDiagnostics(source, document, tokens), ...data.diagnostics];

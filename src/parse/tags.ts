@@ -1,6 +1,7 @@
 import type { CST, Document } from 'yaml';
 import { shorten } from '../diagnostics/describe.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { removeTagFix } from '../fix/parse-edits.js';
 import type { SourceFile, Span } from '../ir.js';
 
 /** The YAML 1.2 core schema tags, by suffix, with what each tags. */
@@ -74,6 +75,7 @@ export function tagDiagnostics(source: SourceFile, document: Document.Parsed, to
     diagnostics.push(
       diagnostic('NS1006', tagSpan(source, tag), `tag '${written}'${resolved} is not allowed: netspec reads plain YAML 1.2, whose tags are ${allowedList}`, {
         fix: `remove the tag '${written}': a value's type comes from how it is written (quote a value to make it text)`,
+        fixes: [removeTagFix(source, tagSpan(source, tag), written)],
       }),
     );
   }
@@ -85,7 +87,8 @@ export function tagDiagnostics(source: SourceFile, document: Document.Parsed, to
     const what = name?.startsWith(corePrefix) ? coreTags[name.slice(corePrefix.length)] : undefined;
     const span = tag ? tagSpan(source, tag) : { file: source.path, start: warning.pos[0], end: Math.max(warning.pos[1], warning.pos[0] + 1) };
     const message = tag && what ? `tag '${shorten(tag.source)}' does not fit its value: it tags ${what}` : warning.message.replace(/\s+/g, ' ').trim();
-    diagnostics.push(diagnostic('NS1006', span, message, { fix: 'remove the tag: a value\'s type comes from how it is written' }));
+    const fix = tag ? { fix: 'remove the tag: a value\'s type comes from how it is written', fixes: [removeTagFix(source, span, shorten(tag.source))] } : { notes: [{ message: 'remove the tag: a value\'s type comes from how it is written' }] };
+    diagnostics.push(diagnostic('NS1006', span, message, fix));
   }
   return diagnostics;
 }

@@ -1,6 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { shorten } from '../diagnostics/describe.js';
 import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import { renameProtoFix, unwrapBracesFix } from '../fix/parse-edits.js';
 import type { SourceFile } from '../ir.js';
 import { maxNestingDepth } from './read-yaml.js';
 import { aliasTarget, isMergeKey, rangeSpan } from './yaml-nodes.js';
@@ -90,14 +91,15 @@ class Converter {
     const [start, end] = node.range ?? [0, 1];
     const written = shorten(this.source.text.slice(start, end));
     const what = Number.isNaN(value) ? 'is not a number (NaN)' : /^[-+]?\.inf$/i.test(written) ? `is ${value < 0 ? 'minus ' : ''}infinity` : `is too large for a number: it reads as ${value < 0 ? '-' : ''}Infinity`;
+    // Advice: which number was meant is the user's to say, and quoting is right only where the option takes text.
     return diagnostic('NS1009', rangeSpan(this.source, node), `'${written}' ${what}; a spec holds only finite numbers`, {
-      fix: `write a finite number; quote it ('${written}') if you mean the text`,
+      notes: [{ message: `write a finite number; quote it ('${written}') if you mean the text` }],
     });
   }
 
   #collection(node: YAMLMap | YAMLSeq, depth: number): unknown {
     if (depth > maxNestingDepth) {
-      this.#reportDepth(diagnostic('NS1008', rangeSpan(this.source, node), `${kindOf(node)} nested ${depth} levels deep; the limit is ${maxNestingDepth}`, { fix: depthFix }));
+      this.#reportDepth(diagnostic('NS1008', rangeSpan(this.source, node), `${kindOf(node)} nested ${depth} levels deep; the limit is ${maxNestingDepth}`, { notes: [{ message: depthAdvice }] }));
       return null;
     }
     const data = isSeq(node) ? node.items.map((item) => this.value(item, depth + 1)) : this.#map(node, depth);
@@ -112,7 +114,7 @@ class Converter {
         this.#merge(data, pair, depth);
         continue;
       }
-      const key = this.#key(pair, depth);
+      const key = this.#key(node, pair, depth);
       const value = this.value(pair.value, depth + 1);
       if (key !== undefined) setOwn(data, key, value);
     }
@@ -120,11 +122,11 @@ class Converter {
   }
 
   /** A key as the data names it (`12` and `true` become '12' and 'true', an empty key ''); undefined for a key not allowed. */
-  #key(pair: Pair, depth: number): string | undefined {
+  #key(map: YAMLMap, pair: Pair, depth: number): string | undefined {
     const node = pair.key;
     const target = isAlias(node) ? aliasTarget(this.document, node) : node;
     if (isMap(target) || isSeq(target)) {
-      this.diagnostics.push(this.#complexKey(pair, node as Node, target));
+      this.diagnostics.push(this.#complexKey(map, pair, node as Node, target));
       return undefined;
     }
     const value = this.value(node, depth + 1);
@@ -133,19 +135,26 @@ class Converter {
     this.diagnostics.push(
       diagnostic('NS1007', rangeSpan(this.source, node as Node), "key '__proto__' is not allowed: in JavaScript, setting it replaces an object's prototype instead of adding an entry, so netspec could not read it as a name", {
         fix: "rename the key, e.g. to 'proto'",
+        fixes: [renameProtoFix(this.source, this.document, rangeSpan(this.source, node as Node), map)],
       }),
     );
     return undefined;
   }
 
-  #complexKey(pair: Pair, node: Node, target: YAMLMap | YAMLSeq): Diagnostic {
+  #complexKey(map: YAMLMap, pair: Pair, node: Node, target: YAMLMap | YAMLSeq): Diagnostic {
     const what = isAlias(node) ? `an alias to ${kindOf(target)}` : kindOf(target);
     // `{{ a: 1 }}` (template syntax) is a mapping whose only key is the mapping `{ a: 1 }`, without a value.
-    const doubled = isMap(node) && node.flow && (pair.value === null || (isScalar(pair.value) && pair.value.value === null));
-    const fix = doubled
-      ? 'remove the outer pair of braces: `{ ... }` is the mapping, `{{ ... }}` makes it the key of another one (template syntax, not YAML)'
-      : `use a name or a number as the key, and put ${kindOf(target)} under it as the value`;
-    return diagnostic('NS1007', rangeSpan(this.source, node), `a mapping key must be a plain value, a name or a number; this key is ${what}`, { fix });
+    const doubled = isMap(node) && node.flow && map.flow && map.items.length === 1 && (pair.value === null || (isScalar(pair.value) && pair.value.value === null));
+    const unwrap = doubled ? unwrapBracesFix(this.source, map) : undefined;
+    const message = `a mapping key must be a plain value, a name or a number; this key is ${what}`;
+    if (unwrap) {
+      return diagnostic('NS1007', rangeSpan(this.source, node), message, {
+        fix: 'remove the outer pair of braces: `{ ... }` is the mapping, `{{ ... }}` makes it the key of another one (template syntax, not YAML)',
+        fixes: [unwrap],
+      });
+    }
+    // Which name the value should go under is the user's to choose: advice.
+    return diagnostic('NS1007', rangeSpan(this.source, node), message, { notes: [{ message: `use a name or a number as the key, and put ${kindOf(target)} under it as the value` }] });
   }
 
   /** `<<: source` copies the entries of a mapping, or of each mapping of a list, that the map does not have yet. */
@@ -164,7 +173,7 @@ class Converter {
         const at = (item === null || (isScalar(item) && item.value === null) ? pair.key : item) as Node;
         this.diagnostics.push(
           diagnostic('NS1001', rangeSpan(this.source, at), `a merge (<<) takes a mapping or a list of mappings; this is ${kindOf(node)}`, {
-            fix: 'merge an anchored mapping, e.g. `base: &base { kernelSize: 3 }` and then `<<: *base`',
+            notes: [{ message: 'merge an anchored mapping, e.g. `base: &base { kernelSize: 3 }` and then `<<: *base`' }],
           }),
         );
         return;
@@ -185,8 +194,7 @@ class Converter {
     if (this.#open.has(target)) {
       this.diagnostics.push(
         diagnostic('NS1001', rangeSpan(this.source, alias), `alias *${alias.source} is inside the value anchored &${alias.source}, so that value would contain itself`, {
-          notes: [anchor],
-          fix: `move *${alias.source} out of the anchored value, or anchor a part that does not contain it`,
+          notes: [anchor, { message: `move *${alias.source} out of the anchored value, or anchor a part that does not contain it` }],
         }),
       );
       return null;
@@ -206,8 +214,7 @@ class Converter {
       this.#tooMany = true;
       this.diagnostics.push(
         diagnostic('NS1001', rangeSpan(this.source, alias), `aliases add more than ${maxAliasValues} values to the spec by here (*${alias.source} adds ${size}); a spec that large is almost surely aliases of aliases multiplying`, {
-          notes: [anchor],
-          fix: 'alias fewer or smaller anchors; for layers that repeat, use `repeat:`',
+          notes: [anchor, { message: 'alias fewer or smaller anchors; for layers that repeat, use `repeat:`' }],
         }),
       );
     }
@@ -215,8 +222,7 @@ class Converter {
     if (height > 0 && depth + height - 1 > maxNestingDepth) {
       this.#reportDepth(
         diagnostic('NS1008', rangeSpan(this.source, alias), `alias *${alias.source} stands at level ${depth} and its value nests ${height} levels, ${depth + height - 1} in all; the limit is ${maxNestingDepth}`, {
-          notes: [anchor],
-          fix: depthFix,
+          notes: [anchor, { message: depthAdvice }],
         }),
       );
     }
@@ -249,4 +255,5 @@ class Converter {
   }
 }
 
-const depthFix = 'flatten the structure: a spec needs about ten levels (models, a model, layers, a layer, an option, a list)';
+/** Advice, not a fix: what to flatten is the user's design. */
+export const depthAdvice = 'flatten the structure: a spec needs about ten levels (models, a model, layers, a layer, an option, a list)';

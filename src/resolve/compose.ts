@@ -1,5 +1,7 @@
-import { diagnostic } from '../diagnostics/diagnostic.js';
-import { didYouMean } from '../diagnostics/suggest.js';
+import { diagnostic, type DiagnosticExtras, type Note } from '../diagnostics/diagnostic.js';
+import { closest, didYouMean } from '../diagnostics/suggest.js';
+import { didYouMeanFix, fixOrNote, wordFix } from '../fix/fix-or-note.js';
+import { flowYaml, optionFix } from '../fix/option-edits.js';
 import type { LayerIR, ModelIR, Span } from '../ir.js';
 import { isMapping, spanAt, type Data } from '../parse/parse-spec.js';
 import type { ResolveContext } from './values.js';
@@ -64,7 +66,8 @@ function checkTargets(ctx: ResolveContext, uses: readonly Use[], names: readonly
     if (names.includes(use.target)) continue;
     ctx.diagnostics.push(
       diagnostic('NS3020', use.span, `model '${use.user.name}' uses '${use.target}' as ${use.layer.explicitId ? `layer '${use.layer.id}'` : 'a layer'}, but this spec defines no model '${use.target}'`, {
-        fix: didYouMean(use.target, names) ?? `the models are: ${names.join(', ')}`,
+        // The list of models is a note, not a fix: which one was meant is the user's to say.
+        ...didYouMeanFix(ctx.spec.source.text, use.span, use.target, names, `the models are: ${names.join(', ')}`),
       }),
     );
     drop(dropped, use);
@@ -94,8 +97,11 @@ function checkCycles(ctx: ResolveContext, models: readonly ModelIR[], dropped: D
         const message = hops.length === 1 ? `model '${model.name}' uses itself, as layer '${use.layer.id}'` : `model '${target.name}' is used inside itself: ${chain}`;
         ctx.diagnostics.push(
           diagnostic('NS3021', hops[0]!.span, message, {
-            notes: hops.slice(1).map((h) => ({ message: `'${h.user.name}' uses '${h.target}' here, as layer '${h.layer.id}'`, span: h.span })),
-            fix: hops.length === 1 ? `remove layer '${use.layer.id}', or use another model` : `remove the use of '${use.target}' in '${use.user.name}', or use another model there`,
+            // Which use to break, and with what model instead, is the user's design: advice.
+            notes: [
+              ...hops.slice(1).map((h) => ({ message: `'${h.user.name}' uses '${h.target}' here, as layer '${h.layer.id}'`, span: h.span })),
+              { message: hops.length === 1 ? `remove layer '${use.layer.id}', or use another model` : `remove the use of '${use.target}' in '${use.user.name}', or use another model there` },
+            ],
           }),
         );
         drop(dropped, use);
@@ -111,6 +117,15 @@ function checkCycles(ctx: ResolveContext, models: readonly ModelIR[], dropped: D
   for (const model of models) if (!state.has(model.name)) visit(model);
 }
 
+/** The fix for an `output:` its model does not have: the close name, else each output as an alternative. */
+function outputChoice(ctx: ResolveContext, use: Use, chosen: string, ids: readonly string[], notes: readonly Note[]): DiagnosticExtras {
+  const span = use.layer.argSpans['output'];
+  const meant = closest(chosen, ids);
+  if (meant !== undefined) return fixOrNote(didYouMean(chosen, ids), span ? wordFix(ctx.spec.source.text, span, chosen, meant) : undefined, notes);
+  const choices = ids.flatMap((id) => optionFix(use.layer, `use \`output: ${flowYaml(id)}\``, [{ option: 'output', value: id }]) ?? []);
+  return fixOrNote(`use one of: ${ids.join(', ')}`, choices.length === ids.length ? choices : undefined, notes);
+}
+
 /** A model layer gives one output of its model: the only one, or the one `output:` names. */
 function checkOutputs(ctx: ResolveContext, uses: readonly Use[], tensors: (name: string) => DeclaredTensors | undefined, dropped: Dropped): void {
   for (const use of uses) {
@@ -122,15 +137,15 @@ function checkOutputs(ctx: ResolveContext, uses: readonly Use[], tensors: (name:
       if (outputs.has(chosen)) continue;
       ctx.diagnostics.push(
         diagnostic('NS3024', use.layer.argSpans['output'] ?? use.span, `model '${use.target}' has no output '${chosen}'; its outputs are ${ids.join(', ')}`, {
-          notes: [{ message: `the outputs of '${use.target}' are declared here`, span: outputs.get(ids[0]!)! }],
-          fix: didYouMean(chosen, ids) ?? `use one of: ${ids.join(', ')}`,
+          // The one close name, or each output as an alternative.
+          ...outputChoice(ctx, use, chosen, ids, [{ message: `the outputs of '${use.target}' are declared here`, span: outputs.get(ids[0]!)! }]),
         }),
       );
     } else if (ids.length > 1) {
       ctx.diagnostics.push(
         diagnostic('NS3024', use.span, `model '${use.target}' has ${ids.length} outputs (${ids.join(', ')}); layer '${use.layer.id}' must say which one it gives`, {
-          notes: [{ message: `the outputs of '${use.target}' are declared here`, span: outputs.get(ids[0]!)! }],
-          fix: `add \`output: ${ids[0]}\` (or another of ${ids.join(', ')})`,
+          // Each output is an alternative: which one the layer gives is the user's choice.
+          ...fixOrNote(`add \`output: ${ids[0]}\` (or another of ${ids.join(', ')})`, ids.flatMap((id) => optionFix(use.layer, `add \`output: ${flowYaml(id)}\``, [{ option: 'output', value: id }]) ?? []), [{ message: `the outputs of '${use.target}' are declared here`, span: outputs.get(ids[0]!)! }]),
         }),
       );
     } else continue;

@@ -1,5 +1,5 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
-import { didYouMean } from '../diagnostics/suggest.js';
+import { didYouMeanFix } from '../fix/fix-or-note.js';
 import type { ContractIR, ModelIR, TensorRef } from '../ir.js';
 import { isMapping, pointerOf, spanAt, type Data } from '../parse/parse-spec.js';
 import { declaredTensors } from './compose.js';
@@ -97,9 +97,7 @@ export function resolveContracts(ctx: ResolveContext, raw: unknown, rawModels: D
     const side = ({ model, tensor }: ParsedSide): TensorRef | 'error' | undefined => {
       if (!names.includes(model.text)) {
         ctx.diagnostics.push(
-          diagnostic('NS3020', spanOf(model.start, model.end), `contract '${text}' names model '${model.text}', which this spec does not define`, {
-            fix: didYouMean(model.text, names) ?? `the models are: ${names.join(', ')}`,
-          }),
+          diagnostic('NS3020', spanOf(model.start, model.end), `contract '${text}' names model '${model.text}', which this spec does not define`, didYouMeanFix(ctx.spec.source.text, spanOf(model.start, model.end), model.text, names, `the models are: ${names.join(', ')}`)),
         );
         return 'error';
       }
@@ -123,12 +121,10 @@ export function resolveContracts(ctx: ResolveContext, raw: unknown, rawModels: D
           layer
             ? `contract '${text}' names '${tensor.text}', a layer of model '${model.text}' but not one of its outputs (${[...declared.outputs.keys()].join(', ')}) or inputs`
             : `contract '${text}' names '${tensor.text}', which is neither an output nor an input of model '${model.text}'`,
-          {
-            notes: [{ message: `model '${model.text}' is defined here`, span: ir.nameSpan }],
-            fix: layer
-              ? `list '${tensor.text}' under \`outputs:\` of '${model.text}'`
-              : (didYouMean(tensor.text, candidates) ?? `outputs: ${[...declared.outputs.keys()].join(', ')}; inputs: ${[...declared.inputs.keys()].join(', ')}`),
-          },
+          // Listing a layer as an output changes what every use of the model gives: advice, as is the list of names.
+          layer
+            ? { notes: [{ message: `model '${model.text}' is defined here`, span: ir.nameSpan }, { message: `list '${tensor.text}' under \`outputs:\` of '${model.text}'` }] }
+            : didYouMeanFix(ctx.spec.source.text, spanOf(tensor.start, tensor.end), tensor.text, candidates, `outputs: ${[...declared.outputs.keys()].join(', ')}; inputs: ${[...declared.inputs.keys()].join(', ')}`, [{ message: `model '${model.text}' is defined here`, span: ir.nameSpan }]),
         ),
       );
       return 'error';

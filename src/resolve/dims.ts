@@ -1,5 +1,6 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
-import { didYouMean } from '../diagnostics/suggest.js';
+import { closest, didYouMean } from '../diagnostics/suggest.js';
+import { fixOrNote, wordFix } from '../fix/fix-or-note.js';
 import { isAffine } from '../infer/affine.js';
 import type { Dim, Shape } from '../ir.js';
 import { pointerOf, type PathSegment } from '../parse/parse-spec.js';
@@ -32,11 +33,11 @@ function namesKnown(ctx: ResolveContext, text: string, names: readonly { name: s
     const explained = scope.explain?.(name);
     const known = [...scope.names(), ...symbols];
     const declare = `declare it under \`symbols:\` for a size chosen at run time (\`symbols: { ${name}: {} }\`), or under \`params:\` for a fixed one`;
-    ctx.diagnostics.push(
-      diagnostic('NS3002', spanOf(start, end), `unknown name '${name}' in '${text}'${explained ? `: ${explained}` : ''}`, {
-        fix: didYouMean(name, known) ?? (known.length > 0 ? `${declare}; known names: ${known.join(', ')}` : declare),
-      }),
-    );
+    const span = spanOf(start, end);
+    const meant = closest(name, known);
+    // A symbol or a param is the user's choice (and a param needs its value): advice.
+    const fix = meant !== undefined ? fixOrNote(didYouMean(name, known), wordFix(ctx.spec.source.text, span, name, meant)) : { notes: [{ message: known.length > 0 ? `${declare}; known names: ${known.join(', ')}` : declare }] };
+    ctx.diagnostics.push(diagnostic('NS3002', span, `unknown name '${name}' in '${text}'${explained ? `: ${explained}` : ''}`, fix));
   }
   return ok;
 }

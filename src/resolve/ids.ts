@@ -1,5 +1,7 @@
 import { shorten } from '../diagnostics/describe.js';
-import { diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type FixEdits } from '../diagnostics/diagnostic.js';
+import { fixOrNote } from '../fix/fix-or-note.js';
+import { freeName, namesIn, renameFix, type NameRole } from '../fix/rename-edits.js';
 import type { Span } from '../ir.js';
 import type { ResolveContext } from './values.js';
 
@@ -45,14 +47,21 @@ export function nameProblem(name: string, kind: NameKind): string | undefined {
 }
 
 /**
- * NS3012 for a name that cannot be used (`what`: `layer id`, `symbol`...), with
- * one that can as the fix. `fix` replaces the default fix, e.g. for a module name taken from the file name.
+ * How NS3012's fix is written: `role` renames the name everywhere it is used (an id, a model);
+ * `fix` and `edit` replace the default, e.g. `name:` for a module name taken from the file name.
+ * Without either the fix is prose only (a param or loop variable is also used inside expressions).
  */
-export function checkIdentifier(ctx: ResolveContext, name: string, span: Span, what: string, kind: NameKind = 'other', fix?: (suggested: string) => string): boolean {
+export type IdentifierFix = { readonly role: NameRole } | { readonly fix: (suggested: string) => string; readonly edit: (suggested: string) => FixEdits | undefined };
+
+/** NS3012 for a name that cannot be used (`what`: `layer id`, `symbol`...), with one that can as the fix. */
+export function checkIdentifier(ctx: ResolveContext, name: string, span: Span, what: string, kind: NameKind = 'other', how?: IdentifierFix): boolean {
   const problem = nameProblem(name, kind);
   if (problem === undefined) return true;
-  const suggested = suggestion(name, kind);
-  ctx.diagnostics.push(diagnostic('NS3012', span, `${what} '${shorten(name)}' ${problem}`, { fix: fix ? fix(suggested) : isIdentifier(name) ? `rename it, e.g. '${suggested}'` : `use letters, digits and _, e.g. '${suggested}'` }));
+  const suggested = how && 'role' in how ? freeName(suggestion(name, kind), namesIn(ctx.spec, how.role)) : suggestion(name, kind);
+  const fix = how && 'fix' in how ? how.fix(suggested) : isIdentifier(name) ? `rename it, e.g. '${suggested}'` : `use letters, digits and _, e.g. '${suggested}'`;
+  const edit = how && ('role' in how ? renameFix(ctx.spec, how.role, name, suggested) : how.edit(suggested));
+  // A param, symbol or loop variable is also named inside expressions: renaming it there is the user's edit, advice.
+  ctx.diagnostics.push(diagnostic('NS3012', span, `${what} '${shorten(name)}' ${problem}`, fixOrNote(fix, edit ? [edit] : undefined)));
   return false;
 }
 

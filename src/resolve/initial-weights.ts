@@ -30,7 +30,8 @@ export function outsideProject(path: string): boolean {
 
 const inProject = 'weights files must lie inside the project (the folder that holds netspec.config.json or package.json); move the file there and name it relative to the spec, e.g. weights/kernel.npy';
 
-const fixes: Readonly<Record<ReadFailure['reason'], string>> = {
+/** What to check, by why the reader refused: advice (a note), since only the user knows where the file is. */
+const advice: Readonly<Record<ReadFailure['reason'], string>> = {
   missing: 'weights files are found relative to the spec file',
   outside: inProject,
   'not-a-file': 'name a .npy or .json file; netspec reads weights only from regular files',
@@ -39,11 +40,11 @@ const fixes: Readonly<Record<ReadFailure['reason'], string>> = {
 };
 
 /** The reader's refusal as a message at the `weights` value, with the path it resolved to when that differs from what the spec says. */
-function refused(file: string, path: string, failure: ReadFailure | undefined): { message: string; fix: string } {
+function refused(file: string, path: string, failure: ReadFailure | undefined): { message: string; advice: string } {
   const reason = failure?.reason ?? 'missing';
   const detail = failure?.detail ? `: ${failure.detail}` : '';
   const message = reason === 'missing' ? `cannot read weights file '${path}'${detail}` : `cannot use weights file '${file}'${path === file ? '' : ` ('${path}')`}${detail}`;
-  return { message, fix: fixes[reason] };
+  return { message, advice: advice[reason] };
 }
 
 interface Loaded {
@@ -59,18 +60,18 @@ function load(ctx: ResolveContext, file: string, span: Span): Loaded | undefined
   }
   // Refused before any read: whatever the reader does, the library never asks for a file outside the project.
   if (isAbsolutePath(file)) {
-    ctx.diagnostics.push(diagnostic('NS3014', span, `weights file '${file}' is an absolute path; netspec reads only files inside the project`, { fix: inProject }));
+    ctx.diagnostics.push(diagnostic('NS3014', span, `weights file '${file}' is an absolute path; netspec reads only files inside the project`, { notes: [{ message: inProject }] }));
     return undefined;
   }
   const path = besideSpec(ctx.spec.source.path, file);
   if (outsideProject(path)) {
-    ctx.diagnostics.push(diagnostic('NS3014', span, `weights file '${file}' is outside the project: from ${ctx.spec.source.path} it climbs above the project root`, { fix: inProject }));
+    ctx.diagnostics.push(diagnostic('NS3014', span, `weights file '${file}' is outside the project: from ${ctx.spec.source.path} it climbs above the project root`, { notes: [{ message: inProject }] }));
     return undefined;
   }
   const bytes = ctx.readFile(path);
   if (!(bytes instanceof Uint8Array)) {
-    const { message, fix } = refused(file, path, bytes);
-    ctx.diagnostics.push(diagnostic('NS3014', span, message, { fix }));
+    const { message, advice } = refused(file, path, bytes);
+    ctx.diagnostics.push(diagnostic('NS3014', span, message, { notes: [{ message: advice }] }));
     return undefined;
   }
   return { kind, bytes };
@@ -82,7 +83,7 @@ function parseJson(ctx: ResolveContext, bytes: Uint8Array, file: string, span: S
     return JSON.parse(text) as unknown;
   } catch {
     // V8's message quotes the text; the file may be anything (a key, a password file), so say only where it fails.
-    ctx.diagnostics.push(diagnostic('NS3014', span, `weights file '${file}' is not valid JSON: ${jsonSyntaxError(text)}`, { fix: 'write the weights as JSON: nested lists of numbers, or { "shape": [...], "data": [...] }, by name or in layer order' }));
+    ctx.diagnostics.push(diagnostic('NS3014', span, `weights file '${file}' is not valid JSON: ${jsonSyntaxError(text)}`, { notes: [{ message: 'write the weights as JSON: nested lists of numbers, or { "shape": [...], "data": [...] }, by name or in layer order' }] }));
     return undefined;
   }
 }

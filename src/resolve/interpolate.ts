@@ -1,4 +1,5 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
+import { fixOrNote, floorDivisionFix } from '../fix/fix-or-note.js';
 import type { PathSegment } from '../parse/parse-spec.js';
 import { evaluateText, textSpans, type ResolveContext, type Scope } from './values.js';
 
@@ -39,7 +40,7 @@ export function interpolateAt(ctx: ResolveContext, text: string, path: readonly 
   if (!text.includes('{') && !text.includes('}')) return text;
   const split = pieces(text);
   if (!Array.isArray(split)) {
-    ctx.diagnostics.push(diagnostic('NS3001', textSpans(ctx, path)(split.start, split.end), `bad interpolation '${text}': ${split.error}`, { fix: 'write `{expression}`, e.g. `"up{i + 1}"`' }));
+    ctx.diagnostics.push(diagnostic('NS3001', textSpans(ctx, path)(split.start, split.end), `bad interpolation '${text}': ${split.error}`, { notes: [{ message: 'write `{expression}`, e.g. `"up{i + 1}"`' }] }));
     return undefined;
   }
   let out = '';
@@ -53,7 +54,8 @@ export function interpolateAt(ctx: ResolveContext, text: string, path: readonly 
     if (value === undefined) return undefined;
     if (!Number.isInteger(value)) {
       // The span of `{expr}`, braces included.
-      ctx.diagnostics.push(diagnostic('NS3003', spanOf(-1, piece.expr.length + 1), `'{${piece.expr}}' in '${text}' evaluates to ${value}; expected an integer`, { fix: 'use // for integer division' }));
+      const span = spanOf(-1, piece.expr.length + 1);
+      ctx.diagnostics.push(diagnostic('NS3003', span, `'{${piece.expr}}' in '${text}' evaluates to ${value}; expected an integer`, fixOrNote('use // for integer division', floorDivisionFix(ctx.spec.source.text, span))));
       return undefined;
     }
     out += String(value);

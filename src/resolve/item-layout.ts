@@ -1,7 +1,7 @@
 import { isAlias, isSeq, type Node } from 'yaml';
 import type { ItemLayout, Span } from '../ir.js';
 import { nodeAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
-import { lineEnd, lineStart } from './mapping-layout.js';
+import { lineEnd, lineStart } from '../fix/map-layout.js';
 
 /**
  * How the item at `path` (the last segment an index) is written in its sequence, for fixes

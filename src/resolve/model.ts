@@ -1,6 +1,9 @@
 import { diagnostic, type FixEdits } from '../diagnostics/diagnostic.js';
 import { closest, didYouMean } from '../diagnostics/suggest.js';
 import { flowYaml, optionFix, replaceFix } from '../fix/option-edits.js';
+import { fixOrNote } from '../fix/fix-or-note.js';
+import { moveBeforeFix } from '../fix/reorder-edits.js';
+import { idRole, modelRole } from '../fix/rename-edits.js';
 import type { Args, InitialWeight, InputIR, LayerIR, MappingLayout, LintSettings, ModelIR, OutputIR, Ref, Span, Value } from '../ir.js';
 import { isMapping, pointerOf, spanAt, type Data, type PathSegment } from '../parse/parse-spec.js';
 import { checkIdentifier, idBase, idGenerator } from './ids.js';
@@ -46,7 +49,7 @@ interface PendingLayer {
 
 function resolveInput(ctx: ResolveContext, id: string, raw: unknown, path: readonly PathSegment[], scope: Scope, inputsLayout: MappingLayout | undefined): InputIR | undefined {
   const span = spanAt(ctx.spec, path, 'key');
-  checkIdentifier(ctx, id, span, 'input id', 'tfjs');
+  checkIdentifier(ctx, id, span, 'input id', 'tfjs', { role: idRole(String(path[1])) });
   if (rejected(ctx, pointerOf(path))) return undefined;
   const long = !Array.isArray(raw) ? (raw as Data) : undefined;
   const shape = resolveShapeDims(ctx, long ? long['shape'] : raw, long ? [...path, 'shape'] : path, scope);
@@ -80,25 +83,29 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   const at = pointerOf(path);
   // A layer validation rejected is left out (its errors are reported); its other options are still resolved.
   let ok = !ctx.invalid.has(at);
-  for (const [option, rawValue] of Object.entries(raw)) {
-    const optionAt = at + pointerOf([option]);
+  // The options the layer writes, by the name they mean: `kernel_size` (reported as NS2002) is read as `kernelSize`.
+  const given = new Set<string>();
+  for (const [key, rawValue] of Object.entries(raw)) {
+    const optionAt = at + pointerOf([key]);
+    const option = ctx.renamed?.get(optionAt) ?? key;
+    given.add(option);
     if (rejected(ctx, optionAt)) {
       if (!shapeNeutral(option)) ok = false;
       continue;
     }
     if (wiring.has(option)) continue;
-    const value = resolveValue(ctx, rawValue, [...path, option], scope, optionAt);
+    const value = resolveValue(ctx, rawValue, [...path, key], scope, optionAt);
     if (value === undefined) ok = false;
     else {
       args[option] = value;
-      argSpans[option] = spanAt(ctx.spec, [...path, option]);
+      argSpans[option] = spanAt(ctx.spec, [...path, key]);
     }
   }
   // Defaults fill only the options the layer leaves out; they are located at the default,
   // but their expression slots are the layer's (validate filled them in there).
-  for (const option of ctx.rejectedDefaults.get(type) ?? []) if (!(option in raw) && !shapeNeutral(option)) ok = false;
+  for (const option of ctx.rejectedDefaults.get(type) ?? []) if (!given.has(option) && !shapeNeutral(option)) ok = false;
   for (const [option, pointer] of defaults.get(type) ?? []) {
-    if (option in raw) continue;
+    if (given.has(option)) continue;
     const defaultPath = pointer.slice(1).split('/');
     const value = resolveValue(ctx, defaultsData(ctx, defaultPath), defaultPath, scope, at + pointerOf([option]));
     if (value === undefined) ok = false;
@@ -132,12 +139,12 @@ function resolveLayer(ctx: ResolveContext, raw: Data, path: readonly PathSegment
   const name = written('name');
   if (explicitId !== undefined && name !== undefined && explicitId !== name) {
     const removal = optionFix({ mapping: mappingLayout(ctx.spec, path), span: spanAt(ctx.spec, path), args: {} }, 'remove `name:`', [{ option: 'name', value: undefined }]);
-    ctx.diagnostics.push(diagnostic('NS3009', spanAt(ctx.spec, [...path, 'name']), `layer has id '${explicitId}' and name '${name}'; tfjs names the layer after its id`, { fix: 'remove `name:`', ...(removal ? { fixes: [removal] } : {}) }));
+    ctx.diagnostics.push(diagnostic('NS3009', spanAt(ctx.spec, [...path, 'name']), `layer has id '${explicitId}' and name '${name}'; tfjs names the layer after its id`, fixOrNote('remove `name:`', removal ? [removal] : undefined)));
     ok = false;
   } else if (explicitId !== undefined || name !== undefined) {
     const key = explicitId !== undefined ? 'id' : 'name';
     id = { id: (explicitId ?? name)!, span: spanAt(ctx.spec, [...path, key]) };
-    if (!checkIdentifier(ctx, id.id, id.span, 'layer id', 'tfjs')) ok = false;
+    if (!checkIdentifier(ctx, id.id, id.span, 'layer id', 'tfjs', { role: idRole(String(path[1])) })) ok = false;
   }
   const from = raw['from'] === undefined ? undefined : refsOf(ctx, raw['from'], [...path, 'from'], scope);
   if (raw['from'] !== undefined && !from) ok = false;
@@ -179,7 +186,7 @@ export function resolveModel(
   const errorsBefore = ctx.diagnostics.length;
   const nameSpan = spanAt(ctx.spec, path, 'key');
   // A model used as a layer names that layer: its name is a tfjs name too.
-  checkIdentifier(ctx, name, nameSpan, 'model name', 'tfjs');
+  checkIdentifier(ctx, name, nameSpan, 'model name', 'tfjs', { role: modelRole });
   // Without its inputs and layers in shape there is nothing to check; validation said why.
   if (!isMapping(raw['inputs']) || !Array.isArray(raw['layers'])) return undefined;
 
@@ -210,10 +217,12 @@ export function resolveModel(
       continue;
     }
     const chain = chainOf(at);
-    const fix = chain.length > 0 ? `give every iteration its own id with its loop variable, e.g. \`id: "${ref.id.replace(/\d+$/, '')}{${chain[chain.length - 1]!.index}}"\`` : undefined;
-    notes.run(chain, () =>
-      ctx.diagnostics.push(diagnostic('NS3004', ref.span, `duplicate id '${ref.id}' in model '${name}'`, { notes: [{ message: `'${ref.id}' is first used here${madeIn(first.at)}`, span: first.span }], ...(fix ? { fix } : {}) })),
-    );
+    const id = chain.length > 0 ? `"${ref.id.replace(/\d+$/, '')}{${chain[chain.length - 1]!.index}}"` : undefined;
+    const fix = id ? `give every iteration its own id with its loop variable, e.g. \`id: ${id}\`` : undefined;
+    // One repeat's index makes each of its ids its own; under nested repeats which indices to combine is the user's to say.
+    const edits = id && chain.length === 1 ? [replaceFix(`use \`id: ${id}\``, ref.span, id)] : undefined;
+    const firstUse = { message: `'${ref.id}' is first used here${madeIn(first.at)}`, span: first.span };
+    notes.run(chain, () => ctx.diagnostics.push(diagnostic('NS3004', ref.span, `duplicate id '${ref.id}' in model '${name}'`, fixOrNote(fix, edits, [firstUse]))));
   }
   const nextId = idGenerator(new Set(seen.keys()));
   // A layer with an error keeps its id (written or generated), so that reading it is not reported as a
@@ -247,8 +256,7 @@ export function resolveModel(
     const at = position.get(entry)!;
     ctx.diagnostics.push(
       diagnostic('NS3017', span, `repeat input name '${entry}' is also the id of ${at < 0 ? 'an input' : 'a layer'} of model '${name}'`, {
-        notes: [{ message: `'${entry}' is defined here`, span: at < 0 ? inputs.find((x) => x.id === entry)?.span ?? span : pending[at]?.id?.span ?? span }],
-        fix: 'give the repeat\'s input a name no input or layer has',
+        notes: [{ message: `'${entry}' is defined here`, span: at < 0 ? inputs.find((x) => x.id === entry)?.span ?? span : pending[at]?.id?.span ?? span }, { message: 'give the repeat\'s input a name no input or layer has' }],
       }),
     );
   }
@@ -259,8 +267,23 @@ export function resolveModel(
     const at = it.input!.at;
     if (at >= 0) return layerIds[at] === undefined ? null : { id: layerIds[at]!, span: ref.span };
     if (inputIds.length === 1) return { id: inputIds[0]!, span: ref.span };
-    ctx.diagnostics.push(diagnostic('NS3008', ref.span, `'${ref.id}' is the input of a repeat that starts model '${name}', which has ${inputIds.length} inputs`, { fix: `put a layer with \`from:\` one of ${inputIds.join(', ')} before the repeat` }));
+    ctx.diagnostics.push(diagnostic('NS3008', ref.span, `'${ref.id}' is the input of a repeat that starts model '${name}', which has ${inputIds.length} inputs`, { notes: [{ message: `put a layer with \`from:\` one of ${inputIds.join(', ')} before the repeat` }] }));
     return undefined;
+  };
+
+  /**
+   * Whether layer `at` can move to just before layer `i` with every layer still reading what it read:
+   * both are written in the model's own list, `at` names its inputs (all defined before `i`) and its id,
+   * the layer after it names its input too (or the outputs are declared), and no generated id shifts.
+   */
+  const movable = (at: number, i: number): boolean => {
+    const moved = pending[at];
+    const next = items[at + 1];
+    const sameList = (k: number) => chainOf(k).length === 0 && JSON.stringify(items[k]!.path.slice(0, -1)) === JSON.stringify(items[at]!.path.slice(0, -1));
+    if (!moved?.id || !moved.from || !sameList(i) || !sameList(at)) return false;
+    if (!moved.from.every((r) => (position.get(r.id) ?? i) < i)) return false;
+    if (next ? !(isMapping(next.raw) && next.raw['from'] !== undefined) : !isMapping(raw['outputs'])) return false;
+    return pending.slice(i, at).every((p) => p !== undefined && (p.id !== undefined || p.type !== moved.type));
   };
 
   const layers: LayerIR[] = [];
@@ -285,7 +308,7 @@ export function resolveModel(
         // One input to read is a choice among them (alternatives); an order-free merge reads them all, the one fix.
         const choices: Value[] = merges ? (orderFree.has(p.type) ? [inputIds] : []) : inputIds;
         const fixes = choices.flatMap((from) => optionFix(p, `add \`from: ${flowYaml(from)}\``, [{ option: 'from', value: from }]) ?? []);
-        ctx.diagnostics.push(diagnostic('NS3008', p.typeSpan, `the first layer of model '${name}' must say which input it reads: the model has ${inputIds.length} inputs`, { fix, fixes }));
+        ctx.diagnostics.push(diagnostic('NS3008', p.typeSpan, `the first layer of model '${name}' must say which input it reads: the model has ${inputIds.length} inputs`, fixOrNote(fix, fixes)));
         return;
       }
     }
@@ -295,16 +318,16 @@ export function resolveModel(
       if (at === undefined) {
         const hint = didYouMean(ref.id, allIds);
         const edit = renameFix(ctx, ref.span, ref.id, closest(ref.id, allIds));
-        if (!unknownIds) ctx.diagnostics.push(diagnostic('NS3005', ref.span, `'${ref.id}' names no input or layer of model '${name}'`, { fix: hint ?? `known ids: ${allIds.join(', ')}`, ...edit }));
+        // The list of ids is a note, not a fix: which one was meant is the user's to say.
+        if (!unknownIds) ctx.diagnostics.push(diagnostic('NS3005', ref.span, `'${ref.id}' names no input or layer of model '${name}'`, hint ? fixOrNote(hint, edit.fixes) : { notes: [{ message: `known ids: ${allIds.join(', ')}` }] }));
         ok = false;
       } else if (at >= i) {
-        ctx.diagnostics.push(
-          diagnostic('NS3006', ref.span, at === i ? `layer '${layerIds[i]}' reads its own output` : `layer '${layerIds[i]}' reads '${ref.id}', which is defined after it`, {
-            // The later layer may have errors of its own and no pending entry: point at its YAML then.
-            notes: [{ message: `'${ref.id}' is defined here${at === i ? '' : madeIn(at)}`, span: pending[at]?.id?.span ?? pending[at]?.typeSpan ?? spanAt(ctx.spec, [...items[at]!.path, 'id']) }],
-            fix: 'a layer can only read inputs and earlier layers; reorder the layers',
-          }),
-        );
+        // The later layer may have errors of its own and no pending entry: point at its YAML then.
+        const defined = { message: `'${ref.id}' is defined here${at === i ? '' : madeIn(at)}`, span: pending[at]?.id?.span ?? pending[at]?.typeSpan ?? spanAt(ctx.spec, [...items[at]!.path, 'id']) };
+        const move = at > i && movable(at, i) ? moveBeforeFix(ctx.spec, items[at]!.path, items[i]!.path, `move '${ref.id}' before '${layerIds[i]}'`) : undefined;
+        const message = at === i ? `layer '${layerIds[i]}' reads its own output` : `layer '${layerIds[i]}' reads '${ref.id}', which is defined after it`;
+        // Reading itself, or a layer whose move would change what others read, is for the user to rewire: advice.
+        ctx.diagnostics.push(diagnostic('NS3006', ref.span, message, fixOrNote(move ? `${move.description}: a layer can only read inputs and earlier layers` : `a layer can only read inputs and earlier layers${at === i ? '' : '; reorder the layers'}`, move ? [move] : undefined, [defined])));
         ok = false;
       }
     }
@@ -344,7 +367,7 @@ export function resolveModel(
       if (!position.has(id)) {
         const hint = didYouMean(id, allIds);
         const edit = renameFix(ctx, ref.span, id, closest(id, allIds));
-        ctx.diagnostics.push(diagnostic('NS3007', ref.span, `output '${id}' names no layer or input of model '${name}'`, { fix: hint ?? `known ids: ${allIds.join(', ')}`, ...edit }));
+        ctx.diagnostics.push(diagnostic('NS3007', ref.span, `output '${id}' names no layer or input of model '${name}'`, hint ? fixOrNote(hint, edit.fixes) : { notes: [{ message: `known ids: ${allIds.join(', ')}` }] }));
         continue;
       }
       if (rawShape === null) outputs.push({ ref });

@@ -5,11 +5,16 @@
  * (`LayerIR.origin`), which every diagnostic about it carries as notes.
  */
 import { grouped } from '../diagnostics/describe.js';
-import { diagnostic, type Diagnostic, type Note } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic, type FixEdits, type Note } from '../diagnostics/diagnostic.js';
+import { fixOrNote } from '../fix/fix-or-note.js';
+import { lineEnd } from '../fix/map-layout.js';
+import { optionFix } from '../fix/option-edits.js';
+import { listLengthFix } from '../fix/reorder-edits.js';
 import type { Span } from '../ir.js';
 import { isMapping, pointerOf, spanAt, type Data, type PathSegment } from '../parse/parse-spec.js';
 import { itemKind } from '../validate/layer-items.js';
 import { checkIdentifier } from './ids.js';
+import { mappingLayout } from './mapping-layout.js';
 import { rejected, resolveValue, scopeOf, type ResolveContext, type Scope } from './values.js';
 
 /** The loop index when `as:` does not name it. */
@@ -133,7 +138,8 @@ function inputName(ctx: ResolveContext, block: Data, path: readonly PathSegment[
   if (!checkIdentifier(ctx, name, span, 'repeat input name', 'tfjs')) return { ok: false };
   const outer = chain.find((it) => it.input?.name === name);
   if (outer) {
-    ctx.diagnostics.push(diagnostic('NS3017', span, `repeat input name '${name}' is already the input of an enclosing repeat`, { notes: [{ message: `'${name}' is named here`, span: outer.input!.span }], fix: 'give the inner repeat\'s input another name' }));
+    // A new name is also a rename of its uses in `from:`: advice.
+    ctx.diagnostics.push(diagnostic('NS3017', span, `repeat input name '${name}' is already the input of an enclosing repeat`, { notes: [{ message: `'${name}' is named here`, span: outer.input!.span }, { message: 'give the inner repeat\'s input another name' }] }));
     return { ok: false };
   }
   return { ok: true, input: { name, span } };
@@ -154,23 +160,44 @@ function checkLoopNames(ctx: ResolveContext, block: Data, path: readonly PathSeg
   const taken = new Set([...enclosing.keys(), ...params]);
   const free = freeName(new Set([...taken, index, ...lists]));
   let ok = true;
-  const clash = (name: string, span: Span, what: string, fix: string): void => {
+  const clash = (name: string, span: Span, what: string, fix: string, fixes?: FixEdits[]): void => {
     const other = enclosing.get(name);
     const notes = other ? [{ message: `'${name}' is ${other.what} of this repeat`, span: other.span }] : [{ message: `param '${name}' is defined here`, span: spanAt(ctx.spec, ['params', name], 'key') }];
-    ctx.diagnostics.push(diagnostic('NS3017', span, `${what} '${name}' is already ${other ? `${other.what} of an enclosing repeat` : 'a param'}`, { notes, fix }));
+    ctx.diagnostics.push(diagnostic('NS3017', span, `${what} '${name}' is already ${other ? `${other.what} of an enclosing repeat` : 'a param'}`, fixOrNote(fix, fixes, notes)));
     ok = false;
   };
   const named = block['as'] !== undefined;
-  if (taken.has(index)) clash(index, spanAt(ctx.spec, [...path, named ? 'as' : 'repeat'], named ? 'value' : 'key'), 'loop index', `${named ? 'use another name, e.g.' : 'add'} \`as: ${free}\` to this repeat`);
+  // `as:` set (or added) on the block names its index: a list renamed would also be a rename of its uses, advice.
+  const setIndex = indexFix(ctx, path, named, free);
+  if (taken.has(index)) clash(index, spanAt(ctx.spec, [...path, named ? 'as' : 'repeat'], named ? 'value' : 'key'), 'loop index', `${named ? 'use another name, e.g.' : 'add'} \`as: ${free}\` to this repeat`, setIndex ? [setIndex] : undefined);
   for (const name of lists) {
     const at = spanAt(ctx.spec, [...path, 'repeat', name], 'key');
     if (!checkIdentifier(ctx, name, at, 'loop variable')) ok = false;
     else if (name === index) {
-      ctx.diagnostics.push(diagnostic('NS3017', at, `loop variable '${name}' has the name of the repeat's index`, { fix: named ? 'rename the list' : `rename the list, or add \`as: ${free}\` to name the index` }));
+      ctx.diagnostics.push(diagnostic('NS3017', at, `loop variable '${name}' has the name of the repeat's index`, named ? { notes: [{ message: 'rename the list' }] } : fixOrNote(`add \`as: ${free}\` to name the index (or rename the list)`, setIndex ? [setIndex] : undefined)));
       ok = false;
-    } else if (taken.has(name)) clash(name, at, 'loop variable', 'rename the list');
+    } else if (taken.has(name)) clash(name, at, 'loop variable', 'rename the list', undefined);
   }
   return ok;
+}
+
+/** `as: <free>` on the block: the `as:` value replaced, or a new entry on the line after `repeat:` (block style), else after the last. */
+function indexFix(ctx: ResolveContext, path: readonly PathSegment[], named: boolean, free: string): FixEdits | undefined {
+  const mapping = mappingLayout(ctx.spec, path);
+  const count = mapping?.entries.find((e) => e.key === 'repeat');
+  const description = `${named ? 'use' : 'add'} \`as: ${free}\``;
+  if (!named && mapping && !mapping.flow && count?.valueSpan) {
+    const at = lineEnd(ctx.spec.source.text, count.valueSpan.end);
+    return { description, edits: [{ span: { file: ctx.spec.source.path, start: at, end: at }, newText: `\n${' '.repeat(mapping.indent)}as: ${free}` }] };
+  }
+  return optionFix({ mapping, span: spanAt(ctx.spec, path), args: {} }, description, [{ option: 'as', value: free }]);
+}
+
+/** Making list `name` (of `has` entries) as long as `first` (of `wanted`), or `first` as long as it: the two alternatives NS3016 offers. */
+function lengthFixes(ctx: ResolveContext, path: readonly PathSegment[], name: string, first: string, has: number, wanted: number): FixEdits[] | undefined {
+  const entries = (n: number) => `${n} entr${n === 1 ? 'y' : 'ies'}`;
+  const fixes = [listLengthFix(ctx.spec, [...path, name], wanted, `give '${name}' ${entries(wanted)}`), listLengthFix(ctx.spec, [...path, first], has, `give '${first}' ${entries(has)}`)];
+  return fixes.every((f) => f !== undefined) ? fixes : undefined;
 }
 
 /** The values of `repeat: { name: [...], ... }`, one list per variable, all of one length (NS3016). */
@@ -191,8 +218,8 @@ function zippedLists(ctx: ResolveContext, written: Data, path: readonly PathSegm
     if (values.length === length) continue;
     ctx.diagnostics.push(
       diagnostic('NS3016', spanAt(ctx.spec, [...path, name]), `repeat list '${name}' has ${entries(values.length)} but '${first}' has ${length}: zipped lists must have one entry per iteration`, {
-        notes: [{ message: `'${first}' has ${entries(length)}`, span: spanAt(ctx.spec, [...path, first]) }],
-        fix: `give '${name}' ${entries(length)}, or '${first}' ${values.length}`,
+        // Which list is right is the user's choice: alternatives, each making one fit the other (the longer cut, the shorter's last entry repeated).
+        ...fixOrNote(`give '${name}' ${entries(length)}, or '${first}' ${values.length}`, lengthFixes(ctx, path, name, first, values.length, length), [{ message: `'${first}' has ${entries(length)}`, span: spanAt(ctx.spec, [...path, first]) }]),
       }),
     );
     ok = false;
@@ -241,8 +268,9 @@ export function expandLayers(ctx: ResolveContext, items: readonly unknown[], pat
     const { count, countSpan } = blocks[at]!;
     notes.run(blocks.slice(0, at), () =>
       ctx.diagnostics.push(
+        // The count meant is the user's to say: advice.
         diagnostic('NS3018', countSpan, `repeating ${count} time${count === 1 ? '' : 's'} ${what}`, {
-          fix: 'check the repeat count: it is the number of iterations, not a size',
+          notes: [{ message: 'check the repeat count: it is the number of iterations, not a size' }],
         }),
       ),
     );

@@ -3,6 +3,8 @@ import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnos
 import type { ModelIR, Span, SpecIR, SymbolIR } from '../ir.js';
 import { isMapping, pointerOf, spanAt, type Data } from '../parse/parse-spec.js';
 import type { ValidatedSpec } from '../validate/validate-spec.js';
+import { fixOrNote } from '../fix/fix-or-note.js';
+import { freeName, modelRole, moduleNameFix, namesIn, renameFix } from '../fix/rename-edits.js';
 import { checkIdentifier } from './ids.js';
 import { composeModels } from './compose.js';
 import { resolveContracts } from './contracts.js';
@@ -33,7 +35,10 @@ function moduleName(ctx: ResolveContext, data: Data): { name: string; nameSpan: 
     return { name: written, nameSpan };
   }
   const nameSpan = { file: ctx.spec.source.path, start: 0, end: 1 };
-  checkIdentifier(ctx, name, nameSpan, 'module name (from the file name)', 'other', (suggested) => `set \`name: ${suggested}\` in the spec, or rename the file`);
+  checkIdentifier(ctx, name, nameSpan, 'module name (from the file name)', 'other', {
+    fix: (suggested) => `set \`name: ${suggested}\` in the spec, or rename the file`,
+    edit: (suggested) => moduleNameFix(ctx.spec, suggested),
+  });
   return { name, nameSpan };
 }
 
@@ -77,7 +82,7 @@ function unique(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () => undefined): Result<SpecIR> {
   const spec = validated.parsed;
   const symbols = new Map<string, SymbolIR | undefined>();
-  const ctx: ResolveContext = { spec, slots: validated.exprSlots, diagnostics: [], readFile, invalid: validated.invalid, rejectedDefaults: validated.rejectedDefaults, symbols, expansion: { spent: 0 } };
+  const ctx: ResolveContext = { spec, slots: validated.exprSlots, diagnostics: [], readFile, invalid: validated.invalid, rejectedDefaults: validated.rejectedDefaults, renamed: validated.renamed, symbols, expansion: { spent: 0 } };
   const data = spec.data as Data;
   const rawParams = isMapping(data['params']) ? data['params'] : {};
   const used = new Set<string>();
@@ -93,10 +98,11 @@ export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () =>
     const pascal = name.charAt(0).toUpperCase() + name.slice(1);
     const clash = exported.get(pascal);
     if (clash !== undefined) {
+      const to = freeName(`${name}2`, namesIn(spec, modelRole));
+      const rename = renameFix(spec, modelRole, name, to);
       ctx.diagnostics.push(
         diagnostic('NS3013', spanAt(spec, ['models', name], 'key'), `models '${clash}' and '${name}' would both generate build${pascal}()`, {
-          notes: [{ message: `'${clash}' is defined here`, span: spanAt(spec, ['models', clash], 'key') }],
-          fix: `rename '${name}'`,
+          ...fixOrNote(`rename '${name}', e.g. to '${to}'`, rename ? [rename] : undefined, [{ message: `'${clash}' is defined here`, span: spanAt(spec, ['models', clash], 'key') }]),
         }),
       );
     }

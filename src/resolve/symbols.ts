@@ -29,8 +29,8 @@ export function resolveSymbols(ctx: ResolveContext, raw: unknown, scope: Scope, 
     if (param) {
       ctx.diagnostics.push(
         diagnostic('NS3025', span, `'${name}' is both a symbol and a param: a size chosen at run time cannot also be a fixed number`, {
-          notes: [{ message: `param '${name}' is defined here`, span: param }],
-          fix: 'rename one of the two: a param where the size is fixed, a symbol where it varies',
+          // Which to rename, and to what, is the user's to say (and a rename reaches every expression): advice.
+          notes: [{ message: `param '${name}' is defined here`, span: param }, { message: 'rename one of the two: a param where the size is fixed, a symbol where it varies' }],
         }),
       );
       continue;

@@ -1,6 +1,7 @@
 import { shorten, showNumber } from '../diagnostics/describe.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { didYouMean } from '../diagnostics/suggest.js';
+import { closest, didYouMean } from '../diagnostics/suggest.js';
+import { fixOrNote, floorDivisionFix, wordFix } from '../fix/fix-or-note.js';
 import type { Span, SymbolIR, Value } from '../ir.js';
 import { pointerOf, scalarTextStart, spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
 import type { ExprSlot } from '../validate/schema.js';
@@ -40,6 +41,8 @@ export interface ResolveContext {
   readonly invalid: ReadonlySet<string>;
   /** Per layer type, options whose default validation rejected. */
   readonly rejectedDefaults: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Misspelled option keys (pointer as written) read as the option they mean (ValidatedSpec.renamed). */
+  readonly renamed?: ReadonlyMap<string, string>;
   /** The spec's symbols: they stand only in input and output shapes (see dims.ts). Undefined for a declaration with an error. */
   readonly symbols?: ReadonlyMap<string, SymbolIR | undefined>;
   /** How much `repeat` expansion the spec has cost so far, in iterations and layers made (see repeat.ts `maxExpansion`). */
@@ -147,9 +150,9 @@ export function evaluateText(ctx: ResolveContext, text: string, spanOf: (start: 
       const symbol = ctx.symbols.get(unknown);
       if (!symbol) return undefined;
       ctx.diagnostics.push(
+        // Which number or param was meant is the user's to say: advice.
         diagnostic('NS3026', span, `'${unknown}' in '${shown}' is a symbol, a size chosen at run time; symbols stand only in the shapes of inputs and outputs`, {
-          notes: [{ message: `'${unknown}' is declared here`, span: symbol.span }],
-          fix: 'use a number or a param here; netspec infers every other size from the inputs',
+          notes: [{ message: `'${unknown}' is declared here`, span: symbol.span }, { message: 'use a number or a param here; netspec infers every other size from the inputs' }],
         }),
       );
       return undefined;
@@ -157,11 +160,10 @@ export function evaluateText(ctx: ResolveContext, text: string, spanOf: (start: 
     if (unknown !== undefined) {
       const known = scope.names();
       const explained = scope.explain?.(unknown);
-      ctx.diagnostics.push(
-        diagnostic('NS3002', span, `unknown name '${unknown}' in '${shown}'${explained ? `: ${explained}` : ''}`, {
-          fix: didYouMean(unknown, known) ?? (explained || known.length === 0 ? `declare '${unknown}' under \`params:\`` : `known names: ${known.join(', ')}`),
-        }),
-      );
+      const meant = closest(unknown, known);
+      // Declaring the param needs its value, which only the user knows: advice, as is the list of names.
+      const fix = meant !== undefined ? fixOrNote(didYouMean(unknown, known), wordFix(ctx.spec.source.text, span, unknown, meant)) : { notes: [{ message: explained || known.length === 0 ? `declare '${unknown}' under \`params:\`` : `known names: ${known.join(', ')}` }] };
+      ctx.diagnostics.push(diagnostic('NS3002', span, `unknown name '${unknown}' in '${shown}'${explained ? `: ${explained}` : ''}`, fix));
     } else {
       ctx.diagnostics.push(diagnostic('NS3001', span, `bad expression '${shown}': ${result.error.message}`));
     }
@@ -178,13 +180,14 @@ export function evaluateText(ctx: ResolveContext, text: string, spanOf: (start: 
 export function expressionError(text: string, spanOf: (start: number, end: number) => Span, shown: string, error: ExprError): Diagnostic {
   const span = spanOf(error.start, error.end);
   if (error.kind === 'limit') {
-    return diagnostic('NS3028', span, `expression '${shorten(shown)}' is too complex: ${error.message}`, { fix: 'give parts of it names under `params:` and use those' });
+    // Which parts to name is the user's design: advice.
+    return diagnostic('NS3028', span, `expression '${shorten(shown)}' is too complex: ${error.message}`, { notes: [{ message: 'give parts of it names under `params:` and use those' }] });
   }
   if (error.kind === 'value') {
     const part = text.slice(error.start, error.end);
     const where = part === shown ? `'${shown}'` : `'${part}' in '${shown}'`;
-    const fix = error.message === tooLarge ? 'check the numbers and exponents: no size or option needs a value that large' : 'raise only a number >= 0 to a fractional power';
-    return diagnostic('NS3003', span, `${where} is ${error.message}`, { fix });
+    const advice = error.message === tooLarge ? 'check the numbers and exponents: no size or option needs a value that large' : 'raise only a number >= 0 to a fractional power';
+    return diagnostic('NS3003', span, `${where} is ${error.message}`, { notes: [{ message: advice }] });
   }
   return diagnostic('NS3001', span, `bad expression '${shown}': ${error.message}`);
 }
@@ -194,7 +197,7 @@ function checkNumber(ctx: ResolveContext, value: number, path: readonly PathSegm
   const option = String(path[path.length - 1]);
   if (slot.kind === 'int' && !Number.isInteger(value)) {
     ctx.diagnostics.push(
-      diagnostic('NS3003', spanAt(ctx.spec, path), `'${option}' = ${text} evaluates to ${showNumber(value)}; expected an integer`, { fix: 'use // for integer division' }),
+      diagnostic('NS3003', spanAt(ctx.spec, path), `'${option}' = ${text} evaluates to ${showNumber(value)}; expected an integer`, fixOrNote('use // for integer division', floorDivisionFix(ctx.spec.source.text, spanAt(ctx.spec, path)))),
     );
     return undefined;
   }

@@ -2,11 +2,15 @@ import type { ErrorObject } from 'ajv';
 import { diagnostic, type Diagnostic, type FixEdits } from '../diagnostics/diagnostic.js';
 import { oneOf, show } from '../diagnostics/describe.js';
 import { closest, didYouMean } from '../diagnostics/suggest.js';
-import { foreignActivation, foreignActivationFix, foreignName, foreignNameFix } from '../diagnostics/foreign-names.js';
-import { pointerToPath, spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
+import { foreignActivation, foreignActivationFix, foreignActivationLayers, foreignName, foreignNameFix, isUnavailableActivation } from '../diagnostics/foreign-names.js';
+import { fixOrNote } from '../fix/fix-or-note.js';
+import { optionEdits } from '../fix/option-edits.js';
+import { mappingLayout } from '../resolve/mapping-layout.js';
+import { activationLayerFix, missingChannelsFix, wouldRewire } from '../fix/validate-layer-edits.js';
+import { pointerOf, pointerToPath, spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
 import { idBase, idGenerator } from '../resolve/ids.js';
 import { itemKind } from './layer-items.js';
-import { discriminatorValues, layerSchemaPointer, layerTypes, optionsOf, propertiesOf, validatorFor, type SchemaObject } from './schema.js';
+import { discriminatorValues, layerSchemaPointer, layerTypes, optionsOf, propertiesOf, validateCollecting, validatorFor, type ExprSlot, type SchemaObject } from './schema.js';
 
 /** The data at a path. */
 function dataAt(data: unknown, path: readonly PathSegment[]): unknown {
@@ -46,6 +50,14 @@ function generatedId(data: unknown, path: readonly PathSegment[]): string | unde
     id = written(layer) === undefined ? next(layer['type'] as string, idBase(layer['type'], layer)) : undefined;
   }
   return id;
+}
+
+/** The id of the layer at `path`: the one it writes, else the one resolve will generate; undefined when not known yet. */
+function layerId(data: unknown, path: readonly PathSegment[]): string | undefined {
+  const layer = dataAt(data, path);
+  const written = isRecord(layer) ? (layer['id'] ?? layer['name']) : undefined;
+  if (written !== undefined) return typeof written === 'string' && !written.includes('{') ? written : undefined;
+  return generatedId(data, path);
 }
 
 function layerName(data: unknown, path: readonly PathSegment[]): string {
@@ -159,11 +171,43 @@ function valueErrors(spec: ParsedSpec, type: string, option: string, value: unkn
   return schemaDiagnostics(spec, own.map((e) => ({ ...e, instancePath: `/${written}${e.instancePath.slice(option.length + 1)}` })), path.slice(0, -1));
 }
 
+/**
+ * A misspelled key read as the option it means (`kernel_size` as `kernelSize`), so that later stages
+ * check its value in the same run: evaluate its expression, compare it with the other options.
+ * `slots` are the option's expression slots, at the written key's pointer.
+ */
+export interface RenamedOption {
+  readonly option: string;
+  readonly slots: ReadonlyMap<string, ExprSlot>;
+}
+
+/** The slots of `value` as option `option` of a `type` layer, moved to `pointer`; undefined when it is not valid there. */
+function renamedSlots(type: string, option: string, value: unknown, pointer: string): ReadonlyMap<string, ExprSlot> | undefined {
+  const validate = validatorFor(layerSchemaPointer(type));
+  const { valid, slots } = validateCollecting(validate, { type, [option]: value });
+  const prefix = `/${option}`;
+  // The layer's other required options are missing from this one-option layer: only the option's own errors count.
+  const own = (e: ErrorObject) => e.instancePath === prefix || e.instancePath.startsWith(`${prefix}/`) || e.params['unevaluatedProperty'] === option || e.params['additionalProperty'] === option;
+  if (!valid && (validate.errors ?? []).some(own)) return undefined;
+  return new Map([...slots].filter(([p]) => p === prefix || p.startsWith(`${prefix}/`)).map(([p, slot]) => [pointer + p.slice(prefix.length), slot]));
+}
+
 /** The option values of a layer of unknown type, checked as the type its fix suggests would check them. */
 function optionErrorsAs(spec: ParsedSpec, layer: unknown, type: string, path: readonly PathSegment[]): Diagnostic[] {
   if (!isRecord(layer) || !layerTypes.includes(type)) return [];
   const options = new Set(optionsOf(type));
   return Object.entries(layer).flatMap(([key, value]) => (key !== 'type' && options.has(key) ? valueErrors(spec, type, key, value, [...path, key]) : []));
+}
+
+/** PyTorch's `Tanh` layer as netspec's `{ type: activation, activation: tanh }`: the type and the option it needs, in one fix. */
+function activationTypeFix(spec: ParsedSpec, path: readonly PathSegment[], given: string): FixEdits[] | undefined {
+  const found = foreignName(given);
+  const activation = found?.type === 'activation' ? /`activation: (\w+)`/.exec(found.also ?? '')?.[1] : undefined;
+  const mapping = mappingLayout(spec, path);
+  if (activation === undefined || !mapping || mapping.entries.some((e) => e.key === 'activation')) return undefined;
+  const option = optionEdits({ mapping, span: spanAt(spec, path), args: {} }, [{ option: 'activation', value: activation }]);
+  if (!option) return undefined;
+  return [{ description: `change the type '${given}' to \`activation\` with \`activation: ${activation}\``, edits: [{ span: spanAt(spec, [...path, 'type']), newText: 'activation' }, ...option] }];
 }
 
 /** `tf.nn.conv_transpose` names for the data formats. */
@@ -196,6 +240,26 @@ function spatialEntries(errors: readonly ErrorObject[], value: unknown): string 
   return `[${value.slice(1, -1).join(', ')}]`;
 }
 
+/** A renamed value (`silu` -> `swish`), or an activation moved into a layer of its own after this one (alternatives when it has options to choose). */
+function foreignFixes(spec: ParsedSpec, path: readonly PathSegment[], value: string): FixEdits[] {
+  const renamed = foreignActivation(value);
+  if (renamed !== undefined) return replaceAt(spec, path, 'value', renamed, `change ${show(value)} to '${renamed}'`);
+  const layers = foreignActivationLayers(value) ?? [];
+  const layer = layerPath(path);
+  if (!layer || layer.length !== path.length - 1) return [];
+  const fixes = layers.flatMap((l) => {
+    const type = /type: (\w+)/.exec(l.layer)![1]!;
+    return activationLayerFix(spec, layer, l.layer, l.description, wouldRewire(spec, layer, layerId(spec.data, layer), type)) ?? [];
+  });
+  return fixes.length === layers.length ? fixes : [];
+}
+
+/** The did-you-mean value, or the spatial entries of a tf.nn form. */
+function valueFix(spec: ParsedSpec, path: readonly PathSegment[], errors: readonly ErrorObject[], value: unknown, hint: string | undefined): FixEdits[] {
+  const replacement = hint ?? spatialEntries(errors, value);
+  return replacement !== undefined ? replaceAt(spec, path, 'value', replacement, `change ${show(value)} to ${replacement.startsWith('[') ? replacement : `'${replacement}'`}`) : [];
+}
+
 const structural = new Set(['if', 'then', 'else', 'anyOf', 'oneOf', 'allOf', 'not']);
 
 /**
@@ -203,7 +267,7 @@ const structural = new Set(['if', 'then', 'else', 'anyOf', 'oneOf', 'allOf', 'no
  * unknown options and types get "did you mean", combinator noise is dropped,
  * and alternative expectations at one node merge into one message.
  */
-export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject[], base: readonly PathSegment[] = []): Diagnostic[] {
+export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject[], base: readonly PathSegment[] = [], renamed?: Map<string, RenamedOption>): Diagnostic[] {
   const data = spec.data;
   const diagnostics: Diagnostic[] = [];
   const byPath = new Map<string, ErrorObject[]>();
@@ -236,21 +300,26 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
         const match = splitExpression ? undefined : closest(key, allowed);
         const hint = splitExpression ? 'an expression with a comma inside `{ }` must be quoted, e.g. `units: "max(1, n)"`' : match && `did you mean '${match}'?`;
         diagnostics.push(
-          diagnostic('NS2002', spanAt(spec, [...path, key], 'key'), `unknown option '${key}' for ${subject(data, path)}`, {
-            ...(hint ? { fix: hint } : { fix: `allowed: ${allowed.join(', ')}` }),
-            ...(match ? { fixes: replaceAt(spec, [...path, key], 'key', match, `rename '${key}' to '${match}'`) } : {}),
-          }),
+          // The rename is the fix; the list of options, or how to quote a split expression, is advice.
+          diagnostic('NS2002', spanAt(spec, [...path, key], 'key'), `unknown option '${key}' for ${subject(data, path)}`, fixOrNote(hint ?? `allowed: ${allowed.join(', ')}`, match ? replaceAt(spec, [...path, key], 'key', match, `rename '${key}' to '${match}'`) : undefined)),
         );
         const layerType = isRecord(value) ? value['type'] : undefined;
         if (match && typeof layerType === 'string' && layerTypes.includes(layerType) && layerPath(path)?.length === path.length) {
-          diagnostics.push(...valueErrors(spec, layerType, match, (value as Record<string, unknown>)[key], [...path, key]));
+          const given = (value as Record<string, unknown>)[key];
+          const found = valueErrors(spec, layerType, match, given, [...path, key]);
+          diagnostics.push(...found);
+          const slots = found.length === 0 && !Object.hasOwn(value as object, match) ? renamedSlots(layerType, match, given, pointerOf([...path, key])) : undefined;
+          if (slots) renamed?.set(pointerOf([...path, key]), { option: match, slots });
         }
       } else if (e.keyword === 'required') {
         const key = String(e.params['missingProperty']);
         // `kernel_size` given, `kernelSize` missing: one mistake, reported once as the misspelling.
         const misspelled = list.some((u) => (u.keyword === 'unevaluatedProperties' || u.keyword === 'additionalProperties') && closest(String(u.params['unevaluatedProperty'] ?? u.params['additionalProperty']), [key]) === key);
         if (misspelled) continue;
-        diagnostics.push(diagnostic('NS2004', spanAt(spec, path), `${subject(data, path)} is missing required option '${key}'`, { fix: `add \`${key}:\`` }));
+        // A value the spec itself says (the channels of a declared output) is a fix; without one, what to add is advice.
+        const filled = layerPath(path)?.length === path.length ? missingChannelsFix(spec, path, key, layerId(data, path)) : undefined;
+        const add = filled ? { fix: filled.description, fixes: [filled] } : { notes: [{ message: `add \`${key}:\`` }] };
+        diagnostics.push(diagnostic('NS2004', spanAt(spec, path), `${subject(data, path)} is missing required option '${key}'`, add));
       } else if (e.keyword === 'discriminator') {
         const tag = String(e.params['tag']);
         const given = dataAt(value, [tag]);
@@ -262,10 +331,8 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
           const hint = typeof given === 'string' ? (foreign ?? didYouMean(given, allowed)) : undefined;
           const type = typeof given === 'string' ? suggestedType(given, allowed, foreign !== undefined) : undefined;
           diagnostics.push(
-            diagnostic('NS2003', spanAt(spec, [...path, tag]), `unknown layer type ${show(given)}`, {
-              fix: hint ?? `use one of: ${allowed.join(', ')}`,
-              ...(type ? { fixes: replaceAt(spec, [...path, tag], 'value', type, `change the type '${String(given)}' to '${type}'`) } : {}),
-            }),
+            // A type to write instead is the fix; a list of types, or a foreign name netspec has no layer for, is advice.
+            diagnostic('NS2003', spanAt(spec, [...path, tag]), `unknown layer type ${show(given)}`, fixOrNote(hint ?? `use one of: ${allowed.join(', ')}`, type ? replaceAt(spec, [...path, tag], 'value', type, `change the type '${String(given)}' to '${type}'`) : typeof given === 'string' ? activationTypeFix(spec, path, given) : undefined)),
           );
           if (type) diagnostics.push(...optionErrorsAs(spec, value, type, path));
         } else {
@@ -298,11 +365,16 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
     const foreign = typeof value === 'string' && path[path.length - 1] === 'activation' ? foreignActivationFix(value) : undefined;
     // Keras defines `causal` for forward convolutions only; a transposed convolution borrowing it gets why, not a lookalike.
     const causal = value === 'causal' && enums.length > 0 ? `causal padding exists only for forward convolutions (Keras Conv1D); use ${oneOf(enums)}` : undefined;
+    const message = `${subject(data, path)} must be ${oneOf(expectations(shallow), false)}; received ${show(value)}`;
+    if (foreign !== undefined && isUnavailableActivation(value as string)) {
+      // News, not a fix: there is nothing to write instead.
+      diagnostics.push(diagnostic(code, spanAt(spec, path), message, { notes: [{ message: foreign }] }));
+      continue;
+    }
     const fix = foreign ?? causal ?? (hint ? `did you mean '${hint}'?` : withoutBatchAndChannels(shallow, value));
-    // Only a renamed value is an edit; a leak moved into a layer of its own stays advice (it would insert a layer).
-    const replacement = causal !== undefined ? undefined : foreign !== undefined ? foreignActivation(value as string) : (hint ?? spatialEntries(shallow, value));
-    const fixes = replacement !== undefined ? replaceAt(spec, path, 'value', replacement, `change ${show(value)} to ${replacement.startsWith('[') ? replacement : `'${replacement}'`}`) : undefined;
-    diagnostics.push(diagnostic(code, spanAt(spec, path), `${subject(data, path)} must be ${oneOf(expectations(shallow), false)}; received ${show(value)}`, fix ? { fix, ...(fixes ? { fixes } : {}) } : {}));
+    const fixes = foreign !== undefined ? foreignFixes(spec, path, value as string) : causal !== undefined ? enums.flatMap((v) => replaceAt(spec, path, 'value', v, `change 'causal' to '${v}'`)) : valueFix(spec, path, shallow, value, hint);
+    // A fix is only what its edits do; where they cannot be written here, the same words are advice.
+    diagnostics.push(diagnostic(code, spanAt(spec, path), message, fix ? (fixes.length > 0 ? { fix, fixes } : { notes: [{ message: fix }] }) : {}));
   }
   return diagnostics;
 }

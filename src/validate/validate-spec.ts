@@ -1,8 +1,9 @@
 import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import { closest } from '../diagnostics/suggest.js';
+import { fixOrNote, wordFix } from '../fix/fix-or-note.js';
 import type { Span } from '../ir.js';
-import { isMapping, spanAt, type Data, type ParsedSpec } from '../parse/parse-spec.js';
-import { schemaDiagnostics } from './errors.js';
+import { isMapping, pointerOf, spanAt, type Data, type ParsedSpec } from '../parse/parse-spec.js';
+import { schemaDiagnostics, type RenamedOption } from './errors.js';
 import { chosenAlternatives, itemKind, layerItems } from './layer-items.js';
 import { layerSchemaPointer, layerTypes, optionsOf, validateCollecting, validatorFor, type ExprSlot } from './schema.js';
 
@@ -24,14 +25,26 @@ export interface ValidatedSpec {
   readonly invalid: ReadonlySet<string>;
   /** For each layer type, the options whose default failed validation: a layer relying on one has no known meaning. */
   readonly rejectedDefaults: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * Misspelled option keys (JSON pointer of the key as written) with the option each means, when the
+   * value is valid as that option: resolve reads `kernel_size: k - 1` as `kernelSize`, so its expression
+   * and its relations to the other options are checked in the same run as the NS2002 that names it.
+   */
+  readonly renamed: ReadonlyMap<string, string>;
 }
 
 type Defaults = Record<string, unknown>;
 
+/** `kernel_size` and `kernelSize`: one name in another framework's spelling, whose value is then checked as the option. */
+const sameWord = (a: string, b: string): boolean => a !== b && a.replace(/[_-]/g, '').toLowerCase() === b.replace(/[_-]/g, '').toLowerCase();
+
+/** ajv's combinator errors, which stand beside the errors that say what is wrong. */
+const structuralKeywords: ReadonlySet<string> = new Set(['if', 'then', 'else', 'anyOf', 'oneOf', 'allOf', 'not']);
+
 /** Layer options that make no sense for every layer of a type, with why and what to write instead. */
-const perLayerOnly: Readonly<Record<string, { readonly reason: string; readonly fix: string }>> = {
-  weights: { reason: 'initial weights belong to one layer, whose weight shapes they must match', fix: 'set `weights:` on each layer that loads values' },
-  lint: { reason: 'lint settings for every layer are the spec\'s own `lint:`', fix: 'move it to the top level of the spec: `lint: { ... }`' },
+const perLayerOnly: Readonly<Record<string, { readonly reason: string; readonly advice: string }>> = {
+  weights: { reason: 'initial weights belong to one layer, whose weight shapes they must match', advice: 'set `weights:` on each layer that loads values' },
+  lint: { reason: 'lint settings for every layer are the spec\'s own `lint:`', advice: 'move it to the top level of the spec: `lint: { ... }`' },
 };
 
 /** The layer types that accept an option, e.g. `dataFormat` -> every conv, pooling, padding... */
@@ -68,7 +81,8 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<
   // Options that belong to one layer: a default for them would be ignored, so it is an error.
   const perLayer = (option: string, span: Span): boolean => {
     const why = perLayerOnly[option];
-    if (why) diagnostics.push(diagnostic('NS3011', span, `'${option}' cannot be a default: ${why.reason}`, { fix: why.fix }));
+    // Where the option belongs instead is advice: moving it is the user's edit.
+    if (why) diagnostics.push(diagnostic('NS3011', span, `'${option}' cannot be a default: ${why.reason}`, { notes: [{ message: why.advice }] }));
     return why !== undefined;
   };
   for (const [key, value] of entries) {
@@ -82,7 +96,10 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<
         if (perLayer(option, spanAt(spec, ['defaults', key, option], 'key'))) continue;
         if (option === 'type' || !optionsOf(key).includes(option)) {
           const meant = closest(option, optionsOf(key));
-          diagnostics.push(diagnostic('NS3011', spanAt(spec, ['defaults', key, option], 'key'), `'${option}' is not an option of ${key}`, meant ? { fix: `did you mean '${meant}'?` } : {}));
+          const span = spanAt(spec, ['defaults', key, option], 'key');
+          diagnostics.push(diagnostic('NS3011', span, `'${option}' is not an option of ${key}`, meant ? fixOrNote(`did you mean '${meant}'?`, wordFix(spec.source.text, span, option, meant)) : {}));
+          // The value is checked as the option meant, so its own mistakes show in the same run.
+          if (meant && sameWord(option, meant)) diagnostics.push(...check(key, meant, v, `${at}/${option}`));
           if (meant) reject([key], meant);
           continue;
         }
@@ -96,10 +113,17 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<
     if (perLayer(key, spanAt(spec, ['defaults', key], 'key'))) continue;
     if (key === 'type' || key === 'id' || key === 'name' || key === 'from' || !allOptions.has(key)) {
       const meant = closest(key, [...allOptions, ...layerTypes].filter((k) => !['type', 'id', 'name', 'from'].includes(k)));
-      diagnostics.push(diagnostic('NS3011', spanAt(spec, ['defaults', key], 'key'), `'${key}' is neither an option of any layer type nor a layer type`, meant ? { fix: `did you mean '${meant}'?` } : {}));
+      const span = spanAt(spec, ['defaults', key], 'key');
+      diagnostics.push(diagnostic('NS3011', span, `'${key}' is neither an option of any layer type nor a layer type`, meant ? fixOrNote(`did you mean '${meant}'?`, wordFix(spec.source.text, span, key, meant)) : {}));
       // What the misspelled default was meant to give is missing; the layers that rely on it are not checked further.
       if (meant && layerTypes.includes(meant)) reject([meant], ...Object.keys(isMapping(value) ? value : {}));
-      else if (meant) reject(typesWithOption(meant), meant);
+      else if (meant && !sameWord(key, meant)) reject(typesWithOption(meant), meant);
+      else if (meant) {
+        // Checked as the option meant: an error every type taking it finds is reported with the misspelling.
+        const perType = typesWithOption(meant).map((t) => check(t, meant, value, at));
+        if (perType.length > 0 && perType.every((d) => d.length > 0)) diagnostics.push(...perType[0]!);
+        reject(typesWithOption(meant), meant);
+      }
       continue;
     }
     // A default applies to every layer type whose schema accepts it; it is an error only if none does.
@@ -110,7 +134,7 @@ function validateDefaults(spec: ParsedSpec, defaults: Defaults, applicable: Map<
     const accepted = types.filter((_, i) => perType[i]!.length === 0);
     const literally = accepted.filter(literal);
     // Taken only as an expression but one edit away from a literal elsewhere (`padding: sme`): a typo, not an expression.
-    const typo = literally.length === 0 ? perType.find((d) => d[0]?.code === 'NS2005' && d[0].fix) : undefined;
+    const typo = literally.length === 0 ? perType.find((d) => d[0]?.code === 'NS2005' && (d[0].fix !== undefined || d[0].notes.length > 0)) : undefined;
     if (typo || accepted.length === 0) {
       diagnostics.push(...(typo ?? perType[0]!));
       reject(types, key);
@@ -189,15 +213,27 @@ export function validateSpec(spec: ParsedSpec): Result<ValidatedSpec> {
   const result = validateCollecting(validate, data);
   for (const [pointer, slot] of result.slots) slots.set(pointer, slot);
   const invalid = new Set<string>();
+  const renames = new Map<string, RenamedOption>();
   if (!result.valid) {
     const own = chosenAlternatives(data, validate.errors ?? []).filter((e) => !insideAny(e.instancePath, filled));
     for (const e of own) invalid.add(e.instancePath);
     // A layer missing an option its (rejected) default was to give: the default's error says it already.
     const reported = own.filter((e) => !(e.keyword === 'required' && rejectedDefaultOf(data, e.instancePath, String(e.params['missingProperty']), rejectedDefaults)));
-    diagnostics.unshift(...schemaDiagnostics(spec, reported));
+    diagnostics.unshift(...schemaDiagnostics(spec, reported, [], renames));
+    for (const { slots: moved } of renames.values()) for (const [at, slot] of moved) slots.set(at, slot);
+    // A layer whose only errors are misspelled keys is read with them renamed: its values are checked as the options they mean.
+    for (const layer of new Set([...renames.keys()].map((p) => p.slice(0, p.lastIndexOf('/'))))) {
+      const only = own.filter((e) => e.instancePath === layer && !structuralKeywords.has(e.keyword)).every((e) => {
+        const key = String(e.params['additionalProperty'] ?? e.params['unevaluatedProperty'] ?? '');
+        if (e.keyword === 'required') return [...renames].some(([p, r]) => p.startsWith(`${layer}/`) && r.option === e.params['missingProperty']);
+        return (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties') && renames.has(`${layer}${pointerOf([key])}`);
+      });
+      if (only) invalid.delete(layer);
+    }
   }
   // Later stages can work on the rest only if the spec has its overall shape.
   const usable = isMapping(spec.data) && isMapping(spec.data['models']) && !invalid.has('') && !invalid.has('/models');
   if (!usable) return { diagnostics };
-  return { value: { parsed: spec, exprSlots: slots, defaults, invalid, rejectedDefaults }, diagnostics };
+  const renamed = new Map([...renames].map(([pointer, r]) => [pointer, r.option]));
+  return { value: { parsed: spec, exprSlots: slots, defaults, invalid, rejectedDefaults, renamed }, diagnostics };
 }

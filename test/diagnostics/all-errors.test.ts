@@ -33,13 +33,14 @@ models:
       - { type: conv2d, id: tail, from: head, filters: 0, kernelSize: 1 }
 `;
 
-test('seven independent mistakes, seven errors, each at its line', () => {
+test('eight independent mistakes, eight errors, each at its line', () => {
   const result = check([{ path: 'specs/many.yaml', text: spec }]);
   const locator = new Locator(new Map([['specs/many.yaml', spec]]));
   const found = result.diagnostics.map((d) => `${locator.locate(d.span!).line} ${d.code}`);
   expect(found).toEqual([
     '7 NS2005', // activation: relu7 (did you mean relu); the layer's shape is still checked
-    '9 NS2002', // kernel_size (did you mean kernelSize); what depends on this layer is not checked
+    '9 NS2002', // kernel_size (did you mean kernelSize), read as kernelSize: the shapes after it are still checked
+    '11 NS4006', // up2 is [16, 16, 16], not the [17, 16, 16] the outputs assert
     '17 NS2005', // glorotUnifrom
     '18 NS4005', // reshape of 1 element into [2]
     '22 NS4003', // concatenate of 8x8 and 7x7

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { Locator } from '../../src/diagnostics/location.js';
+import { applyEdits } from '../../src/fix/apply-edits.js';
+import { checkSource } from '../../src/index.js';
 import type { Span } from '../../src/ir.js';
 import { maxSpecLength, nodeAt, parseSpec, scalarTextStart, spanAt, type ParsedSpec, type PathSegment } from '../../src/parse/parse-spec.js';
 
@@ -103,6 +105,17 @@ describe('parseSpec: duplicate keys (NS1002) at the second key', () => {
     expect(text.slice(d!.span!.start, d!.span!.end)).toBe('padding');
     expect(d!.notes.map((n) => `${n.message} ${at(text, n.span!)}`)).toEqual(["'padding' is first set here 3:5"]);
     expect(d!.fix).toBe("remove one of the two 'padding' keys");
+    // Which value was meant is the user's choice: two alternatives, each removing one line.
+    expect(d!.fixes!.map((f) => [f.description, applyEdits(text, f.edits).text])).toEqual([
+      ['remove the first, `padding: same`', 'layers:\n  - type: conv2dTranspose\n    strides: 2\n    padding: valid\n'],
+      ['remove the second, `padding: valid`', 'layers:\n  - type: conv2dTranspose\n    padding: same\n    strides: 2\n'],
+    ]);
+  });
+
+  test('the same entry twice: removing the second is the one fix', () => {
+    const text = 'a: { k: 1, j: 2, k: 1 }\n';
+    const [d] = parseSpec({ path: file, text }).diagnostics;
+    expect(d!.fixes!.map((f) => [f.description, applyEdits(text, f.edits).text])).toEqual([['remove the repeated `k: 1`', 'a: { k: 1, j: 2 }\n']]);
   });
 
   test('a third occurrence also points at the first; keys of other mappings do not count', () => {
@@ -140,6 +153,11 @@ describe('parseSpec: empty specs (NS1003)', () => {
     expect(located(given, result.diagnostics)).toEqual(['NS1003 1:1']);
     expect(result.diagnostics[0]!.message).toBe('spec is empty');
     expect(result.diagnostics[0]!.fix).toMatch(/netspec: 1/);
+    // The edit inserts a spec that checks, keeping whatever the file holds (its comments).
+    const edits = result.diagnostics[0]!.fixes![0]!.edits;
+    expect(edits.map((e) => e.span.end - e.span.start)).toEqual([0]);
+    const fixed = applyEdits(given, edits).text;
+    expect(checkSource({ path: 'specs/empty.yaml', text: fixed }).diagnostics).toEqual([]);
     // The span is never empty, even for an empty file, so it can be underlined.
     expect(result.diagnostics[0]!.span!.end).toBeGreaterThan(result.diagnostics[0]!.span!.start);
   });
@@ -162,8 +180,9 @@ describe('parseSpec: binary files (NS1004) at the offending character', () => {
     expect(parseSpec({ path: file, text: 'a: [\0' }).diagnostics.map((d) => d.code)).toEqual(['NS1004']);
   });
 
-  test('a NUL byte has a fix', () => {
-    expect(parseSpec({ path: file, text: 'netspec: 1\n\0' }).diagnostics[0]!.fix).toBeDefined();
+  test('a NUL byte has advice, as a note', () => {
+    const [d] = parseSpec({ path: file, text: 'netspec: 1\n\0' }).diagnostics;
+    expect([d!.fix, d!.notes.map((n) => n.message)]).toEqual([undefined, ['check that the path names the YAML spec you meant']]);
   });
 
   // Only the bytes can tell an invalid sequence from a U+FFFD the author wrote; decodeSource does that.
@@ -176,13 +195,13 @@ describe('parseSpec: binary files (NS1004) at the offending character', () => {
     ['UTF-16LE decoded as UTF-8', { given: '\uFFFD\uFFFDn\0e\0t\0s\0p\0e\0c\0:\0 \x001\0\n\0', want: /UTF-16 \(little-endian\)/ }],
     ['UTF-16BE decoded as Latin-1', { given: '\xFE\xFF\0n\0e\0t\0s\0p\0e\0c\0:\0 \x001\0\n', want: /UTF-16 \(big-endian\)/ }],
   ];
-  test.each(utf16)('%s: NS1004 at 1:1 saying so, with a fix', (_name, { given, want }) => {
+  test.each(utf16)('%s: NS1004 at 1:1 saying so, with advice', (_name, { given, want }) => {
     const [d, ...rest] = parseSpec({ path: file, text: given }).diagnostics;
     expect(rest).toEqual([]);
     expect(located(given, [d!])).toEqual(['NS1004 1:1']);
     expect(d!.message).toMatch(want);
     expect(d!.message).toMatch(/save it as UTF-8$/);
-    expect(d!.fix).toMatch(/UTF-8/);
+    expect(d!.notes.map((n) => n.message)).toEqual([expect.stringMatching(/UTF-8/)]);
   });
 });
 

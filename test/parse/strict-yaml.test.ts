@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { Locator } from '../../src/diagnostics/location.js';
+import { applyEdits } from '../../src/fix/apply-edits.js';
 import { checkSource } from '../../src/index.js';
 import type { Span } from '../../src/ir.js';
 import { nodeAt, parseSpec, spanAt } from '../../src/parse/parse-spec.js';
@@ -57,6 +58,10 @@ describe('tags: only the core schema tags, each on its kind of value (NS1006 at 
     expect(located(given, found)).toEqual(want);
     if (message) expect(found[0]!.message).toMatch(message);
     for (const d of found) expect(d.fix).toMatch(/remove the tag/);
+    // The one fix takes the tag off, and what is left parses.
+    const fixes = found.flatMap((d) => d.fixes ?? []);
+    expect(fixes).toHaveLength(found.length);
+    expect(diagnose(applyEdits(given, fixes.flatMap((f) => f.edits)).text)).toEqual([]);
   });
 
   const accepted: [string, { given: string; want: unknown }][] = [
@@ -73,9 +78,9 @@ describe('tags: only the core schema tags, each on its kind of value (NS1006 at 
 });
 
 describe('keys: plain values only, never __proto__ (NS1007 at the key)', () => {
-  const cases: [string, { given: string; want: string[]; message?: RegExp; fix?: RegExp }][] = [
+  const cases: [string, { given: string; want: string[]; message?: RegExp; fix?: RegExp; note?: RegExp }][] = [
     ['template braces: a flow mapping as a key', { given: '- {{ type: dense }}\n', want: ['NS1007 1:4 { type: dense }'], message: /this key is a mapping$/, fix: /remove the outer pair of braces/ }],
-    ['a flow mapping as a key with a value', { given: '{ type: dense }: 1\n', want: ['NS1007 1:1 { type: dense }'], fix: /put a mapping under it/ }],
+    ['a flow mapping as a key with a value', { given: '{ type: dense }: 1\n', want: ['NS1007 1:1 { type: dense }'], note: /put a mapping under it/ }],
     ['an explicit list key', { given: '? [a, b]\n: 1\n', want: ['NS1007 1:3 [a, b]'], message: /this key is a list$/ }],
     ['a list key in a flow mapping', { given: 'a: { [1]: 2 }\n', want: ['NS1007 1:6 [1]'] }],
     ['an alias to a list as a key', { given: 'k: &k [1]\n*k : 2\n', want: ['NS1007 2:1 *k'], message: /this key is an alias to a list$/ }],
@@ -87,11 +92,32 @@ describe('keys: plain values only, never __proto__ (NS1007 at the key)', () => {
     ['__proto__ in a merged mapping: where it is written', { given: 'b: &b { __proto__: 1 }\nm: { <<: *b }\n', want: ['NS1007 1:9 __proto__'] }],
     ['every such key, each at its place', { given: 'a: { __proto__: 1 }\nb: { [x]: 2 }\n', want: ['NS1007 1:6 __proto__', 'NS1007 2:6 [x]'] }],
   ];
-  test.each(cases)('%s', (_name, { given, want, message, fix }) => {
+  test.each(cases)('%s', (_name, { given, want, message, fix, note }) => {
     const found = diagnose(given);
     expect(located(given, found)).toEqual(want);
     if (message) expect(found[0]!.message).toMatch(message);
     if (fix) expect(found[0]!.fix).toMatch(fix);
+    // Advice is a note: a fix is only what its edits do.
+    if (note) expect([found[0]!.fix, found[0]!.notes.map((n) => n.message)]).toEqual([undefined, [expect.stringMatching(note)]]);
+  });
+
+  test('template braces: the fix removes the outer pair', () => {
+    const given = '- {{ type: dense }}\n';
+    const [d] = diagnose(given);
+    expect(applyEdits(given, d!.fixes![0]!.edits).text).toBe('- { type: dense }\n');
+  });
+
+  test('__proto__ as a param: renamed where it is set and where expressions use it', () => {
+    const given = 'params: { proto: 1, __proto__: 3 }\nunits: 2 * __proto__\nfrom: [__proto__x, "__proto__"]\n';
+    const [d] = diagnose(given);
+    expect(d!.fixes!.map((f) => f.description)).toEqual(["rename the key to 'proto1'"]);
+    expect(applyEdits(given, d!.fixes![0]!.edits).text).toBe('params: { proto: 1, proto1: 3 }\nunits: 2 * proto1\nfrom: [__proto__x, "proto1"]\n');
+  });
+
+  test('__proto__ outside params: only the key is renamed', () => {
+    const given = 'outputs: { __proto__: [3] }\nunits: __proto__\n';
+    const [d] = diagnose(given);
+    expect(applyEdits(given, d!.fixes![0]!.edits).text).toBe('outputs: { proto: [3] }\nunits: __proto__\n');
   });
 
   const accepted: [string, { given: string; want: unknown }][] = [
@@ -130,7 +156,7 @@ describe('numbers: finite only (NS1009 at the scalar)', () => {
     const found = diagnose(given);
     expect(located(given, found)).toEqual(want);
     if (message) expect(found[0]!.message).toMatch(message);
-    expect(found[0]!.fix).toMatch(/finite number/);
+    expect([found[0]!.fix, found[0]!.notes.map((n) => n.message)]).toEqual([undefined, [expect.stringMatching(/finite number/)]]);
   });
 
   const accepted: [string, { given: string; want: unknown }][] = [
@@ -178,7 +204,7 @@ describe(`nesting: at most ${maxNestingDepth} levels (NS1008 at the node past th
     const found = diagnose(given);
     expect(located(given, found)).toEqual(want);
     expect(found[0]!.message).toMatch(/nested more than 64 levels deep; the limit is 64$/);
-    expect(found[0]!.fix).toMatch(/flatten/);
+    expect([found[0]!.fix, found[0]!.notes.map((n) => n.message)]).toEqual([undefined, [expect.stringMatching(/^flatten/)]]);
   });
 
   test.each(styles)('%s 100,000 deep: NS1008, quickly and without exhausting the stack', (_name, make) => {
@@ -295,18 +321,26 @@ describe('yaml never writes to the console: its warnings are diagnostics', () =>
     expect(calls).toEqual([0, 0, 0, 0, 0]);
   });
 
-  const cases: [string, { given: string; want: string[]; message?: RegExp; fix?: RegExp }][] = [
+  const cases: [string, { given: string; want: string[]; message?: RegExp; fix?: RegExp; note?: RegExp }][] = [
     ['a complex key, which yaml warns it stringifies', { given: 'netspec: 1\n{{ type: dense }}: 1\n', want: ['NS1007 2:1 {{ type: dense }}'] }],
-    ['an alias ending in a colon', { given: 'a: &b 1\nc: *b:\n', want: ['NS1001 2:6 :'], message: /^Alias ending in : is ambiguous$/, fix: /space before/ }],
+    ['an alias ending in a colon', { given: 'a: &b 1\nc: *b:\n', want: ['NS1001 2:6 :'], message: /^Alias ending in : is ambiguous$/, note: /space before/ }],
     ['an anchor ending in a colon', { given: 'a: &b: 1\n', want: ['NS1001 1:6 :'], message: /^Anchor ending in : is ambiguous$/ }],
     ['an unknown directive', { given: '%FOO bar\n---\na: 1\n', want: ['NS1001 1:1 %FOO bar'], message: /^Unknown directive %FOO$/, fix: /remove the directive/ }],
     ['an unresolved tag', { given: 'a: !foo 8\n', want: ['NS1006 1:4 !foo'] }],
   ];
-  test.each(cases)('%s', (_name, { given, want, message, fix }) => {
+  test.each(cases)('%s', (_name, { given, want, message, fix, note }) => {
     const found = diagnose(given);
     expect(located(given, found)).toEqual(want);
     if (message) expect(found[0]!.message).toMatch(message);
     if (fix) expect(found[0]!.fix).toMatch(fix);
+    if (note) expect([found[0]!.fix, found[0]!.notes.map((n) => n.message)]).toEqual([undefined, [expect.stringMatching(note)]]);
     checkSource({ path: file, text: given });
+  });
+
+  test('an unknown directive: the fix removes its line', () => {
+    const given = '%FOO bar\n---\na: 1\n';
+    const [d] = diagnose(given);
+    expect(applyEdits(given, d!.fixes![0]!.edits).text).toBe('---\na: 1\n');
+    expect(diagnose('---\na: 1\n')).toEqual([]);
   });
 });

@@ -203,11 +203,11 @@ describe('resolveSpec: expression errors are located in the expression', () => {
     }],
     ['an unknown name in a shape', {
       given: spec(['{ type: flatten }'], { head: 'params: { zDim: 100 }\n', inputs: '{ z: [zDim, channels] }' }),
-      want: [{ code: 'NS3002', at: '5:25', message: "unknown name 'channels'", fix: 'known names: zDim' }],
+      want: [{ code: 'NS3002', at: '5:25', message: "unknown name 'channels'", note: 'known names: zDim' }],
     }],
     ['an unknown name without params', {
       given: spec(['{ type: dense, units: 2 * zzz }']),
-      want: [{ code: 'NS3002', at: '6:35', message: "unknown name 'zzz' in '2 * zzz'", fix: "declare 'zzz' under `params:`" }],
+      want: [{ code: 'NS3002', at: '6:35', message: "unknown name 'zzz' in '2 * zzz'", note: "declare 'zzz' under `params:`" }],
     }],
     ['a param that uses a later param', {
       given: spec(['{ type: flatten }'], { head: 'params: { a: b * 2, b: 2 }\n' }),
@@ -445,11 +445,11 @@ describe('resolveSpec: graph and id errors', () => {
     }],
     ['NS3005 nothing close: the known ids', {
       given: spec(['{ type: dense, id: a, units: 2 }', '{ type: dense, units: 2, from: encoder }']),
-      want: [{ code: 'NS3005', at: '7:40', message: "'encoder' names no input or layer", fix: 'known ids: x, a, dense_1' }],
+      want: [{ code: 'NS3005', at: '7:40', message: "'encoder' names no input or layer", note: 'known ids: x, a, dense_1' }],
     }],
     ['NS3006 from a later layer', {
       given: spec(['{ type: dense, units: 2, from: later }', '{ type: dense, id: later, units: 2 }']),
-      want: [{ code: 'NS3006', at: '6:40', message: "layer 'dense_1' reads 'later', which is defined after it", fix: 'reorder', note: "7:28 'later' is defined here" }],
+      want: [{ code: 'NS3006', at: '6:40', message: "layer 'dense_1' reads 'later', which is defined after it", note: "7:28 'later' is defined here\na layer can only read inputs and earlier layers; reorder the layers" }],
     }],
     ['NS3006 from a later generated id: the note is at its type', {
       given: spec(['{ type: dense, id: a, units: 2, from: dense_1 }', '{ type: dense, units: 2 }']),

@@ -23,6 +23,7 @@ interface Found {
   readonly at: string;
   readonly message: string;
   readonly fix?: string;
+  readonly notes: readonly string[];
 }
 
 function validate(text: string): { value?: ValidatedSpec; found: Found[] } {
@@ -35,7 +36,7 @@ function validate(text: string): { value?: ValidatedSpec; found: Found[] } {
     expect(d.span!.file).toBe(file);
     expect(d.severity).toBe('error');
     const loc = locator.locate(d.span!);
-    return { code: d.code, at: `${loc.line}:${loc.column}`, message: d.message, ...(d.fix ? { fix: d.fix } : {}) };
+    return { code: d.code, at: `${loc.line}:${loc.column}`, message: d.message, ...(d.fix ? { fix: d.fix } : {}), notes: d.notes.map((n) => n.message) };
   });
   return { ...(result.value ? { value: result.value } : {}), found };
 }
@@ -46,17 +47,24 @@ interface Want {
   readonly at: string;
   readonly message: string;
   readonly fix?: string;
+  /** Advice: a note, and then no fix. */
+  readonly note?: string;
+  /** Advice too, by its start. */
+  readonly noteStarts?: string;
 }
 
 function expectDiagnostics(text: string, want: readonly Want[]): void {
   const { value, found } = validate(text);
-  // Either nothing is usable, or the spec comes back with the rejected places listed for later stages to skip
+  // Either nothing is usable, or the spec comes back with the rejected places listed for later stages to skip,
+  // or the misspelled keys they read as the options meant
   // (an unknown default key affects nothing when nothing close is an option, nor does a per-layer option given as a default).
-  if (value && !found.every((f) => f.code === 'NS3011' && (!f.fix || f.message.includes('cannot be a default')))) expect(value.invalid.size + [...value.rejectedDefaults.values()].reduce((n, s) => n + s.size, 0)).toBeGreaterThan(0);
+  if (value && !found.every((f) => f.code === 'NS3011' && (!f.fix || f.message.includes('cannot be a default')))) expect(value.invalid.size + value.renamed.size + [...value.rejectedDefaults.values()].reduce((n, s) => n + s.size, 0)).toBeGreaterThan(0);
   expect(found.map((f) => `${f.code} ${f.at}`)).toEqual(want.map((w) => `${w.code} ${w.at}`));
   want.forEach((w, i) => {
     expect(found[i]!.message).toContain(w.message);
     if (w.fix !== undefined) expect(found[i]!.fix ?? '').toContain(w.fix);
+    if (w.note !== undefined) expect([found[i]!.fix, found[i]!.notes]).toEqual([undefined, [w.note]]);
+    if (w.noteStarts !== undefined) expect([found[i]!.fix, found[i]!.notes]).toEqual([undefined, [expect.stringMatching(new RegExp(`^${w.noteStarts.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))]]);
   });
 }
 
@@ -99,7 +107,7 @@ describe('validateSpec: unknown options (NS2002) with "did you mean"', () => {
     }],
     ['nothing close: the fix lists the allowed options', {
       given: spec(['{ type: dense, units: 4, colour: red }']),
-      want: [{ code: 'NS2002', at: '6:34', message: "unknown option 'colour' for layer 'dense_1' (dense)", fix: 'allowed: ' }],
+      want: [{ code: 'NS2002', at: '6:34', message: "unknown option 'colour' for layer 'dense_1' (dense)", noteStarts: 'allowed: ' }],
     }],
     ['an option of another layer type', {
       given: spec(['{ type: dense, units: 4, kernelSize: 3 }']),
@@ -134,7 +142,7 @@ describe('validateSpec: unknown layer types (NS2003)', () => {
     ['a near miss', { given: spec(['{ type: conv2dTransposed, filters: 4, kernelSize: 3 }']), want: [{ code: 'NS2003', at: '6:17', message: "unknown layer type 'conv2dTransposed'", fix: "did you mean 'conv2dTranspose'?" }] }],
     ['a Keras class name', { given: spec(['{ type: Dense, units: 2 }']), want: [{ code: 'NS2003', at: '6:17', message: "unknown layer type 'Dense'", fix: "did you mean 'dense'?" }] }],
     ['snake_case', { given: spec(['{ type: batch_normalization }']), want: [{ code: 'NS2003', at: '6:17', message: "unknown layer type 'batch_normalization'", fix: "did you mean 'batchNormalization'?" }] }],
-    ['nothing close: the fix lists the types', { given: spec(['{ type: lstm, units: 2 }']), want: [{ code: 'NS2003', at: '6:17', message: "unknown layer type 'lstm'", fix: 'use one of: dense, depthToSpace, embedding, pixelShuffle, prelu, reshape, flatten' }] }],
+    ['nothing close: the fix lists the types', { given: spec(['{ type: lstm, units: 2 }']), want: [{ code: 'NS2003', at: '6:17', message: "unknown layer type 'lstm'", noteStarts: 'use one of: dense, depthToSpace, embedding, pixelShuffle, prelu, reshape, flatten' }] }],
     ['not a string', { given: spec(['{ type: 3 }']), want: [{ code: 'NS2003', at: '6:17', message: 'unknown layer type 3' }] }],
     ['in a block-style layer, at the type value', { given: spec(['type: conv2dTransposed\n        filters: 4']), want: [{ code: 'NS2003', at: '6:15', message: "unknown layer type 'conv2dTransposed'" }] }],
     ['only the bad layer among good ones', { given: spec(['{ type: flatten }', '{ type: dens, units: 2 }', '{ type: flatten }']), want: [{ code: 'NS2003', at: '7:17', message: "unknown layer type 'dens'", fix: "did you mean 'dense'?" }] }],
@@ -144,8 +152,8 @@ describe('validateSpec: unknown layer types (NS2003)', () => {
 
 describe('validateSpec: missing required options (NS2004) at the mapping that lacks them', () => {
   const cases: [string, { given: string; want: Want[] }][] = [
-    ['conv2d without filters', { given: spec(['{ type: conv2d, kernelSize: 3 }']), want: [{ code: 'NS2004', at: '6:9', message: "layer 'conv2d_1' (conv2d) is missing required option 'filters'", fix: 'add `filters:`' }] }],
-    ['with an id', { given: spec(['{ type: dense, id: fc }']), want: [{ code: 'NS2004', at: '6:9', message: "layer 'fc' (dense) is missing required option 'units'", fix: 'add `units:`' }] }],
+    ['conv2d without filters', { given: spec(['{ type: conv2d, kernelSize: 3 }']), want: [{ code: 'NS2004', at: '6:9', message: "layer 'conv2d_1' (conv2d) is missing required option 'filters'", note: 'add `filters:`' }] }],
+    ['with an id', { given: spec(['{ type: dense, id: fc }']), want: [{ code: 'NS2004', at: '6:9', message: "layer 'fc' (dense) is missing required option 'units'", note: 'add `units:`' }] }],
     ['two missing options, one diagnostic each', { given: spec(['{ type: conv2dTranspose }']), want: [
       { code: 'NS2004', at: '6:9', message: "missing required option 'filters'" },
       { code: 'NS2004', at: '6:9', message: "missing required option 'kernelSize'" },
@@ -153,7 +161,10 @@ describe('validateSpec: missing required options (NS2004) at the mapping that la
     ['a layer without type: once, not also as an unknown type', { given: spec(['{ units: 4 }']), want: [{ code: 'NS2004', at: '6:9', message: "layer (#1) is missing required option 'type'" }] }],
     ['an initializer object without type: once', { given: spec(['{ type: dense, units: 2, kernelInitializer: { stddev: 1 } }']), want: [{ code: 'NS2004', at: '6:53', message: "'kernelInitializer' of layer 'dense_1' (dense) is missing required option 'type'" }] }],
     ['a model without layers', { given: 'netspec: 1\nmodels:\n  g:\n    inputs: { x: [2] }\n', want: [{ code: 'NS2004', at: '4:5', message: "model 'g' is missing required option 'layers'" }] }],
-    ['a spec without models', { given: 'netspec: 1\nname: a\n', want: [{ code: 'NS2004', at: '1:1', message: "the spec is missing required option 'models'", fix: 'add `models:`' }] }],
+    ['a spec without models', { given: 'netspec: 1\nname: a\n', want: [{ code: 'NS2004', at: '1:1', message: "the spec is missing required option 'models'", note: 'add `models:`' }] }],
+    ['an output without filters: the channels its declared shape has', { given: `${spec(['{ type: conv2d, id: out, kernelSize: 3, padding: same }'])}    outputs: { out: [8, 8, 5] }\n`, want: [{ code: 'NS2004', at: '6:9', message: "missing required option 'filters'", fix: "add `filters: 5`, the channels output 'out' declares" }] }],
+    ['channelsFirst: the first entry', { given: `${spec(['{ type: conv2d, id: out, kernelSize: 3, padding: same, dataFormat: channelsFirst }'])}    outputs: { out: [5, 8, 8] }\n`, want: [{ code: 'NS2004', at: '6:9', message: "missing required option 'filters'", fix: 'add `filters: 5`' }] }],
+    ['an output sized by a param', { given: `${spec(['{ type: dense, id: out }'], 'params: { n: 4 }\n')}    outputs: { out: [n] }\n`, want: [{ code: 'NS2004', at: '7:9', message: "missing required option 'units'", fix: 'add `units: n`' }] }],
     ['the long form of an input without shape', { given: 'netspec: 1\nmodels:\n  g:\n    inputs: { z: { batchSize: 2 } }\n    layers: [{ type: flatten }]\n', want: [{ code: 'NS2004', at: '4:18', message: "missing required option 'shape'" }] }],
   ];
   test.each(cases)('%s', (_name, { given, want }) => expectDiagnostics(given, want));
@@ -207,7 +218,7 @@ describe('validateSpec: wrong values (NS2001) at the value, one per node', () =>
   test('alternatives at one node are listed in one message', () => {
     const { found } = validate(spec(['{ type: conv2dTranspose, filters: 4, kernelSize: 3, padding: 2 }']));
     expect(found).toEqual([
-      { code: 'NS2001', at: '6:70', message: "'padding' of layer 'conv2dTranspose_1' (conv2dTranspose) must be one of 'valid' or 'same' or a list; received 2" },
+      { code: 'NS2001', at: '6:70', message: "'padding' of layer 'conv2dTranspose_1' (conv2dTranspose) must be one of 'valid' or 'same' or a list; received 2", notes: [] },
     ]);
   });
 });
@@ -254,10 +265,18 @@ describe('validateSpec: defaults (NS3011 and option errors at the default)', () 
     ['a snake_case option', { given: spec(layers, 'defaults: { kernel_size: 3 }\n'), want: [{ code: 'NS3011', at: '2:13', message: "'kernel_size' is neither an option of any layer type nor a layer type", fix: "did you mean 'kernelSize'?" }] }],
     ['a misspelled layer type', { given: spec(layers, 'defaults: { conv2dd: { padding: same } }\n'), want: [{ code: 'NS3011', at: '2:13', message: "'conv2dd' is neither", fix: "did you mean 'conv2d'?" }] }],
     ['wiring is not a default', { given: spec(layers, 'defaults: { from: x }\n'), want: [{ code: 'NS3011', at: '2:13', message: "'from' is neither" }] }],
-    ['weights are per layer, not a default (it would be ignored)', { given: spec(layers, 'defaults: { weights: k.json }\n'), want: [{ code: 'NS3011', at: '2:13', message: "'weights' cannot be a default", fix: 'set `weights:` on each layer' }] }],
+    ['weights are per layer, not a default (it would be ignored)', { given: spec(layers, 'defaults: { weights: k.json }\n'), want: [{ code: 'NS3011', at: '2:13', message: "'weights' cannot be a default", note: 'set `weights:` on each layer that loads values' }] }],
     ['nor per layer type', { given: spec(layers, 'defaults: { dense: { weights: k.json } }\n'), want: [{ code: 'NS3011', at: '2:22', message: "'weights' cannot be a default" }] }],
-    ['lint settings as a default belong to the spec', { given: spec(layers, 'defaults: { lint: { checkerboard: off } }\n'), want: [{ code: 'NS3011', at: '2:13', message: "'lint' cannot be a default", fix: 'move it to the top level' }] }],
+    ['lint settings as a default belong to the spec', { given: spec(layers, 'defaults: { lint: { checkerboard: off } }\n'), want: [{ code: 'NS3011', at: '2:13', message: "'lint' cannot be a default", note: 'move it to the top level of the spec: `lint: { ... }`' }] }],
     ['a layer type with a scalar', { given: spec(layers, 'defaults: { conv2d: 3 }\n'), want: [{ code: 'NS3011', at: '2:21', message: "defaults for layer type 'conv2d' must be a mapping of its options" }] }],
+    ['a snake_case default: its value is checked as the option meant', { given: spec(layers, 'defaults: { kernel_size: 0 }\n'), want: [
+      { code: 'NS3011', at: '2:13', message: "'kernel_size' is neither an option of any layer type nor a layer type", fix: "did you mean 'kernelSize'?" },
+      { code: 'NS2001', at: '2:26', message: "'defaults.kernel_size' must be a value >= 1; received 0" },
+    ] }],
+    ['a snake_case per-type default too', { given: spec(layers, 'defaults: { conv2d: { kernel_size: 0 } }\n'), want: [
+      { code: 'NS3011', at: '2:23', message: "'kernel_size' is not an option of conv2d", fix: "did you mean 'kernelSize'?" },
+      { code: 'NS2001', at: '2:36', message: "'defaults.conv2d.kernel_size' must be a value >= 1; received 0" },
+    ] }],
     ['a per-type option the type lacks', { given: spec(layers, 'defaults: { conv2d: { filtres: 3 } }\n'), want: [{ code: 'NS3011', at: '2:23', message: "'filtres' is not an option of conv2d", fix: "did you mean 'filters'?" }] }],
     ['a per-type type', { given: spec(layers, 'defaults: { dense: { type: conv2d } }\n'), want: [{ code: 'NS3011', at: '2:22', message: "'type' is not an option of dense" }] }],
     ['a bad per-type value: NS2005 at the default', { given: spec(layers, 'defaults: { conv2d: { padding: sme } }\n'), want: [{ code: 'NS2005', at: '2:32', message: "'defaults.conv2d.padding' must be one of 'valid' or 'same' or a list; received 'sme'", fix: "did you mean 'same'?" }] }],
