@@ -25,8 +25,16 @@ export interface OptionChange {
   readonly value: Value | undefined;
 }
 
+/** A key as written, without case and `_`/`-`: `output_padding` and `outputPadding` are one option. */
+const folded = (key: string) => key.toLowerCase().replace(/[_-]/g, '');
+
+/**
+ * The entry that sets `option`: written so, or under a Keras spelling (`output_padding`), whose
+ * value netspec checks as the option it means. Its value is then edited in place; adding the
+ * option beside it would make a duplicate key once NS2002's rename is applied too.
+ */
 function entryOf(mapping: MappingLayout, option: string) {
-  return mapping.entries.find((e) => e.key === option);
+  return mapping.entries.find((e) => e.key === option) ?? mapping.entries.find((e) => folded(e.key) === folded(option));
 }
 
 /**

@@ -4,6 +4,7 @@ import { oneOf, show } from '../diagnostics/describe.js';
 import { closest, didYouMean } from '../diagnostics/suggest.js';
 import { foreignActivation, foreignActivationFix, foreignActivationLayers, foreignName, foreignNameFix, isUnavailableActivation } from '../diagnostics/foreign-names.js';
 import { fixOrNote } from '../fix/fix-or-note.js';
+import { missingVersionFix } from '../fix/version-edit.js';
 import { optionEdits } from '../fix/option-edits.js';
 import { mappingLayout } from '../resolve/mapping-layout.js';
 import { activationLayerFix, missingChannelsFix, wouldRewire } from '../fix/validate-layer-edits.js';
@@ -317,7 +318,7 @@ export function schemaDiagnostics(spec: ParsedSpec, errors: readonly ErrorObject
         const misspelled = list.some((u) => (u.keyword === 'unevaluatedProperties' || u.keyword === 'additionalProperties') && closest(String(u.params['unevaluatedProperty'] ?? u.params['additionalProperty']), [key]) === key);
         if (misspelled) continue;
         // A value the spec itself says (the channels of a declared output) is a fix; without one, what to add is advice.
-        const filled = layerPath(path)?.length === path.length ? missingChannelsFix(spec, path, key, layerId(data, path)) : undefined;
+        const filled = path.length === 0 && key === 'netspec' ? missingVersionFix(spec) : layerPath(path)?.length === path.length ? missingChannelsFix(spec, path, key, layerId(data, path)) : undefined;
         const add = filled ? { fix: filled.description, fixes: [filled] } : { notes: [{ message: `add \`${key}:\`` }] };
         diagnostics.push(diagnostic('NS2004', spanAt(spec, path), `${subject(data, path)} is missing required option '${key}'`, add));
       } else if (e.keyword === 'discriminator') {

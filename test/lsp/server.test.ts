@@ -125,7 +125,11 @@ describe('netspec lsp --stdio', () => {
     client.change(uri, text.replace('units: 1 }', 'units: 3 }'), 3);
     client.change(uri, text.replace('units: 1 }', 'unit: 4 }'), 4);
     const last = await client.diagnostics(uri, 4);
-    expect(last.diagnostics.map((d) => [d.code, d.range])).toEqual([['NS2002', range(50, 34, 50, 38)]]);
+    // `unit: 4` is read as the `units` it means, so the output it then makes is checked too.
+    expect(last.diagnostics.map((d) => [d.code, d.range])).toEqual([
+      ['NS2002', range(50, 34, 50, 38)],
+      ['NS4006', range(52, 13, 52, 16)],
+    ]);
     // Nothing more comes for the versions typed over.
     await new Promise((r) => setTimeout(r, 400));
     expect(client.published(uri).map((p) => p.version)).toEqual([1, 4]);
@@ -154,7 +158,7 @@ describe('netspec lsp --stdio', () => {
     const uri = fileUri(join(repoRoot, 'specs', 'unsavedNoVersion.yaml'));
     client.open(uri, 'models:\n  g:\n    inputs: { z: [4] }\n    layers:\n      - { type: dense, units: 2 }\n', 1);
     expect((await client.diagnostics(uri, 1)).diagnostics.map((d) => [d.code, d.range, d.message])).toEqual([
-      ['NS2004', range(0, 0, 5, 0), "the spec is missing required option 'netspec'\nfix: add `netspec:`"],
+      ['NS2004', range(0, 0, 5, 0), "the spec is missing required option 'netspec'\nfix: add `netspec: 1`"],
     ]);
   });
 
@@ -178,7 +182,7 @@ describe('netspec lsp --stdio', () => {
       const uri = fileUri(join(folder, 'loose.yaml'));
       client.open(uri, layer('w.json'), 1);
       expect((await client.diagnostics(uri, 1)).diagnostics.map((d) => [d.code, d.message])).toEqual([
-        ['NS3014', "cannot read weights file 'w.json'\nfix: weights files are found relative to the spec file"],
+        ['NS3014', "cannot read weights file 'w.json'\nnote: weights files are found relative to the spec file"],
       ]);
     });
 
@@ -186,7 +190,7 @@ describe('netspec lsp --stdio', () => {
       const uri = 'untitled:Untitled-1';
       client.open(uri, layer('w.json'), 1);
       expect((await client.diagnostics(uri, 1)).diagnostics.map((d) => [d.code, d.message])).toEqual([
-        ['NS3014', "cannot read weights file 'w.json'\nfix: weights files are found relative to the spec file"],
+        ['NS3014', "cannot read weights file 'w.json'\nnote: weights files are found relative to the spec file"],
       ]);
     });
 
@@ -202,7 +206,7 @@ describe('netspec lsp --stdio', () => {
       expect((await client.diagnostics(climbs, 1)).diagnostics.map((d) => [d.code, d.message])).toEqual([
         [
           'NS3014',
-          "weights file '../../secret.json' is outside the project: from specs/climbs.yaml it climbs above the project root\nfix: weights files must lie inside the project (the folder that holds netspec.config.json or package.json); move the file there and name it relative to the spec, e.g. weights/kernel.npy",
+          "weights file '../../secret.json' is outside the project: from specs/climbs.yaml it climbs above the project root\nnote: weights files must lie inside the project (the folder that holds netspec.config.json or package.json); move the file there and name it relative to the spec, e.g. weights/kernel.npy",
         ],
       ]);
       const linked = fileUri(join(project, 'specs', 'linked.yaml'));
@@ -210,7 +214,7 @@ describe('netspec lsp --stdio', () => {
       expect((await client.diagnostics(linked, 1)).diagnostics.map((d) => [d.code, d.message])).toEqual([
         [
           'NS3014',
-          "cannot use weights file 'link.json' ('specs/link.json'): a symbolic link leads outside the project\nfix: weights files must lie inside the project (the folder that holds netspec.config.json or package.json); move the file there and name it relative to the spec, e.g. weights/kernel.npy",
+          "cannot use weights file 'link.json' ('specs/link.json'): a symbolic link leads outside the project\nnote: weights files must lie inside the project (the folder that holds netspec.config.json or package.json); move the file there and name it relative to the spec, e.g. weights/kernel.npy",
         ],
       ]);
       const inside = fileUri(join(project, 'specs', 'inside.yaml'));
