@@ -43,7 +43,9 @@ function run(text: string) {
   // Lints (an unused `nf`, checkerboard kernels) are not what these cases are about.
   const reports = result.diagnostics.filter((d) => !d.code.startsWith('NS5')).map((d) => {
     const at = d.span ? locator.locate(d.span) : undefined;
-    return `${at ? `${at.line}:${at.column} ` : ''}${d.code} ${d.message}${d.fix ? ` | fix: ${d.fix}` : ''}`;
+    // Advice is a note without a place.
+    const advice = d.notes.filter((n) => !n.span).map((n) => ` | note: ${n.message}`).join('');
+    return `${at ? `${at.line}:${at.column} ` : ''}${d.code} ${d.message}${d.fix ? ` | fix: ${d.fix}` : ''}${advice}`;
   });
   return { result, reports };
 }
@@ -214,21 +216,21 @@ describe('errors, with their exact messages and locations', () => {
       'NS3002: a symbol used but not declared',
       {
         given: spec('{ W: {} }', '{ x: [Height, W, 3] }', ['{ type: activation, activation: relu }']),
-        want: ["6:19 NS3002 unknown name 'Height' in 'Height' | fix: declare it under `symbols:` for a size chosen at run time (`symbols: { Height: {} }`), or under `params:` for a fixed one; known names: nf, W"],
+        want: ["6:19 NS3002 unknown name 'Height' in 'Height' | note: declare it under `symbols:` for a size chosen at run time (`symbols: { Height: {} }`), or under `params:` for a fixed one; known names: nf, W"],
       },
     ],
     [
       'NS3025: a symbol and a param of one name',
       {
         given: spec('{ nf: {} }', '{ x: [nf, 3] }', ['{ type: activation, activation: relu }']),
-        want: ["3:12 NS3025 'nf' is both a symbol and a param: a size chosen at run time cannot also be a fixed number | fix: rename one of the two: a param where the size is fixed, a symbol where it varies"],
+        want: ["3:12 NS3025 'nf' is both a symbol and a param: a size chosen at run time cannot also be a fixed number | note: rename one of the two: a param where the size is fixed, a symbol where it varies"],
       },
     ],
     [
       'NS3026: a symbol in a layer option',
       {
         given: spec(HW, image, ['{ type: conv2d, filters: H, kernelSize: 3 }']),
-        want: ["9:34 NS3026 'H' in 'H' is a symbol, a size chosen at run time; symbols stand only in the shapes of inputs and outputs | fix: use a number or a param here; netspec infers every other size from the inputs"],
+        want: ["9:34 NS3026 'H' in 'H' is a symbol, a size chosen at run time; symbols stand only in the shapes of inputs and outputs | note: use a number or a param here; netspec infers every other size from the inputs"],
       },
     ],
     [
