@@ -64,7 +64,27 @@ export interface CheckOptions {
 }
 
 /** Runs parse -> validate -> resolve -> infer on one spec. */
+/**
+ * A diagnostic's `fix` is a change it can make (docs/cli.md): prose that no edit
+ * carries is advice, shown as a note. Most stages already write it so; this holds
+ * it for the rest, e.g. NS4006's "assert the inferred shape" when the solver found
+ * no change to the layers (as an edit `check --fix` would apply it and silence the
+ * assertion it is there to keep).
+ */
+function adviceAsNotes(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) => {
+    if (!d.fix || d.fixes) return d;
+    const { fix, ...rest } = d;
+    return { ...rest, notes: [...d.notes, { message: fix }] };
+  });
+}
+
 export function checkSource(source: SourceFile, options: CheckOptions = {}): SpecResult {
+  const result = checkStages(source, options);
+  return { ...result, diagnostics: adviceAsNotes(result.diagnostics) };
+}
+
+function checkStages(source: SourceFile, options: CheckOptions): SpecResult {
   const parsed = parseSpec(source);
   if (!parsed.value) return { diagnostics: parsed.diagnostics, models: [] };
   // Every stage runs on whatever the one before could make sense of, so one run reports every error.

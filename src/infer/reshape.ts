@@ -2,6 +2,7 @@ import { showShape } from '../diagnostics/describe.js';
 import { product } from './formulas.js';
 import { divide, isAffine, multiply, showDim, type Sized } from './affine.js';
 import { fixParts, withNotes, type Alternative, type FixParts } from '../fix/alternatives.js';
+import { removeLayerFix } from '../fix/layer-edits.js';
 import { optionFix } from '../fix/option-edits.js';
 import { layerTypes } from '../validate/schema.js';
 import { withOptions } from './changed-model.js';
@@ -87,9 +88,9 @@ export const flatten: Rule = (ctx) => {
   if (!expectInputs(ctx, 1)) return undefined;
   const input = ctx.inputs[0]!;
   if (input.shape.length < 3) {
+    const text = `remove '${ctx.layer.id}'`;
     return ctx.error('NS4001', `flatten expects rank 3 or more, received rank ${input.shape.length} ${showShape(input.shape)} from '${input.id}'; it is already flat`, {
-      notes: [cameFrom(input)],
-      fix: 'remove the flatten layer',
+      ...withNotes(fixParts([{ text, edits: ctx.model && removeLayerFix(ctx.model, ctx.layer, text) }]), [cameFrom(input)]),
     });
   }
   const symbolic = input.shape.slice(1).find(isAffine);

@@ -2,7 +2,7 @@ import { showShape } from '../diagnostics/describe.js';
 import type { FixEdits, Note } from '../diagnostics/diagnostic.js';
 import { fixParts } from '../fix/alternatives.js';
 import { removeLayerFix } from '../fix/layer-edits.js';
-import { optionFix } from '../fix/option-edits.js';
+import { flowYaml, optionFix } from '../fix/option-edits.js';
 import { addOutputFix, removeParamFix } from '../fix/spec-edits.js';
 import { transposeRank } from '../infer/conv-transpose.js';
 import { convTransposeOutputRange, effectiveKernel } from '../infer/formulas.js';
@@ -71,12 +71,16 @@ export function ambiguousSize(layer: LayerIR, shapes: LayerShapes | undefined): 
   // Each outputPadding below the stride states one of the sizes (Keras conv_utils.deconv_output_length:
   // (i - 1) * s + k + outputPadding for valid padding); the one the layer picks now comes first. Alternatives,
   // since only the encoder it mirrors knows which; one value holds on every axis only when the strides are alike.
+  // Strides that differ get one entry per axis: the others keep the size the layer picks now.
   const kEff = effectiveKernel(k[axis]!, d[axis]!);
-  const picked = Math.max(s[axis]! - kEff, 0);
-  const paddings = new Set(s).size === 1 ? [picked, ...Array.from({ length: s[axis]! }, (_, p) => p).filter((p) => p !== picked)] : [];
+  const pickedOn = (j: number) => Math.max(s[j]! - effectiveKernel(k[j]!, d[j]!), 0);
+  const picked = pickedOn(axis);
+  const paddings = [picked, ...Array.from({ length: s[axis]! }, (_, p) => p).filter((p) => p !== picked)];
+  const alike = new Set(s).size === 1;
   const fixes = paddings.flatMap((p) => {
     const size = typeof i === 'number' ? ` (output size ${(i - 1) * s[axis]! + kEff + p})` : '';
-    const f = optionFix(layer, `set \`outputPadding: ${p}\` on '${layer.id}'${size}`, [{ option: 'outputPadding', value: p }]);
+    const value = alike ? p : s.map((_, j) => (j === axis ? p : pickedOn(j)));
+    const f = optionFix(layer, `set \`outputPadding: ${flowYaml(value)}\` on '${layer.id}'${size}`, [{ option: 'outputPadding', value }]);
     return f ? [f] : [];
   });
   return {

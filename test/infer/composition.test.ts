@@ -143,8 +143,8 @@ const errors: [string, { given: string; want: Found[] }][] = [
           code: 'NS4002',
           at: '10:17',
           message: "layer 'mixer': model 'mixer' takes 2 inputs (a, b), received 1 ('p')",
-          notes: [],
-          fix: "list 2 ids in `from`, in the order of the inputs of 'mixer': a, b",
+          // Which tensors to feed is the user's choice: advice, not an edit.
+          notes: ["list 2 ids in `from`, in the order of the inputs of 'mixer': a, b"],
         },
       ],
     },
@@ -171,7 +171,7 @@ const errors: [string, { given: string; want: Found[] }][] = [
     'a model with an error: reported once, where it is; the composite is skipped',
     {
       given: spec(['critic', '{ x: [6] }', ['{ type: flatten }']], ['gan', '{ x: [6] }', ['{ type: model, model: critic }']]),
-      want: [{ code: 'NS4001', at: '6:17', message: "layer 'flatten_1': flatten expects rank 3 or more, received rank 2 [null, 6] from 'x'; it is already flat", notes: ["4:15 shape [null, 6] comes from 'x'"], fix: 'remove the flatten layer' }],
+      want: [{ code: 'NS4001', at: '6:17', message: "layer 'flatten_1': flatten expects rank 3 or more, received rank 2 [null, 6] from 'x'; it is already flat", notes: ["4:15 shape [null, 6] comes from 'x'", "remove 'flatten_1'"] }],
     },
   ],
 ];

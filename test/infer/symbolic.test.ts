@@ -154,7 +154,7 @@ describe('errors, with their exact messages and locations', () => {
       {
         given: spec('{ L: { min: 2 } }', '{ x: [L, 1] }', ['{ type: conv1d, filters: 4, kernelSize: 2 }', '{ type: reshape, targetShape: [-1, 8] }']),
         want: [
-          "10:39 NS4014 L - 1 must be a multiple of 2 for 'reshape_1' to reshape 4*L - 4 elements into [-1, 8], which holds only for some sizes (L = 3, 5, 7, ...); no multipleOf can express that | fix: write `2*L + 1` in place of `L` in the input shape, so that it always divides",
+          "10:39 NS4014 L - 1 must be a multiple of 2 for 'reshape_1' to reshape 4*L - 4 elements into [-1, 8], which holds only for some sizes (L = 3, 5, 7, ...); no multipleOf can express that | fix: write `2*L + 1` in place of `L` in the input shape, so that it always divides | note: another fix, to make by hand: remove the offset before the division (e.g. padding: same instead of valid)",
         ],
       },
     ],
@@ -170,7 +170,7 @@ describe('errors, with their exact messages and locations', () => {
       {
         given: spec('{ H: { multipleOf: 4 }, W: { multipleOf: 4 } }', image, ['{ type: conv2d, filters: 2, kernelSize: 5 }', '{ type: conv2d, filters: 2, kernelSize: 5 }']),
         want: [
-          "9:17 NS4004 layer 'conv2d_1' would be empty at the smallest sizes the symbols allow: [null, H - 4, W - 4, 2] is [null, 0, 0, 2] at H = 4, W = 4 | fix: declare `H: { multipleOf: 4, min: 12 }` and `W: { multipleOf: 4, min: 12 }` under `symbols:`",
+          "9:17 NS4004 layer 'conv2d_1' would be empty at the smallest sizes the symbols allow: [null, H - 4, W - 4, 2] is [null, 0, 0, 2] at H = 4, W = 4 | fix: declare `H: { multipleOf: 4, min: 12 }` and `W: { multipleOf: 4, min: 12 }` under `symbols:` | note: another fix, to make by hand: use padding: same",
         ],
       },
     ],
@@ -179,7 +179,7 @@ describe('errors, with their exact messages and locations', () => {
       {
         given: spec(HW, image, ['{ type: conv2d, filters: 2, kernelSize: 16, strides: 16 }', '{ type: flatten }']),
         want: [
-          "10:17 NS4015 layer 'flatten_1': flatten needs every non-batch dimension known, as tfjs does; received [null, H/16, W/16, 2] from 'conv2d_1', where H/16 depends on a symbol | fix: use globalAveragePooling (its size does not depend on the input size)",
+          "10:17 NS4015 layer 'flatten_1': flatten needs every non-batch dimension known, as tfjs does; received [null, H/16, W/16, 2] from 'conv2d_1', where H/16 depends on a symbol | fix: use globalAveragePooling (its size does not depend on the input size) | note: another fix, to make by hand: give the input a fixed size",
         ],
       },
     ],
@@ -188,7 +188,7 @@ describe('errors, with their exact messages and locations', () => {
       {
         given: spec('[C]', '{ x: [8, 8, C] }', ['{ type: conv2d, filters: 2, kernelSize: 3 }']),
         want: [
-          "9:17 NS4015 layer 'conv2d_1': conv2d needs a fixed channel dimension to create its weights; received [null, 8, 8, C] from 'x', whose channels C depend on a symbol | fix: give the channel axis a fixed size; only spatial sizes may be symbolic",
+          "9:17 NS4015 layer 'conv2d_1': conv2d needs a fixed channel dimension to create its weights; received [null, 8, 8, C] from 'x', whose channels C depend on a symbol | note: give the channel axis a fixed size; only spatial sizes may be symbolic",
         ],
       },
     ],
@@ -196,7 +196,7 @@ describe('errors, with their exact messages and locations', () => {
       'NS4015: a fixed reshape target',
       {
         given: spec(HW, '{ x: [H, 4] }', ['{ type: reshape, targetShape: [64] }']),
-        want: ["9:39 NS4015 layer 'reshape_1': cannot reshape [null, H, 4] into the fixed [64]: the input has 4*H elements per sample, which depends on a symbol | fix: write -1 for the entry that takes the symbolic size, e.g. [-1, 64]"],
+        want: ["9:39 NS4015 layer 'reshape_1': cannot reshape [null, H, 4] into the fixed [64]: the input has 4*H elements per sample, which depends on a symbol | note: write -1 for the entry that takes the symbolic size, e.g. [-1, 64]"],
       },
     ],
     [
@@ -204,7 +204,7 @@ describe('errors, with their exact messages and locations', () => {
       {
         given: spec(HW, image, ['{ type: conv2dTranspose, filters: 2, kernelSize: 4, strides: 2, outputShape: [32, 32] }']),
         want: [
-          "9:86 NS4015 layer 'conv2dTranspose_1': outputShape[0] = 32 fixes a size, but the input length H depends on a symbol: the legal outputShape would change with it | fix: remove outputShape, and choose among the sizes the input allows with padding and outputPadding",
+          "9:86 NS4015 layer 'conv2dTranspose_1': outputShape[0] = 32 fixes a size, but the input length H depends on a symbol: the legal outputShape would change with it | note: remove outputShape, and choose among the sizes the input allows with padding and outputPadding",
         ],
       },
     ],

@@ -102,7 +102,7 @@ describe('netspec lsp --stdio', () => {
     expect((await client.diagnostics(uri, 2)).diagnostics.map((d) => [d.code, d.range])).toEqual([['NS2001', range(50, 41, 50, 42)]]);
     client.edit(uri, [{ range: range(50, 42, 50, 42), text: '1' }, { range: range(50, 41, 50, 42), text: '1' }], 3);
     expect((await client.diagnostics(uri, 3)).diagnostics.map((d) => [d.code, d.message])).toEqual([
-      ['NS4006', "output 'logit' is asserted as [null, 1] but inferred as [null, 11]\nfix: if the layers are right, assert [11]"],
+      ['NS4006', "output 'logit' is asserted as [null, 1] but inferred as [null, 11]\nnote: if the layers are right, assert [11]"],
     ]);
   });
 
