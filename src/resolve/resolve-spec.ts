@@ -76,7 +76,7 @@ function unique(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () => undefined): Result<SpecIR> {
   const spec = validated.parsed;
   const symbols = new Map<string, SymbolIR | undefined>();
-  const ctx: ResolveContext = { spec, slots: validated.exprSlots, diagnostics: [], readFile, invalid: validated.invalid, rejectedDefaults: validated.rejectedDefaults, symbols, expansion: { spent: 0 } };
+  const ctx: ResolveContext = { spec, slots: validated.exprSlots, diagnostics: [], readFile, invalid: validated.invalid, rejectedDefaults: validated.rejectedDefaults, symbols, expansion: { spent: 0 }, names: new Map(), repeats: new Map() };
   const data = spec.data as Data;
   const rawParams = isMapping(data['params']) ? data['params'] : {};
   const used = new Set<string>();
@@ -108,5 +108,8 @@ export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () =>
   const { name, nameSpan } = moduleName(ctx, data);
   const sourceHash = createHash('sha256').update(spec.source.text).digest('hex');
   const params = [...paramSpans].map(([param, span]) => ({ name: param, span, used: used.has(param) }));
-  return { value: { file: spec.source.path, name, nameSpan, sourceHash, params, lint: lintSettings(data['lint']), models: composed, ...(contracts.length > 0 ? { contracts } : {}) }, diagnostics: unique(ctx.diagnostics) };
+  const names = [...ctx.names!.values()].sort((a, b) => a.span.start - b.span.start);
+  const repeats = [...ctx.repeats!.values()].sort((a, b) => a.span.start - b.span.start);
+  const written = { ...(names.length > 0 ? { names } : {}), ...(repeats.length > 0 ? { repeats } : {}) };
+  return { value: { file: spec.source.path, name, nameSpan, sourceHash, params, lint: lintSettings(data['lint']), models: composed, ...(contracts.length > 0 ? { contracts } : {}), ...written }, diagnostics: unique(ctx.diagnostics) };
 }
