@@ -154,15 +154,40 @@ function indexModel(
   for (const output of model.outputs) written(id(output.ref.id), output.ref.span, false);
 }
 
-/** The occurrences at an offset: the innermost place (a loop variable inside `"up{i}"` rather than the string), every entity written there. */
+/**
+ * The occurrences at an offset: the innermost place (a loop variable inside `"up{i}"` rather than
+ * the string), every entity written there. Where a name is written and a generated id stands in
+ * too (`model: generator` names the model and stands for the id of its layer), the name wins.
+ */
 export function occurrencesAt(index: NameIndex, offset: number): Occurrence[] {
   const around = index.occurrences.filter((o) => o.span.start <= offset && offset <= o.span.end);
   if (around.length === 0) return [];
   const inner = around.reduce((best, o) => (o.span.end - o.span.start < best.span.end - best.span.start ? o : best));
-  return around.filter((o) => o.span.start === inner.span.start && o.span.end === inner.span.end);
+  const here = around.filter((o) => o.span.start === inner.span.start && o.span.end === inner.span.end);
+  const literal = here.filter((o) => o.literal);
+  return literal.length > 0 ? literal : here;
 }
 
-/** Every occurrence of the entities, in source order, each place once. */
+/**
+ * The entities, and every entity of the same name written at one of their places: a layer of
+ * a YAML alias (`layers: *generator`) is a layer of each model that uses it, and renaming it
+ * there renames it in all of them.
+ */
+export function sameText(index: NameIndex, keys: ReadonlySet<string>): Set<string> {
+  const found = new Set(keys);
+  for (let grew = true; grew; ) {
+    grew = false;
+    const places = new Map(index.occurrences.filter((o) => found.has(o.entity.key) && o.literal).map((o) => [`${o.span.start} ${o.span.end}`, o.entity.name]));
+    for (const o of index.occurrences) {
+      if (found.has(o.entity.key) || !o.literal || places.get(`${o.span.start} ${o.span.end}`) !== o.entity.name) continue;
+      found.add(o.entity.key);
+      grew = true;
+    }
+  }
+  return found;
+}
+
+/** Every occurrence of the entities, in source order. */
 export function occurrencesOf(index: NameIndex, keys: ReadonlySet<string>): Occurrence[] {
   return index.occurrences.filter((o) => keys.has(o.entity.key));
 }

@@ -1,6 +1,6 @@
 import type { Location, Position } from 'vscode-languageserver';
 import type { Analysis } from '../analysis.js';
-import { nameIndex, occurrencesAt, occurrencesOf } from './names.js';
+import { nameIndex, occurrencesAt, occurrencesOf, sameText } from './names.js';
 import { PositionMap } from './positions.js';
 
 /** Find references: every place the spec writes what the name under the cursor names, its declaration too when asked. */
@@ -12,7 +12,7 @@ export function references(analysis: Analysis, position: Position, includeDeclar
   const here = occurrencesAt(index, positions.offsetAt(position));
   if (here.length === 0) return null;
   const seen = new Set<string>();
-  return occurrencesOf(index, new Set(here.map((o) => o.entity.key))).flatMap((o) => {
+  return occurrencesOf(index, sameText(index, new Set(here.map((o) => o.entity.key)))).flatMap((o) => {
     const key = `${o.span.start} ${o.span.end}`;
     if ((o.declaration && !includeDeclaration) || seen.has(key)) return [];
     seen.add(key);

@@ -39,3 +39,10 @@ export function rangeOf(text: string, needle: string, nth = 0, part = needle, af
 export function at(text: string, needle: string, nth = 0, delta = 1, after = 0): Position {
   return positionAt(text, offsetOf(text, needle, nth, after) + delta);
 }
+
+/** The text after a rename's edits (none overlap), applied from the last to the first. */
+export function applyEdits(text: string, edits: readonly { range: Range; newText: string }[]): string {
+  const lines = text.split('\n');
+  const offset = (p: Position) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  return [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start)).reduce((t, e) => t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end)), text);
+}
