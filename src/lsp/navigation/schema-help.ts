@@ -3,11 +3,20 @@
  * same schemas/netspec.schema.json that validation uses, so the editor offers
  * exactly what `netspec check` accepts.
  */
-import { deref, layerSchemaPointer, layerTypes, propertiesOf, schema, type SchemaObject } from '../../validate/schema.js';
+import { layerSchemaPointer, layerTypes, propertiesOf, schema, type SchemaObject } from '../../validate/schema.js';
 
 const defs = schema['$defs'] as Record<string, SchemaObject>;
 
 export { layerTypes };
+
+/** Follows local `$ref`s, also those into a definition (`#/$defs/layerBase/properties/name`); an unknown one is an empty schema. */
+function deref(s: SchemaObject, depth = 0): SchemaObject {
+  const ref = s['$ref'];
+  if (typeof ref !== 'string' || !ref.startsWith('#/') || depth > 16) return s;
+  let at: unknown = schema;
+  for (const segment of ref.slice(2).split('/')) at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[segment] : undefined;
+  return at !== null && typeof at === 'object' ? deref(at as SchemaObject, depth + 1) : {};
+}
 
 /** The schema of a layer type, or undefined for a type netspec does not have. */
 export function layerSchema(type: string): SchemaObject | undefined {

@@ -70,6 +70,10 @@ describe('completion', () => {
     expect(labels(dcgan.replace('{ type: model, model: generator }', '{ type: model, model: | }'), 'specs/dcgan.yaml')).toEqual(['generator', 'discriminator']);
     expect(labels(dcgan.replace('{ type: model, model: generator }', '{ type: model, model: generator, output: | }'), 'specs/dcgan.yaml')).toEqual(['image']);
     expect(labels(dcgan.replace('    outputs:\n      score: [1]', '    outputs:\n      |'), 'specs/dcgan.yaml')).toEqual(['z', 'generator', 'score']);
+    // Its `name` refers into another definition of the schema (`#/$defs/layerBase/properties/name`).
+    const options = complete(dcgan.replace('{ type: model, model: generator }', '{ type: model, model: generator, | }'), 'specs/dcgan.yaml')!;
+    expect(options.map((i) => i.label)).toEqual(['output', 'id', 'name', 'from', 'trainable', 'lint']);
+    expect(options[2]!.documentation).toEqual({ kind: 'markdown', value: 'Keras/tfjs spelling of `id`; set one of the two.' });
   });
 
   test('the keys of a spec, a model and a repeat', () => {
