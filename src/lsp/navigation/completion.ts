@@ -117,6 +117,32 @@ function layerCompletions(analysis: Analysis, context: CursorContext, offset: nu
   return takesExpressions(option) ? expressionNames(spec, offset, { symbols: false }) : [];
 }
 
+/** Options a default cannot set (NS3011): they name, wire or configure one layer. */
+const perLayer = new Set(['id', 'name', 'from', 'weights', 'lint']);
+
+/**
+ * `defaults:`: option names of every layer type and the layer types (for per-type defaults); an
+ * option's values are those any type that has it accepts (a default applies to every type whose
+ * schema accepts it), or one type's under `defaults: { conv1d: { ... } }`.
+ */
+function defaultsCompletions(spec: SpecIR | undefined, context: CursorContext, offset: number): CompletionItem[] | null {
+  const { path, keys } = context;
+  const type = path.length === 2 ? path[1]! : undefined;
+  if (path.length > 2 || (type !== undefined && !layerTypes.includes(type))) return null;
+  const options = new Map<string, SchemaObject[]>();
+  for (const t of type ? [type] : layerTypes) for (const [name, s] of layerOptions(t)) if (!perLayer.has(name)) options.set(name, [...(options.get(name) ?? []), s]);
+  if (context.slot === 'key') {
+    const named = [...options].filter(([name]) => !keys.has(name)).map(([name, s], n) => item(name, CompletionItemKind.Property, n, undefined, optionDocs(s[0]!)));
+    const types = type ? [] : layerTypes.filter((t) => !keys.has(t)).map((t, n) => item(t, CompletionItemKind.Class, named.length + n, 'defaults for one layer type', layerDescription(t)));
+    return [...named, ...types];
+  }
+  const schemas = options.get(context.key ?? '');
+  if (!schemas) return null;
+  const accepted = [...new Set(schemas.flatMap(optionValues))];
+  if (accepted.length > 0) return accepted.map((v, n) => item(String(v), CompletionItemKind.EnumMember, n, `${context.key} default`));
+  return schemas.some(takesExpressions) ? expressionNames(spec, offset, { symbols: false }) : [];
+}
+
 /**
  * Completion: layer types, a layer type's options (with the schema's
  * descriptions and defaults) and their values, the ids a `from` may read at
@@ -132,6 +158,7 @@ export function completion(analysis: Analysis, position: Position): CompletionIt
   const { path } = context;
   if (isLayerPath(path)) return layerCompletions(analysis, context, offset);
   if (path.length === 0) return context.slot === 'key' ? keyItems(keysOf('spec'), context.keys) : null;
+  if (path[0] === 'defaults') return defaultsCompletions(spec, context, offset);
   if (path[0] === 'params' && path.length === 1) return context.slot === 'value' ? expressionNames(spec, offset, { symbols: false, paramsBefore: context.key ?? '' }) : null;
   if (path[0] === 'models' && path.length === 2) return context.slot === 'key' ? keyItems(keysOf('model'), context.keys) : null;
   if (path[0] === 'models' && path.length >= 3 && (path[2] === 'inputs' || path[2] === 'outputs')) {

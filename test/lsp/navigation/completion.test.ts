@@ -76,6 +76,18 @@ describe('completion', () => {
     expect(options[2]!.documentation).toEqual({ kind: 'markdown', value: 'Keras/tfjs spelling of `id`; set one of the two.' });
   });
 
+  test('defaults: the values any layer type with the option accepts, or those of one type', () => {
+    expect(labels('netspec: 1\ndefaults: { padding: | }\nmodels: {}\n')).toEqual(['valid', 'same', 'causal']);
+    expect(labels('netspec: 1\ndefaults:\n  conv2dTranspose: { padding: | }\nmodels: {}\n')).toEqual(['valid', 'same']);
+    const keys = labels('netspec: 1\ndefaults:\n  kernelSize: 3\n  |\nmodels: {}\n')!;
+    expect(keys).not.toContain('kernelSize');
+    expect(keys).not.toContain('from');
+    expect(keys.slice(0, 6)).toEqual(['units', 'trainable', 'dtype', 'inputShape', 'batchInputShape', 'batchSize']);
+    expect(keys).not.toContain('lint');
+    expect(keys).toContain('conv2dTranspose');
+    expect(labels('netspec: 1\ndefaults:\n  conv2dTranspose: { fil| }\nmodels: {}\n')!.slice(0, 3)).toEqual(['filters', 'kernelSize', 'strides']);
+  });
+
   test('the keys of a spec, a model and a repeat', () => {
     expect(labels('netspec: 1\n|\n')).toEqual(['name', 'description', 'params', 'symbols', 'defaults', 'models', 'lint', 'contracts']);
     expect(labels('netspec: 1\nmodels:\n  g:\n    inputs: { z: [4] }\n    |\n')).toEqual(['description', 'layers', 'outputs']);
