@@ -4,7 +4,7 @@ import type { Analysis } from '../analysis.js';
 import { cursorContext, type CursorContext } from './cursor-context.js';
 import { contains, enclosingRepeats, loopVariables } from './names.js';
 import { PositionMap } from './positions.js';
-import { keysOf, layerDescription, layerOptions, layerTypes, optionHelp, optionValues, takesExpressions } from './schema-help.js';
+import { keysOf, layerDescription, layerOptions, layerTypes, lintNames, optionHelp, optionValues, takesExpressions } from './schema-help.js';
 import type { SchemaObject } from '../../validate/schema.js';
 
 function markdown(text: string | undefined): CompletionItem['documentation'] {
@@ -143,6 +143,24 @@ function defaultsCompletions(spec: SpecIR | undefined, context: CursorContext, o
   return schemas.some(takesExpressions) ? expressionNames(spec, offset, { symbols: false }) : [];
 }
 
+/** `lint:` of the spec or of a layer: the lints by name, then their levels. */
+function lintCompletions(context: CursorContext): CompletionItem[] | null {
+  if (context.slot === 'key') return keyItems(lintNames(), context.keys);
+  const lint = lintNames().find(([name]) => name === context.key)?.[1];
+  return lint ? optionValues(lint).map((v, n) => item(String(v), CompletionItemKind.EnumMember, n, `${context.key} level`, optionHelp(lint).description)) : null;
+}
+
+/** `contracts:` entries, `generator.image == discriminator.x`: a model's name, or after `model.` its outputs and inputs. */
+function contractCompletions(spec: SpecIR | undefined, prefix: string): CompletionItem[] {
+  const tensor = /([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z0-9_]*$/.exec(prefix);
+  if (!tensor) return (spec?.models ?? []).map((m, n) => item(m.name, CompletionItemKind.Module, n, 'model'));
+  const model = spec?.models.find((m) => m.name === tensor[1]);
+  if (!model) return [];
+  const outputs = model.outputs.map((o) => [o.ref.id, 'output'] as const);
+  const inputs = model.inputs.map((i) => [i.id, 'input'] as const);
+  return [...outputs, ...inputs].map(([name, what], n) => item(name, CompletionItemKind.Reference, n, `${what} of model '${model.name}'`));
+}
+
 /**
  * Completion: layer types, a layer type's options (with the schema's
  * descriptions and defaults) and their values, the ids a `from` may read at
@@ -157,6 +175,8 @@ export function completion(analysis: Analysis, position: Position): CompletionIt
   const spec = analysis.result.spec;
   const { path } = context;
   if (isLayerPath(path)) return layerCompletions(analysis, context, offset);
+  if (path[path.length - 1] === 'lint' && (path.length === 1 || isLayerPath(path.slice(0, -1)))) return lintCompletions(context);
+  if (path[0] === 'contracts' || (path.length === 0 && context.key === 'contracts' && context.inList)) return contractCompletions(spec, analysis.text.slice(analysis.text.lastIndexOf('\n', offset - 1) + 1, offset));
   if (path.length === 0) return context.slot === 'key' ? keyItems(keysOf('spec'), context.keys) : null;
   if (path[0] === 'defaults') return defaultsCompletions(spec, context, offset);
   if (path[0] === 'params' && path.length === 1) return context.slot === 'value' ? expressionNames(spec, offset, { symbols: false, paramsBefore: context.key ?? '' }) : null;

@@ -79,6 +79,11 @@ export function takesExpressions(option: SchemaObject): boolean {
   return visit(option, 0);
 }
 
+/** The lints of `lint:` (the spec's and a layer's) by name, each with its levels; codes (`NS5001`) are accepted too, names read better. */
+export function lintNames(): [string, SchemaObject][] {
+  return Object.entries((defs['lintSettings']!['properties'] ?? {}) as Record<string, SchemaObject>).filter(([name]) => !/^NS\d+$/.test(name));
+}
+
 /** The top-level keys of a spec, and the keys of a model and of a repeat block, with their descriptions. */
 export function keysOf(where: 'spec' | 'model' | 'repeat'): [string, SchemaObject][] {
   const s = where === 'spec' ? schema : defs[where === 'model' ? 'model' : 'repeatBlock']!;

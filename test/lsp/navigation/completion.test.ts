@@ -88,6 +88,22 @@ describe('completion', () => {
     expect(labels('netspec: 1\ndefaults:\n  conv2dTranspose: { fil| }\nmodels: {}\n')!.slice(0, 3)).toEqual(['filters', 'kernelSize', 'strides']);
   });
 
+  test('lint names and levels, of the spec and of a layer', () => {
+    expect(labels('netspec: 1\nlint: { checkerboard: off, | }\nmodels: {}\n')).toEqual(['ambiguousSize', 'unusedParam', 'unusedLayer', 'doubleActivation']);
+    const levels = complete('netspec: 1\nlint: { checkerboard: | }\nmodels: {}\n')!;
+    expect(levels.map((i) => i.label)).toEqual(['off', 'warning', 'error']);
+    expect(levels[0]!.documentation).toEqual({ kind: 'markdown', value: 'NS5001: kernelSize not a multiple of strides in a transposed convolution.' });
+    expect(labels(model('      - { type: dense, units: 2, lint: { unusedLayer: | } }\n'))).toEqual(['off', 'warning', 'error']);
+  });
+
+  test('contracts: model names, then the outputs and inputs of the model', () => {
+    const dcgan = specAnalysis('specs/dcgan.yaml').text;
+    expect(labels(dcgan.replace('  - generator.image == discriminator.x', '  - generator.image == |discriminator.x'), 'specs/dcgan.yaml')).toEqual(['generator', 'discriminator', 'gan']);
+    expect(labels(dcgan.replace('  - generator.image == discriminator.x', '  - generator.image == discriminator.|x'), 'specs/dcgan.yaml')).toEqual(['logit', 'x']);
+    const autoencoder = specAnalysis('specs/autoencoder-symbolic.yaml').text;
+    expect(labels(autoencoder.replace('"encoder.code == decoder.code"', '"encoder.code == decoder.|code"'), 'specs/autoencoder-symbolic.yaml')).toEqual(['image', 'code']);
+  });
+
   test('the keys of a spec, a model and a repeat', () => {
     expect(labels('netspec: 1\n|\n')).toEqual(['name', 'description', 'params', 'symbols', 'defaults', 'models', 'lint', 'contracts']);
     expect(labels('netspec: 1\nmodels:\n  g:\n    inputs: { z: [4] }\n    |\n')).toEqual(['description', 'layers', 'outputs']);
