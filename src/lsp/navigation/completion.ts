@@ -113,7 +113,8 @@ function layerCompletions(analysis: Analysis, context: CursorContext, offset: nu
   const option = options.find(([name]) => name === key)?.[1];
   if (!option) return [];
   const values = optionValues(option).map((v, n) => item(String(v), CompletionItemKind.EnumMember, n, `${key} of ${type}`));
-  if (values.length > 0) return values;
+  // An entry of a list is a number or an expression (`padding: [[1, 1], ...]`), never one of the option's words.
+  if (values.length > 0 && !context.inList) return values;
   return takesExpressions(option) ? expressionNames(spec, offset, { symbols: false }) : [];
 }
 
@@ -175,6 +176,19 @@ export function completion(analysis: Analysis, position: Position): CompletionIt
   const spec = analysis.result.spec;
   const { path } = context;
   if (isLayerPath(path)) return layerCompletions(analysis, context, offset);
+  // A block list as an option's value (`from:` then `- up3` lines): an entry of that option.
+  if (path.length >= 2 && path[path.length - 1] === '-' && isLayerPath(path.slice(0, -2))) {
+    const key = path[path.length - 2]!;
+    // The layer's other keys (its `type`) are those around the option's own line.
+    const keyLine = analysis.text.lastIndexOf(`${key}:`, offset);
+    const layer = keyLine < 0 ? undefined : cursorContext(analysis.text, keyLine + key.length + 1);
+    const keys = layer && isLayerPath(layer.path) ? layer.keys : new Map<string, string>();
+    return layerCompletions(analysis, { ...context, path: path.slice(0, -2), keys, slot: 'value', key, inList: true }, offset);
+  }
+  if (path[0] === 'models' && path.length === 4 && path[2] === 'inputs') {
+    if (context.slot === 'key') return keyItems([['shape', {}], ['batchSize', {}], ['dtype', {}]], context.keys);
+    if (context.key === 'dtype') return ['float32', 'int32'].map((v, n) => item(v, CompletionItemKind.EnumMember, n, 'input dtype'));
+  }
   if (path[path.length - 1] === 'lint' && (path.length === 1 || isLayerPath(path.slice(0, -1)))) return lintCompletions(context);
   if (path[0] === 'contracts' || (path.length === 0 && context.key === 'contracts' && context.inList)) return contractCompletions(spec, analysis.text.slice(analysis.text.lastIndexOf('\n', offset - 1) + 1, offset));
   if (path.length === 0) return context.slot === 'key' ? keyItems(keysOf('spec'), context.keys) : null;

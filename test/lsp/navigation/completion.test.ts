@@ -110,6 +110,14 @@ describe('completion', () => {
     expect(labels(model('      - repeat: 2\n        |\n'))).toEqual(['as', 'input', 'layers']);
   });
 
+  test('block style: a from list, an input in its long form', () => {
+    expect(labels(model('      - { type: dense, id: h, units: 2 }\n      - type: concatenate\n        from:\n          - h\n          - |\n'))).toEqual(['z', 'h']);
+    // An entry of padding's list is a pair of numbers or expressions, not `same`.
+    expect(labels(model('      - type: conv2dTranspose\n        padding:\n          - [1, 1]\n          - |\n'))).toEqual(['n']);
+    expect(labels('netspec: 1\nmodels:\n  g:\n    inputs:\n      label:\n        shape: [1]\n        |\n')).toEqual(['batchSize', 'dtype']);
+    expect(labels('netspec: 1\nmodels:\n  g:\n    inputs:\n      label: { shape: [1], dtype: | }\n')).toEqual(['float32', 'int32']);
+  });
+
   test('while typing, when the spec is not YAML yet', () => {
     expect(labels(model('      - { type: conv1dTranspose, pad|'))!.slice(0, 5)).toEqual(['filters', 'kernelSize', 'strides', 'padding', 'outputPadding']);
     expect(labels(model('      - { type: conv1dTranspose, padding: |'))).toEqual(['valid', 'same']);
