@@ -47,7 +47,7 @@ function resolveDim(ctx: ResolveContext, raw: unknown, path: readonly PathSegmen
   // A syntax error is reported as for any other expression.
   if ('error' in parsed) return resolveValue(ctx, raw, path, scope) as Dim | undefined;
   const names = namesIn(parsed.expr);
-  noteNames(ctx, names, { path, offset: 0 });
+  noteNames(ctx, { path, offset: 0 }, () => names);
   if (!namesKnown(ctx, raw, names, path, scope)) return undefined;
   const isSymbol = (name: string) => scope.lookup(name) === undefined && (ctx.symbols?.has(name) ?? false);
   if (!names.some((n) => isSymbol(n.name))) return resolveValue(ctx, raw, path, scope) as Dim | undefined;

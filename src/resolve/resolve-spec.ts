@@ -108,7 +108,7 @@ export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () =>
   const { name, nameSpan } = moduleName(ctx, data);
   const sourceHash = createHash('sha256').update(spec.source.text).digest('hex');
   const params = [...paramSpans].map(([param, span]) => ({ name: param, span, used: used.has(param) }));
-  const names = [...ctx.names!.values()].sort((a, b) => a.span.start - b.span.start);
+  const names = [...ctx.names!.values()].flat().sort((a, b) => a.span.start - b.span.start);
   const repeats = [...ctx.repeats!.values()].sort((a, b) => a.span.start - b.span.start);
   const written = { ...(names.length > 0 ? { names } : {}), ...(repeats.length > 0 ? { repeats } : {}) };
   return { value: { file: spec.source.path, name, nameSpan, sourceHash, params, lint: lintSettings(data['lint']), models: composed, ...(contracts.length > 0 ? { contracts } : {}), ...written }, diagnostics: unique(ctx.diagnostics) };

@@ -44,8 +44,8 @@ export interface ResolveContext {
   readonly symbols?: ReadonlyMap<string, SymbolIR | undefined>;
   /** How much `repeat` expansion the spec has cost so far, in iterations and layers made (see repeat.ts `maxExpansion`). */
   readonly expansion: { spent: number };
-  /** Where expressions write names, keyed by place so that a repeat body evaluated per iteration adds each once (the IR's `names`). */
-  readonly names?: Map<string, NameUse>;
+  /** The names each expression writes, by its place, so that a repeat body evaluated per iteration adds them once (the IR's `names`). */
+  readonly names?: Map<string, readonly NameUse[]>;
   /** The repeat blocks as written, keyed by JSON pointer (the IR's `repeats`). */
   readonly repeats?: Map<string, RepeatIR>;
 }
@@ -57,20 +57,20 @@ export interface ExprPlace {
 }
 
 /**
- * Notes each name of an expression at its place in the source, once. A scalar whose
- * text is not its value as written (escapes, block scalars) is skipped: its offsets would not map.
+ * Notes each name of an expression at its place in the source, once: the place is looked up
+ * first, since a repeat body evaluates the same text once per iteration. A scalar whose text is
+ * not its value as written (escapes, block scalars) is skipped: its offsets would not map.
  */
-export function noteNames(ctx: ResolveContext, names: readonly { readonly name: string; readonly start: number; readonly end: number }[], place: ExprPlace): void {
-  if (!ctx.names || names.length === 0) return;
-  const pointer = pointerOf(place.path);
-  const fresh = names.filter((n) => !ctx.names!.has(`${pointer} ${place.offset + n.start}`));
-  if (fresh.length === 0) return;
+export function noteNames(ctx: ResolveContext, place: ExprPlace, names: () => readonly { readonly name: string; readonly start: number; readonly end: number }[]): void {
+  if (!ctx.names) return;
+  // Only for telling places apart: a NUL joins segments no key of a spec contains.
+  const key = `${place.path.join('\0')}\0${place.offset}`;
+  if (ctx.names.has(key)) return;
+  ctx.names.set(key, []);
   const base = scalarTextStart(ctx.spec, place.path);
   if (base === undefined) return;
-  for (const { name, start, end } of fresh) {
-    const at = base + place.offset;
-    ctx.names.set(`${pointer} ${place.offset + start}`, { name, span: { file: ctx.spec.source.path, start: at + start, end: at + end } });
-  }
+  const at = base + place.offset;
+  ctx.names.set(key, names().map(({ name, start, end }) => ({ name, span: { file: ctx.spec.source.path, start: at + start, end: at + end } })));
 }
 
 /** The names of a parsed expression with their offsets, left to right. */
@@ -169,7 +169,7 @@ export function evaluateText(ctx: ResolveContext, text: string, spanOf: (start: 
     ctx.diagnostics.push(expressionError(text, spanOf, shown, parsed.error));
     return undefined;
   }
-  if (place) noteNames(ctx, namesOf(parsed.expr), place);
+  if (place) noteNames(ctx, place, () => namesOf(parsed.expr));
   const result = evaluate(parsed.expr, (name) => scope.lookup(name));
   if ('error' in result && result.error.kind) {
     ctx.diagnostics.push(expressionError(text, spanOf, shown, result.error));
