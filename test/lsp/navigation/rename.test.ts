@@ -108,6 +108,24 @@ models:
     expect(edited(analysis, rename(analysis, at(text, '"b{i}"', 0, 3), 'k'))).toBe(text.replace('- repeat: 2  # twice\n', '- repeat: 2  # twice\n        as: k\n').replace('"b{i}"', '"b{k}"'));
   });
 
+  test('a default index of a repeat whose zipped lists are a block mapping', () => {
+    const text = `netspec: 1
+models:
+  m:
+    inputs: { x: [4] }
+    layers:
+      - repeat:
+          f: [2, 4]
+        layers:
+          - { type: dense, id: "d{i}", units: f }
+`;
+    const analysis = analysisOf('specs/z.yaml', text);
+    expect(analysis.result.diagnostics).toEqual([]);
+    const after = edited(analysis, rename(analysis, at(text, '"d{i}"', 0, 3), 'k'));
+    expect(after).toBe(text.replace('f: [2, 4]\n', 'f: [2, 4]\n        as: k\n').replace('"d{i}"', '"d{k}"'));
+    expect(analysisOf('specs/z.yaml', after).result.diagnostics).toEqual([]);
+  });
+
   test('a loop variable named by `as:` and a zipped list', () => {
     const text = edited(pix2pix, rename(pix2pix, at(pix2pix.text, 'rate: rate', 0, 'rate: r'.length), 'dropRate'));
     expect(text).toContain('rate: [0.5, 0.5, 0.5, 0, 0, 0, 0] }'.replace('rate', 'dropRate'));
