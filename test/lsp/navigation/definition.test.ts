@@ -120,6 +120,14 @@ describe('find references', () => {
     expect(references(unet, at(text, 'nf: 16'), false)).toEqual(ranges.map((r) => location(unet, r)));
   });
 
+  test('a param in a repeat count and in zipped lists', () => {
+    expect(references(cyclegan, at(cyclegan.text, 'blocks: 9'), true)).toEqual([location(cyclegan, rangeOf(cyclegan.text, 'blocks: 9', 0, 'blocks')), location(cyclegan, rangeOf(cyclegan.text, 'repeat: blocks', 0, 'blocks'))]);
+    const { text } = pix2pix;
+    const lists = references(pix2pix, at(text, 'ngf: 64'), false)!;
+    expect(lists).toHaveLength(15); // the first layer's filters, then 7 entries in each zipped list
+    expect(lists.slice(0, 3)).toEqual([location(pix2pix, rangeOf(text, 'filters: ngf,', 0, 'ngf')), location(pix2pix, rangeOf(text, '[ngf * 2,', 0, 'ngf')), location(pix2pix, rangeOf(text, 'ngf * 4,', 0, 'ngf'))]);
+  });
+
   test("a loop variable's uses stay inside its repeat", () => {
     const { text } = pix2pix;
     const encoder = text.indexOf('- repeat: { f: [ngf * 2');
