@@ -55,4 +55,19 @@ describe('navigation never throws', () => {
       { numRuns: 120, seed: 14 },
     );
   });
+
+  test('at a YAML or expression character typed anywhere in a gallery spec', () => {
+    const texts = gallery.map((file) => readFileSync(join(root, file), 'utf8'));
+    const typed = fc.constantFrom('{', '}', '[', ']', ':', ',', '"', "'", '#', '- ', '\n', '\n  ', '{i', '*', '&a', '🎛️');
+    fc.assert(
+      fc.property(fc.nat(texts.length - 1), fc.double({ min: 0, max: 1, noNaN: true }), typed, names, (k, where, inserted, newName) => {
+        const text = texts[k]!;
+        const at = Math.floor(where * text.length);
+        const changed = text.slice(0, at) + inserted + text.slice(at);
+        const cursor = positionAt(changed, at + inserted.length);
+        everyRequest(analysisOf(gallery[k]!, changed), cursor.line, cursor.character, newName);
+      }),
+      { numRuns: 120, seed: 14 },
+    );
+  });
 });
