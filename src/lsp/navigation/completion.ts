@@ -193,6 +193,7 @@ export function completion(analysis: Analysis, position: Position): CompletionIt
   if (path[0] === 'contracts' || (path.length === 0 && context.key === 'contracts' && context.inList)) return contractCompletions(spec, analysis.text.slice(analysis.text.lastIndexOf('\n', offset - 1) + 1, offset));
   if (path.length === 0) return context.slot === 'key' ? keyItems(keysOf('spec'), context.keys) : null;
   if (path[0] === 'defaults') return defaultsCompletions(spec, context, offset);
+  if (path[0] === 'symbols' && path.length === 2) return context.slot === 'key' ? keyItems(keysOf('symbol'), context.keys) : expressionNames(spec, offset, { symbols: false });
   if (path[0] === 'params' && path.length === 1) return context.slot === 'value' ? expressionNames(spec, offset, { symbols: false, paramsBefore: context.key ?? '' }) : null;
   if (path[0] === 'models' && path.length === 2) return context.slot === 'key' ? keyItems(keysOf('model'), context.keys) : null;
   if (path[0] === 'models' && path.length >= 3 && (path[2] === 'inputs' || path[2] === 'outputs')) {

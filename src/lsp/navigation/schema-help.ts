@@ -84,8 +84,8 @@ export function lintNames(): [string, SchemaObject][] {
   return Object.entries((defs['lintSettings']!['properties'] ?? {}) as Record<string, SchemaObject>).filter(([name]) => !/^NS\d+$/.test(name));
 }
 
-/** The top-level keys of a spec, and the keys of a model and of a repeat block, with their descriptions. */
-export function keysOf(where: 'spec' | 'model' | 'repeat'): [string, SchemaObject][] {
-  const s = where === 'spec' ? schema : defs[where === 'model' ? 'model' : 'repeatBlock']!;
+/** The top-level keys of a spec, and the keys of a model, a repeat block and a symbol, with their descriptions. */
+export function keysOf(where: 'spec' | 'model' | 'repeat' | 'symbol'): [string, SchemaObject][] {
+  const s = where === 'spec' ? schema : defs[where === 'model' ? 'model' : where === 'repeat' ? 'repeatBlock' : 'symbol']!;
   return Object.entries((s['properties'] ?? {}) as Record<string, SchemaObject>);
 }

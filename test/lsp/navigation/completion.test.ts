@@ -104,6 +104,12 @@ describe('completion', () => {
     expect(labels(autoencoder.replace('"encoder.code == decoder.code"', '"encoder.code == decoder.|code"'), 'specs/autoencoder-symbolic.yaml')).toEqual(['image', 'code']);
   });
 
+  test('a symbol: its constraints, whose values are expressions over params', () => {
+    const symbols = (entry: string) => labels(`netspec: 1\nparams: { n: 8 }\nsymbols:\n  H: { ${entry} }\nmodels:\n  g:\n    inputs: { x: [H] }\n    layers:\n      - { type: dense, units: 2 }\n`);
+    expect(symbols('multipleOf: 8, |')).toEqual(['min', 'description']);
+    expect(symbols('multipleOf: |')).toEqual(['n']);
+  });
+
   test('the keys of a spec, a model and a repeat', () => {
     expect(labels('netspec: 1\n|\n')).toEqual(['name', 'description', 'params', 'symbols', 'defaults', 'models', 'lint', 'contracts']);
     expect(labels('netspec: 1\nmodels:\n  g:\n    inputs: { z: [4] }\n    |\n')).toEqual(['description', 'layers', 'outputs']);
