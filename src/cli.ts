@@ -12,7 +12,7 @@ import { load, outFolder, outsideDiagnostic, type Loaded, type NotLoaded } from 
 import { planModules, type OutFolder, type Plan } from './cli/modules.js';
 import { isInside, projectAt, projectPath, rootFinder, type Project } from './cli/project.js';
 import { readSavedModel } from './cli/saved-model.js';
-import { maxSpecBytes, maxWeightsBytes, readProjectFile, readRegularFile } from './cli/read-file.js';
+import { maxSpecBytes, projectReader, readProjectFile, readRegularFile } from './cli/read-file.js';
 import { removeIfPresent, writeAtomically } from './cli/write-file.js';
 import { outsideTarget, writeInsideProject } from './cli/write-inside.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
@@ -52,20 +52,9 @@ function merged(loaded: Loaded, diagnostics: readonly Diagnostic[]): Diagnostic[
   return loaded.diagnostics.length === 0 ? [...diagnostics] : sortDiagnostics([...loaded.diagnostics, ...diagnostics]);
 }
 
-/**
- * How the library reads the files specs refer to (`weights:`): project-relative
- * paths, read only inside the project, only regular files, at most 64 MiB.
- */
+/** How the library reads the files specs refer to (`weights:`): see `projectReader`. */
 function fileReader(project: Project): CheckOptions {
-  return {
-    readFile: (path) => {
-      const absolute = join(project.root, ...path.split('/'));
-      // The library refuses `..` and absolute paths itself; this holds even for a reader called some other way.
-      if (!isInside(project.root, absolute)) return { reason: 'outside', detail: 'it lies above the project root' };
-      const read = readProjectFile(project, absolute, maxWeightsBytes);
-      return read instanceof Uint8Array ? read : { reason: read.reason, detail: read.detail };
-    },
-  };
+  return { readFile: projectReader(project) };
 }
 
 function locatorOf(sources: readonly SourceFile[]): Locator {
@@ -443,5 +432,12 @@ async function run(argv: readonly string[], env: Environment): Promise<number> {
       return runImport(env, command);
     case 'export':
       return runExport(env, command);
+    case 'lsp': {
+      // Loaded only here, so that no other command loads vscode-languageserver.
+      const { startServer } = await import('./lsp/server.js');
+      startServer();
+      // The server ends the process itself, on the client's `exit` or when stdin closes.
+      return new Promise<number>(() => undefined);
+    }
   }
 }

@@ -169,8 +169,8 @@ export interface SpecIR {
   readonly nameSpan: Span;
   /** sha256 of the spec text, hex; written into the generated header. */
   readonly sourceHash: string;
-  /** The params, and whether any expression used them. */
-  readonly params: readonly { readonly name: string; readonly span: Span; readonly used: boolean }[];
+  /** The params, whether any expression used them, and their values (absent for a param with an error). */
+  readonly params: readonly { readonly name: string; readonly span: Span; readonly used: boolean; readonly value?: number }[];
   /** The spec's `lint:` settings, by code. */
   readonly lint: LintSettings;
   readonly models: readonly ModelIR[];

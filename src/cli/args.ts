@@ -1,6 +1,6 @@
 /** Parsed command line. Pure: no file system, no process. */
 export interface Command {
-  readonly command: 'build' | 'check' | 'summary' | 'import' | 'export' | 'explain' | 'help' | 'version';
+  readonly command: 'build' | 'check' | 'summary' | 'import' | 'export' | 'explain' | 'lsp' | 'help' | 'version';
   readonly paths: readonly string[];
   readonly out?: string;
   readonly check: boolean;
@@ -23,6 +23,8 @@ Commands:
   import <model.json> [-o spec.yaml]              write a spec (and .npy weights) from a tfjs
                                                   or Keras model.json (docs/import.md)
   export onnx <model.json> -o <file.onnx>         convert a saved tfjs model to ONNX (docs/onnx.md)
+  lsp --stdio                                     run the language server over stdin/stdout
+                                                  (docs/lsp.md)
   --explain NS4003                                the long help of a diagnostic code
 
 Paths are spec files or folders; the default comes from netspec.config.json
@@ -47,6 +49,7 @@ export function parseArgs(argv: readonly string[]): Command | { error: string } 
     if (rest.length !== 1) return { error: 'explain takes one code: netspec --explain NS4003' };
     return { command: 'explain', paths: rest, check: false, watch: false, format: 'text' };
   }
+  if (first === 'lsp') return lspArgs(rest);
   if (first !== 'build' && first !== 'check' && first !== 'summary' && first !== 'import' && first !== 'export') return { error: `unknown command '${first}'` };
   if (first === 'export' && rest[0] !== 'onnx') return { error: `export needs a target: netspec export onnx <model.json> -o <file.onnx>${rest[0] === undefined ? '' : ` ('${rest[0]}' is not one)`}` };
   if (first === 'export') rest.shift();
@@ -82,4 +85,15 @@ export function parseArgs(argv: readonly string[]): Command | { error: string } 
   if (first === 'import' && paths.length !== 1) return { error: 'import takes one model.json: netspec import <model.json> [-o spec.yaml]' };
   if (first === 'export' && (paths.length !== 1 || out === undefined)) return { error: 'export onnx takes one model.json and -o: netspec export onnx <model.json> -o <file.onnx>' };
   return { command: first, paths, check, watch, format, ...(out !== undefined ? { out } : {}), ...(model !== undefined ? { model } : {}), ...(fix !== undefined ? { fix } : {}) };
+}
+
+/** `lsp [--stdio]`: the language server speaks JSON-RPC over stdin/stdout only. */
+function lspArgs(rest: readonly string[]): Command | { error: string } {
+  for (const arg of rest) {
+    // vscode-languageclient also passes its process id, which vscode-languageserver reads from argv to exit with the editor.
+    if (arg === '--stdio' || /^--clientProcessId=\d+$/.test(arg)) continue;
+    if (/^--(node-ipc|socket|pipe)\b/.test(arg)) return { error: `lsp speaks only over stdin/stdout, not ${arg.split('=')[0]}: use netspec lsp --stdio` };
+    return { error: `unknown ${arg.startsWith('-') ? 'option' : 'argument'} '${arg}' for 'lsp': use netspec lsp --stdio` };
+  }
+  return { command: 'lsp', paths: [], check: false, watch: false, format: 'text' };
 }

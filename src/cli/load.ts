@@ -105,7 +105,7 @@ function present(path: string): boolean {
 }
 
 /** netspec.config.json at the root, and its text for the excerpts of its diagnostics. */
-function readConfig(project: Project): Result<Config> & { readonly shown: readonly SourceFile[]; readonly text?: string } {
+export function readConfig(project: Project): Result<Config> & { readonly shown: readonly SourceFile[]; readonly text?: string } {
   const file = join(project.root, configFile);
   if (!present(file)) return { value: defaultConfig, diagnostics: [], shown: [] };
   const bytes = readProjectFile(project, file, maxConfigBytes);

@@ -51,8 +51,18 @@ export interface RootFinder {
 }
 
 export function rootFinder(cwd: string): RootFinder {
+  const marked = markedRootFinder();
+  return (dir) => marked(dir) ?? cwd;
+}
+
+/**
+ * The nearest folder at or above a folder with netspec.config.json, else with
+ * package.json; undefined when there is none. The language server has no
+ * working directory to fall back to: a spec outside any project reads nothing.
+ */
+export function markedRootFinder(): (dir: string) => string | undefined {
   const cache = new Map<string, string | undefined>();
-  return (dir) => nearest(dir, configFile, cache) ?? nearest(dir, 'package.json', cache) ?? cwd;
+  return (dir) => nearest(dir, configFile, cache) ?? nearest(dir, 'package.json', cache);
 }
 
 /** The project of a root; the real root falls back to the root itself when it cannot be resolved (then nothing will read). */

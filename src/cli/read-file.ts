@@ -6,8 +6,9 @@
  * that is really a 5 GB log is the wrong file.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
 import { maxSpecLength } from '../parse/parse-spec.js';
-import type { ReadFailure } from '../resolve/values.js';
+import type { ReadFailure, ReadFile } from '../resolve/values.js';
 import { explainError } from './io-errors.js';
 import { isInside, type Project } from './project.js';
 
@@ -136,4 +137,19 @@ export function realPathInProject(project: Project, absolute: string): string | 
 export function readProjectFile(project: Project, absolute: string, limit: number): Uint8Array | FileProblem {
   const real = realPathInProject(project, absolute);
   return typeof real === 'string' ? readRegularFile(real, limit) : real;
+}
+
+/**
+ * How the library reads the files specs refer to (`weights:`): project-relative
+ * paths, read only inside the project, only regular files, at most 64 MiB.
+ * The CLI and the language server both read through this.
+ */
+export function projectReader(project: Project): ReadFile {
+  return (path) => {
+    const absolute = join(project.root, ...path.split('/'));
+    // The library refuses `..` and absolute paths itself; this holds even for a reader called some other way.
+    if (!isInside(project.root, absolute)) return { reason: 'outside', detail: 'it lies above the project root' };
+    const read = readProjectFile(project, absolute, maxWeightsBytes);
+    return read instanceof Uint8Array ? read : { reason: read.reason, detail: read.detail };
+  };
 }

@@ -1,7 +1,7 @@
-import { convTransposeOutputLength, convTransposeOutputRange, effectiveKernel, product, type PadPair } from './formulas.js';
-import type { LayerIR } from '../ir.js';
+import { convTransposeOutputFormula, convTransposeOutputLength, convTransposeOutputRange, effectiveKernel, product, type PadPair } from './formulas.js';
+import type { LayerIR, Shape } from '../ir.js';
 import { isAffine, showDim } from './affine.js';
-import { arg, cameFrom, join, written, knownChannels, perAxis, positiveLengths, type ArgumentCheck, type Rule, spatialInput, weight } from './rule.js';
+import { arg, cameFrom, join, split, written, knownChannels, perAxis, positiveLengths, type ArgumentCheck, type Rule, spatialInput, weight } from './rule.js';
 
 export type TransposePadding = 'valid' | 'same' | PadPair;
 
@@ -107,4 +107,21 @@ export function convTranspose(rank: 1 | 2 | 3): Rule {
     const macs = positions === null ? null : positions * product(kernel)! * parts.channels * filters;
     return { outputShape: join({ batch: parts.batch, spatial, channels: filters }, format), weights, macs };
   };
+}
+
+/**
+ * Each spatial axis's output length as `convTranspose` computes it, written
+ * out with its numbers (`(8-1)*2 + 5 + 1 = 20`), for a layer that inferred
+ * from `input`; empty when `outputShape` fixes the lengths instead.
+ */
+export function transposeFormulas(layer: LayerIR, input: Shape): string[] {
+  const rank = transposeRank[layer.type];
+  if (rank === undefined || layer.args['outputShape'] !== undefined) return [];
+  const { spatial } = split(input, arg(layer, 'dataFormat', 'channelsLast'));
+  const kernel = perAxis(layer.args['kernelSize'], rank, 1);
+  const strides = perAxis(layer.args['strides'], rank, 1);
+  const dilation = perAxis(layer.args['dilationRate'], rank, 1);
+  const outputPadding = layer.args['outputPadding'] === undefined ? undefined : perAxis(layer.args['outputPadding'], rank, 0);
+  const padding = arg<'valid' | 'same' | readonly PadPair[]>(layer, 'padding', 'valid');
+  return spatial.map((i, a) => convTransposeOutputFormula(i, kernel[a]!, strides[a]!, dilation[a]!, axisPadding(padding, a), outputPadding?.[a]));
 }

@@ -7,7 +7,7 @@
  * requirement to its `need` callback. See docs/semantics.md.
  */
 import type { Affine } from '../ir.js';
-import { add, ceilDivide, divide, isAffine, linearPart, multiply, subtract } from './affine.js';
+import { add, ceilDivide, divide, isAffine, linearPart, multiply, showDim, subtract } from './affine.js';
 
 export type Length = number | null | Affine;
 
@@ -101,6 +101,25 @@ export function convTransposeOutputLength(i: Length, k: number, s: number, d: nu
   if (padding === 'valid') return add(stretched, op === undefined ? Math.max(ek, s) : ek + op);
   if (padding === 'same') return op === undefined ? multiply(i, s) : add(stretched, (ek % 2) + op);
   return add(stretched, ek + (op ?? 0) - padding[0] - padding[1]);
+}
+
+/**
+ * `convTransposeOutputLength` written out with the numbers of one axis, for
+ * the editor's hover: `(8-1)*2 + 5 + 1 = 20`, `8*2 = 16`. Same source and the
+ * same cases: valid `(i-1)*s + max(ek, s)` or `(i-1)*s + ek + op`; same `i*s`
+ * or `(i-1)*s + ek%2 + op`; explicit `[b, e]` `(i-1)*s + ek + op - b - e`.
+ */
+export function convTransposeOutputFormula(i: Length, k: number, s: number, d: number, padding: 'valid' | 'same' | PadPair, op?: number): string {
+  const o = convTransposeOutputLength(i, k, s, d, padding, op);
+  const shown = i === null ? 'null' : isAffine(i) ? `(${showDim(i)})` : String(i);
+  const ek = effectiveKernel(k, d);
+  const stretched = `(${shown}-1)*${s}`;
+  const plusOp = op === undefined ? '' : ` + ${op}`;
+  const text =
+    padding === 'valid' ? (op === undefined ? `${stretched} + max(${ek}, ${s})` : `${stretched} + ${ek}${plusOp}`)
+    : padding === 'same' ? (op === undefined ? `${shown}*${s}` : `${stretched} + ${ek}%2${plusOp}`)
+    : `${stretched} + ${ek}${plusOp} - ${padding[0]} - ${padding[1]}`;
+  return `${text} = ${o === null ? 'null' : showDim(o)}`;
 }
 
 /**

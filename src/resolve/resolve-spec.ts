@@ -80,7 +80,8 @@ export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () =>
   const data = spec.data as Data;
   const rawParams = isMapping(data['params']) ? data['params'] : {};
   const used = new Set<string>();
-  const scope = recording(resolveParams(ctx, rawParams, used), used);
+  const paramValues = resolveParams(ctx, rawParams, used);
+  const scope = recording(paramValues, used);
   const paramSpans = new Map(Object.keys(rawParams).map((p) => [p, spanAt(spec, ['params', p], 'key')]));
   for (const [name, symbol] of resolveSymbols(ctx, data['symbols'], scope, paramSpans)) symbols.set(name, symbol);
   const models: ModelIR[] = [];
@@ -107,7 +108,10 @@ export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () =>
   const contracts = resolveContracts(ctx, data['contracts'], data['models'] as Data, composed);
   const { name, nameSpan } = moduleName(ctx, data);
   const sourceHash = createHash('sha256').update(spec.source.text).digest('hex');
-  const params = [...paramSpans].map(([param, span]) => ({ name: param, span, used: used.has(param) }));
+  const params = [...paramSpans].map(([param, span]) => {
+    const value = paramValues.lookup(param);
+    return { name: param, span, used: used.has(param), ...(value !== undefined ? { value } : {}) };
+  });
   const names = [...ctx.names!.values()].flat().sort((a, b) => a.span.start - b.span.start);
   const repeats = [...ctx.repeats!.values()].sort((a, b) => a.span.start - b.span.start);
   const written = { ...(names.length > 0 ? { names } : {}), ...(repeats.length > 0 ? { repeats } : {}) };

@@ -21,11 +21,12 @@ function packagesLoadedBy(...argv: string[]): { code: number; packages: string[]
 }
 
 describe('what a command loads', () => {
-  test('check loads neither ts-morph nor ajv\'s schema compiler', () => {
+  test('check loads neither ts-morph, ajv\'s schema compiler nor the language server', () => {
     const { code, packages } = packagesLoadedBy('check');
     expect(code).toBe(0);
     expect(packages).toContain('yaml');
     expect(packages).not.toContain('ts-morph');
+    expect(packages).not.toContain('vscode-languageserver');
     expect(packages.filter((p) => p.startsWith('ajv/') && p !== 'ajv/dist/runtime')).toEqual([]);
   });
 

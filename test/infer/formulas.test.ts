@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import {
   convOutputLength,
   convTransposeCropBefore,
+  convTransposeOutputFormula,
   convTransposeOutputLength,
   convTransposeOutputRange,
   croppedLength,
@@ -164,6 +165,22 @@ describe('convTransposeOutputLength (docs/semantics.md)', () => {
     ['unknown, explicit', { given: [null, 3, 2, 1, [1, 1]], want: null }],
   ];
   test.each(table)('%s', (_, { given, want }) => expect(convTransposeOutputLength(...given)).toBe(want));
+});
+
+describe('convTransposeOutputFormula (the hover text of each case of convTransposeOutputLength)', () => {
+  type Given = [i: Length, k: number, s: number, d: number, padding: TransposePadding, op?: number];
+  const table: [string, { given: Given; want: string }][] = [
+    ['valid no op', { given: [8, 5, 2, 1, 'valid'], want: '(8-1)*2 + max(5, 2) = 19' }],
+    ['valid op=1', { given: [8, 5, 2, 1, 'valid', 1], want: '(8-1)*2 + 5 + 1 = 20' }],
+    ['valid dilated: ek (3-1)*2+1 = 5', { given: [5, 3, 1, 2, 'valid'], want: '(5-1)*1 + max(5, 1) = 9' }],
+    ['same no op', { given: [8, 5, 2, 1, 'same'], want: '8*2 = 16' }],
+    ['same op=1', { given: [8, 3, 2, 1, 'same', 1], want: '(8-1)*2 + 3%2 + 1 = 16' }],
+    ['explicit [2, 2] op=1', { given: [8, 5, 2, 1, [2, 2], 1], want: '(8-1)*2 + 5 + 1 - 2 - 2 = 16' }],
+    ['explicit [1, 1]', { given: [4, 4, 2, 1, [1, 1]], want: '(4-1)*2 + 4 - 1 - 1 = 8' }],
+    ['symbolic i', { given: [{ kind: 'affine', terms: [{ symbol: 'H', coefficient: 1 }], constant: 0, denominator: 4 }, 4, 2, 1, 'same'], want: '(H/4)*2 = H/2' }],
+    ['unknown i', { given: [null, 3, 2, 1, 'valid'], want: '(null-1)*2 + max(3, 2) = null' }],
+  ];
+  test.each(table)('%s', (_, { given, want }) => expect(convTransposeOutputFormula(...given)).toBe(want));
 });
 
 describe('convTransposeOutputRange (outputShape, as in tf.nn.conv_transpose)', () => {

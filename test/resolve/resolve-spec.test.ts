@@ -123,6 +123,17 @@ describe('resolveSpec: params and expressions', () => {
     expect(args(given)).toEqual(want);
   });
 
+  test('the IR keeps each param with its value, whether it is used, and no value for one with an error', () => {
+    const { spec: ir } = resolve(spec(['{ type: dense, units: c }'], { head: 'params: { a: 2, b: a + 1, c: "b ** 2", d: 1 / 4, e: nope + 1 }\n' }));
+    expect(ir.params.map(({ name, used, value }) => ({ name, used, value }))).toEqual([
+      { name: 'a', used: true, value: 2 },
+      { name: 'b', used: true, value: 3 },
+      { name: 'c', used: true, value: 9 },
+      { name: 'd', used: false, value: 0.25 },
+      { name: 'e', used: false, value: undefined },
+    ]);
+  });
+
   const shapes: [string, { given: string; want: { inputs: unknown[]; outputs: unknown[] } }][] = [
     ['input and output shapes', {
       given: spec(['{ type: dense, id: out, units: 2 }'], { head: 'params: { n: 4 }\n', inputs: '{ x: [n, n * 2, null] }', tail: '    outputs: { out: [n, n * 2, n // 2] }\n' }),
