@@ -47,6 +47,8 @@ export type Args = { readonly [option: string]: Value };
 export interface Ref {
   readonly id: string;
   readonly span: Span;
+  /** Set when the spec did not write it: a layer without `from` reads the layer before it, and the span is its `type`. */
+  readonly implicit?: true;
 }
 
 /** A size chosen at run time, declared under `symbols:`; input and output shapes may use it. */
@@ -199,6 +201,39 @@ export interface SpecIR {
   readonly models: readonly ModelIR[];
   /** The spec's `contracts:` whose names resolved; infer checks their shapes. */
   readonly contracts?: readonly ContractIR[];
+  /** Every name written in an expression that parsed, once per place, in source order: what go to definition and rename follow. */
+  readonly names?: readonly NameUse[];
+  /** The `repeat:` blocks as written, in source order (the layers hold only what they expand to). */
+  readonly repeats?: readonly RepeatIR[];
+}
+
+/**
+ * A name as an expression writes it: a param in `ngf * 8`, a loop variable in
+ * `"up{i + 1}"`, a symbol in `[H / 2, W]`. What it names is not recorded: the
+ * innermost repeat around it that declares it, else the param, else the symbol
+ * (loop variables cannot shadow params or each other, NS3017).
+ */
+export interface NameUse {
+  readonly name: string;
+  readonly span: Span;
+}
+
+/** A `repeat:` block: the names it declares and the body they are visible in. */
+export interface RepeatIR {
+  /** The block's mapping. */
+  readonly span: Span;
+  /** Its `repeat` key. */
+  readonly keySpan: Span;
+  /** Its `repeat` value: the count or the zipped lists. */
+  readonly countSpan: Span;
+  /** Its `layers` value, where the loop variables are in scope. */
+  readonly bodySpan: Span;
+  /** The index, with its `as:` value's span; no span when it is the default `i`. */
+  readonly index: { readonly name: string; readonly span?: Span };
+  /** The zipped lists' variables, with their keys' spans. */
+  readonly lists: readonly { readonly name: string; readonly span: Span }[];
+  /** The `input:` name, with its value's span. */
+  readonly input?: { readonly name: string; readonly span: Span };
 }
 
 /** One side of a contract: an output or input of a model, `generator.image`. */

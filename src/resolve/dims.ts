@@ -6,7 +6,7 @@ import type { Dim, Shape } from '../ir.js';
 import { pointerOf, type PathSegment } from '../parse/parse-spec.js';
 import { evaluateDim, namesIn } from './expr/evaluate-affine.js';
 import { parseExpr } from './expr/parse-expr.js';
-import { expressionError, resolveValue, textSpans, type ResolveContext, type Scope } from './values.js';
+import { expressionError, noteNames, resolveValue, textSpans, type ResolveContext, type Scope } from './values.js';
 
 /**
  * The shapes of inputs and outputs, whose dims may use the spec's symbols:
@@ -48,6 +48,7 @@ function resolveDim(ctx: ResolveContext, raw: unknown, path: readonly PathSegmen
   // A syntax error is reported as for any other expression.
   if ('error' in parsed) return resolveValue(ctx, raw, path, scope) as Dim | undefined;
   const names = namesIn(parsed.expr);
+  noteNames(ctx, { path, offset: 0 }, () => names);
   if (!namesKnown(ctx, raw, names, path, scope)) return undefined;
   const isSymbol = (name: string) => scope.lookup(name) === undefined && (ctx.symbols?.has(name) ?? false);
   if (!names.some((n) => isSymbol(n.name))) return resolveValue(ctx, raw, path, scope) as Dim | undefined;

@@ -50,7 +50,7 @@ export function interpolateAt(ctx: ResolveContext, text: string, path: readonly 
       continue;
     }
     const spanOf = textSpans(ctx, path, piece.offset);
-    const value = evaluateText(ctx, piece.expr, spanOf, scope, text);
+    const value = evaluateText(ctx, piece.expr, spanOf, scope, text, { path, offset: piece.offset });
     if (value === undefined) return undefined;
     if (!Number.isInteger(value)) {
       // The span of `{expr}`, braces included.

@@ -299,9 +299,9 @@ export function resolveModel(
       if (i > 0) {
         const previous = layerIds[i - 1];
         if (previous === undefined) return; // the layer before has an error already reported
-        from = [{ id: previous, span: p.typeSpan }];
+        from = [{ id: previous, span: p.typeSpan, implicit: true }];
       } else if (inputIds.length === 1) {
-        from = [{ id: inputIds[0]!, span: p.typeSpan }];
+        from = [{ id: inputIds[0]!, span: p.typeSpan, implicit: true }];
       } else {
         const merges = mergeTypes.has(p.type);
         const fix = merges ? `add \`from: [${inputIds.join(', ')}]\`` : `add \`from: ${inputIds[0] ?? 'x'}\``;

@@ -244,6 +244,25 @@ function loopOf(ctx: ResolveContext, block: Data, path: readonly PathSegment[], 
   return named && ok && count !== undefined ? { count: count as number, index, lists: [], ...withInput } : undefined;
 }
 
+/** Records a block's declarations as written, once (a nested block is met once per outer iteration), also when its loop has an error. */
+function noteRepeat(ctx: ResolveContext, block: Data, path: readonly PathSegment[]): void {
+  const pointer = pointerOf(path);
+  if (!ctx.repeats || ctx.repeats.has(pointer)) return;
+  const written = (key: string) => (typeof block[key] === 'string' ? { name: block[key] as string, span: spanAt(ctx.spec, [...path, key]) } : undefined);
+  const named = written('as');
+  const input = written('input');
+  const lists = isMapping(block['repeat']) ? Object.keys(block['repeat']).map((name) => ({ name, span: spanAt(ctx.spec, [...path, 'repeat', name], 'key') })) : [];
+  ctx.repeats.set(pointer, {
+    span: spanAt(ctx.spec, path),
+    keySpan: spanAt(ctx.spec, [...path, 'repeat'], 'key'),
+    countSpan: spanAt(ctx.spec, [...path, 'repeat']),
+    bodySpan: spanAt(ctx.spec, [...path, 'layers']),
+    index: named ?? { name: defaultIndex },
+    lists,
+    ...(input ? { input } : {}),
+  });
+}
+
 /** Most layers the repeats of one model may make: a count this large is a mistake, and expanding it would exhaust memory. */
 export const maxLayers = 10_000;
 
@@ -283,6 +302,7 @@ export function expandLayers(ctx: ResolveContext, items: readonly unknown[], pat
       out.push({ raw: item, path: itemPath, scope: listScope, chain });
       return;
     }
+    noteRepeat(ctx, item, itemPath);
     const loop = overflow ? undefined : notes.run(chain, () => loopOf(ctx, item, itemPath, listScope, chain));
     if (!loop) {
       out.push({ raw: undefined, path: itemPath, scope: listScope, chain, placeholder: true });

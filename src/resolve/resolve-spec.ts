@@ -82,7 +82,7 @@ function unique(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () => undefined): Result<SpecIR> {
   const spec = validated.parsed;
   const symbols = new Map<string, SymbolIR | undefined>();
-  const ctx: ResolveContext = { spec, slots: validated.exprSlots, diagnostics: [], readFile, invalid: validated.invalid, rejectedDefaults: validated.rejectedDefaults, renamed: validated.renamed, symbols, expansion: { spent: 0 } };
+  const ctx: ResolveContext = { spec, slots: validated.exprSlots, diagnostics: [], readFile, invalid: validated.invalid, rejectedDefaults: validated.rejectedDefaults, renamed: validated.renamed, symbols, expansion: { spent: 0 }, names: new Map(), repeats: new Map() };
   const data = spec.data as Data;
   const rawParams = isMapping(data['params']) ? data['params'] : {};
   const used = new Set<string>();
@@ -123,5 +123,8 @@ export function resolveSpec(validated: ValidatedSpec, readFile: ReadFile = () =>
     const removal = onlyParam ?? paramsLayout?.entries.find((e) => e.key === param)?.removal;
     return { name: param, span, used: used.has(param), ...(value !== undefined ? { value } : {}), ...(removal ? { removal } : {}) };
   });
-  return { value: { file: spec.source.path, name, nameSpan, sourceHash, params, lint: lintSettings(data['lint']), models: composed, ...(contracts.length > 0 ? { contracts } : {}) }, diagnostics: unique(ctx.diagnostics) };
+  const names = [...ctx.names!.values()].flat().sort((a, b) => a.span.start - b.span.start);
+  const repeats = [...ctx.repeats!.values()].sort((a, b) => a.span.start - b.span.start);
+  const written = { ...(names.length > 0 ? { names } : {}), ...(repeats.length > 0 ? { repeats } : {}) };
+  return { value: { file: spec.source.path, name, nameSpan, sourceHash, params, lint: lintSettings(data['lint']), models: composed, ...(contracts.length > 0 ? { contracts } : {}), ...written }, diagnostics: unique(ctx.diagnostics) };
 }

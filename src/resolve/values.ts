@@ -2,11 +2,11 @@ import { shorten, showNumber } from '../diagnostics/describe.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { closest, didYouMean } from '../diagnostics/suggest.js';
 import { fixOrNote, floorDivisionFix, wordFix } from '../fix/fix-or-note.js';
-import type { Span, SymbolIR, Value } from '../ir.js';
+import type { NameUse, RepeatIR, Span, SymbolIR, Value } from '../ir.js';
 import { pointerOf, scalarTextStart, spanAt, type ParsedSpec, type PathSegment } from '../parse/parse-spec.js';
 import type { ExprSlot } from '../validate/schema.js';
 import { tooLarge } from './expr/arithmetic.js';
-import type { ExprError } from './expr/ast.js';
+import { fold, type Expr, type ExprError } from './expr/ast.js';
 import { evaluate } from './expr/evaluate.js';
 import { parseExpr } from './expr/parse-expr.js';
 
@@ -47,6 +47,40 @@ export interface ResolveContext {
   readonly symbols?: ReadonlyMap<string, SymbolIR | undefined>;
   /** How much `repeat` expansion the spec has cost so far, in iterations and layers made (see repeat.ts `maxExpansion`). */
   readonly expansion: { spent: number };
+  /** The names each expression writes, by its place, so that a repeat body evaluated per iteration adds them once (the IR's `names`). */
+  readonly names?: Map<string, readonly NameUse[]>;
+  /** The repeat blocks as written, keyed by JSON pointer (the IR's `repeats`). */
+  readonly repeats?: Map<string, RepeatIR>;
+}
+
+/** Where an expression's text lies: the scalar at `path`, from `offset` on (the part inside `{ }` of an interpolation). */
+export interface ExprPlace {
+  readonly path: readonly PathSegment[];
+  readonly offset: number;
+}
+
+/**
+ * Notes each name of an expression at its place in the source, once: the place is looked up
+ * first, since a repeat body evaluates the same text once per iteration. A scalar whose text is
+ * not its value as written (escapes, block scalars) is skipped: its offsets would not map.
+ */
+export function noteNames(ctx: ResolveContext, place: ExprPlace, names: () => readonly { readonly name: string; readonly start: number; readonly end: number }[]): void {
+  if (!ctx.names) return;
+  // Only for telling places apart: a NUL joins segments no key of a spec contains.
+  const key = `${place.path.join('\0')}\0${place.offset}`;
+  if (ctx.names.has(key)) return;
+  ctx.names.set(key, []);
+  const base = scalarTextStart(ctx.spec, place.path);
+  if (base === undefined) return;
+  const at = base + place.offset;
+  ctx.names.set(key, names().map(({ name, start, end }) => ({ name, span: { file: ctx.spec.source.path, start: at + start, end: at + end } })));
+}
+
+/** The names of a parsed expression with their offsets, left to right. */
+function namesOf(expr: Expr): { name: string; start: number; end: number }[] {
+  const names: { name: string; start: number; end: number }[] = [];
+  fold<null>(expr, () => null, (e) => void (e.kind === 'name' && names.push({ name: e.name, start: e.start, end: e.end })));
+  return names;
 }
 
 /** Each pointer validation rejected and every pointer that contains one (`/models/g/layers/3` contains `/models/g/layers/3/units`). */
@@ -113,7 +147,7 @@ function boundsText(slot: ExprSlot): string {
 
 /** Evaluates the expression text at `path`; reports and returns undefined on any error. */
 export function evaluateAt(ctx: ResolveContext, text: string, path: readonly PathSegment[], slot: ExprSlot, scope: Scope): number | undefined {
-  const value = evaluateText(ctx, text, textSpans(ctx, path), scope);
+  const value = evaluateText(ctx, text, textSpans(ctx, path), scope, text, { path, offset: 0 });
   return value === undefined ? undefined : checkNumber(ctx, value, path, slot, text);
 }
 
@@ -130,13 +164,15 @@ export function textSpans(ctx: ResolveContext, path: readonly PathSegment[], off
 /**
  * Parses and evaluates expression text, reporting at `spanOf(start, end)` (offsets into `text`); undefined after an error.
  * Messages quote `shown`: the whole string when the expression is a part of it (`{6 - i}` in `down{6 - i}`).
+ * `place`, where the text is, notes the names it uses (see noteNames).
  */
-export function evaluateText(ctx: ResolveContext, text: string, spanOf: (start: number, end: number) => Span, scope: Scope, shown = text): number | undefined {
+export function evaluateText(ctx: ResolveContext, text: string, spanOf: (start: number, end: number) => Span, scope: Scope, shown = text, place?: ExprPlace): number | undefined {
   const parsed = parseExpr(text);
   if ('error' in parsed) {
     ctx.diagnostics.push(expressionError(text, spanOf, shown, parsed.error));
     return undefined;
   }
+  if (place) noteNames(ctx, place, () => namesOf(parsed.expr));
   const result = evaluate(parsed.expr, (name) => scope.lookup(name));
   if ('error' in result && result.error.kind) {
     ctx.diagnostics.push(expressionError(text, spanOf, shown, result.error));
