@@ -19,9 +19,40 @@ function isDefaultOutput(model: ModelIR, id: string): boolean {
   return model.outputs.length === 1 && model.outputs[0]!.ref.id === id && layer !== undefined && model.outputs[0]!.ref.span.start === layer.span.start;
 }
 
+interface NamedIds {
+  /** The ids named in writing: in a `from:` or under `outputs:`. */
+  readonly ids: ReadonlySet<string>;
+  /** The index of the last layer with a generated id that is named in writing, or -1. */
+  readonly lastGenerated: number;
+  readonly indexOf: ReadonlyMap<LayerIR, number>;
+  /** The layers that read each id, whether they name it or read it implicitly. */
+  readonly readers: ReadonlyMap<string, readonly LayerIR[]>;
+}
+
+// Per model, computed once: a lint can offer a removal for each of thousands of layers, and each asks.
+const namedCache = new WeakMap<ModelIR, NamedIds>();
+
+function namedIds(model: ModelIR): NamedIds {
+  let found = namedCache.get(model);
+  if (!found) {
+    const ids = new Set<string>();
+    for (const l of model.layers) if (writesFrom(l)) for (const r of l.from) ids.add(r.id);
+    for (const o of model.outputs) if (!isDefaultOutput(model, o.ref.id)) ids.add(o.ref.id);
+    let lastGenerated = -1;
+    model.layers.forEach((l, k) => {
+      if (!l.explicitId && ids.has(l.id)) lastGenerated = k;
+    });
+    const readers = new Map<string, LayerIR[]>();
+    for (const l of model.layers) for (const r of l.from) readers.set(r.id, [...(readers.get(r.id) ?? []), l]);
+    found = { ids, lastGenerated, indexOf: new Map(model.layers.map((l, k) => [l, k])), readers };
+    namedCache.set(model, found);
+  }
+  return found;
+}
+
 /** Whether `id` is named in writing: in a `from:` or under `outputs:`. */
 function namedInWriting(model: ModelIR, id: string): boolean {
-  return model.layers.some((l) => writesFrom(l) && l.from.some((r) => r.id === id)) || model.outputs.some((o) => o.ref.id === id && !isDefaultOutput(model, id));
+  return namedIds(model).ids.has(id);
 }
 
 /**
@@ -29,7 +60,7 @@ function namedInWriting(model: ModelIR, id: string): boolean {
  * (`conv2d_3` -> `conv2d_2`) that is named in writing: ids are counted per type, in order.
  */
 function shiftsNamedIds(model: ModelIR, index: number): boolean {
-  return model.layers.slice(index).some((l) => !l.explicitId && namedInWriting(model, l.id));
+  return index <= namedIds(model).lastGenerated;
 }
 
 /** What the layer at `index` reads when it writes no `from:`: the layer before it, or the model's only input. */
@@ -46,9 +77,9 @@ function implicitSource(model: ModelIR, index: number): string | undefined {
  */
 export function removeLayerFix(model: ModelIR, layer: LayerIR, description: string): FixEdits | undefined {
   const removal = layer.item?.removal;
-  const index = model.layers.indexOf(layer);
+  const index = namedIds(model).indexOf.get(layer) ?? -1;
   if (!removal || index < 0 || model.incomplete) return undefined;
-  const readers = model.layers.filter((l) => l.from.some((r) => r.id === layer.id));
+  const readers = namedIds(model).readers.get(layer.id) ?? [];
   if (readers.some(writesFrom)) return undefined;
   const single = layer.from.length === 1 ? layer.from[0]!.id : undefined;
   if (readers.length > 0 && (single === undefined || single !== implicitSource(model, index))) return undefined;
