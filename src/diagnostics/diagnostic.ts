@@ -81,11 +81,22 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
 
 /** Drops repeats of a diagnostic (same code, place, message, notes and fix), keeping the first. */
 export function uniqueDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
+  // Compared whole only when code, place and message agree: a repeat can make 20,000 diagnostics, each with its edits.
+  const seen = new Map<string, Diagnostic[]>();
   return diagnostics.filter((d) => {
-    const key = JSON.stringify([d.code, d.severity, d.span?.file, d.span?.start, d.span?.end, d.message, d.notes, d.fix, d.fixes]);
-    if (seen.has(key)) return false;
-    seen.add(key);
+    const place = `${d.code}\0${d.span?.file}\0${d.span?.start}\0${d.span?.end}\0${d.message}`;
+    const same = seen.get(place);
+    if (!same) {
+      seen.set(place, [d]);
+      return true;
+    }
+    const key = whole(d);
+    if (same.some((e) => whole(e) === key)) return false;
+    same.push(d);
     return true;
   });
+}
+
+function whole(d: Diagnostic): string {
+  return JSON.stringify([d.severity, d.notes, d.fix, d.fixes]);
 }
