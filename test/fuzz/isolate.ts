@@ -54,11 +54,14 @@ async function serve(data: Data): Promise<void> {
   Atomics.store(data.flag, 0, 2);
   Atomics.notify(data.flag, 0);
   data.port.on('message', (sources: SourceFile[]) => {
-    const started = performance.now();
+    // A user runs one of them (`netspec check` or `netspec build`), so the slower one is what is bounded, not their sum.
+    let started = performance.now();
+    let ms = 0;
     const thrown: ReturnType<typeof errorOf>[] = [];
     let raw: Omit<Raw, 'ms' | 'thrown'> = {};
     try {
       const checked = netspec.check(sources, { readFile });
+      ms = performance.now() - started;
       raw = { checkDiagnostics: checked.diagnostics };
       try {
         netspec.formatText(checked.diagnostics, new netspec.Locator(new Map(sources.map((s) => [s.path, s.text]))), { color: false });
@@ -67,7 +70,9 @@ async function serve(data: Data): Promise<void> {
       }
       if (!checked.diagnostics.some((d) => d.severity === 'error')) {
         try {
+          started = performance.now();
           const result = netspec.compile(sources, { readFile });
+          ms = Math.max(ms, performance.now() - started);
           raw = { ...raw, compiled: { diagnostics: result.diagnostics, modules: result.modules, files: result.specs.map((s) => s.file), models: result.models } };
         } catch (e) {
           thrown.push(errorOf('compile', e));
@@ -76,7 +81,7 @@ async function serve(data: Data): Promise<void> {
     } catch (e) {
       thrown.push(errorOf('check', e));
     }
-    const answer = { ...raw, thrown, ms: performance.now() - started };
+    const answer = { ...raw, thrown, ms: Math.max(ms, performance.now() - started) };
     try {
       data.port.postMessage(answer);
     } catch {
