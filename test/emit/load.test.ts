@@ -1,9 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
-import { compile } from '../../src/index.js';
-import { root } from '../helpers/gallery.js';
+import { testCommittedModule } from '../helpers/committed-module.js';
 
 /**
  * A generated `load<Model>` gives back the model `build<Model>` made and
@@ -11,19 +8,12 @@ import { root } from '../helpers/gallery.js';
  * after every training step, activity-regularizer losses present
  * (test/fixtures/training/saved.yaml).
  */
-const specPath = 'test/fixtures/training/saved.yaml';
-const golden = join(root, 'test/fixtures/training/savedTiny.ts');
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-test('the generated module is the committed one', () => {
-  const result = compile([{ path: specPath, text: readFileSync(join(root, specPath), 'utf8') }]);
-  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  if (process.env['NETSPEC_UPDATE_FIXTURES'] === '1') writeFileSync(golden, result.modules[0]!.text);
-  expect(result.modules[0]!.text).toBe(readFileSync(golden, 'utf8'));
-});
+testCommittedModule('test/fixtures/training/saved.yaml', 'test/fixtures/training/savedTiny.ts');
 
 /** What `model.save` writes, through JSON text as a file would hold it. */
 async function save(model: tf.LayersModel, config?: tf.io.SaveConfig): Promise<tf.io.ModelArtifacts> {

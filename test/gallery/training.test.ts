@@ -1,28 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
-import { compile } from '../../src/index.js';
-import { root } from '../helpers/gallery.js';
+import { testCommittedModule } from '../helpers/committed-module.js';
 
 /**
  * A generated model with conv3dTranspose layers trains on the cpu backend:
  * gradients reach every weight, the loss falls, fit honours the kernel
  * constraint, and save/load gives back the same model.
  */
-const specPath = 'test/fixtures/training/voxel.yaml';
-const golden = join(root, 'test/fixtures/training/voxelTiny.ts');
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-test('the generated module is the committed one', () => {
-  const result = compile([{ path: specPath, text: readFileSync(join(root, specPath), 'utf8') }]);
-  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  if (process.env['NETSPEC_UPDATE_FIXTURES'] === '1') writeFileSync(golden, result.modules[0]!.text);
-  expect(result.modules[0]!.text).toBe(readFileSync(golden, 'utf8'));
-});
+testCommittedModule('test/fixtures/training/voxel.yaml', 'test/fixtures/training/voxelTiny.ts');
 
 /** A ball of radius 3 in an 8^3 grid: something for the generator to learn. */
 function ball(batch: number): tf.Tensor5D {
